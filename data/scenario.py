@@ -1,0 +1,348 @@
+"""Scenario settings: what a planner changes on top of the stored workbook, and how to apply or share it.
+
+A scenario's settings are a JSON-able dict (docs/CONTRACTS.md):
+
+- ``budgets``   ``{fund_line: amount}`` in 万元
+- ``resources`` ``{resource: capacity}``
+- ``pool_share`` share (0–1) of each pooled line that may move to other pooled lines
+- ``award_prudence`` multiplier on the entitlement reserve (≥ 0)
+- ``goals``     ``{target: goal}`` (> 0)
+- ``weights``   ``{target: weight}`` (≥ 0)
+- ``locks``     ``{candidate_id: option}``: when present, the whole locks table
+
+Missing keys mean "as in the stored workbook". The same settings travel in a shareable link as
+query parameters (:func:`settings_to_query`, :func:`settings_from_query`), carrying only what differs
+from the workbook so links stay short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from data.schema import NONE_OPTION, Workbook
+
+SETTING_KEYS = ("budgets", "resources", "pool_share", "award_prudence", "goals", "weights", "locks")
+
+# Query-parameter prefixes for the per-name settings, and the names of the scalar ones.
+_QUERY_PREFIX = {"budgets": "b.", "resources": "r.", "goals": "g.", "weights": "w.", "locks": "l."}
+_QUERY_SCALAR = {"pool_share": "pool", "award_prudence": "prudence"}
+# Query parameters that belong to the app itself (language, page), not to a scenario.
+RESERVED_QUERY_KEYS = frozenset({"lang", "page"})
+
+
+class ScenarioError(ValueError):
+    """Settings that cannot be applied; ``problems`` names each bad parameter with its reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def settings_from_workbook(wb: Workbook) -> dict[str, Any]:
+    """The full settings a workbook implies (every key present), as plain JSON-able values.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The stored planning workbook.
+
+    Returns
+    -------
+    dict
+        Settings with ``budgets``, ``resources``, ``pool_share``, ``award_prudence``, ``goals``,
+        ``weights`` and ``locks``.
+    """
+
+    def pairs(frame: pd.DataFrame, key: str, value: str, cast: type) -> dict:
+        return {str(k): cast(v) for k, v in zip(frame[key], frame[value], strict=True)}
+
+    return {
+        "budgets": pairs(wb.budgets, "fund_line", "amount", float),
+        "resources": pairs(wb.resources, "resource", "capacity", float),
+        "pool_share": float(wb.pool_share),
+        "award_prudence": float(wb.award_prudence),
+        "goals": pairs(wb.targets, "target", "goal", float),
+        "weights": pairs(wb.targets, "target", "weight", float),
+        "locks": pairs(wb.locks, "candidate_id", "option", str),
+    }
+
+
+def _number(value: object) -> float | None:
+    """A finite float from a number or numeric text, else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def validate_settings(wb: Workbook, settings: Mapping[str, Any]) -> list[str]:
+    """Every problem with ``settings`` against ``wb``, one message each naming the setting.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The workbook the settings apply to (names must exist in it).
+    settings : Mapping
+        Partial or full scenario settings.
+
+    Returns
+    -------
+    list of str
+        Empty when the settings can be applied.
+    """
+    problems: list[str] = []
+    for key in settings:
+        if key not in SETTING_KEYS:
+            problems.append(f"{key}: unknown setting")
+    known = {
+        "budgets": set(wb.budgets["fund_line"].astype(str)),
+        "resources": set(wb.resources["resource"].astype(str)),
+        "goals": set(wb.targets["target"].astype(str)),
+        "weights": set(wb.targets["target"].astype(str)),
+    }
+    rules = {"budgets": ">= 0", "resources": ">= 0", "goals": "> 0", "weights": ">= 0"}
+    for key, names in known.items():
+        values = settings.get(key)
+        if values is None:
+            continue
+        if not isinstance(values, Mapping):
+            problems.append(f"{key}: expected a mapping of names to numbers")
+            continue
+        for name, value in values.items():
+            number = _number(value)
+            if str(name) not in names:
+                problems.append(f"{key}.{name}: unknown name")
+            elif number is None:
+                problems.append(f"{key}.{name}: {value!r} is not a number")
+            elif (rules[key] == "> 0" and number <= 0) or number < 0:
+                problems.append(f"{key}.{name}: must be {rules[key]}, got {value}")
+    for key, low, high in (("pool_share", 0.0, 1.0), ("award_prudence", 0.0, 10.0)):
+        if key in settings:
+            number = _number(settings[key])
+            if number is None or not low <= number <= high:
+                problems.append(f"{key}: must be a number from {low:g} to {high:g}")
+    locks = settings.get("locks")
+    if locks is not None:
+        if not isinstance(locks, Mapping):
+            problems.append("locks: expected a mapping of candidate_id to option")
+        else:
+            options = wb.options.groupby("candidate_id")["option"].agg(set).to_dict()
+            candidates = set(wb.candidates["candidate_id"].astype(str))
+            for candidate, option in locks.items():
+                if str(candidate) not in candidates:
+                    problems.append(f"locks.{candidate}: unknown candidate")
+                elif str(option) != NONE_OPTION and str(option) not in options.get(
+                    str(candidate), set()
+                ):
+                    problems.append(f"locks.{candidate}: {option!r} is not one of its options")
+    return problems
+
+
+def apply_scenario(wb: Workbook, settings: Mapping[str, Any]) -> Workbook:
+    """A copy of ``wb`` with the scenario's settings applied.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The stored workbook (left unchanged).
+    settings : Mapping
+        Partial or full scenario settings; missing keys keep the workbook's values.
+
+    Returns
+    -------
+    Workbook
+        The scenario's workbook, ready for the optimizer or for export.
+
+    Raises
+    ------
+    ScenarioError
+        When a setting names an unknown fund line, resource, target or candidate, or a value is out of
+        range.
+    """
+    problems = validate_settings(wb, settings)
+    if problems:
+        raise ScenarioError(problems)
+    out = wb.copy()
+    for key, sheet, name_col, value_col in (
+        ("budgets", "budgets", "fund_line", "amount"),
+        ("resources", "resources", "resource", "capacity"),
+        ("goals", "targets", "target", "goal"),
+        ("weights", "targets", "target", "weight"),
+    ):
+        values = settings.get(key)
+        if not values:
+            continue
+        frame = getattr(out, sheet).copy()
+        new = frame[name_col].astype(str).map({str(k): float(v) for k, v in values.items()})
+        frame[value_col] = new.fillna(frame[value_col]).astype("float64")
+        setattr(out, sheet, frame)
+    for key in ("pool_share", "award_prudence"):
+        if key in settings:
+            out.settings[key] = float(settings[key])
+    if "locks" in settings:
+        locks = settings["locks"] or {}
+        out.locks = pd.DataFrame(
+            {
+                "candidate_id": pd.Series([str(k) for k in locks], dtype="object"),
+                "option": pd.Series([str(v) for v in locks.values()], dtype="object"),
+            }
+        )
+    return out
+
+
+def normalise_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings with sorted keys and float values, so equal scenarios compare and hash equal."""
+    out: dict[str, Any] = {}
+    for key in SETTING_KEYS:
+        if key not in settings:
+            continue
+        value = settings[key]
+        if key in ("pool_share", "award_prudence"):
+            out[key] = float(value)
+        elif key == "locks":
+            out[key] = {str(k): str(v) for k, v in sorted((value or {}).items())}
+        else:
+            out[key] = {str(k): float(v) for k, v in sorted((value or {}).items())}
+    return out
+
+
+def settings_key(settings: Mapping[str, Any]) -> str:
+    """A short stable hash of the settings (for caching solves and naming files)."""
+    text = json.dumps(normalise_settings(settings), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def settings_diff(base: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the parts of ``settings`` that differ from ``base`` (both normalised)."""
+    base_n, new_n = normalise_settings(base), normalise_settings(settings)
+    out: dict[str, Any] = {}
+    for key, value in new_n.items():
+        if key in ("pool_share", "award_prudence"):
+            if not math.isclose(value, base_n.get(key, math.nan), abs_tol=1e-12):
+                out[key] = value
+        elif key == "locks":
+            if value != base_n.get("locks", {}):
+                out[key] = value
+        else:
+            changed = {k: v for k, v in value.items() if base_n.get(key, {}).get(k) != v}
+            if changed:
+                out[key] = changed
+    return out
+
+
+def _format_number(value: float) -> str:
+    """Compact text for a number in a link: no trailing zeros, integers without a point."""
+    return f"{value:.6g}" if not float(value).is_integer() else str(int(value))
+
+
+def settings_to_query(settings: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, str]:
+    """Query parameters that restore ``settings`` on top of the workbook whose settings are ``base``.
+
+    Only what differs from ``base`` is encoded: ``b.<fund_line>``, ``r.<resource>``, ``g.<target>``,
+    ``w.<target>``, ``pool``, ``prudence``, and ``l.<candidate_id>`` for locks. When the scenario
+    removes all of the workbook's locks, ``locks=none`` says so.
+    """
+    diff = settings_diff(base, settings)
+    params: dict[str, str] = {}
+    for key, prefix in _QUERY_PREFIX.items():
+        if key == "locks" or key not in diff:
+            continue
+        for name, value in diff[key].items():
+            params[prefix + name] = _format_number(value)
+    for key, name in _QUERY_SCALAR.items():
+        if key in diff:
+            params[name] = _format_number(diff[key])
+    if "locks" in diff:
+        if not diff["locks"]:
+            params["locks"] = "none"
+        for candidate, option in diff["locks"].items():
+            params["l." + candidate] = option
+    return params
+
+
+def settings_from_query(
+    params: Mapping[str, str], wb: Workbook
+) -> tuple[dict[str, Any], list[str]]:
+    """Scenario settings read from query parameters, and one message per bad parameter.
+
+    Parameters
+    ----------
+    params : Mapping
+        The page's query parameters (``lang`` and ``page`` are ignored).
+    wb : Workbook
+        The stored workbook: the settings start from it and names are checked against it.
+
+    Returns
+    -------
+    (dict, list of str)
+        Full settings (the workbook's, with the link's changes applied; bad parameters skipped), and
+        messages naming each parameter that was skipped and why.
+    """
+    settings = settings_from_workbook(wb)
+    problems: list[str] = []
+    link_locks: dict[str, str] | None = None
+    names = {
+        "budgets": set(settings["budgets"]),
+        "resources": set(settings["resources"]),
+        "goals": set(settings["goals"]),
+        "weights": set(settings["weights"]),
+    }
+    for param, raw in params.items():
+        if param in RESERVED_QUERY_KEYS:
+            continue
+        text = str(raw).strip()
+        if param == "locks":
+            if text != "none":
+                problems.append(f"{param}: expected 'none', got {text!r}")
+            else:
+                link_locks = link_locks or {}
+            continue
+        scalar = {v: k for k, v in _QUERY_SCALAR.items()}.get(param)
+        if scalar is not None:
+            problems.extend(_set_checked(settings, wb, scalar, None, text, param))
+            continue
+        prefix, _, name = param.partition(".")
+        key = {v[:-1]: k for k, v in _QUERY_PREFIX.items()}.get(prefix)
+        if key is None or not name:
+            problems.append(f"{param}: unknown parameter")
+        elif key == "locks":
+            candidate_problems = validate_settings(wb, {"locks": {name: text}})
+            if candidate_problems:
+                problems.append(f"{param}: " + candidate_problems[0].split(": ", 1)[1])
+            else:
+                link_locks = link_locks or {}
+                link_locks[name] = text
+        elif name not in names[key]:
+            problems.append(f"{param}: unknown name {name!r}")
+        else:
+            problems.extend(_set_checked(settings, wb, key, name, text, param))
+    if link_locks is not None:
+        settings["locks"] = link_locks
+    return settings, problems
+
+
+def _set_checked(
+    settings: dict[str, Any], wb: Workbook, key: str, name: str | None, text: str, param: str
+) -> list[str]:
+    """Set one value in ``settings`` when it validates; else return the message naming ``param``."""
+    number = _number(text)
+    if number is None:
+        return [f"{param}: {text!r} is not a number"]
+    trial = {key: number} if name is None else {key: {name: number}}
+    problems = validate_settings(wb, trial)
+    if problems:
+        return [f"{param}: " + problems[0].split(": ", 1)[1]]
+    if name is None:
+        settings[key] = number
+    else:
+        settings[key][name] = number
+    return []

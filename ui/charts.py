@@ -1,0 +1,292 @@
+"""Altair charts for the dashboard, coloured from the theme in ``.streamlit/config.toml``.
+
+Each function takes a small DataFrame whose labels are already translated and returns an
+``alt.Chart``; pages pass it to ``st.altair_chart``. Colours are read from the theme file, the one
+source of truth, so charts and the rest of the app always match.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+CONFIG_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+_FALLBACK = ["#1f5aa6", "#e07b39", "#2e9e6a", "#c23b3b", "#7a5cb8", "#8c6d46", "#d064a4", "#6b7785"]
+
+
+@cache
+def theme() -> dict[str, object]:
+    """The theme section of ``.streamlit/config.toml`` (with the categorical palette as a list)."""
+    try:
+        with CONFIG_PATH.open("rb") as handle:
+            section = dict(tomllib.load(handle).get("theme", {}))
+    except (OSError, tomllib.TOMLDecodeError):
+        section = {}
+    section.setdefault("primaryColor", _FALLBACK[0])
+    section.setdefault("textColor", "#1b2430")
+    section.setdefault("secondaryBackgroundColor", "#f2f5f9")
+    section.setdefault("chartCategoricalColors", _FALLBACK)
+    return section
+
+
+def palette() -> list[str]:
+    """The categorical colours, in order."""
+    return list(theme()["chartCategoricalColors"])  # type: ignore[arg-type]
+
+
+def primary() -> str:
+    """The primary colour (the plan, the current scenario)."""
+    return str(theme()["primaryColor"])
+
+
+def muted() -> str:
+    """A quiet colour for reference values (no support, capacity)."""
+    return palette()[7] if len(palette()) > 7 else "#6b7785"
+
+
+# Traffic-light colours, taken from the palette: green, amber, red.
+def light_colors() -> dict[str, str]:
+    """Colours for the cockpit's traffic lights: ``green``, ``amber``, ``red``."""
+    colours = palette()
+    return {"green": colours[2], "amber": colours[1], "red": colours[3]}
+
+
+def traffic_light(p_meet: float | None) -> str:
+    """``green`` from 80 % chance of meeting a target, ``amber`` from 50 %, else ``red``."""
+    if p_meet is None or pd.isna(p_meet):
+        return "amber"
+    if p_meet >= 0.8:
+        return "green"
+    return "amber" if p_meet >= 0.5 else "red"
+
+
+def _axis_font() -> dict[str, object]:
+    """Fonts that render Chinese in the browser and in screenshots."""
+    return {
+        "labelFont": "Noto Sans CJK SC, sans-serif",
+        "titleFont": "Noto Sans CJK SC, sans-serif",
+    }
+
+
+def funnel_chart(frame: pd.DataFrame, label: str, count: str, title: str = "") -> alt.Chart:
+    """Horizontal bars in the frame's order (reserve at the top), one per stage, with counts.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per stage, in funnel order, with a translated ``label`` column and a ``count`` column.
+    """
+    order = list(frame[label])
+    base = alt.Chart(frame, title=title or alt.Undefined).encode(
+        y=alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(**_axis_font())),
+        x=alt.X(f"{count}:Q", title=None),
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{count}:Q", format=",")],
+    )
+    bars = base.mark_bar(color=primary(), cornerRadiusEnd=3)
+    text = base.mark_text(align="left", dx=4, color=str(theme()["textColor"])).encode(
+        text=alt.Text(f"{count}:Q", format=",")
+    )
+    return (bars + text).properties(height=max(120, 34 * len(frame)))
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    colour: str | None = None,
+    title: str = "",
+    sort: list[str] | None = None,
+    value_format: str = ",",
+    horizontal: bool = True,
+) -> alt.Chart:
+    """Bars per category, optionally stacked by ``colour``, in the theme's palette."""
+    cat_axis = alt.Axis(**_axis_font(), labelLimit=260)
+    encode: dict[str, object] = {
+        ("y" if horizontal else "x"): alt.Y(
+            f"{category}:N", sort=sort or "-x", title=None, axis=cat_axis
+        )
+        if horizontal
+        else alt.X(f"{category}:N", sort=sort or "-y", title=None, axis=cat_axis),
+        ("x" if horizontal else "y"): alt.X(
+            f"{value}:Q", title=None, axis=alt.Axis(format=value_format)
+        )
+        if horizontal
+        else alt.Y(f"{value}:Q", title=None, axis=alt.Axis(format=value_format)),
+        "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=value_format)],
+    }
+    if colour:
+        encode["color"] = alt.Color(
+            f"{colour}:N",
+            scale=alt.Scale(range=palette()),
+            legend=alt.Legend(orient="bottom", title=None),
+        )
+        encode["tooltip"] = [*encode["tooltip"], alt.Tooltip(f"{colour}:N")]  # type: ignore[misc]
+        chart = alt.Chart(frame, title=title or alt.Undefined).mark_bar().encode(**encode)
+    else:
+        chart = (
+            alt.Chart(frame, title=title or alt.Undefined)
+            .mark_bar(color=primary())
+            .encode(**encode)
+        )
+    n = frame[category].nunique()
+    return chart.properties(height=max(140, 28 * n) if horizontal else 260)
+
+
+def attainment_chart(
+    frame: pd.DataFrame,
+    label: str,
+    plan: str,
+    base: str,
+    plan_name: str,
+    base_name: str,
+    title: str = "",
+) -> alt.Chart:
+    """Attainment per target (expected ÷ goal) with no support and under the plan; goal line at 100 %.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per target with a translated ``label`` and fractions ``plan`` and ``base``.
+    plan_name, base_name : str
+        Legend names of the two series.
+    """
+    long = frame.melt(
+        id_vars=[label], value_vars=[base, plan], var_name="series", value_name="share"
+    )
+    long["series"] = long["series"].map({base: base_name, plan: plan_name})
+    bars = (
+        alt.Chart(long, title=title or alt.Undefined)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                f"{label}:N",
+                title=None,
+                sort=list(frame[label]),
+                axis=alt.Axis(**_axis_font(), labelLimit=260),
+            ),
+            yOffset=alt.YOffset("series:N", sort=[base_name, plan_name]),
+            x=alt.X("share:Q", title=None, axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "series:N",
+                sort=[base_name, plan_name],
+                scale=alt.Scale(domain=[base_name, plan_name], range=[muted(), primary()]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{label}:N"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("share:Q", format=".0%"),
+            ],
+        )
+    )
+    goal = (
+        alt.Chart(pd.DataFrame({"goal": [1.0]}))
+        .mark_rule(color=light_colors()["red"], strokeDash=[4, 3], size=2)
+        .encode(x="goal:Q")
+    )
+    return (bars + goal).properties(height=max(160, 52 * len(frame)))
+
+
+def use_chart(
+    frame: pd.DataFrame, label: str, used: str, capacity: str, title: str = ""
+) -> alt.Chart:
+    """Use against capacity per fund line or resource, as a share, with the 100 % line.
+
+    Bars turn amber from 95 % and red above 100 % so a bottleneck stands out.
+    """
+    data = frame[[label, used, capacity]].copy()
+    data["share"] = (data[used] / data[capacity].where(data[capacity] > 0)).fillna(0.0)
+    colours = light_colors()
+    data["band"] = pd.cut(
+        data["share"], [-1, 0.95, 1.0 + 1e-9, float("inf")], labels=["ok", "full", "over"]
+    ).astype(str)
+    bars = (
+        alt.Chart(data, title=title or alt.Undefined)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                f"{label}:N",
+                title=None,
+                sort=list(data[label]),
+                axis=alt.Axis(**_axis_font(), labelLimit=260),
+            ),
+            x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domainMin=0)),
+            color=alt.Color(
+                "band:N",
+                scale=alt.Scale(
+                    domain=["ok", "full", "over"],
+                    range=[primary(), colours["amber"], colours["red"]],
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip(f"{label}:N"),
+                alt.Tooltip(f"{used}:Q", format=",.0f"),
+                alt.Tooltip(f"{capacity}:Q", format=",.0f"),
+                alt.Tooltip("share:Q", format=".0%"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"full": [1.0]}))
+        .mark_rule(color=muted(), strokeDash=[4, 3])
+        .encode(x="full:Q")
+    )
+    return (bars + rule).properties(height=max(120, 30 * len(data)))
+
+
+def frontier_chart(
+    frontier: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    scenarios: pd.DataFrame | None = None,
+    scenario_label: str = "name",
+) -> alt.Chart:
+    """The efficient frontier (budget → best weighted attainment) with saved scenarios as points."""
+    line = (
+        alt.Chart(frontier)
+        .mark_line(point=True, color=primary())
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",")),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+            tooltip=[alt.Tooltip(f"{x}:Q", format=",.0f"), alt.Tooltip(f"{y}:Q", format=".3f")],
+        )
+    )
+    layers: list[alt.Chart] = [line]
+    if scenarios is not None and not scenarios.empty:
+        points = alt.Chart(scenarios).encode(
+            x=f"{x}:Q",
+            y=f"{y}:Q",
+            tooltip=[
+                alt.Tooltip(f"{scenario_label}:N"),
+                alt.Tooltip(f"{x}:Q", format=",.0f"),
+                alt.Tooltip(f"{y}:Q", format=".3f"),
+            ],
+        )
+        layers.append(points.mark_point(size=120, filled=True, color=light_colors()["amber"]))
+        layers.append(
+            points.mark_text(align="left", dx=8, dy=-8, font="Noto Sans CJK SC").encode(
+                text=f"{scenario_label}:N"
+            )
+        )
+    return alt.layer(*layers).properties(height=340)
+
+
+def month_chart(frame: pd.DataFrame, month: str, count: str, title: str = "") -> alt.Chart:
+    """Planned starts by month (1–12) as columns."""
+    return (
+        alt.Chart(frame, title=title or alt.Undefined)
+        .mark_bar(color=primary())
+        .encode(
+            x=alt.X(f"{month}:O", title=None, axis=alt.Axis(**_axis_font(), labelAngle=0)),
+            y=alt.Y(f"{count}:Q", title=None),
+            tooltip=[alt.Tooltip(f"{month}:O"), alt.Tooltip(f"{count}:Q")],
+        )
+        .properties(height=220)
+    )
