@@ -1,0 +1,344 @@
+"""Who may do what: roles from a configuration mapping signed-in identities to viewer / planner / admin.
+
+Pure functions, no Streamlit import, so every rule is testable without a browser. ``ui.auth`` asks
+:func:`principal_for` with ``st.user``, ``st.secrets`` and the environment, and every write path asks
+:meth:`Principal.can` (through ``ui.auth.can``) before it writes.
+
+The configuration is a ``[roles]`` table, in ``.streamlit/secrets.toml`` or in the TOML file named by the
+environment variable ``WEIHAI_ROLES_FILE`` (which wins, so an operator can keep roles out of secrets)::
+
+    [roles]
+    default = "viewer"      # a signed-in identity not listed below; "none" refuses it
+    demo = "admin"          # everyone's role when no sign-in is configured (the open demo)
+    admin = ["chen.li@weihai.gov.cn"]
+    planner = ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn"]   # "@domain": everyone at that domain
+    viewer = ["office@weihai.gov.cn"]
+
+Identities are matched on the e-mail address (case-insensitive) or on the provider's subject (``sub``).
+A listed address or subject wins over a domain entry; within the same kind the highest role wins.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROLES = ("viewer", "planner", "admin")  # in increasing power
+NO_ROLE = "none"
+ROLES_FILE_ENV = "WEIHAI_ROLES_FILE"
+DEMO_USER = "demo"
+
+# The permission matrix: action → the roles allowed to do it. Every write path in the product names one
+# of these actions; reading and moving sliders ("explore") is open to every role.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "explore": frozenset(
+        ROLES
+    ),  # every page, sliders, what-if solves, shared links (nothing saved)
+    "download": frozenset(ROLES),  # exports of what is on screen
+    "import": frozenset({"planner", "admin"}),  # replace the stored workbook
+    "edit_locks": frozenset({"planner", "admin"}),
+    "edit_assumptions": frozenset({"planner", "admin"}),
+    "save_scenario": frozenset({"planner", "admin"}),  # also rename / delete a scenario
+    "set_baseline": frozenset({"planner", "admin"}),
+    "reset_data": frozenset({"admin"}),  # restore the demo city / empty the store
+    "read_audit": frozenset({"admin"}),
+}
+ACTIONS = tuple(PERMISSIONS)
+
+
+class RoleConfigError(ValueError):
+    """The roles configuration is malformed; ``problems`` says where, one message each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RoleConfig:
+    """Identities → roles, as read from the ``[roles]`` table.
+
+    Attributes
+    ----------
+    users : dict of str to str
+        Lower-case e-mail address or subject → role.
+    domains : dict of str to str
+        Lower-case domain (without ``@``) → role.
+    default : str
+        Role of a signed-in identity that no entry matches, or ``"none"`` to refuse it.
+    demo : str
+        Everyone's role when no sign-in is configured.
+    """
+
+    users: dict[str, str] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    default: str = "viewer"
+    demo: str = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person using this session, as the write paths see them.
+
+    Attributes
+    ----------
+    user : str
+        The name written to the audit log: e-mail address, else subject, else ``"demo"``.
+    role : str
+        ``viewer``, ``planner``, ``admin`` or ``none`` (signed in but not let in).
+    signed_in : bool
+        True when an identity provider vouched for ``user``.
+    demo : bool
+        True when no sign-in is configured (open demo; the app shows a notice).
+    display_name : str
+        A name to greet the user with.
+    """
+
+    user: str
+    role: str
+    signed_in: bool
+    demo: bool
+    display_name: str = ""
+
+    def can(self, action: str) -> bool:
+        """Whether this principal may do ``action`` (one of :data:`ACTIONS`)."""
+        return allowed(self.role, action)
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether ``role`` may do ``action``.
+
+    Parameters
+    ----------
+    role : str
+        A role name, or ``"none"``.
+    action : str
+        One of :data:`ACTIONS`.
+
+    Returns
+    -------
+    bool
+        True when the permission matrix grants it.
+
+    Raises
+    ------
+    KeyError
+        For an unknown action, so a misspelt permission check fails loudly in tests instead of
+        silently denying (or allowing) in production.
+    """
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+    return role in PERMISSIONS[action]
+
+
+def _role_name(value: object, where: str, problems: list[str], *, allow_none: bool) -> str:
+    text = str(value).strip().lower()
+    valid = ROLES + ((NO_ROLE,) if allow_none else ())
+    if text not in valid:
+        problems.append(f"{where}: {value!r} is not a role (use one of {', '.join(valid)})")
+        return NO_ROLE
+    return text
+
+
+def parse_role_config(table: Mapping[str, Any] | None) -> RoleConfig:
+    """A :class:`RoleConfig` from the ``[roles]`` table (``None`` or empty: defaults).
+
+    Parameters
+    ----------
+    table : Mapping or None
+        Keys ``default``, ``demo`` and one list of identities per role name.
+
+    Returns
+    -------
+    RoleConfig
+
+    Raises
+    ------
+    RoleConfigError
+        For an unknown key or role, a role list that is not a list of text, or an identity listed
+        under two roles.
+    """
+    table = dict(table or {})
+    problems: list[str] = []
+    default = _role_name(table.pop("default", "viewer"), "roles.default", problems, allow_none=True)
+    demo = _role_name(table.pop("demo", "admin"), "roles.demo", problems, allow_none=True)
+    users: dict[str, str] = {}
+    domains: dict[str, str] = {}
+    for key, entries in table.items():
+        role = str(key).strip().lower()
+        if role not in ROLES:
+            problems.append(f"roles.{key}: unknown key (use default, demo, {', '.join(ROLES)})")
+            continue
+        if isinstance(entries, str):
+            entries = [entries]
+        if not isinstance(entries, list | tuple) or not all(isinstance(e, str) for e in entries):
+            problems.append(f"roles.{key}: expected a list of e-mail addresses or @domains")
+            continue
+        for entry in entries:
+            ident = entry.strip().lower()
+            if not ident or ident == "@":
+                problems.append(f"roles.{key}: empty identity")
+                continue
+            target, name = (domains, ident[1:]) if ident.startswith("@") else (users, ident)
+            if name in target and target[name] != role:
+                problems.append(f"roles.{key}: {entry!r} is also listed as {target[name]}")
+                continue
+            target[name] = role
+    if problems:
+        raise RoleConfigError(problems)
+    return RoleConfig(users=users, domains=domains, default=default, demo=demo)
+
+
+def load_role_config(
+    secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> RoleConfig:
+    """The roles configuration: from ``$WEIHAI_ROLES_FILE`` if set, else the secrets' ``[roles]``.
+
+    Parameters
+    ----------
+    secrets : Mapping or None
+        The app's secrets (``st.secrets`` or a dict); ``None`` when there are none.
+    environ : Mapping or None
+        Environment variables (default ``os.environ``).
+
+    Returns
+    -------
+    RoleConfig
+
+    Raises
+    ------
+    RoleConfigError
+        When the file cannot be read or the table is malformed.
+    """
+    environ = os.environ if environ is None else environ
+    path = environ.get(ROLES_FILE_ENV, "").strip()
+    if path:
+        try:
+            document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise RoleConfigError([f"{ROLES_FILE_ENV}={path}: cannot read ({exc})"]) from exc
+        return parse_role_config(document.get("roles", document))
+    table = (secrets or {}).get("roles") if secrets is not None else None
+    return parse_role_config(_plain(table) if table is not None else None)
+
+
+def _plain(value: Any) -> Any:
+    """Streamlit's AttrDict (and nested ones) as plain dicts and lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def auth_configured(secrets: Mapping[str, Any] | None) -> bool:
+    """Whether the secrets configure ``st.login``: an ``[auth]`` table with a provider.
+
+    Parameters
+    ----------
+    secrets : Mapping or None
+        The app's secrets.
+
+    Returns
+    -------
+    bool
+        True when ``[auth]`` has ``redirect_uri`` and ``cookie_secret`` and either ``client_id`` with
+        ``server_metadata_url`` (the default provider) or a named provider sub-table with them.
+    """
+    if not secrets:
+        return False
+    auth = secrets.get("auth")
+    if (
+        not isinstance(auth, Mapping)
+        or not auth.get("redirect_uri")
+        or not auth.get("cookie_secret")
+    ):
+        return False
+
+    def complete(section: Mapping[str, Any]) -> bool:
+        return bool(section.get("client_id") and section.get("server_metadata_url"))
+
+    return complete(auth) or any(isinstance(v, Mapping) and complete(v) for v in auth.values())
+
+
+def identity_key(user_info: Mapping[str, Any]) -> str:
+    """The name a signed-in user is known by: e-mail address (lower case), else the subject."""
+    email = str(user_info.get("email") or "").strip().lower()
+    return email or str(user_info.get("sub") or "").strip()
+
+
+def role_for(user_info: Mapping[str, Any], config: RoleConfig) -> str:
+    """The role of a signed-in user.
+
+    Parameters
+    ----------
+    user_info : Mapping
+        The identity token's claims (``st.user``): ``email`` and/or ``sub``.
+    config : RoleConfig
+        The roles configuration.
+
+    Returns
+    -------
+    str
+        A role from :data:`ROLES`, or ``"none"`` when the user is not let in.
+    """
+    email = str(user_info.get("email") or "").strip().lower()
+    sub = str(user_info.get("sub") or "").strip().lower()
+    rank = {role: i for i, role in enumerate(ROLES)}
+    exact = [config.users[k] for k in (email, sub) if k and k in config.users]
+    if exact:
+        return max(exact, key=rank.__getitem__)
+    if "@" in email:
+        domain = email.rsplit("@", 1)[1]
+        if domain in config.domains:
+            return config.domains[domain]
+    if not (email or sub):
+        return NO_ROLE  # a token without any identity is never let in
+    return config.default
+
+
+def principal_for(
+    user_info: Mapping[str, Any] | None,
+    secrets: Mapping[str, Any] | None,
+    environ: Mapping[str, str] | None = None,
+) -> Principal:
+    """Who is using this session and with which role: the one decision every page relies on.
+
+    Parameters
+    ----------
+    user_info : Mapping or None
+        ``st.user`` as a dict (``is_logged_in``, ``email``, ``sub``, ``name``), or ``None``.
+    secrets : Mapping or None
+        ``st.secrets`` as a dict, or ``None`` when the app has no secrets file.
+    environ : Mapping or None
+        Environment variables (default ``os.environ``), for ``WEIHAI_ROLES_FILE``.
+
+    Returns
+    -------
+    Principal
+        With sign-in configured: the signed-in user's role, or an anonymous principal with role
+        ``"none"`` who must sign in first. Without it: the open demo's principal (``demo=True``).
+
+    Raises
+    ------
+    RoleConfigError
+        When the roles configuration is malformed (``ui.auth`` should show it and let nobody write).
+    """
+    config = load_role_config(secrets, environ)
+    if not auth_configured(secrets):
+        return Principal(user=DEMO_USER, role=config.demo, signed_in=False, demo=True)
+    info = dict(user_info or {})
+    if not info.get("is_logged_in"):
+        return Principal(user="", role=NO_ROLE, signed_in=False, demo=False)
+    user = identity_key(info)
+    return Principal(
+        user=user,
+        role=role_for(info, config),
+        signed_in=True,
+        demo=False,
+        display_name=str(info.get("name") or user),
+    )
