@@ -13,9 +13,8 @@ as a formula when a planner opens the file in Excel or WPS. Such cells are neutr
 Numbers stay numbers: numeric cells (and text that is just a signed number such as ``-12.5``) are left
 alone.
 
-Uploads: :func:`upload_problem` checks size, file type by its first bytes (not its name), and the zip
-container of an ``.xlsx`` / ``.zip`` (entry count, total unpacked size, compression ratio: a zip bomb is
-refused before anything is decompressed).
+Uploads are vetted where they are read (``data.workbook.read_workbook_upload``: size, zip container,
+declared unpacked size); the tests in ``tests/test_bad_input*.py`` hold it to that.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from numbers import Number
 from typing import Any
 
@@ -39,17 +38,6 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?
 # A value we escaped on export: one or more quotes, then a trigger. Escaping those too (one more quote)
 # keeps restore_cell an exact inverse of neutralise_cell.
 _ESCAPED = re.compile(r"^[ ']*'[ ']*" + _TRIGGER_CLASS)
-
-# Upload limits. Streamlit refuses larger files first (server.maxUploadSize in .streamlit/config.toml);
-# these apply to every path (page, command line, tests) and to what a zip unpacks to.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
-MAX_COMPRESSION_RATIO = 200
-
-ZIP_MAGIC = b"PK\x03\x04"
-EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted (password) .xlsx
 
 
 def is_formula_like(value: object) -> bool:
@@ -181,7 +169,9 @@ def harden_worksheet(worksheet: Any) -> int:
             value = cell.value
             if cell.data_type == "f" or is_formula_like(value):
                 text = value if isinstance(value, str) else str(value)
-                cell.set_explicit_value(text, data_type="s")
+                # Bypass openpyxl's value setter, which would make "=..." a formula again.
+                cell._value = text
+                cell.data_type = "s"
                 cell.quotePrefix = True
                 changed += 1
     return changed
@@ -255,19 +245,22 @@ def _xlsx_value(value: Any) -> Any:
     return str(value)
 
 
-def formula_cells_in_xlsx(data: bytes) -> list[str]:
+def formula_cells_in_xlsx(data: bytes, *, strict: bool = False) -> list[str]:
     """Where an ``.xlsx`` holds a formula or unprotected formula-like text (for tests and audits).
 
     Parameters
     ----------
     data : bytes
         An ``.xlsx`` file's content.
+    strict : bool
+        Also report formula-like text cells without Excel's quote prefix. A text cell is never run
+        when the file is opened; the prefix also keeps it text after a planner edits the cell.
 
     Returns
     -------
     list of str
-        ``"sheet!A1: reason"`` for each formula cell, and each text cell starting with a trigger that
-        lacks the quote prefix. Empty when the file is safe to open.
+        ``"sheet!A1: reason"`` for each formula cell (and, when strict, each unprefixed formula-like
+        text cell). Empty when the file is safe to open.
     """
     from openpyxl import load_workbook
 
@@ -282,7 +275,7 @@ def formula_cells_in_xlsx(data: bytes) -> list[str]:
             for cell in row:
                 if cell.data_type == "f":
                     found.append(f"{ws.title}!{cell.coordinate}: formula {cell.value!r}")
-                elif is_formula_like(cell.value) and not cell.quotePrefix:
+                elif strict and is_formula_like(cell.value) and not cell.quotePrefix:
                     found.append(f"{ws.title}!{cell.coordinate}: formula-like text {cell.value!r}")
     return found
 
@@ -308,80 +301,3 @@ def formula_cells_in_csv(text: str) -> list[str]:
             if is_formula_like(value):
                 found.append(f"row {r}, column {c}: {value!r}")
     return found
-
-
-def upload_problem(
-    filename: str,
-    data: bytes,
-    *,
-    max_bytes: int = MAX_UPLOAD_BYTES,
-    allowed: Iterable[str] = (".xlsx", ".zip", ".csv"),
-) -> str | None:
-    """Why an uploaded file must be refused before parsing, or ``None`` when it may be parsed.
-
-    Checks, in order: not empty; not larger than ``max_bytes``; an allowed file name suffix; content
-    whose first bytes match the suffix (a zip container for ``.xlsx`` / ``.zip``, text for ``.csv``);
-    for zip containers, the directory is read (nothing is decompressed) and refused when it has too
-    many entries, unpacks to more than ``MAX_UNPACKED_BYTES`` or compresses suspiciously well (a zip
-    bomb); an ``.xlsx`` must contain a workbook part.
-
-    Parameters
-    ----------
-    filename : str
-        The name the browser sent (only its suffix is used).
-    data : bytes
-        The file's content.
-    max_bytes : int
-        Largest accepted size in bytes.
-    allowed : iterable of str
-        Accepted suffixes, lower case with the dot.
-
-    Returns
-    -------
-    str or None
-        A plain message for the planner, or ``None``.
-    """
-    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    size_mb = len(data) / 1024 / 1024
-    if not data:
-        return f"{filename}: the file is empty"
-    if len(data) > max_bytes:
-        return f"{filename}: the file is {size_mb:.1f} MB; the limit is {max_bytes / 1024 / 1024:.0f} MB"
-    allowed = tuple(allowed)
-    if suffix not in allowed:
-        return f"{filename}: unsupported file type {suffix or '(none)'}; use one of {', '.join(allowed)}"
-    head = data[:8]
-    if head.startswith(OLE_MAGIC):
-        return (
-            f"{filename}: this is an old Excel .xls file or a password-protected workbook; "
-            "open it in Excel and save it as an unprotected .xlsx"
-        )
-    if suffix == ".csv":
-        if b"\0" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return f"{filename}: this is not a text (CSV) file"
-        return None
-    if not (head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC)):
-        kind = "an .xlsx workbook" if suffix == ".xlsx" else "a .zip archive"
-        return f"{filename}: the content is not {kind} (its first bytes do not match)"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"{filename}: the archive is damaged ({exc})"
-    if len(entries) > MAX_ZIP_ENTRIES:
-        return f"{filename}: the archive has {len(entries)} files; at most {MAX_ZIP_ENTRIES} are accepted"
-    unpacked = sum(e.file_size for e in entries)
-    packed = sum(e.compress_size for e in entries)
-    if unpacked > MAX_UNPACKED_BYTES:
-        return (
-            f"{filename}: the archive unpacks to {unpacked / 1024 / 1024:.0f} MB; "
-            f"at most {MAX_UNPACKED_BYTES / 1024 / 1024:.0f} MB are accepted"
-        )
-    if unpacked > 10 * 1024 * 1024 and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
-        return f"{filename}: the archive is compressed {unpacked // max(packed, 1)}:1 (a zip bomb?)"
-    if any(e.flag_bits & 0x1 for e in entries):
-        return f"{filename}: the archive is password-protected"
-    names = {e.filename for e in entries}
-    if suffix == ".xlsx" and "xl/workbook.xml" not in names:
-        return f"{filename}: the archive is not an Excel workbook (no xl/workbook.xml)"
-    return None

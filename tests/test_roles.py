@@ -32,8 +32,15 @@ ROLES_TABLE = {
 }
 SECRETS = {"auth": AUTH, "roles": ROLES_TABLE}
 
-WRITE_ACTIONS = {"import", "edit_locks", "edit_assumptions", "save_scenario", "set_baseline"}
-ADMIN_ACTIONS = {"reset_data", "read_audit"}
+WRITE_ACTIONS = {
+    "import",
+    "edit_locks",
+    "edit_assumptions",
+    "save_scenario",
+    "edit_scenario",
+    "set_baseline",
+}
+ADMIN_ACTIONS = {"reset_demo", "read_audit"}
 
 
 def signed_in(email: str | None = None, sub: str = "s-1", name: str = "") -> dict:
@@ -44,7 +51,7 @@ def test_permission_matrix_is_as_specified():
     viewer = {a for a in ACTIONS if allowed("viewer", a)}
     planner = {a for a in ACTIONS if allowed("planner", a)}
     admin = {a for a in ACTIONS if allowed("admin", a)}
-    assert viewer == {"explore", "download"}
+    assert viewer == {"view", "solve", "download"}
     assert planner == viewer | WRITE_ACTIONS
     assert admin == set(ACTIONS) == planner | ADMIN_ACTIONS
     assert not any(allowed("none", a) for a in ACTIONS)
@@ -126,7 +133,7 @@ def test_no_sign_in_configured_is_the_open_demo():
     assert p.can("save_scenario")
     # an operator can make the demo read-only
     p = principal_for(None, {"roles": {"demo": "viewer"}}, environ={})
-    assert p.demo and not p.can("save_scenario") and p.can("explore")
+    assert p.demo and not p.can("save_scenario") and p.can("view")
 
 
 def test_configured_but_not_signed_in_can_do_nothing():
@@ -150,7 +157,7 @@ def test_signed_in_principal_names_the_user_for_the_audit_log():
         "陈立",
     )
     viewer = principal_for(signed_in("mayor@weihai.gov.cn"), SECRETS, environ={})
-    assert viewer.can("explore") and not any(viewer.can(a) for a in WRITE_ACTIONS | ADMIN_ACTIONS)
+    assert viewer.can("view") and not any(viewer.can(a) for a in WRITE_ACTIONS | ADMIN_ACTIONS)
 
 
 def test_roles_file_from_environment_wins(tmp_path):

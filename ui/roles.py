@@ -35,16 +35,16 @@ DEMO_USER = "demo"
 # The permission matrix: action → the roles allowed to do it. Every write path in the product names one
 # of these actions; reading and moving sliders ("explore") is open to every role.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "explore": frozenset(
-        ROLES
-    ),  # every page, sliders, what-if solves, shared links (nothing saved)
+    "view": frozenset(ROLES),  # every page, sliders, shared links (nothing saved)
+    "solve": frozenset(ROLES),  # what-if solves of the settings on screen (nothing saved)
     "download": frozenset(ROLES),  # exports of what is on screen
     "import": frozenset({"planner", "admin"}),  # replace the stored workbook
     "edit_locks": frozenset({"planner", "admin"}),
     "edit_assumptions": frozenset({"planner", "admin"}),
-    "save_scenario": frozenset({"planner", "admin"}),  # also rename / delete a scenario
+    "save_scenario": frozenset({"planner", "admin"}),
+    "edit_scenario": frozenset({"planner", "admin"}),  # rename / delete a saved scenario
     "set_baseline": frozenset({"planner", "admin"}),
-    "reset_data": frozenset({"admin"}),  # restore the demo city / empty the store
+    "reset_demo": frozenset({"admin"}),  # restore the demo city (replaces the stored data)
     "read_audit": frozenset({"admin"}),
 }
 ACTIONS = tuple(PERMISSIONS)
