@@ -1005,6 +1005,12 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
                     cell = WriteOnlyCell(ws, value=value)
                     cell.data_type = "s"
                     value = cell
+                elif isinstance(value, float) and float("%.16g" % value) != value:
+                    # openpyxl writes 16 significant digits, which loses the last bit of some
+                    # floats; write the shortest exact form instead so a round trip is exact.
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell._value = repr(value)
+                    value = cell
                 row.append(value)
             ws.append(row)
     out = io.BytesIO()

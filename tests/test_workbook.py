@@ -1,0 +1,567 @@
+"""Tests for the planning workbook: reading (.xlsx, CSV folders, uploads), every validation rule, writing."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+
+import openpyxl
+import pytest
+
+from data import workbook as wbmod
+from data.workbook import (
+    WorkbookError,
+    WorkbookIssue,
+    read_workbook,
+    read_workbook_upload,
+    template_xlsx_bytes,
+    validate_tables,
+    workbook_differences,
+    workbook_to_csv_zip_bytes,
+    workbook_to_xlsx_bytes,
+    workbooks_equal,
+    write_workbook,
+)
+
+
+def issues_of(raw_tables, sheets) -> list[WorkbookIssue]:
+    with pytest.raises(WorkbookError) as info:
+        validate_tables(raw_tables(sheets))
+    return info.value.issues
+
+
+# --------------------------------------------------------------------------------------------------
+# The canonical form
+
+
+def test_tiny_workbook_is_canonical(tiny_workbook):
+    wb = tiny_workbook
+    assert list(wb.budgets.columns) == ["fund_line", "amount", "pooled"]
+    assert wb.budgets["pooled"].tolist() == [True, False]
+    assert wb.budgets["amount"].dtype == "float64"
+    # Resource use right after cost (blank = 0), then the extra column.
+    assert list(wb.options.columns) == [
+        "candidate_id",
+        "option",
+        "probability",
+        "fund_line",
+        "cost",
+        "staff_days",
+        "note",
+    ]
+    assert wb.options["staff_days"].tolist() == [2.0, 0.0, 1.0, 5.0]
+    assert wb.options["note"].tolist() == ["服务机构", "", "", ""]
+    # Optional blanks take their defaults; extra columns are kept after the contract columns.
+    assert wb.candidates["award"].tolist() == [30.0, 0.0, 0.0]
+    assert wb.candidates["award_line"].tolist() == ["industry", "", ""]
+    assert list(wb.candidates.columns)[-1] == "cluster"
+    assert wb.settings == {"pool_share": 0.2, "award_prudence": 1.0, "note": "hello"}
+    assert wb.pool_share == 0.2
+    assert wb.projects.empty and list(wb.projects.columns) == ["project_id"]
+
+
+def test_optional_sheets_and_columns_may_be_left_out(raw_tables, tiny_sheets):
+    for sheet in ("locks", "floors", "settings"):
+        del tiny_sheets[sheet]
+    tiny_sheets["budgets"] = "fund_line,amount\nindustry,100\nprojects,50\n"
+    tiny_sheets["targets"] = "target,goal\nnew_srdi,2\nstarts,1\n"
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.budgets["pooled"].tolist() == [True, True]
+    assert wb.targets["weight"].tolist() == [1.0, 1.0]
+    assert wb.targets["unit"].tolist() == ["", ""]
+    assert wb.locks.empty and wb.floors.empty
+    assert wb.settings == {"pool_share": 0.0, "award_prudence": 1.0}
+
+
+def test_numbers_written_as_text_are_accepted(raw_tables, tiny_sheets):
+    tiny_sheets["budgets"] = (
+        'fund_line,amount,pooled\nindustry,"1,234.5",yes\nprojects,５０,否\n'  # full-width 50
+    )
+    tiny_sheets["options"] = tiny_sheets["options"].replace("E1,coaching,0.6", "E1,coaching,60%")
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.budgets["amount"].tolist() == [1234.5, 50.0]
+    assert wb.budgets["pooled"].tolist() == [True, False]
+    assert wb.options["probability"].iloc[0] == pytest.approx(0.6)
+
+
+def test_extra_columns_are_typed_and_extra_sheets_ignored(raw_tables, tiny_sheets):
+    tiny_sheets["candidates"] = (
+        "candidate_id,name,kind,district,base_probability,revenue,code\n"
+        "E1,甲,enterprise,环翠区,0.3,1200.5,007\n"
+        "E2,乙,Enterprise,文登区,0.25,,12\n"
+        "P1,丙,project,文登区,0.5,800,x\n"
+    )
+    tiny_sheets["notes"] = "anything,at all\n1,2\n"
+    tiny_sheets["floors"] = "district,min_share\n"
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert list(wb.candidates.columns)[-2:] == ["revenue", "code"]
+    assert wb.candidates["revenue"].dtype == "float64"
+    assert math.isnan(wb.candidates["revenue"].iloc[1])
+    assert wb.candidates["code"].tolist() == ["007", "12", "x"]  # leading zeros keep a column text
+    assert wb.candidates["kind"].tolist() == ["enterprise", "enterprise", "project"]
+
+
+def test_unknown_settings_are_kept_as_text(raw_tables, tiny_sheets):
+    tiny_sheets["settings"] = "key,value\npool_share,0.1\nyear,2026\nowner,发改委\n"
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.settings == {
+        "pool_share": 0.1,
+        "award_prudence": 1.0,
+        "year": "2026",
+        "owner": "发改委",
+    }
+
+
+def test_descriptive_sheets_keep_their_columns(raw_tables, tiny_sheets):
+    tiny_sheets["projects"] = (
+        "project_id,name,total_investment,major_layout\nPJ1,港口,52000,Y\nPJ2,园区,,N\n"
+    )
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert list(wb.projects.columns) == ["project_id", "name", "total_investment", "major_layout"]
+    assert wb.projects["total_investment"].iloc[0] == 52000.0
+    assert wb.projects["major_layout"].tolist() == ["Y", "N"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Every kind of validation error: one small case each, with where it is reported
+
+
+def _replace(sheet: str, old: str, new: str):
+    def change(sheets: dict[str, str]) -> None:
+        assert old in sheets[sheet], f"test setup: {old!r} not in {sheet}"
+        sheets[sheet] = sheets[sheet].replace(old, new, 1)
+
+    return change
+
+
+def _append(sheet: str, line: str):
+    def change(sheets: dict[str, str]) -> None:
+        sheets[sheet] += line + "\n"
+
+    return change
+
+
+def _drop(sheet: str):
+    def change(sheets: dict[str, str]) -> None:
+        del sheets[sheet]
+
+    return change
+
+
+ERROR_CASES = {
+    "missing sheet": (_drop("targets"), ("targets", None, None, "required sheet is missing")),
+    "missing column": (
+        _replace("candidates", "base_probability,", "base_prob,"),
+        ("candidates", 1, "base_probability", "required column is missing"),
+    ),
+    "text in number column": (
+        _replace("options", "E1,coaching,0.6", "E1,coaching,high"),
+        ("options", 2, "probability", "expected a number"),
+    ),
+    "blank required cell": (
+        _replace("candidates", ",威海甲公司,", ",,"),
+        ("candidates", 2, "name", "required value is blank"),
+    ),
+    "probability above 1": (
+        _replace("options", "E2,rd_subsidy,0.7", "E2,rd_subsidy,1.5"),
+        ("options", 4, "probability", "must be between 0 and 1"),
+    ),
+    "base probability below 0": (
+        _replace("candidates", "文登区,0.5", "文登区,-0.1"),
+        ("candidates", 4, "base_probability", "must be between 0 and 1"),
+    ),
+    "negative amount": (
+        _replace("budgets", "projects,50", "projects,-50"),
+        ("budgets", 3, "amount", "must be 0 or more"),
+    ),
+    "negative capacity": (
+        _replace("resources", "staff_days,20", "staff_days,-1"),
+        ("resources", 2, "capacity", "must be 0 or more"),
+    ),
+    "goal of zero": (
+        _replace("targets", "starts,1,2", "starts,0,2"),
+        ("targets", 3, "goal", "must be greater than 0"),
+    ),
+    "negative weight": (
+        _replace("targets", "starts,1,2", "starts,1,-2"),
+        ("targets", 3, "weight", "must be 0 or more"),
+    ),
+    "negative cost": (
+        _replace("options", "industry,40,1", "industry,-40,1"),
+        ("options", 4, "cost", "must be 0 or more"),
+    ),
+    "negative award": (
+        _replace("candidates", "0.3,30,industry", "0.3,-30,industry"),
+        ("candidates", 2, "award", "must be 0 or more"),
+    ),
+    "contribution of zero": (
+        _replace("contributions", "P1,starts,1", "P1,starts,0"),
+        ("contributions", 4, "value", "must be greater than 0"),
+    ),
+    "negative resource use": (
+        _replace("options", "industry,40,1,", "industry,40,-1,"),
+        ("options", 4, "staff_days", "must be 0 or more"),
+    ),
+    "min_share above 1": (
+        _replace("floors", "文登区,0.2", "文登区,1.2"),
+        ("floors", 2, "min_share", "must be between 0 and 1"),
+    ),
+    "pool_share above 1": (
+        _replace("settings", "pool_share,0.2", "pool_share,1.5"),
+        ("settings", 2, "value", "pool_share: must be between 0 and 1"),
+    ),
+    "negative award_prudence": (
+        _replace("settings", "award_prudence,1", "award_prudence,-1"),
+        ("settings", 3, "value", "award_prudence: must be 0 or more"),
+    ),
+    "bad Y/N": (
+        _replace("budgets", "projects,50,N", "projects,50,maybe"),
+        ("budgets", 3, "pooled", "expected Y or N"),
+    ),
+    "duplicate fund line": (
+        _append("budgets", "industry,5,Y"),
+        ("budgets", 4, "fund_line", "duplicate fund_line 'industry' (first on row 2)"),
+    ),
+    "duplicate option": (
+        _append("options", "E1,coaching,0.7,industry,5,,"),
+        ("options", 6, "option", "duplicate (candidate_id, option)"),
+    ),
+    "duplicate contribution": (
+        _append("contributions", "E1,new_srdi,2"),
+        ("contributions", 5, "target", "duplicate (candidate_id, target)"),
+    ),
+    "duplicate lock": (
+        _append("locks", "E2,rd_subsidy"),
+        ("locks", 3, "candidate_id", "duplicate candidate_id 'E2'"),
+    ),
+    "duplicate setting": (
+        _append("settings", "pool_share,0.3"),
+        ("settings", 5, "key", "duplicate key 'pool_share'"),
+    ),
+    "unknown candidate in contributions": (
+        _replace("contributions", "P1,starts", "P9,starts"),
+        ("contributions", 4, "candidate_id", "unknown candidate 'P9'"),
+    ),
+    "unknown target": (
+        _replace("contributions", "P1,starts", "P1,finishes"),
+        ("contributions", 4, "target", "unknown target 'finishes'"),
+    ),
+    "unknown candidate in options": (
+        _replace("options", "P1,assisted", "P2,assisted"),
+        ("options", 5, "candidate_id", "unknown candidate 'P2'"),
+    ),
+    "unknown fund line in options": (
+        _replace("options", "0.5,industry,10", "0.5,industri,10"),
+        ("options", 3, "fund_line", "unknown fund line 'industri'"),
+    ),
+    "unknown award line": (
+        _replace("candidates", "30,industry", "30,tech"),
+        ("candidates", 2, "award_line", "unknown fund line 'tech'"),
+    ),
+    "unknown candidate in locks": (
+        _replace("locks", "E2,coaching", "E7,coaching"),
+        ("locks", 2, "candidate_id", "unknown candidate 'E7'"),
+    ),
+    "lock on an option the candidate lacks": (
+        _replace("locks", "E2,coaching", "E2,land_quota"),
+        ("locks", 2, "option", "has no option 'land_quota'"),
+    ),
+    "floor for an unknown district": (
+        _replace("floors", "文登区,0.2", "乳山市,0.2"),
+        ("floors", 2, "district", "no candidate is in district '乳山市'"),
+    ),
+    "award without award line": (
+        _replace("candidates", "0.3,30,industry", "0.3,30,"),
+        ("candidates", 2, "award_line", "an award needs the fund line"),
+    ),
+    "option named none": (
+        _replace("options", "E2,rd_subsidy", "E2,None"),
+        ("options", 4, "option", "'none' is reserved"),
+    ),
+    "cost without fund line": (
+        _replace("options", "0.8,,0,5", "0.8,,12,5"),
+        ("options", 5, "fund_line", "a cost above 0 needs the fund line"),
+    ),
+    "resource named like a fund line": (
+        _append("resources", "industry,3,"),
+        ("resources", 3, "resource", "'industry' is also a fund line"),
+    ),
+    "unknown kind": (
+        _replace("candidates", "project,文登区", "programme,文登区"),
+        ("candidates", 4, "kind", "must be project or enterprise"),
+    ),
+    "duplicate header": (
+        _replace("targets", "target,goal,weight,unit", "target,goal,weight,goal"),
+        ("targets", 1, "goal", "appears twice"),
+    ),
+    "Excel error value": (
+        _replace("budgets", "projects,50", "projects,#DIV/0!"),
+        ("budgets", 3, "amount", "Excel error #DIV/0!"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ERROR_CASES))
+def test_each_validation_error_names_sheet_row_and_column(raw_tables, tiny_sheets, case):
+    change, (sheet, row, column, message) = ERROR_CASES[case]
+    change(tiny_sheets)
+    issues = issues_of(raw_tables, tiny_sheets)
+    assert len(issues) == 1, [str(i) for i in issues]
+    issue = issues[0]
+    assert (issue.sheet, issue.row, issue.column) == (sheet, row, column)
+    assert message in issue.message
+
+
+def test_every_error_is_reported_at_once(raw_tables, tiny_sheets):
+    for case in ("probability above 1", "negative amount", "unknown target", "option named none"):
+        ERROR_CASES[case][0](tiny_sheets)
+    issues = issues_of(raw_tables, tiny_sheets)
+    assert [(i.sheet, i.row, i.column) for i in issues] == [
+        ("budgets", 3, "amount"),
+        ("contributions", 4, "target"),
+        ("options", 4, "probability"),
+        ("options", 4, "option"),
+    ]
+
+
+def test_error_message_lists_one_issue_a_line(raw_tables, tiny_sheets):
+    ERROR_CASES["probability above 1"][0](tiny_sheets)
+    ERROR_CASES["negative amount"][0](tiny_sheets)
+    with pytest.raises(WorkbookError) as info:
+        validate_tables(raw_tables(tiny_sheets))
+    assert str(info.value).splitlines() == [
+        "sheet 'budgets', row 3, column 'amount': must be 0 or more (found -50)",
+        "sheet 'options', row 4, column 'probability': must be between 0 and 1 (found 1.5)",
+    ]
+
+
+def test_blank_rows_are_skipped_but_keep_their_row_number(raw_tables, tiny_sheets):
+    tiny_sheets["options"] = tiny_sheets["options"].replace("E2,coaching", ",,,,,,\nE2,coaching")
+    ERROR_CASES["probability above 1"][0](tiny_sheets)
+    issues = issues_of(raw_tables, tiny_sheets)
+    assert [(i.row, i.column) for i in issues] == [(5, "probability")]
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV folders and encodings
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_folder_in_every_encoding(csv_folder, tiny_sheets, tiny_workbook, encoding):
+    folder = csv_folder(tiny_sheets, encoding=encoding)
+    wb = read_workbook(folder)
+    assert wb.candidates["name"].tolist() == ["威海甲公司", "威海乙公司", "临港项目"]
+    assert workbooks_equal(wb, tiny_workbook), workbook_differences(wb, tiny_workbook)
+
+
+def test_csv_errors_use_excel_row_numbers(csv_folder, tiny_sheets):
+    ERROR_CASES["probability above 1"][0](tiny_sheets)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(csv_folder(tiny_sheets))
+    assert [(i.sheet, i.row, i.column) for i in info.value.issues] == [
+        ("options", 4, "probability")
+    ]
+
+
+def test_missing_path_and_wrong_suffix(tmp_path):
+    with pytest.raises(WorkbookError, match="no such file"):
+        read_workbook(tmp_path / "nothing.xlsx")
+    (tmp_path / "plan.xls").write_bytes(b"old")
+    with pytest.raises(WorkbookError, match="expected an .xlsx file"):
+        read_workbook(tmp_path / "plan.xls")
+
+
+# --------------------------------------------------------------------------------------------------
+# .xlsx specifics
+
+
+def _xlsx_with_formula(cached: str | None) -> bytes:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "budgets"
+    ws.append(["fund_line", "amount"])
+    ws.append(["industry", "=60+40"])
+    out = io.BytesIO()
+    book.save(out)
+    if cached is None:
+        return out.getvalue()
+    # openpyxl never stores a formula's result; patch one in as Excel would have saved it.
+    src = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    patched = io.BytesIO()
+    with zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v />", f"<v>{cached}</v>".encode())
+            dst.writestr(item, data)
+    return patched.getvalue()
+
+
+def test_formula_without_saved_value_is_an_error_naming_the_cell(tmp_path):
+    path = tmp_path / "formula.xlsx"
+    path.write_bytes(_xlsx_with_formula(None))
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    issue = info.value.issues[0]
+    assert (issue.sheet, issue.row, issue.column) == ("budgets", 2, "amount")
+    assert "B2" in issue.message and "formula" in issue.message
+    assert len(info.value.issues) == 1  # the formula problem stops the read before validation
+
+
+def test_formula_with_saved_value_uses_the_value_without_evaluating():
+    raw = wbmod._raw_from_xlsx(_xlsx_with_formula("100"), "f.xlsx")
+    assert raw["budgets"].iloc[0].tolist() == ["industry", 100]
+
+
+def test_xlsx_sheet_names_and_headers_are_matched_loosely():
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = " Budgets "
+    ws.append([" fund_line", "Amount ", None, None])
+    ws.append(["industry", 10, None, None])
+    ws.append([None, None, None, None])
+    out = io.BytesIO()
+    book.save(out)
+    raw = wbmod._raw_from_xlsx(out.getvalue(), "x.xlsx")
+    assert list(raw["budgets"].columns) == ["fund_line", "Amount"]
+    assert len(raw["budgets"]) == 1
+
+
+def test_xlsx_writer_formats_the_sheets(tiny_workbook):
+    book = openpyxl.load_workbook(io.BytesIO(workbook_to_xlsx_bytes(tiny_workbook)))
+    assert book.sheetnames[:3] == ["budgets", "resources", "targets"]
+    ws = book["budgets"]
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].font.bold
+    assert [c.value for c in ws[2]] == ["industry", 100, "Y"]
+    assert [c.value for c in ws[3]] == ["projects", 50, "N"]
+    assert isinstance(book["options"]["C2"].value, float)
+    assert book["budgets"].column_dimensions["A"].width >= 10
+
+
+def test_text_that_looks_like_a_formula_stays_text(tiny_workbook):
+    wb = tiny_workbook.copy()
+    wb.candidates.loc[0, "name"] = "=SUM(A1)"
+    back = read_workbook_upload("x.xlsx", workbook_to_xlsx_bytes(wb))
+    assert back.candidates["name"].iloc[0] == "=SUM(A1)"
+
+
+def test_template_has_every_sheet_and_a_readme():
+    data = template_xlsx_bytes()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[0] == "README"
+    for name in ("budgets", "options", "settings", "projects", "enterprises"):
+        assert name in book.sheetnames
+    assert [c.value for c in book["candidates"][1]][:3] == ["candidate_id", "name", "kind"]
+    # An unfilled template is a valid, empty workbook.
+    wb = read_workbook_upload("template.xlsx", data)
+    assert wb.candidates.empty
+
+
+# --------------------------------------------------------------------------------------------------
+# Round trips
+
+
+def test_xlsx_round_trip_is_exact(tiny_workbook, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    write_workbook(tiny_workbook, path)
+    back = read_workbook(path)
+    assert workbooks_equal(back, tiny_workbook), workbook_differences(back, tiny_workbook)
+
+
+def test_csv_round_trip_is_exact_and_has_a_bom(tiny_workbook, tmp_path):
+    folder = tmp_path / "plan"
+    write_workbook(tiny_workbook, folder)
+    assert (folder / "candidates.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    back = read_workbook(folder)
+    assert workbooks_equal(back, tiny_workbook), workbook_differences(back, tiny_workbook)
+
+
+def test_awkward_floats_survive_both_formats(tiny_workbook, tmp_path):
+    wb = tiny_workbook.copy()
+    wb.options.loc[0, "probability"] = 0.1 + 0.2  # 0.30000000000000004
+    wb.budgets.loc[0, "amount"] = 1e-7
+    wb.targets.loc[0, "goal"] = 123456789.123
+    for target in (tmp_path / "a.xlsx", tmp_path / "csv"):
+        write_workbook(wb, target)
+        back = read_workbook(target)
+        assert workbooks_equal(back, wb), workbook_differences(back, wb)
+
+
+def test_differences_are_detected(tiny_workbook):
+    other = tiny_workbook.copy()
+    other.options.loc[1, "cost"] = 11.0
+    assert not workbooks_equal(tiny_workbook, other)
+    assert "options" in workbook_differences(tiny_workbook, other)[0]
+    other = tiny_workbook.copy()
+    other.candidates.loc[0, "cluster"] = "1"
+    assert workbooks_equal(tiny_workbook, tiny_workbook.copy())
+    assert not workbooks_equal(tiny_workbook, other)
+
+
+def test_demo_round_trips_through_xlsx_and_csv(demo_workbook, tmp_path):
+    canonical = validate_tables({name: demo_workbook.sheet(name) for name in wbmod.SHEET_ORDER})
+    assert workbooks_equal(canonical, demo_workbook), workbook_differences(canonical, demo_workbook)
+    for target in (tmp_path / "demo.xlsx", tmp_path / "demo"):
+        write_workbook(demo_workbook, target)
+        back = read_workbook(target)
+        assert workbooks_equal(back, demo_workbook), workbook_differences(back, demo_workbook)
+
+
+# --------------------------------------------------------------------------------------------------
+# Uploads
+
+
+def test_upload_of_xlsx_and_zip(tiny_workbook):
+    back = read_workbook_upload("plan.xlsx", workbook_to_xlsx_bytes(tiny_workbook))
+    assert workbooks_equal(back, tiny_workbook)
+    back = read_workbook_upload("plan.zip", workbook_to_csv_zip_bytes(tiny_workbook))
+    assert workbooks_equal(back, tiny_workbook)
+
+
+def test_upload_of_zip_with_a_folder_inside(tiny_sheets, tiny_workbook):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for sheet, text in tiny_sheets.items():
+            archive.writestr(f"workbook/{sheet}.csv", text.encode("gb18030"))
+        archive.writestr("__MACOSX/workbook/._budgets.csv", b"\x00\x05junk")
+    back = read_workbook_upload("plan.zip", out.getvalue())
+    assert workbooks_equal(back, tiny_workbook)
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("plan.xlsx", b"this is not a spreadsheet", "not a valid .xlsx"),
+        ("plan.xlsx", b"PK\x03\x04broken", "not a valid .xlsx"),
+        ("plan.zip", b"%PDF-1.4", "not a valid .zip"),
+        ("plan.xls", b"\xd0\xcf\x11\xe0", "upload an .xlsx workbook"),
+        ("plan.csv", b"a,b\n", "upload an .xlsx workbook"),
+    ],
+)
+def test_upload_of_non_spreadsheets_is_refused(filename, data, message):
+    with pytest.raises(WorkbookError, match=message) as info:
+        read_workbook_upload(filename, data)
+    assert info.value.issues[0].sheet == "(file)"
+
+
+def test_upload_zip_bomb_guards(monkeypatch, tiny_workbook):
+    data = workbook_to_csv_zip_bytes(tiny_workbook)
+    monkeypatch.setattr(wbmod, "MAX_UNCOMPRESSED_BYTES", 200)
+    with pytest.raises(WorkbookError, match="unpacks to more than"):
+        read_workbook_upload("plan.zip", data)
+    monkeypatch.undo()
+    monkeypatch.setattr(wbmod, "MAX_ARCHIVE_MEMBERS", 3)
+    with pytest.raises(WorkbookError, match="more than 3 files"):
+        read_workbook_upload("plan.zip", data)
+    with pytest.raises(WorkbookError, match="more than 3 files"):
+        read_workbook_upload("plan.xlsx", workbook_to_xlsx_bytes(tiny_workbook))
+
+
+def test_upload_zip_without_csvs():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(WorkbookError, match="no <sheet>.csv"):
+        read_workbook_upload("plan.zip", out.getvalue())
