@@ -1005,7 +1005,7 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
                     cell = WriteOnlyCell(ws, value=value)
                     cell.data_type = "s"
                     value = cell
-                elif isinstance(value, float) and float("%.16g" % value) != value:
+                elif isinstance(value, float) and float(f"{value:.16g}") != value:
                     # openpyxl writes 16 significant digits, which loses the last bit of some
                     # floats; write the shortest exact form instead so a round trip is exact.
                     cell = WriteOnlyCell(ws, value=value)
