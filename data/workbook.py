@@ -34,6 +34,22 @@ from data.schema import (
     Workbook,
 )
 
+__all__ = [
+    "WorkbookError",
+    "WorkbookIssue",
+    "parse_number",
+    "read_raw_tables",
+    "read_workbook",
+    "read_workbook_upload",
+    "template_xlsx_bytes",
+    "validate_tables",
+    "workbook_differences",
+    "workbook_to_csv_zip_bytes",
+    "workbook_to_xlsx_bytes",
+    "workbooks_equal",
+    "write_workbook",
+]
+
 # Guards for uploaded archives (an .xlsx is a zip too): a planning workbook is a few MB at most.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -213,7 +229,7 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
         # Only workbooks that contain formulas need the second (formula) pass.
         has_formulas = any(
-            b"<f>" in archive.read(m) or b"<f " in archive.read(m)
+            _has_formula(archive.read(m))
             for m in archive.namelist()
             if m.startswith("xl/worksheets/") and m.endswith(".xml")
         )
@@ -266,6 +282,10 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     if issues:
         raise WorkbookError(issues)
     return tables
+
+
+def _has_formula(sheet_xml: bytes) -> bool:
+    return b"<f>" in sheet_xml or b"<f " in sheet_xml or b":f>" in sheet_xml
 
 
 def _header_at(rows: list[list], j: int) -> str | None:
