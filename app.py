@@ -1,0 +1,59 @@
+"""The dashboard's entrance: page setup, language, data and scenario state, then the chosen page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.auth import current_user
+from ui.i18n import t
+
+st.set_page_config(page_title="威海 · Weihai", page_icon="📊", layout="wide")
+
+state.init_language()
+
+with st.sidebar:
+    state.language_switch()
+
+try:
+    with st.spinner(t("app.loading")):
+        wb, fingerprint = state.workbook()
+except Exception as exc:  # a broken database must show a message, never a traceback
+    st.error(t("app.load_error", error=exc))
+    st.stop()
+
+state.init_scenario(wb, fingerprint)
+
+pages = {
+    t("nav.group.lead"): [
+        st.Page(
+            "pages/cockpit.py", title=t("nav.cockpit"), icon="🧭", url_path="cockpit", default=True
+        ),
+    ],
+    t("nav.group.work"): [
+        st.Page("pages/pipeline.py", title=t("nav.pipeline"), icon="🏗️", url_path="pipeline"),
+        st.Page("pages/ladder.py", title=t("nav.ladder"), icon="🪜", url_path="ladder"),
+    ],
+    t("nav.group.plan"): [
+        st.Page("pages/studio.py", title=t("nav.studio"), icon="🎛️", url_path="studio"),
+        st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon="🗂️", url_path="scenarios"),
+        st.Page("pages/data_admin.py", title=t("nav.data"), icon="🗄️", url_path="data"),
+    ],
+}
+page = st.navigation(pages)
+
+with st.sidebar:
+    st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
+    user = current_user()
+    if user.demo:
+        st.caption("🔓 " + t("app.open_demo"))
+    else:
+        st.caption(t("app.user", user=user.display_name or user.user, role=t(f"role.{user.role}")))
+
+if st.session_state.pop("link_loaded", False):
+    st.toast(t("app.link_loaded"))
+problems = st.session_state.pop("link_messages", [])
+if problems:
+    st.warning(t("app.link_problems") + "\n\n" + "\n".join(f"- `{p}`" for p in problems))
+
+page.run()

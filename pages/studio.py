@@ -1,0 +1,372 @@
+"""Allocation studio (资源配置): change budgets, resources, goals and locks; see the new plan at once."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data.scenario import settings_from_workbook
+from data.schema import NONE_OPTION
+from ui import charts, downloads, state
+from ui.auth import can
+from ui.format import money, number, percent
+from ui.i18n import current_lang, t, tv
+from ui.tables import allocation_frame, label_for, name_labels, targets_frame
+from ui.widgets import light_of, page_header, plan_or_stop
+
+lang = current_lang()
+wb, fingerprint = state.workbook()
+labels = name_labels(wb, lang)
+stored = settings_from_workbook(wb)
+settings = state.scenario()
+W = state.WIDGET_PREFIX
+
+page_header("nav.studio", "studio.caption")
+
+
+def _bind(key: str, section: str, name: str | None, value: float) -> str:
+    """Give a widget its value from the scenario the first time it is drawn; return its key."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def _changed(key: str, section: str, name: str | None) -> None:
+    """on_change: copy the widget's value into the scenario (the non-widget state pages share)."""
+    value = st.session_state[key]
+    if section == "locks":
+        return
+    state.update_setting(section, name, float(value))
+
+
+def _slider_max(value: float) -> float:
+    """A slider range that leaves room to double the stored amount (rounded to a readable number)."""
+    top = max(2.0 * value, 1.0)
+    magnitude = 10 ** max(0, len(str(int(top))) - 2)
+    return float(-(-top // magnitude) * magnitude)
+
+
+def _step(top: float) -> float:
+    return float(max(1, round(top / 200)))
+
+
+def _reset() -> None:
+    state.set_scenario(settings_from_workbook(wb))
+
+
+controls, results = st.columns([1, 2], gap="large")
+
+with controls:
+    st.button(t("studio.reset"), on_click=_reset, key="studio.reset_button")
+    tab_money, tab_res, tab_targets, tab_locks = st.tabs(
+        [
+            t("studio.tab.money"),
+            t("studio.tab.resources"),
+            t("studio.tab.targets"),
+            t("studio.tab.locks"),
+        ]
+    )
+    with tab_money:
+        for fund_line, amount in stored["budgets"].items():
+            top = _slider_max(amount)
+            key = _bind(
+                f"{W}budget.{fund_line}",
+                "budgets",
+                fund_line,
+                settings["budgets"].get(fund_line, amount),
+            )
+            st.slider(
+                f"{label_for(fund_line, labels, lang)} ({t('unit.wan')})",
+                min_value=0.0,
+                max_value=max(top, float(st.session_state[key])),
+                step=_step(top),
+                key=key,
+                on_change=_changed,
+                args=(key, "budgets", fund_line),
+                help=t("studio.stored_value", value=money(amount, lang)),
+            )
+        key = _bind(f"{W}pool_share", "pool_share", None, settings.get("pool_share", 0.0))
+        st.slider(
+            t("studio.pool_share"),
+            min_value=0.0,
+            max_value=1.0,
+            step=0.05,
+            key=key,
+            on_change=_changed,
+            args=(key, "pool_share", None),
+            help=t("studio.pool_share_help"),
+        )
+        key = _bind(
+            f"{W}award_prudence", "award_prudence", None, settings.get("award_prudence", 1.0)
+        )
+        st.slider(
+            t("studio.award_prudence"),
+            min_value=0.0,
+            max_value=2.0,
+            step=0.1,
+            key=key,
+            on_change=_changed,
+            args=(key, "award_prudence", None),
+            help=t("studio.award_prudence_help"),
+        )
+    with tab_res:
+        units = dict(
+            zip(wb.resources["resource"].astype(str), wb.resources["unit"].astype(str), strict=True)
+        )
+        for resource, capacity in stored["resources"].items():
+            top = _slider_max(capacity)
+            key = _bind(
+                f"{W}resource.{resource}",
+                "resources",
+                resource,
+                settings["resources"].get(resource, capacity),
+            )
+            unit = units.get(resource, "")
+            st.slider(
+                label_for(resource, labels, lang) + (f" ({tv(unit, lang)})" if unit else ""),
+                min_value=0.0,
+                max_value=max(top, float(st.session_state[key])),
+                step=_step(top),
+                key=key,
+                on_change=_changed,
+                args=(key, "resources", resource),
+                help=t("studio.stored_value", value=number(capacity)),
+            )
+    with tab_targets:
+        for target, goal in stored["goals"].items():
+            st.markdown(f"**{label_for(target, labels, lang)}**")
+            a, b = st.columns(2)
+            key = _bind(f"{W}goal.{target}", "goals", target, settings["goals"].get(target, goal))
+            a.number_input(
+                t("common.goal"),
+                min_value=0.001,
+                step=float(max(1.0, round(goal / 20))),
+                key=key,
+                on_change=_changed,
+                args=(key, "goals", target),
+            )
+            key = _bind(
+                f"{W}weight.{target}", "weights", target, settings["weights"].get(target, 1.0)
+            )
+            b.number_input(
+                t("common.weight"),
+                min_value=0.0,
+                max_value=100.0,
+                step=0.5,
+                key=key,
+                on_change=_changed,
+                args=(key, "weights", target),
+            )
+    with tab_locks:
+        st.caption(t("studio.locks_help"))
+        locks = dict(settings.get("locks", {}))
+        names = dict(
+            zip(
+                wb.candidates["candidate_id"].astype(str),
+                wb.candidates["name"].astype(str),
+                strict=True,
+            )
+        )
+        option_lists = wb.options.groupby("candidate_id")["option"].agg(list).to_dict()
+        if locks:
+            shown = pd.DataFrame(
+                {
+                    t("common.id"): list(locks),
+                    t("common.name"): [names.get(c, c) for c in locks],
+                    t("common.option"): [tv(o, lang) for o in locks.values()],
+                }
+            )
+            st.dataframe(shown, hide_index=True, width="stretch")
+        else:
+            st.caption(t("studio.no_locks"))
+        allowed = can("edit_locks")
+        candidate = st.selectbox(
+            t("studio.lock_candidate"),
+            list(names),
+            index=None,
+            format_func=lambda c: f"{c} · {names[c]}",
+            key="studio.lock_candidate",
+            placeholder=t("common.search"),
+            disabled=not allowed,
+        )
+        if candidate:
+            choices = [NONE_OPTION, *option_lists.get(candidate, [])]
+            option = st.selectbox(
+                t("common.option"),
+                choices,
+                format_func=lambda o: tv(o, lang),
+                key="studio.lock_option",
+            )
+            if st.button(t("studio.lock_add"), key="studio.lock_add", disabled=not allowed):
+                state.update_setting("locks", candidate, option)
+                st.rerun()
+        if locks:
+            remove = st.multiselect(
+                t("studio.lock_remove"),
+                list(locks),
+                format_func=lambda c: f"{c} · {names.get(c, c)}",
+                key="studio.lock_remove_pick",
+            )
+            if remove and st.button(
+                t("studio.lock_remove_button"), key="studio.lock_remove", disabled=not allowed
+            ):
+                st.session_state["scenario"] = {
+                    **state.scenario(),
+                    "locks": {c: o for c, o in locks.items() if c not in remove},
+                }
+                st.rerun()
+        if not allowed:
+            st.caption(t("auth.denied"))
+
+with results:
+    plan = plan_or_stop()
+    # The cockpit's figures, right above the plan, so a planner sees the effect of each change.
+    st.subheader(t("studio.figures"))
+    figures = st.container(key="cockpit-figures")
+    with figures:
+        cols = st.columns(len(plan.targets) + 1)
+        cols[0].metric(
+            t("studio.objective"),
+            f"{(plan.objective or 0):.3f}",
+            help=t("studio.objective_help"),
+        )
+        for cell, row in zip(cols[1:], plan.targets.itertuples(index=False), strict=True):
+            cell.metric(
+                label_for(row.target, labels, lang),
+                percent(row.p_meet),
+                delta=f"{t('common.expected')} {number(row.expected, 1)} / {number(row.goal)}",
+                delta_color="off",
+            )
+    st.caption(
+        t("solve.seconds", seconds=f"{plan.build_seconds + plan.solve_seconds:.2f}")
+        + f" · {tv(plan.status, lang)}"
+    )
+
+    targets_shown = targets_frame(plan.targets, lang, labels)
+    targets_shown[t("common.attainment")] = plan.targets["attainment"].map(lambda v: percent(v))
+    targets_shown[t("common.p_meet")] = [
+        light_of(p) + " " + percent(p) for p in plan.targets["p_meet"]
+    ]
+    st.dataframe(targets_shown, hide_index=True, width="stretch")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('cockpit.money')}**")
+        fund = plan.fund_lines.copy()
+        fund["label"] = [label_for(v, labels, lang) for v in fund["fund_line"]]
+        fund["capacity"] = fund["available"]
+        st.altair_chart(charts.use_chart(fund, "label", "used", "capacity"), width="stretch")
+    with right:
+        st.markdown(f"**{t('cockpit.resources')}**")
+        res = plan.resources.copy()
+        res["label"] = [label_for(v, labels, lang) for v in res["resource"]]
+        st.altair_chart(charts.use_chart(res, "label", "used", "capacity"), width="stretch")
+
+    fund_table = pd.DataFrame(
+        {
+            t("common.fund_line"): [
+                label_for(v, labels, lang) for v in plan.fund_lines["fund_line"]
+            ],
+            t("common.amount"): [money(v, lang) for v in plan.fund_lines["amount"]],
+            t("common.inflow"): [money(v, lang) for v in plan.fund_lines["inflow"]],
+            t("common.outflow"): [money(v, lang) for v in plan.fund_lines["outflow"]],
+            t("common.cost"): [money(v, lang) for v in plan.fund_lines["upfront"]],
+            t("common.reserve"): [money(v, lang) for v in plan.fund_lines["reserve"]],
+            t("common.remaining"): [money(v, lang) for v in plan.fund_lines["remaining"]],
+        }
+    )
+    with st.expander(t("studio.fund_table")):
+        st.dataframe(fund_table, hide_index=True, width="stretch")
+
+    # Marginal values, where the analysis module provides them (several solves: on request).
+    if downloads.marginal_values_available():
+        with st.expander(t("studio.marginal")):
+            st.caption(t("studio.marginal_help"))
+            computed = st.session_state.setdefault("marginal", {})
+            if plan.settings_key not in computed and st.button(
+                t("studio.marginal_run"), key="studio.marginal_run"
+            ):
+                with st.spinner(t("studio.marginal_running"), show_time=True):
+                    try:
+                        computed[plan.settings_key] = downloads.marginal_values_table(
+                            wb, fingerprint, settings
+                        )
+                    except Exception as exc:  # an analysis failure is a message, not a crash
+                        st.error(t("solve.failed_no_plan", error=exc))
+            table = computed.get(plan.settings_key)
+            if table is not None and len(table):
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("studio.limit"): [label_for(n, labels, lang) for n in table["name"]],
+                            t("studio.current"): [number(v) for v in table["current"]],
+                            t("studio.step"): [number(v) for v in table["step"]],
+                            t("studio.points_up"): table["points_up"].round(2),
+                            t("studio.points_down"): (-table["points_down"]).round(2),
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+
+    # The allocation table.
+    st.subheader(t("studio.allocation"))
+    f1, f2, f3 = st.columns(3)
+    kind = f1.selectbox(
+        t("common.kind"),
+        ["all", "project", "enterprise"],
+        format_func=lambda v: t("common.all", lang) if v == "all" else tv(v, lang),
+        key="studio.kind",
+    )
+    only_supported = f2.toggle(t("studio.only_supported"), value=True, key="studio.only_supported")
+    search = f3.text_input(t("common.search"), key="studio.search")
+    allocation = plan.allocation
+    if kind != "all":
+        allocation = allocation[allocation["kind"].astype(str) == kind]
+    if only_supported:
+        allocation = allocation[allocation["option"].astype(str) != NONE_OPTION]
+    if search:
+        allocation = allocation[
+            allocation["name"].astype(str).str.contains(search, case=False, regex=False)
+            | allocation["candidate_id"].astype(str).str.contains(search, case=False, regex=False)
+        ]
+    st.caption(t("common.rows", n=len(allocation)))
+    shown_alloc = allocation_frame(allocation, lang, labels, wb.resource_names)
+    st.dataframe(
+        shown_alloc,
+        hide_index=True,
+        width="stretch",
+        height=380,
+        column_config={
+            t("common.probability"): st.column_config.NumberColumn(format="percent"),
+            t("common.base_probability"): st.column_config.NumberColumn(format="percent"),
+        },
+    )
+
+    # Downloads: allocation (CSV/XLSX, headers in the chosen language) and the whole scenario.
+    d1, d2, d3 = st.columns(3)
+    stem = downloads.file_stem(state.scenario_label(wb), plan.settings_key)
+    d1.download_button(
+        t("studio.download_csv"),
+        data=downloads.allocation_csv(plan, lang, labels, wb.resource_names),
+        file_name=f"{stem}_allocation.csv",
+        mime="text/csv",
+        key="studio.download_csv",
+        on_click="ignore",
+    )
+    d2.download_button(
+        t("studio.download_xlsx"),
+        data=downloads.allocation_xlsx(plan, lang, labels, wb.resource_names),
+        file_name=f"{stem}_allocation.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="studio.download_xlsx",
+        on_click="ignore",
+    )
+    d3.download_button(
+        t("studio.download_scenario"),
+        data=downloads.scenario_workbook(wb, settings),
+        file_name=f"{stem}_workbook.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="studio.download_scenario",
+        on_click="ignore",
+    )

@@ -1,0 +1,370 @@
+"""Session state, data loading and cached solves: what every page shares.
+
+State that must survive page switches lives under non-widget keys (``lang``, ``scenario``,
+``scenario_name``, ``last_good_plan``); widgets write into them through ``on_change`` callbacks,
+because a real browser drops keyed widget values when the page changes. The workbook is loaded once
+per data version and solves are cached by their inputs (a fingerprint of the data plus the settings),
+returning plain data (:class:`Plan`), never solver objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data.scenario import (
+    ScenarioError,
+    apply_scenario,
+    normalise_settings,
+    settings_diff,
+    settings_from_query,
+    settings_from_workbook,
+    settings_key,
+)
+from data.schema import Workbook
+from ui.i18n import DEFAULT_LANG, LANGS, t
+
+SOLVE_TIME_LIMIT = 10.0  # seconds; a timed-out solve still returns its best plan with the gap shown
+WIDGET_PREFIX = "w."  # widget keys start with this so a scenario load can drop them all at once
+
+
+# ---------------------------------------------------------------------------------------------
+# language
+
+
+def init_language() -> str:
+    """Set the session's language once from the link (``?lang=en``), then keep the link in step."""
+    if "lang" not in st.session_state:
+        requested = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state["lang"] = requested if requested in LANGS else DEFAULT_LANG
+    if st.query_params.get("lang") != st.session_state["lang"]:
+        st.query_params["lang"] = st.session_state["lang"]
+    return st.session_state["lang"]
+
+
+def _on_language_change() -> None:
+    choice = st.session_state.get(WIDGET_PREFIX + "lang")
+    if choice in LANGS:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+
+
+def language_switch() -> None:
+    """The language selector (中文 / English), writing into the session's ``lang``."""
+    key = WIDGET_PREFIX + "lang"
+    st.session_state[key] = st.session_state["lang"]
+    st.segmented_control(
+        t("app.language"),
+        options=list(LANGS),
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        key=key,
+        on_change=_on_language_change,
+        label_visibility="collapsed",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# store and workbook
+
+
+def db_path() -> Path:
+    """The database this process uses (``WEIHAI_DB`` or the repository default)."""
+    from data.store import default_db_path
+
+    return Path(default_db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Any:
+    from data.store import open_store
+
+    return open_store(Path(path), create_demo=True)
+
+
+def get_store() -> Any:
+    """The store for :func:`db_path` (opened once per process; seeds the demo city when empty)."""
+    return _store_for(str(db_path()))
+
+
+def data_version() -> str:
+    """Changes whenever the database changes: modification times and sizes of the file and its WAL."""
+    path = db_path()
+    parts = []
+    for suffix in ("", "-wal"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            stat = candidate.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts) or "empty"
+
+
+def workbook_fingerprint(wb: Workbook) -> str:
+    """A hash of the workbook's content: equal data gives equal solves whatever else was written."""
+    digest = hashlib.sha256()
+    for name in ("budgets", "resources", "targets", "candidates", "contributions", "options"):
+        frame = getattr(wb, name)
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
+        digest.update(",".join(map(str, frame.columns)).encode())
+    for name in ("locks", "floors"):
+        digest.update(getattr(wb, name).to_csv(index=False).encode())
+    digest.update(json.dumps(wb.settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load_workbook(path: str, version: str) -> tuple[Workbook, str]:
+    wb = _store_for(path).load_workbook()
+    return wb, workbook_fingerprint(wb)
+
+
+def workbook() -> tuple[Workbook, str]:
+    """The stored workbook and its content fingerprint, loaded once per data version."""
+    get_store()
+    return _load_workbook(str(db_path()), data_version())
+
+
+def clear_data_caches() -> None:
+    """Forget the cached workbook (after an import or a reset) and the settings built on it."""
+    _load_workbook.clear()
+    st.session_state.pop("scenario_fingerprint", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# scenario settings
+
+
+def drop_widget_state() -> None:
+    """Forget every widget's own value so widgets re-read the scenario on the next run."""
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        if key != WIDGET_PREFIX + "lang":
+            del st.session_state[key]
+
+
+def init_scenario(wb: Workbook, fingerprint: str) -> None:
+    """Start the session's scenario from the stored data, or from a shared link on first load.
+
+    When the stored data change (an import, a reset), the scenario starts again from the new data.
+    """
+    if (
+        st.session_state.get("scenario_fingerprint") == fingerprint
+        and "scenario" in st.session_state
+    ):
+        return
+    first_load = "scenario" not in st.session_state
+    st.session_state["scenario"] = settings_from_workbook(wb)
+    st.session_state["scenario_name"] = None
+    st.session_state["scenario_fingerprint"] = fingerprint
+    st.session_state.pop("last_good_plan", None)
+    drop_widget_state()
+    if first_load:
+        load_link(wb)
+
+
+def load_link(wb: Workbook) -> None:
+    """Apply scenario settings carried by the link's query parameters, reporting bad ones."""
+    params = {k: st.query_params.get(k) for k in st.query_params}
+    if not any(k not in ("lang",) for k in params):
+        return
+    settings, problems = settings_from_query(params, wb)
+    st.session_state["scenario"] = settings
+    st.session_state["link_messages"] = problems
+    st.session_state["link_loaded"] = True
+    for key in list(params):
+        if key != "lang":
+            del st.query_params[key]
+
+
+def scenario() -> dict[str, Any]:
+    """The scenario settings in use in this session (full settings dict)."""
+    return st.session_state["scenario"]
+
+
+def set_scenario(settings: dict[str, Any], name: str | None = None) -> None:
+    """Replace the scenario in use (after loading a saved one), and resync the widgets."""
+    st.session_state["scenario"] = normalise_settings(settings)
+    st.session_state["scenario_name"] = name
+    drop_widget_state()
+
+
+def update_setting(section: str, name: str | None, value: Any) -> None:
+    """Change one setting: ``section`` is a settings key, ``name`` the fund line/resource/target."""
+    settings = dict(st.session_state["scenario"])
+    if name is None:
+        settings[section] = value
+    else:
+        settings[section] = {**settings.get(section, {}), name: value}
+    st.session_state["scenario"] = settings
+
+
+def scenario_label(wb: Workbook) -> str:
+    """How the sidebar names the scenario in use."""
+    name = st.session_state.get("scenario_name")
+    if name:
+        return name
+    if settings_diff(settings_from_workbook(wb), scenario()):
+        return t("app.scenario_adjusted")
+    return t("app.scenario_stored")
+
+
+# ---------------------------------------------------------------------------------------------
+# solving
+
+
+@dataclass
+class Plan:
+    """A solve's result as plain data (picklable, cacheable): the AllocationResult's parts."""
+
+    status: str
+    message: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    choices: dict[str, str]
+    allocation: pd.DataFrame
+    targets: pd.DataFrame
+    fund_lines: pd.DataFrame
+    resources: pd.DataFrame
+    transfers: pd.DataFrame
+    baselines: dict[str, dict[str, Any]] = field(default_factory=dict)
+    settings_key: str = ""
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def plan_from_result(result: Any, key: str = "") -> Plan:
+    """Plain data from an ``optimizer.AllocationResult``."""
+
+    def frame(value: Any) -> pd.DataFrame:
+        return value.copy() if isinstance(value, pd.DataFrame) else pd.DataFrame()
+
+    baselines: dict[str, dict[str, Any]] = {}
+    for name, evaluation in (getattr(result, "baselines", None) or {}).items():
+        baselines[str(name)] = {
+            "objective": float(getattr(evaluation, "objective", 0.0) or 0.0),
+            "targets": frame(getattr(evaluation, "targets", None)),
+            "fund_lines": frame(getattr(evaluation, "fund_lines", None)),
+            "resources": frame(getattr(evaluation, "resources", None)),
+            "feasible": bool(getattr(evaluation, "feasible", True)),
+        }
+
+    def number(value: Any) -> float | None:
+        try:
+            return None if value is None else float(value)
+        except (TypeError, ValueError):
+            return None
+
+    return Plan(
+        status=str(result.status),
+        message=str(getattr(result, "message", "") or ""),
+        objective=number(result.objective),
+        bound=number(getattr(result, "bound", None)),
+        gap=number(getattr(result, "gap", None)),
+        build_seconds=float(getattr(result, "build_seconds", 0.0) or 0.0),
+        solve_seconds=float(getattr(result, "solve_seconds", 0.0) or 0.0),
+        choices={str(k): str(v) for k, v in (result.choices or {}).items()},
+        allocation=frame(result.allocation),
+        targets=frame(result.targets),
+        fund_lines=frame(result.fund_lines),
+        resources=frame(result.resources),
+        transfers=frame(getattr(result, "transfers", None)),
+        baselines=baselines,
+        settings_key=key,
+    )
+
+
+def solve_settings(wb: Workbook, settings: dict[str, Any], key: str = "") -> Plan:
+    """Solve the scenario ``settings`` on ``wb`` (no caching): the optimizer's result as a Plan."""
+    from optimizer import solve
+
+    threads = int(os.environ.get("WEIHAI_SOLVER_THREADS", "1"))
+    result = solve(apply_scenario(wb, settings), time_limit=SOLVE_TIME_LIMIT, threads=threads)
+    return plan_from_result(result, key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _solve_cached(fingerprint: str, key: str, settings_json: str, _wb: Workbook) -> Plan:
+    # The workbook is excluded from the cache key (leading underscore); its fingerprint stands in.
+    return solve_settings(_wb, json.loads(settings_json), key)
+
+
+def solve_cached(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> Plan:
+    """The plan for ``settings`` on the workbook with ``fingerprint``, solved once per input."""
+    normal = normalise_settings(settings)
+    key = settings_key(normal)
+    return _solve_cached(fingerprint, key, json.dumps(normal, sort_keys=True), wb)
+
+
+@dataclass
+class PlanView:
+    """What a page shows: the plan (maybe the last good one) and a message about how it was got."""
+
+    plan: Plan | None
+    level: str = "ok"  # ok | info | warning | error
+    message: str = ""
+    stale: bool = False
+
+
+def current_plan() -> PlanView:
+    """Solve the session's scenario (cached). Errors keep the last good plan and explain why."""
+    wb, fingerprint = workbook()
+    settings = scenario()
+    last: Plan | None = st.session_state.get("last_good_plan")
+    try:
+        with st.spinner(t("solve.running"), show_time=True):
+            plan = solve_cached(wb, fingerprint, settings)
+    except ScenarioError as exc:
+        text = "; ".join(exc.problems)
+        if last is None:
+            return PlanView(None, "error", t("solve.failed_no_plan", error=text))
+        return PlanView(last, "error", t("solve.failed", error=text), stale=True)
+    except Exception as exc:  # a failing solve must not take the page down: keep the last good plan
+        if last is None:
+            return PlanView(None, "error", t("solve.failed_no_plan", error=exc))
+        return PlanView(last, "error", t("solve.failed", error=exc), stale=True)
+    if not plan.has_plan:
+        message = t("solve.infeasible", message=plan.message or plan.status)
+        if last is None:
+            return PlanView(None, "error", message)
+        return PlanView(last, "error", message + " " + t("solve.stale"), stale=True)
+    st.session_state["last_good_plan"] = plan
+    if plan.status == "feasible":
+        gap = f"{100 * (plan.gap or 0):.2f}%"
+        return PlanView(plan, "warning", t("solve.feasible_gap", gap=gap))
+    return PlanView(plan)
+
+
+def show_plan_status(view: PlanView) -> None:
+    """Show the solve's message (if any) in the page."""
+    if view.message:
+        {"info": st.info, "warning": st.warning, "error": st.error}.get(view.level, st.info)(
+            view.message
+        )
+
+
+def plan_summary_json(plan: Plan) -> dict[str, Any]:
+    """A JSON-able summary of a plan to store with a saved scenario."""
+
+    def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        return json.loads(frame.to_json(orient="records", force_ascii=False)) if len(frame) else []
+
+    return {
+        "status": plan.status,
+        "objective": plan.objective,
+        "gap": plan.gap,
+        "choices": plan.choices,
+        "targets": records(plan.targets),
+        "fund_lines": records(plan.fund_lines),
+        "resources": records(plan.resources),
+    }

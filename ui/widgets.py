@@ -1,0 +1,99 @@
+"""Screen pieces several pages share: the page header, the plan (or a message), target cards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.charts import traffic_light
+from ui.format import money, number, percent
+from ui.i18n import current_lang, t
+from ui.tables import label_for, unit_label
+
+LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red"}
+LIGHT_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴"}
+
+
+def page_header(title_key: str, caption_key: str | None = None) -> None:
+    """The page's title and a one-line caption."""
+    st.title(t(title_key))
+    if caption_key:
+        st.caption(t(caption_key))
+
+
+def plan_or_stop() -> state.Plan:
+    """The plan for the scenario in use, with any solve message shown; stops the page without one."""
+    view = state.current_plan()
+    state.show_plan_status(view)
+    if view.plan is None:
+        st.stop()
+    return view.plan
+
+
+def base_p_meet(plan: state.Plan) -> dict[str, float]:
+    """Chance of meeting each target with no support at all, when the optimizer reported it."""
+    for name in ("do_nothing", "none", "no_support"):
+        baseline = plan.baselines.get(name)
+        if baseline is not None and "p_meet" in baseline["targets"].columns:
+            frame = baseline["targets"]
+            return dict(
+                zip(frame["target"].astype(str), frame["p_meet"].astype(float), strict=True)
+            )
+    return {}
+
+
+def format_amount(value: float, unit: object, lang: str) -> str:
+    """A target's amount: money when the unit is 万元, else a grouped number with its unit."""
+    if str(unit) in ("万元", "wan"):
+        return money(value, lang)
+    digits = 0 if float(value).is_integer() or abs(value) >= 100 else 1
+    return f"{number(value, digits)} {unit_label(unit, lang)}".strip()
+
+
+def target_cards(plan: state.Plan, labels: Mapping[str, str], columns: int = 3) -> None:
+    """One card per annual target: goal, expectation with no support and under the plan, chance, light."""
+    lang = current_lang()
+    base_chance = base_p_meet(plan)
+    rows = list(plan.targets.itertuples(index=False))
+    for start in range(0, len(rows), columns):
+        cells = st.columns(columns)
+        for cell, row in zip(cells, rows[start : start + columns], strict=False):
+            light = traffic_light(row.p_meet)
+            with cell.container(border=True):
+                st.markdown(f"**{label_for(row.target, labels, lang)}**")
+                st.metric(
+                    t("common.p_meet"),
+                    percent(row.p_meet),
+                    delta=(
+                        f"{100 * (row.p_meet - base_chance[str(row.target)]):+.0f} pp"
+                        if str(row.target) in base_chance
+                        else None
+                    ),
+                )
+                st.badge(
+                    f"{LIGHT_ICON[light]} {t('light.' + light)}",
+                    color=LIGHT_BADGE[light],
+                )
+                unit = getattr(row, "unit", "")
+                st.markdown(
+                    f"{t('common.goal')}: **{format_amount(row.goal, unit, lang)}**  \n"
+                    f"{t('common.expected_base')}: {format_amount(row.expected_base, unit, lang)}  \n"
+                    f"{t('common.expected_plan')}: **{format_amount(row.expected, unit, lang)}**"
+                )
+
+
+def light_of(p_meet: float) -> str:
+    """Traffic-light text for a chance (for tables)."""
+    light = traffic_light(p_meet)
+    return f"{LIGHT_ICON[light]} {t('light.' + light)}"
+
+
+def frame_or_note(frame: pd.DataFrame) -> bool:
+    """Show a 'no data' note for an empty frame; True when there is something to show."""
+    if frame is None or frame.empty:
+        st.info(t("common.no_data"))
+        return False
+    return True
