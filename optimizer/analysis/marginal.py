@@ -1,0 +1,245 @@
+"""Marginal value of every fund line and resource, by re-solving with the limit raised and lowered."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.schema import Workbook
+
+from .common import Progress, as_model, better_of, limit_step, points, round_or_none
+from .model import PlanModel, PlanOutcome
+
+
+@dataclass
+class Limit:
+    """One limit of the plan a planner could change: a fund line (万元) or a resource (its unit)."""
+
+    kind: str  # "fund_line" or "resource"
+    name: str
+    unit: str
+    current: float
+    step: float
+
+
+def plan_limits(model: PlanModel, wb: Workbook | None = None) -> list[Limit]:
+    """Every fund line and resource with its current value and a sensible step.
+
+    The step is about 5% of the limit rounded to a nice figure (100 万元 on a 2,000 万元 line, 10 staff
+    days on 200); a limit of zero steps by about one typical option's cost or need.
+    """
+    wb = wb or model.wb
+    limits: list[Limit] = []
+    for f, name in enumerate(model.fund_lines):
+        costs = model.col_cost[(model.col_line == f) & (model.col_cost > 0)]
+        typical = float(np.median(costs)) if len(costs) else 10.0
+        limits.append(
+            Limit(
+                "fund_line",
+                name,
+                "万元",
+                float(model.amounts[f]),
+                limit_step(model.amounts[f], typical),
+            )
+        )
+    units = dict(zip(wb.resources["resource"], wb.resources["unit"], strict=True))
+    for r, name in enumerate(model.resource_names):
+        uses = model.col_use[:, r][model.col_use[:, r] > 0]
+        typical = float(np.median(uses)) if len(uses) else 1.0
+        limits.append(
+            Limit(
+                "resource",
+                name,
+                str(units.get(name, "")),
+                float(model.capacities[r]),
+                limit_step(model.capacities[r], typical),
+            )
+        )
+    return limits
+
+
+def _limits_kwargs(limit: Limit, value: float) -> dict[str, dict[str, float]]:
+    key = "budgets" if limit.kind == "fund_line" else "capacities"
+    return {key: {limit.name: value}}
+
+
+@dataclass
+class MarginalValues:
+    """Marginal values of a plan's limits.
+
+    Attributes
+    ----------
+    base : PlanOutcome
+        The plan at today's limits (the best one found by any of the solves, see Notes).
+    table : pd.DataFrame
+        One row per fund line and resource: ``kind``, ``name``, ``unit``, ``current``, ``step``,
+        ``step_down`` (smaller when the limit is below one step), ``attainment_base``,
+        ``attainment_up``, ``attainment_down``, ``gain_up`` (attainment gained with one step more),
+        ``loss_down`` (attainment lost with one step less), ``points_up``, ``points_down`` (the same on
+        the 0–100 scale), ``status_up``, ``status_down``, ``lp_price`` (LP-relaxation shadow price:
+        attainment per unit, a cross-check only), ``lp_per_step`` (``lp_price × step``), and per target
+        ``expected_up:<target>`` / ``expected_down:<target>`` (change in the expected value).
+    targets : list[str]
+    seconds : float
+        Wall time of the whole analysis.
+
+    Notes
+    -----
+    Solves stop at a relative gap, so two solves may land a little apart. A plan feasible with less is
+    feasible with more, so the analysis keeps the best known plan at each level: the base is the best
+    of the base solve and every "one step less" plan, and each "one step more" is at least the base.
+    Gains and losses are therefore never negative.
+    """
+
+    base: PlanOutcome
+    table: pd.DataFrame
+    targets: list[str]
+    seconds: float
+
+    def to_json(self) -> dict:
+        """A JSON-able dict: base attainment and, per limit, step, Δ attainment and Δ expected."""
+        rows = []
+        for rec in self.table.to_dict("records"):
+            rows.append(
+                {
+                    "kind": rec["kind"],
+                    "name": rec["name"],
+                    "unit": rec["unit"],
+                    "current": round_or_none(rec["current"]),
+                    "step": round_or_none(rec["step"]),
+                    "step_down": round_or_none(rec["step_down"]),
+                    "delta_attainment_up": round_or_none(rec["gain_up"]),
+                    "delta_attainment_down": round_or_none(-rec["loss_down"]),
+                    "delta_points_up": round_or_none(rec["points_up"]),
+                    "delta_points_down": round_or_none(-rec["points_down"]),
+                    "delta_expected_up": {
+                        t: round_or_none(rec[f"expected_up:{t}"]) for t in self.targets
+                    },
+                    "delta_expected_down": {
+                        t: round_or_none(rec[f"expected_down:{t}"]) for t in self.targets
+                    },
+                    "status_up": rec["status_up"],
+                    "status_down": rec["status_down"],
+                    "lp_shadow_price": round_or_none(rec["lp_price"], 9),
+                    "lp_delta_per_step": round_or_none(rec["lp_per_step"]),
+                }
+            )
+        return {
+            "base_attainment": round_or_none(self.base.attainment),
+            "base_status": self.base.status,
+            "seconds": round(self.seconds, 3),
+            "limits": rows,
+        }
+
+
+def marginal_values(
+    wb_or_model: Workbook | PlanModel,
+    *,
+    steps: dict[str, float] | None = None,
+    lp_check: bool = True,
+    progress: Progress | None = None,
+    mip_gap: float = 1e-3,
+    time_limit: float = 10.0,
+) -> MarginalValues:
+    """Value of one more (and one less) step of every fund line and resource, by re-solving.
+
+    Parameters
+    ----------
+    wb_or_model : Workbook or PlanModel
+        The workbook, or a model already built from it (re-used, so repeated analyses are cheap).
+    steps : dict, optional
+        ``{fund_line or resource: step}`` overriding the automatic steps (about 5%, rounded).
+    lp_check : bool
+        Also solve the LP relaxation and report its shadow prices as a labelled cross-check.
+    progress : callable, optional
+        ``progress(done, total)`` after each solve.
+    mip_gap, time_limit : float
+        Solver options when a model is built here.
+
+    Returns
+    -------
+    MarginalValues
+    """
+    t0 = time.perf_counter()
+    model = as_model(wb_or_model, mip_gap=mip_gap, time_limit=time_limit)
+    limits = plan_limits(model)
+    for lim in limits:
+        if steps and lim.name in steps:
+            lim.step = float(steps[lim.name])
+    total = 1 + 2 * len(limits) + (1 if lp_check else 0)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    base = model.solve()
+    tick()
+    ups: list[PlanOutcome] = []
+    downs: list[PlanOutcome | None] = []
+    step_downs: list[float] = []
+    for lim in limits:
+        up = model.solve(
+            **_limits_kwargs(lim, lim.current + lim.step), warm_start=base, keep_if_better=base
+        )
+        tick()
+        step_down = min(lim.step, lim.current)
+        if step_down > 0:
+            down = model.solve(**_limits_kwargs(lim, lim.current - step_down), warm_start=base)
+        else:
+            down = None
+        tick()
+        ups.append(up)
+        downs.append(down)
+        step_downs.append(step_down)
+    # Every "one step less" plan is feasible today: keep the best as the base (see Notes).
+    for down in downs:
+        if down is not None:
+            base = better_of(base, down)
+    ups = [better_of(up, base) for up in ups]
+
+    lp = model.solve_relaxation() if lp_check else None
+    if lp_check:
+        tick()
+
+    targets = model.target_names
+    records = []
+    for lim, up, down, step_down in zip(limits, ups, downs, step_downs, strict=True):
+        down_eff = down if down is not None else base
+        rec: dict[str, object] = {
+            "kind": lim.kind,
+            "name": lim.name,
+            "unit": lim.unit,
+            "current": lim.current,
+            "step": lim.step,
+            "step_down": step_down,
+            "attainment_base": base.attainment,
+            "attainment_up": up.attainment,
+            "attainment_down": down_eff.attainment,
+            "gain_up": up.attainment - base.attainment if up.feasible else np.nan,
+            "loss_down": base.attainment - down_eff.attainment if down_eff.feasible else np.nan,
+            "status_up": up.status,
+            "status_down": down_eff.status if down is not None else "unchanged",
+        }
+        rec["points_up"] = points(rec["gain_up"], model)  # type: ignore[arg-type]
+        rec["points_down"] = points(rec["loss_down"], model)  # type: ignore[arg-type]
+        if lp is not None:
+            prices = lp["fund_lines"] if lim.kind == "fund_line" else lp["resources"]
+            rec["lp_price"] = prices[lim.name]  # type: ignore[index]
+            rec["lp_per_step"] = rec["lp_price"] * lim.step  # type: ignore[operator]
+        else:
+            rec["lp_price"] = np.nan
+            rec["lp_per_step"] = np.nan
+        for t in targets:
+            rec[f"expected_up:{t}"] = up.expected[t] - base.expected[t] if up.feasible else np.nan
+            rec[f"expected_down:{t}"] = (
+                down_eff.expected[t] - base.expected[t] if down_eff.feasible else np.nan
+            )
+        records.append(rec)
+    table = pd.DataFrame.from_records(records)
+    return MarginalValues(base=base, table=table, targets=targets, seconds=time.perf_counter() - t0)

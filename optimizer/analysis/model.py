@@ -1,0 +1,767 @@
+"""A re-solvable copy of the allocation model for what-if analysis: change limits, locks, solve again.
+
+The analyses ask the same question many times with one number changed (a fund line's amount, a
+resource's capacity, a lock). Rebuilding the model through PuLP for each of 20–50 questions costs more
+than solving it, so this module builds the problem of WORKBOOK.md once as numpy arrays, hands it to
+HiGHS (highspy) directly, and afterwards changes only row/column bounds before each re-solve. The
+incumbent of the previous solve is offered as a warm start.
+
+The model is the one of WORKBOOK.md ("The allocation problem it defines"), with the same tie-breaks:
+the objective is the weighted capped attainment, plus a tiny weight on expectation beyond the goals,
+minus a tinier weight on money spent. ``tests/test_analysis_model.py`` checks it against
+``optimizer.solve`` on small instances, so the two cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from data.schema import NONE_OPTION, Workbook
+from optimizer.model import EPS_BEYOND, EPS_SPEND, SAFETY
+from optimizer.quiet import quiet_stdout
+
+# A lock value meaning "any option except none" (used to force a candidate into the plan).
+ANY_OPTION = "*"
+
+
+_INF = highspy.kHighsInf
+
+
+@dataclass
+class PlanOutcome:
+    """One solve (or evaluation) of the model: the plan and what it achieves.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``feasible`` (a limit stopped the solver with a plan in hand) or ``infeasible``.
+    attainment : float
+        Weighted expected attainment Σ_t weight_t × min(1, E_t / goal_t) of the plan, recomputed
+        from the choices (NaN when infeasible).
+    expected : dict[str, float]
+        Expected value per target, E_t.
+    choices : dict[str, str]
+        Option per candidate (``none`` for no support).
+    bound : float
+        The solver's upper bound on the objective (NaN when not a MIP solve).
+    gap : float
+        Relative gap reported by the solver.
+    seconds : float
+        Wall time of the solve.
+    carried : bool
+        True when the solver's own plan was worse than a known feasible plan (e.g. the previous
+        point of a frontier) and that plan was kept instead.
+    """
+
+    status: str
+    attainment: float
+    expected: dict[str, float]
+    choices: dict[str, str]
+    bound: float = math.nan
+    gap: float = math.nan
+    seconds: float = 0.0
+    carried: bool = False
+    selected: np.ndarray | None = field(
+        default=None, repr=False
+    )  # column index chosen per candidate
+
+    @property
+    def feasible(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    def funded(self, candidate_id: str) -> bool:
+        """Whether the plan gives the candidate any support option."""
+        return self.choices.get(candidate_id, NONE_OPTION) != NONE_OPTION
+
+
+def shadow_price_from_highs(row_dual: float, sense: highspy.ObjSense) -> float:
+    """Objective gained per unit of right-hand side, from a HiGHS row dual.
+
+    HiGHS reports duals with respect to the objective *as posed*: for a model passed with
+    ``sense = kMaximize`` the dual of a binding ``≤`` row is already ∂(max objective)/∂(rhs) ≥ 0, but
+    PuLP hands a maximisation to HiGHS as the minimisation of the negated objective, so the
+    ``constraint.pi`` PuLP reads back is the dual of that minimisation and has the opposite sign.
+    Pass ``kMinimize`` for such negated models.
+    """
+    return float(row_dual) if sense == highspy.ObjSense.kMaximize else -float(row_dual)
+
+
+def pulp_shadow_price(pi: float, maximise: bool) -> float:
+    """Objective gained per unit of right-hand side from a PuLP+HiGHS ``constraint.pi``.
+
+    PuLP's HiGHS interface solves ``max f`` as ``min −f``; the row dual it stores in ``pi`` is the
+    derivative of ``−f``. Flip it back for maximisation problems.
+    """
+    return -float(pi) if maximise else float(pi)
+
+
+class PlanModel:
+    """The allocation problem of one workbook, built once and re-solved with changed limits.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The planning workbook.
+    mip_gap : float
+        Relative MIP gap at which HiGHS stops (1e-3 suits the many re-solves of the analyses).
+    time_limit : float
+        Seconds per solve.
+    threads : int
+        Solver threads (fixed, for reproducible results).
+    probability_factor : np.ndarray, optional
+        Multiplier per option column for robustness samples (probabilities are clipped to [0, 1]).
+
+    Notes
+    -----
+    Every solve call takes the *complete* set of limits it should use (missing keys mean "as in the
+    workbook"), so the order of calls never matters.
+    """
+
+    def __init__(
+        self,
+        wb: Workbook,
+        *,
+        mip_gap: float = 1e-3,
+        time_limit: float = 10.0,
+        threads: int = 1,
+        probability_factor: np.ndarray | None = None,
+        _probabilities: np.ndarray | None = None,
+    ) -> None:
+        self.wb = wb
+        self.mip_gap = float(mip_gap)
+        self.time_limit = float(time_limit)
+        self.threads = int(threads)
+        self._prepare(wb, probability_factor, _probabilities)
+        self._build()
+        self._last_selected: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ data
+    def _prepare(
+        self, wb: Workbook, factor: np.ndarray | None, probabilities: np.ndarray | None
+    ) -> None:
+        cands = wb.candidates.reset_index(drop=True)
+        self.candidate_ids = [str(c) for c in cands["candidate_id"]]
+        cand_index = {c: i for i, c in enumerate(self.candidate_ids)}
+        n = len(self.candidate_ids)
+        self.fund_lines = [str(f) for f in wb.budgets["fund_line"]]
+        line_index = {f: i for i, f in enumerate(self.fund_lines)}
+        self.amounts = wb.budgets["amount"].to_numpy(dtype=float).copy()
+        self.pooled = wb.budgets["pooled"].to_numpy(dtype=bool).copy()
+        self.resource_names = wb.resource_names
+        self.capacities = wb.resources["capacity"].to_numpy(dtype=float).copy()
+        self.target_names = [str(t) for t in wb.targets["target"]]
+        self.goals = wb.targets["goal"].to_numpy(dtype=float)
+        self.weights = wb.targets["weight"].to_numpy(dtype=float)
+        self.pool_share = wb.pool_share
+        self.prudence = wb.award_prudence
+
+        # One column per (candidate, option), "none" first for each candidate.
+        opts = wb.options
+        none = pd.DataFrame(
+            {
+                "candidate_id": self.candidate_ids,
+                "option": NONE_OPTION,
+                "probability": cands["base_probability"].to_numpy(dtype=float),
+                "fund_line": "",
+                "cost": 0.0,
+            }
+        )
+        for r in self.resource_names:
+            none[r] = 0.0
+        cols = ["candidate_id", "option", "probability", "fund_line", "cost", *self.resource_names]
+        table = pd.concat([none[cols], opts[cols]], ignore_index=True)
+        table["_cand"] = table["candidate_id"].astype(str).map(cand_index)
+        table["_none"] = table["option"] == NONE_OPTION
+        table = table.sort_values(["_cand", "_none"], ascending=[True, False], kind="stable")
+        table = table.reset_index(drop=True)
+        self.col_cand = table["_cand"].to_numpy(dtype=np.int64)
+        self.col_option = [str(o) for o in table["option"]]
+        prob = table["probability"].to_numpy(dtype=float)
+        if probabilities is not None:
+            prob = np.asarray(probabilities, dtype=float).copy()
+        elif factor is not None:
+            prob = np.clip(prob * np.asarray(factor, dtype=float), 0.0, 1.0)
+        self.col_prob = prob
+        self.col_line = np.array(
+            [line_index.get(str(f), -1) if str(f) else -1 for f in table["fund_line"]],
+            dtype=np.int64,
+        )
+        self.col_cost = table["cost"].to_numpy(dtype=float)
+        self.col_use = (
+            table[self.resource_names].to_numpy(dtype=float)
+            if self.resource_names
+            else np.zeros((len(table), 0))
+        )
+        self.n_candidates = n
+        self.n_x = len(table)
+        # first column of each candidate (its "none")
+        self.cand_start = np.searchsorted(self.col_cand, np.arange(n + 1))
+        self.option_col: dict[tuple[str, str], int] = {
+            (self.candidate_ids[c], o): j
+            for j, (c, o) in enumerate(zip(self.col_cand, self.col_option, strict=True))
+        }
+
+        award = cands["award"].to_numpy(dtype=float)
+        award_line = np.array(
+            [line_index.get(str(f), -1) for f in cands["award_line"]], dtype=np.int64
+        )
+        self.cand_award = award
+        self.cand_award_line = award_line
+        self.cand_district = [str(d) for d in cands["district"]]
+        self.cand_name = [str(x) for x in cands["name"]]
+
+        # contribution value per candidate and target
+        value = np.zeros((n, len(self.target_names)))
+        t_index = {t: k for k, t in enumerate(self.target_names)}
+        contrib = wb.contributions
+        if len(contrib):
+            ci = contrib["candidate_id"].astype(str).map(cand_index).to_numpy(dtype=np.int64)
+            ti = contrib["target"].astype(str).map(t_index).to_numpy(dtype=np.int64)
+            np.add.at(value, (ci, ti), contrib["value"].to_numpy(dtype=float))
+        self.cand_value = value
+
+        self.floor_districts = [str(d) for d in wb.floors["district"]]
+        self.floor_shares = wb.floors["min_share"].to_numpy(dtype=float)
+        self.base_locks = {
+            str(c): str(o)
+            for c, o in zip(wb.locks["candidate_id"], wb.locks["option"], strict=True)
+        }
+
+    def with_probabilities(self, probabilities: np.ndarray) -> PlanModel:
+        """A copy of this model with other success probabilities per column (same limits and locks).
+
+        Cheaper than building from the workbook again: only the matrix is rebuilt.
+        """
+        other = copy.copy(self)
+        other.col_prob = np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0)
+        other._build()
+        other._last_selected = None
+        return other
+
+    def reserve_per_column(self) -> np.ndarray:
+        """Entitlement reserve of each column: min(1, prudence × p) × award (WORKBOOK.md)."""
+        award = self.cand_award[self.col_cand]
+        return np.minimum(1.0, self.prudence * self.col_prob) * award
+
+    # ------------------------------------------------------------------ model
+    def _build(self) -> None:
+        n, nx = self.n_candidates, self.n_x
+        n_lines, n_res, n_t = len(self.fund_lines), len(self.resource_names), len(self.target_names)
+        pooled_lines = [f for f in range(n_lines) if self.pooled[f]] if self.pool_share > 0 else []
+        self.pooled_lines = pooled_lines
+        n_pool = len(pooled_lines)
+        # column layout: x | inflow (pooled) | outflow (pooled) | attainment a_t
+        self.col_in0 = nx
+        self.col_out0 = nx + n_pool
+        self.col_a0 = nx + 2 * n_pool
+        n_cols = self.col_a0 + n_t
+        # row layout: one-per-candidate | fund lines | transfer balance | resources | floors | targets
+        self.row_line0 = n
+        self.row_balance = n + n_lines if n_pool else -1
+        self.row_res0 = n + n_lines + (1 if n_pool else 0)
+        self.row_floor0 = self.row_res0 + n_res
+        self.row_target0 = self.row_floor0 + len(self.floor_districts)
+        n_rows = self.row_target0 + n_t
+
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+
+        def add(r: np.ndarray, c: np.ndarray, v: np.ndarray) -> None:
+            keep = v != 0
+            rows.append(np.asarray(r, dtype=np.int64)[keep])
+            cols.append(np.asarray(c, dtype=np.int64)[keep])
+            vals.append(np.asarray(v, dtype=float)[keep])
+
+        xj = np.arange(nx)
+        add(self.col_cand, xj, np.ones(nx))
+        has_line = self.col_line >= 0
+        add(self.row_line0 + self.col_line[has_line], xj[has_line], self.col_cost[has_line])
+        reserve = self.reserve_per_column()
+        aline = self.cand_award_line[self.col_cand]
+        has_award = (aline >= 0) & (reserve > 0)
+        add(self.row_line0 + aline[has_award], xj[has_award], reserve[has_award])
+        for k, f in enumerate(pooled_lines):
+            # line f: use − inflow + outflow ≤ amount ; balance: Σ inflow − Σ outflow = 0
+            add(np.array([self.row_line0 + f]), np.array([self.col_in0 + k]), np.array([-1.0]))
+            add(np.array([self.row_line0 + f]), np.array([self.col_out0 + k]), np.array([1.0]))
+            add(np.array([self.row_balance]), np.array([self.col_in0 + k]), np.array([1.0]))
+            add(np.array([self.row_balance]), np.array([self.col_out0 + k]), np.array([-1.0]))
+        for r in range(n_res):
+            add(np.full(nx, self.row_res0 + r), xj, self.col_use[:, r])
+        col_district = np.array(self.cand_district, dtype=object)[self.col_cand]
+        for k, (d, share) in enumerate(zip(self.floor_districts, self.floor_shares, strict=True)):
+            mine = (col_district == d).astype(float)
+            add(np.full(nx, self.row_floor0 + k), xj, self.col_cost * (mine - share))
+        value_col = self.cand_value[self.col_cand]  # nx × T
+        for t in range(n_t):
+            add(np.full(nx, self.row_target0 + t), xj, -value_col[:, t] * self.col_prob)
+            add(
+                np.array([self.row_target0 + t]),
+                np.array([self.col_a0 + t]),
+                np.array([self.goals[t]]),
+            )
+
+        r_all = np.concatenate(rows)
+        c_all = np.concatenate(cols)
+        v_all = np.concatenate(vals)
+        order = np.lexsort((r_all, c_all))
+        r_all, c_all, v_all = r_all[order], c_all[order], v_all[order]
+        # a column may hit a row twice (cost and entitlement reserve on the same line): sum them
+        new_entry = np.ones(len(r_all), dtype=bool)
+        new_entry[1:] = (r_all[1:] != r_all[:-1]) | (c_all[1:] != c_all[:-1])
+        group = np.cumsum(new_entry) - 1
+        v_all = np.bincount(group, weights=v_all)
+        r_all, c_all = r_all[new_entry], c_all[new_entry]
+        start = np.searchsorted(c_all, np.arange(n_cols + 1))
+
+        # objective (maximise): Σ w_t a_t + the optimizer's two tiny tie-breaks on the x columns
+        # (same weights and scales as optimizer.model.linear_form, so both pick the same plans)
+        w_total = float(self.weights.sum()) or 1.0
+        cost = np.zeros(n_cols)
+        cost[self.col_a0 :] = self.weights
+        beyond = (value_col * self.col_prob[:, None] / self.goals) @ self.weights
+        best_p = np.zeros(n)
+        np.maximum.at(best_p, self.col_cand, self.col_prob)
+        beyond_ref = float(((best_p @ self.cand_value) / self.goals) @ self.weights) or 1.0
+        max_cost = np.zeros(n)
+        np.maximum.at(max_cost, self.col_cand, self.col_cost)
+        spend_ref = max(1.0, float(self.amounts.sum()), float(max_cost.sum()))
+        cost[:nx] = w_total * (
+            EPS_BEYOND * beyond / beyond_ref - EPS_SPEND * self.col_cost / spend_ref
+        )
+        self._objective = cost
+
+        col_lower = np.zeros(n_cols)
+        col_upper = np.full(n_cols, _INF)
+        col_upper[:nx] = 1.0
+        col_upper[self.col_a0 :] = 1.0
+        row_lower = np.full(n_rows, -_INF)
+        row_upper = np.full(n_rows, _INF)
+        row_lower[:n] = 1.0
+        row_upper[:n] = 1.0
+        if n_pool:
+            row_lower[self.row_balance] = 0.0
+            row_upper[self.row_balance] = 0.0
+        # floors without the safety margin: a plan that spends nothing meets them exactly
+        row_lower[self.row_floor0 : self.row_target0] = 0.0
+        row_upper[self.row_target0 :] = 0.0
+
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_cols
+        lp.num_row_ = n_rows
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_cost_ = cost
+        lp.col_lower_ = col_lower
+        lp.col_upper_ = col_upper
+        lp.row_lower_ = row_lower
+        lp.row_upper_ = row_upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_ = n_cols
+        lp.a_matrix_.num_row_ = n_rows
+        lp.a_matrix_.start_ = start.astype(np.int32)
+        lp.a_matrix_.index_ = r_all.astype(np.int32)
+        lp.a_matrix_.value_ = v_all
+        integrality = [highspy.HighsVarType.kContinuous] * n_cols
+        lp.integrality_ = integrality
+        self._lp = lp
+        self.n_cols, self.n_rows = n_cols, n_rows
+        # Two solver objects on the same model: the LP relaxation (kept continuous, so a change of
+        # right-hand side is a simplex hot start) and the MIP.
+        self._lp_highs = self._new_highs()
+        self._mip_highs = self._new_highs()
+        for h in (self._lp_highs, self._mip_highs):
+            if h.passModel(lp) != highspy.HighsStatus.kOk:
+                raise RuntimeError("HiGHS rejected the analysis model")
+        self._mip_highs.changeColsIntegrality(
+            nx,
+            np.arange(nx, dtype=np.int32),
+            np.ones(nx, dtype=np.uint8),  # 1 = kInteger
+        )
+        self._limits_on: dict[int, tuple] = {}
+
+    def _new_highs(self) -> highspy.Highs:
+        with quiet_stdout():  # HiGHS prints a banner on its first object, whatever the options
+            h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("mip_rel_gap", self.mip_gap)
+        h.setOptionValue("time_limit", self.time_limit)
+        h.setOptionValue("threads", self.threads)
+        h.setOptionValue("random_seed", 0)
+        return h
+
+    # ------------------------------------------------------------------ limits
+    def budgets_dict(self) -> dict[str, float]:
+        """The workbook's fund-line amounts, 万元."""
+        return dict(zip(self.fund_lines, self.amounts.tolist(), strict=True))
+
+    def capacities_dict(self) -> dict[str, float]:
+        """The workbook's resource capacities."""
+        return dict(zip(self.resource_names, self.capacities.tolist(), strict=True))
+
+    def _limit_arrays(
+        self,
+        budgets: Mapping[str, float] | None,
+        capacities: Mapping[str, float] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        amounts = self.amounts.copy()
+        caps = self.capacities.copy()
+        for name, value in (budgets or {}).items():
+            amounts[self.fund_lines.index(name)] = float(value)
+        for name, value in (capacities or {}).items():
+            caps[self.resource_names.index(name)] = float(value)
+        return amounts, caps
+
+    def _column_bounds_for_locks(self, locks: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        lower = np.zeros(self.n_x)
+        upper = np.ones(self.n_x)
+        for cand, option in locks.items():
+            if cand not in self._cand_pos:
+                raise ValueError(f"lock names unknown candidate {cand!r}")
+            ci = self._cand_pos[cand]
+            s, e = self.cand_start[ci], self.cand_start[ci + 1]
+            if option == ANY_OPTION:
+                upper[s] = 0.0  # rule out "none"
+                continue
+            j = self.option_col.get((cand, option))
+            if j is None:
+                raise ValueError(f"lock names unknown option {option!r} for candidate {cand!r}")
+            upper[s:e] = 0.0
+            upper[j] = 1.0
+            lower[j] = 1.0
+        return lower, upper
+
+    @property
+    def _cand_pos(self) -> dict[str, int]:
+        if not hasattr(self, "_cand_pos_cache"):
+            self._cand_pos_cache = {c: i for i, c in enumerate(self.candidate_ids)}
+        return self._cand_pos_cache
+
+    def _apply(
+        self,
+        h: highspy.Highs,
+        amounts: np.ndarray,
+        caps: np.ndarray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+    ) -> None:
+        """Set the limits and the x columns' bounds on one solver object (skipped when unchanged)."""
+        key = (amounts.tobytes(), caps.tobytes(), col_lower.tobytes(), col_upper.tobytes())
+        if self._limits_on.get(id(h)) == key:
+            return
+        n_lines = len(self.fund_lines)
+        if n_lines:
+            rows = np.arange(self.row_line0, self.row_line0 + n_lines, dtype=np.int32)
+            # rules tightened by SAFETY (as in optimizer.model) so plans pass an exact re-check
+            h.changeRowsBounds(n_lines, rows, np.full(n_lines, -_INF), amounts - SAFETY)
+        if self.pooled_lines:
+            k = len(self.pooled_lines)
+            idx = np.arange(self.col_out0, self.col_out0 + k, dtype=np.int32)
+            h.changeColsBounds(
+                k, idx, np.zeros(k), self.pool_share * amounts[np.array(self.pooled_lines)]
+            )
+        n_res = len(self.resource_names)
+        if n_res:
+            rows = np.arange(self.row_res0, self.row_res0 + n_res, dtype=np.int32)
+            h.changeRowsBounds(n_res, rows, np.full(n_res, -_INF), caps - SAFETY)
+        h.changeColsBounds(self.n_x, np.arange(self.n_x, dtype=np.int32), col_lower, col_upper)
+        self._limits_on[id(h)] = key
+
+    # ------------------------------------------------------------------ solving
+    def solve(
+        self,
+        *,
+        budgets: Mapping[str, float] | None = None,
+        capacities: Mapping[str, float] | None = None,
+        locks: Mapping[str, str] | None = None,
+        warm_start: PlanOutcome | np.ndarray | None = None,
+        keep_if_better: PlanOutcome | None = None,
+    ) -> PlanOutcome:
+        """Solve with the given limits and locks (missing = the workbook's).
+
+        The LP relaxation is solved first (a hot start when only limits changed). Candidates the LP
+        already decides (one option at 1) are fixed and the MIP is solved over the few fractional ones
+        (the "core"). If that plan is within ``mip_gap`` of the LP bound it is returned, certified by
+        that bound; otherwise the full MIP is solved, warm-started with it.
+
+        Parameters
+        ----------
+        budgets, capacities : mapping, optional
+            Fund-line amounts (万元) and resource capacities that replace the workbook's.
+        locks : mapping, optional
+            The complete set of locks to use ``{candidate_id: option}``; ``None`` means the
+            workbook's locks. ``ANY_OPTION`` forces some support option; ``none`` rules support out.
+        warm_start : PlanOutcome or array, optional
+            A plan offered to HiGHS as a starting incumbent of a full MIP (ignored when it breaks a
+            rule under these limits).
+        keep_if_better : PlanOutcome, optional
+            A plan known to be feasible under these limits (e.g. a frontier's previous point with less
+            money). If the solver returns a worse plan (possible within the gap), this one is kept and
+            the outcome is marked ``carried``.
+        """
+        t0 = time.perf_counter()
+        amounts, caps = self._limit_arrays(budgets, capacities)
+        lock_map = dict(self.base_locks if locks is None else locks)
+        col_lower, col_upper = self._column_bounds_for_locks(lock_map)
+        outcome = self._solve_core(amounts, caps, col_lower, col_upper)
+        if outcome is None:
+            start = warm_start
+            if isinstance(start, PlanOutcome):
+                start = start.selected
+            outcome = self._solve_full(amounts, caps, col_lower, col_upper, lock_map, start)
+        outcome.seconds = time.perf_counter() - t0
+        if (
+            keep_if_better is not None
+            and keep_if_better.feasible
+            and (not outcome.feasible or keep_if_better.attainment > outcome.attainment + 1e-12)
+            and self.plan_fits(keep_if_better.selected, amounts, caps, lock_map)
+        ):
+            kept = self.evaluate_selected(keep_if_better.selected)
+            kept.status = "feasible"
+            kept.carried = True
+            kept.bound = outcome.bound
+            kept.seconds = outcome.seconds
+            return kept
+        return outcome
+
+    def _solve_core(
+        self,
+        amounts: np.ndarray,
+        caps: np.ndarray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+    ) -> PlanOutcome | None:
+        """LP relaxation, then the MIP over its fractional candidates; None when not good enough."""
+        h = self._lp_highs
+        self._apply(h, amounts, caps, col_lower, col_upper)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return PlanOutcome("infeasible", math.nan, {t: math.nan for t in self.target_names}, {})
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None
+        lp_bound = float(h.getInfo().objective_function_value)
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value)[: self.n_x]
+        # How close each candidate is to changing its option in the LP: the smallest reduced cost
+        # among its columns at zero (fractional candidates have margin 0).
+        reduced = np.abs(np.asarray(solution.col_dual)[: self.n_x])
+        reduced = np.where((x > 1e-7) | (col_upper <= 0.0), np.inf, reduced)
+        margin = np.full(self.n_candidates, np.inf)
+        np.minimum.at(margin, self.col_cand, reduced)
+        fractional = np.zeros(self.n_candidates, dtype=bool)
+        fractional[self.col_cand[(x > 1e-7) & (x < 1.0 - 1e-7)]] = True
+        margin[fractional] = -1.0
+        order = np.argsort(margin, kind="stable")
+        decided = x > 1.0 - 1e-7
+        size = max(int(fractional.sum()), min(self.n_candidates, max(60, self.n_candidates // 30)))
+        m = self._mip_highs
+        while True:
+            # the core: the candidates nearest to a change; everyone else keeps the LP's option
+            free = np.zeros(self.n_candidates, dtype=bool)
+            free[order[:size]] = True
+            fixed = ~free[self.col_cand]
+            lower = np.where(fixed, np.where(decided, 1.0, 0.0), col_lower)
+            upper = np.where(fixed, np.where(decided, 1.0, 0.0), col_upper)
+            self._apply(m, amounts, caps, lower, upper)
+            m.clearSolver()
+            m.run()
+            info = m.getInfo()
+            if info.primal_solution_status == 2:  # a plan
+                objective = float(info.objective_function_value)
+                gap = (lp_bound - objective) / max(abs(lp_bound), 1e-9)
+                if gap <= self.mip_gap:
+                    break
+            if size >= self.n_candidates // 4:
+                return None  # the core did not get close enough: the full MIP decides
+            size *= 4
+        selected = self._selected_from_values(np.asarray(m.getSolution().col_value)[: self.n_x])
+        outcome = self.evaluate_selected(selected)
+        outcome.status = "optimal"
+        outcome.bound = lp_bound
+        outcome.gap = max(0.0, gap)
+        return outcome
+
+    def _solve_full(
+        self,
+        amounts: np.ndarray,
+        caps: np.ndarray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+        lock_map: Mapping[str, str],
+        start: np.ndarray | None,
+    ) -> PlanOutcome:
+        """The whole MIP to ``mip_gap``, with a warm start when one fits."""
+        m = self._mip_highs
+        self._apply(m, amounts, caps, col_lower, col_upper)
+        m.clearSolver()
+        if start is not None and self.plan_fits(np.asarray(start), amounts, caps, lock_map):
+            idx = np.asarray(start, dtype=np.int32)
+            m.setSolution(len(idx), idx, np.ones(len(idx)))
+        m.run()
+        status = m.getModelStatus()
+        info = m.getInfo()
+        has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if not has_plan:
+            return PlanOutcome("infeasible", math.nan, {t: math.nan for t in self.target_names}, {})
+        selected = self._selected_from_values(np.asarray(m.getSolution().col_value)[: self.n_x])
+        outcome = self.evaluate_selected(selected)
+        outcome.status = "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"
+        outcome.bound = float(info.mip_dual_bound)
+        outcome.gap = float(info.mip_gap)
+        return outcome
+
+    def _selected_from_values(self, x: np.ndarray) -> np.ndarray:
+        """The column with the largest value per candidate (values are 0/1 up to tolerance)."""
+        # sort by candidate, then by decreasing value; the first of each candidate's run wins
+        order = np.lexsort((-np.clip(x, 0.0, 1.0), self.col_cand))
+        return order[self.cand_start[:-1]].astype(np.int64)
+
+    def solve_relaxation(
+        self,
+        *,
+        budgets: Mapping[str, float] | None = None,
+        capacities: Mapping[str, float] | None = None,
+        locks: Mapping[str, str] | None = None,
+    ) -> dict[str, object]:
+        """Solve the LP relaxation and return its objective and shadow prices.
+
+        Returns
+        -------
+        dict
+            ``status``, ``objective`` (LP objective incl. tie-breaks), ``fund_lines`` {line: attainment
+            per 万元 of amount}, ``resources`` {resource: attainment per unit of capacity}. A pooled
+            fund line's price includes the value of the larger transfer allowance that comes with a
+            larger amount (pool_share × the dual of its outflow cap).
+        """
+        amounts, caps = self._limit_arrays(budgets, capacities)
+        lock_map = dict(self.base_locks if locks is None else locks)
+        col_lower, col_upper = self._column_bounds_for_locks(lock_map)
+        h = self._lp_highs
+        self._apply(h, amounts, caps, col_lower, col_upper)
+        h.run()
+        sol = h.getSolution()
+        sense = self._lp.sense_
+        row_dual = np.asarray(sol.row_dual)
+        col_dual = np.asarray(sol.col_dual)
+        lines = {}
+        for f, name in enumerate(self.fund_lines):
+            price = shadow_price_from_highs(row_dual[self.row_line0 + f], sense)
+            if f in self.pooled_lines:
+                k = self.pooled_lines.index(f)
+                # the outflow cap is pool_share × amount: its column dual counts too
+                price += self.pool_share * shadow_price_from_highs(
+                    col_dual[self.col_out0 + k], sense
+                )
+            lines[name] = price
+        resources = {
+            name: shadow_price_from_highs(row_dual[self.row_res0 + r], sense)
+            for r, name in enumerate(self.resource_names)
+        }
+        return {
+            "status": h.modelStatusToString(h.getModelStatus()),
+            "objective": float(h.getInfo().objective_function_value),
+            "fund_lines": lines,
+            "resources": resources,
+        }
+
+    # ------------------------------------------------------------------ evaluation
+    def selected_from_choices(self, choices: Mapping[str, str]) -> np.ndarray:
+        """Column index per candidate for a plan given as {candidate_id: option}."""
+        sel = self.cand_start[:-1].copy()
+        for cand, option in choices.items():
+            if option == NONE_OPTION:
+                continue
+            sel[self._cand_pos[cand]] = self.option_col[(cand, option)]
+        return sel
+
+    def expected_of(self, selected: np.ndarray) -> np.ndarray:
+        """Expected value per target E_t of a plan."""
+        p = self.col_prob[selected]
+        return (self.cand_value * p[:, None]).sum(axis=0)
+
+    def attainment_of_expected(self, expected: np.ndarray) -> float:
+        """Σ_t weight_t × min(1, E_t / goal_t)."""
+        return float((self.weights * np.minimum(1.0, expected / self.goals)).sum())
+
+    def evaluate_selected(self, selected: np.ndarray) -> PlanOutcome:
+        """Attainment and expectations of a plan (no feasibility check)."""
+        expected = self.expected_of(selected)
+        choices = {
+            self.candidate_ids[i]: self.col_option[j]
+            for i, j in enumerate(selected)
+            if self.col_option[j] != NONE_OPTION
+        }
+        return PlanOutcome(
+            status="feasible",
+            attainment=self.attainment_of_expected(expected),
+            expected=dict(zip(self.target_names, expected.tolist(), strict=True)),
+            choices=choices,
+            selected=np.asarray(selected, dtype=np.int64).copy(),
+        )
+
+    def evaluate(self, choices: Mapping[str, str]) -> PlanOutcome:
+        """Attainment and expectations of a plan given as {candidate_id: option}."""
+        return self.evaluate_selected(self.selected_from_choices(choices))
+
+    def line_use(self, selected: np.ndarray) -> np.ndarray:
+        """Money drawn on each fund line (up-front costs + entitlement reserves), 万元."""
+        use = np.zeros(len(self.fund_lines))
+        has = self.col_line[selected] >= 0
+        np.add.at(use, self.col_line[selected][has], self.col_cost[selected][has])
+        reserve = self.reserve_per_column()[selected]
+        aline = self.cand_award_line
+        has = (aline >= 0) & (reserve > 0)
+        np.add.at(use, aline[has], reserve[has])
+        return use
+
+    def plan_fits(
+        self,
+        selected: np.ndarray | None,
+        amounts: np.ndarray,
+        caps: np.ndarray,
+        locks: Mapping[str, str],
+        tol: float = 1e-6,
+    ) -> bool:
+        """Whether a plan satisfies every rule of WORKBOOK.md under the given limits and locks."""
+        if selected is None:
+            return False
+        selected = np.asarray(selected, dtype=np.int64)
+        for cand, option in locks.items():
+            j = selected[self._cand_pos[cand]]
+            if option == ANY_OPTION:
+                if self.col_option[j] == NONE_OPTION:
+                    return False
+            elif self.col_option[j] != option:
+                return False
+        if len(self.resource_names):
+            use = self.col_use[selected].sum(axis=0)
+            if np.any(use > caps + tol):
+                return False
+        # fund lines, with transfers between pooled lines
+        surplus = amounts - self.line_use(selected)
+        pooled = np.zeros(len(self.fund_lines), dtype=bool)
+        pooled[self.pooled_lines] = True
+        if np.any(surplus[~pooled] < -tol):
+            return False
+        deficit = -surplus[pooled & (surplus < 0)].sum()
+        can_give = np.minimum(np.maximum(surplus, 0), self.pool_share * amounts)[pooled].sum()
+        if deficit > can_give + tol:
+            return False
+        # floors
+        spend = self.col_cost[selected]
+        total = spend.sum()
+        district = np.array(self.cand_district, dtype=object)
+        for d, share in zip(self.floor_districts, self.floor_shares, strict=True):
+            if spend[district == d].sum() < share * total - tol:
+                return False
+        return True

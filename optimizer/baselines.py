@@ -1,0 +1,210 @@
+"""Simple plans to compare the optimum against (do nothing, greedy, proportional) and the greedy fill the fast path uses."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optimizer.problem import FEASIBILITY_TOL, Problem
+
+
+class Ledger:
+    """Running totals of a plan (money per fund line, resources, district spending) for quick moves.
+
+    A move changes one candidate's option; `try_move` applies it only when every budget (with pooled
+    transfers), every resource and, if asked, every district floor still holds.
+    """
+
+    def __init__(self, problem: Problem, slots: np.ndarray, *, respect_floors: bool = True):
+        self.p = problem
+        self.slots = np.asarray(slots, dtype=np.int64).copy()
+        self.respect_floors = respect_floors and len(problem.floor_districts) > 0
+        rows = np.arange(problem.n)
+        fund = np.zeros(len(problem.fund_lines))
+        line = problem.line[rows, self.slots]
+        paid = line >= 0
+        np.add.at(fund, line[paid], problem.cost[rows, self.slots][paid])
+        has = problem.award_line >= 0
+        np.add.at(fund, problem.award_line[has], problem.reserve[rows, self.slots][has])
+        self.need = fund.tolist()
+        self.amount = problem.amount.tolist()
+        self.can_pool = (problem.pooled & (problem.pool_share > 0)).tolist()
+        self.give_limit = (problem.pool_share * problem.amount).tolist()
+        # Pooled lines jointly: Σ max(need − amount, −pool_share × amount) ≤ 0.
+        self.pool_term = [
+            max(self.need[f] - self.amount[f], -self.give_limit[f]) if self.can_pool[f] else 0.0
+            for f in range(len(self.need))
+        ]
+        self.pool_sum = sum(self.pool_term)
+        self.used = problem.use[rows, self.slots].sum(axis=0).tolist() if problem.resources else []
+        self.capacity = problem.capacity.tolist()
+        self.by_district = np.bincount(
+            problem.district_index[problem.district_index >= 0],
+            weights=problem.cost[rows, self.slots][problem.district_index >= 0],
+            minlength=len(problem.floor_districts),
+        ).tolist()
+        self.total_cost = float(problem.cost[rows, self.slots].sum())
+        self.reserve = problem.reserve
+        self.expected = (problem.prob[rows, self.slots] @ problem.values).tolist()
+
+    def try_move(self, i: int, k: int) -> bool:
+        """Give candidate i slot k if every rule still holds; return whether it was applied."""
+        p = self.p
+        cur = int(self.slots[i])
+        if k == cur:
+            return True
+        # Money: the cost lines of both slots and the award line.
+        delta: dict[int, float] = {}
+        lc, lk = int(p.line[i, cur]), int(p.line[i, k])
+        if lc >= 0:
+            delta[lc] = delta.get(lc, 0.0) - float(p.cost[i, cur])
+        if lk >= 0:
+            delta[lk] = delta.get(lk, 0.0) + float(p.cost[i, k])
+        la = int(p.award_line[i])
+        if la >= 0:
+            delta[la] = delta.get(la, 0.0) + float(self.reserve[i, k] - self.reserve[i, cur])
+        pool_sum = self.pool_sum
+        for f, d in delta.items():
+            need = self.need[f] + d
+            if self.can_pool[f]:
+                pool_sum += max(need - self.amount[f], -self.give_limit[f]) - self.pool_term[f]
+            elif d > 0 and need > self.amount[f] + FEASIBILITY_TOL:
+                return False
+        if pool_sum > FEASIBILITY_TOL and pool_sum > self.pool_sum + 1e-12:
+            return False
+        # Resources.
+        if self.used:
+            du = p.use[i, k] - p.use[i, cur]
+            if np.any((du > 0) & (np.asarray(self.used) + du > p.capacity + FEASIBILITY_TOL)):
+                return False
+        dcost = float(p.cost[i, k] - p.cost[i, cur])
+        d_idx = int(p.district_index[i])
+        if self.respect_floors and dcost != 0:
+            total = self.total_cost + dcost
+            for d, share in enumerate(p.floor_share.tolist()):
+                mine = dcost if d == d_idx else 0.0
+                before = share * self.total_cost - self.by_district[d]
+                after = share * total - (self.by_district[d] + mine)
+                if after > FEASIBILITY_TOL and after > before + 1e-12:
+                    return False
+        # Apply.
+        for f, d in delta.items():
+            self.need[f] += d
+            if self.can_pool[f]:
+                term = max(self.need[f] - self.amount[f], -self.give_limit[f])
+                self.pool_sum += term - self.pool_term[f]
+                self.pool_term[f] = term
+        if self.used:
+            self.used = (np.asarray(self.used) + p.use[i, k] - p.use[i, cur]).tolist()
+        if d_idx >= 0:
+            self.by_district[d_idx] += dcost
+        self.total_cost += dcost
+        dp = float(p.prob[i, k] - p.prob[i, cur])
+        for t in np.nonzero(p.values[i])[0].tolist():
+            self.expected[t] += p.values[i, t] * dp
+        self.slots[i] = k
+        return True
+
+
+def greedy_fill(
+    problem: Problem,
+    slots: np.ndarray,
+    *,
+    allowed: np.ndarray | None = None,
+    respect_floors: bool = True,
+) -> np.ndarray:
+    """Improve a plan by the most attainment gained per 万元, one move at a time, while the rules hold.
+
+    Each round ranks every allowed option change by (gain in weighted expected attainment) / (extra
+    money needed, up-front plus entitlement reserve) and applies them in that order when they fit;
+    a candidate changes at most once per round. Gains are recomputed after a target reaches its goal
+    (its marginal value drops to the tie-break weight), and rounds repeat until nothing more fits.
+    """
+    p = problem
+    ledger = Ledger(p, slots, respect_floors=respect_floors)
+    allowed = p.valid.copy() if allowed is None else allowed.copy()
+    allowed &= p.valid
+    allowed[p.lock >= 0] = False
+    money = p.cost + p.reserve  # what a slot asks of the fund lines in total
+    rows = np.arange(p.n)
+    for _round in range(len(p.targets) + 8):
+        expected = np.asarray(ledger.expected)
+        open_t = expected < p.goal - 1e-12
+        # Tie-break weight: beyond the goal, more expected still counts a little.
+        marginal = p.weight / p.goal * np.where(open_t, 1.0, 1e-6)
+        cur = ledger.slots
+        gain = (p.prob - p.prob[rows, cur][:, None]) * (p.values @ marginal)[:, None]
+        extra = money - money[rows, cur][:, None]
+        ok = allowed & (gain > 1e-15)
+        ok[rows, cur] = False
+        ii, kk = np.nonzero(ok)
+        if len(ii) == 0:
+            break
+        g = gain[ii, kk]
+        e = extra[ii, kk]
+        ratio = np.where(e > 1e-12, g / np.maximum(e, 1e-12), 1e12 + g)
+        order = np.argsort(-ratio, kind="stable")
+        changed = np.zeros(p.n, dtype=bool)
+        moved = False
+        crossed = False
+        for i, k in zip(ii[order].tolist(), kk[order].tolist(), strict=True):
+            if changed[i]:
+                continue
+            if ledger.try_move(i, k):
+                changed[i] = True
+                moved = True
+                for t in np.nonzero(p.values[i])[0].tolist():
+                    if open_t[t] and ledger.expected[t] >= p.goal[t] - 1e-12:
+                        crossed = True
+                if crossed:
+                    break
+        if not moved:
+            break
+    return ledger.slots
+
+
+def do_nothing_plan(problem: Problem) -> np.ndarray:
+    """No support for anyone, except what the locks fix."""
+    return problem.locked_slots()
+
+
+def greedy_plan(problem: Problem) -> np.ndarray:
+    """Greedy by attainment gained per 万元 from the do-nothing plan (budgets, pooling, resources, locks
+    respected; district floors are not: the evaluation reports them)."""
+    return greedy_fill(problem, problem.locked_slots(), respect_floors=False)
+
+
+def proportional_plan(problem: Problem) -> np.ndarray:
+    """Each fund line spread evenly over its candidates.
+
+    Every candidate with an option drawing on a line is queued on that line (workbook order) with its
+    cheapest such option. The lines take turns (round robin), each giving its next queued candidate that
+    option when the money (with pooled transfers), resources and locks allow; a candidate is funded once.
+    So money is spread over as many candidates as it reaches, not aimed at the targets.
+    """
+    p = problem
+    ledger = Ledger(p, p.locked_slots(), respect_floors=False)
+    queues: list[list[tuple[int, int]]] = []
+    cost = np.where(p.valid, p.cost, np.inf)
+    for f in range(len(p.fund_lines)):
+        on_f = p.valid & (p.line == f)
+        on_f[:, 0] = False
+        c = np.where(on_f, cost, np.inf)
+        best = np.argmin(c, axis=1)
+        cand = np.nonzero(np.isfinite(c[np.arange(p.n), best]) & (p.lock < 0))[0]
+        queues.append([(int(i), int(best[i])) for i in cand])
+    pos = [0] * len(queues)
+    funded = np.zeros(p.n, dtype=bool)
+    active = True
+    while active:
+        active = False
+        for f, q in enumerate(queues):
+            while pos[f] < len(q):
+                i, k = q[pos[f]]
+                pos[f] += 1
+                if funded[i]:
+                    continue
+                active = True
+                if ledger.try_move(i, k):
+                    funded[i] = True
+                    break
+    return ledger.slots

@@ -1,0 +1,122 @@
+"""The optimizer's command line: `python -m optimizer solve WORKBOOK` prints the plan's summary as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"the time limit must be more than 0 seconds, not {text}")
+    return value
+
+
+def _gap(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"the gap is a fraction between 0 and 1, not {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the docs test)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m optimizer",
+        description="Choose the support option for every candidate that maximises the weighted "
+        "expected attainment of the targets (WORKBOOK.md).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    solve = sub.add_parser(
+        "solve",
+        help="solve a planning workbook and print the result as JSON",
+        description="Solve a planning workbook (.xlsx or a folder of CSVs). Prints one JSON object "
+        "on standard output and writes the allocation as CSV. Exit status: 0 with a plan, "
+        "1 for invalid data or an infeasible problem, 2 for bad usage.",
+    )
+    solve.add_argument("workbook", help="an .xlsx file or a folder of <sheet>.csv files")
+    solve.add_argument(
+        "--out",
+        default="allocation.csv",
+        help="where to write the allocation CSV, one row per candidate (default: allocation.csv)",
+    )
+    solve.add_argument("--solver", choices=["highs", "cbc"], default="highs", help="default: highs")
+    solve.add_argument(
+        "--time-limit",
+        type=_positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="stop the search after this many seconds and return the best plan so far (default: 10)",
+    )
+    solve.add_argument(
+        "--gap",
+        type=_gap,
+        default=1e-3,
+        help="stop when the plan is within this fraction of the best possible (default: 0.001)",
+    )
+    solve.add_argument(
+        "--method",
+        choices=["auto", "milp", "lp_round"],
+        default="auto",
+        help="auto (default), the exact MILP through PuLP, or the LP rounding heuristic alone",
+    )
+    solve.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="skip the do-nothing, greedy and proportional comparison plans",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    from data.workbook import WorkbookError, read_workbook
+    from optimizer.solve import solve
+
+    try:
+        wb = read_workbook(args.workbook)
+    except WorkbookError as exc:
+        print(f"The workbook {args.workbook} cannot be used:", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Cannot read {args.workbook}: {exc}", file=sys.stderr)
+        return 1
+
+    result = solve(
+        wb,
+        solver=args.solver,
+        time_limit=args.time_limit,
+        mip_gap=args.gap,
+        baselines=not args.no_baselines,
+        method=args.method,
+    )
+    out = result.to_json()
+    if result.status == "infeasible":
+        print(json.dumps(out, ensure_ascii=False))
+        print(f"No plan is possible: {result.message}", file=sys.stderr)
+        return 1
+    allocation = result.allocation
+    first = ["candidate_id", "option"]
+    allocation = allocation[first + [c for c in allocation.columns if c not in first]]
+    try:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        allocation.to_csv(args.out, index=False, encoding="utf-8")
+    except OSError as exc:
+        print(f"Cannot write the allocation to {args.out}: {exc}", file=sys.stderr)
+        return 1
+    out["allocation_csv"] = str(args.out)
+    print(json.dumps(out, ensure_ascii=False))
+    return 0

@@ -1,0 +1,318 @@
+"""Evaluation of any plan: expected results, odds of meeting each target, money and resource use, rule checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.schema import Workbook
+from optimizer.odds import prob_at_least
+from optimizer.problem import FEASIBILITY_TOL, Problem, compile_problem
+
+TRANSFER_COLUMNS = ["from_line", "to_line", "amount"]
+
+
+@dataclass
+class PlanEvaluation:
+    """A plan and everything WORKBOOK.md's rules say about it.
+
+    Attributes
+    ----------
+    choices : dict[str, str]
+        Option per candidate (``"none"`` for no support), every candidate listed.
+    objective : float
+        Weighted expected attainment Σ_t weight_t × min(1, expected_t / goal_t).
+    allocation, targets, fund_lines, resources, transfers : DataFrame
+        Per candidate, per target, per fund line, per resource, and the money moved between pooled
+        lines (``from_line, to_line, amount``: the least movement that covers every line).
+    feasible : bool
+        Whether every rule holds (to `FEASIBILITY_TOL`).
+    violations : list[str]
+        Each broken rule in words.
+    """
+
+    choices: dict[str, str]
+    objective: float
+    allocation: pd.DataFrame
+    targets: pd.DataFrame
+    fund_lines: pd.DataFrame
+    resources: pd.DataFrame
+    feasible: bool
+    violations: list[str]
+    transfers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRANSFER_COLUMNS))
+    expected_beyond: float = 0.0  # Σ_t weight_t × expected_t / goal_t (the first tie-break)
+    spending: float = 0.0  # total up-front cost (the second tie-break)
+
+
+def fmt(x: float) -> str:
+    """Money or a quantity as a planner reads it: at most two decimals, thousands separated."""
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def plan_scores(problem: Problem, slots: np.ndarray) -> tuple[float, float, float]:
+    """(attainment, Σ weight × expected/goal, spending) of a plan: the objective and its tie-breaks."""
+    p = problem.prob[np.arange(problem.n), slots]
+    expected = p @ problem.values
+    ratio = expected / problem.goal
+    attainment = float(problem.weight @ np.minimum(1.0, ratio))
+    beyond = float(problem.weight @ ratio)
+    spending = float(problem.cost[np.arange(problem.n), slots].sum())
+    return attainment, beyond, spending
+
+
+def fund_needs(problem: Problem, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(up-front cost, entitlement reserve) per fund line under a plan."""
+    rows = np.arange(problem.n)
+    nf = len(problem.fund_lines)
+    line = problem.line[rows, slots]
+    cost = problem.cost[rows, slots]
+    paid = line >= 0
+    upfront = np.bincount(line[paid], weights=cost[paid], minlength=nf)
+    reserve_each = problem.reserve[rows, slots]
+    has = problem.award_line >= 0
+    reserve = np.bincount(problem.award_line[has], weights=reserve_each[has], minlength=nf)
+    return upfront, reserve
+
+
+def plan_transfers(
+    problem: Problem, need: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str, float]], float]:
+    """The least money movement among pooled lines that covers each line's need.
+
+    Returns inflow, outflow per line, the transfers ``(from, to, amount)`` and the shortfall left
+    uncovered (0 when the plan's money works out). A line may give at most pool_share × its amount and
+    only what it does not need itself; only pooled lines give or receive.
+    """
+    nf = len(problem.fund_lines)
+    inflow, outflow = np.zeros(nf), np.zeros(nf)
+    surplus = problem.amount - need
+    can_pool = problem.pooled & (problem.pool_share > 0)
+    givers = [
+        [f, min(problem.pool_share * problem.amount[f], surplus[f])]
+        for f in np.argsort(-surplus)
+        if can_pool[f] and surplus[f] > 0
+    ]
+    transfers: list[tuple[str, str, float]] = []
+    shortfall = 0.0
+    for f in np.argsort(surplus):
+        if surplus[f] >= -FEASIBILITY_TOL:
+            break
+        if not can_pool[f]:
+            shortfall += -surplus[f]
+            continue
+        missing = -surplus[f]
+        for g in givers:
+            if missing <= 0:
+                break
+            moved = min(missing, g[1])
+            if moved <= 0:
+                continue
+            g[1] -= moved
+            missing -= moved
+            inflow[f] += moved
+            outflow[g[0]] += moved
+            transfers.append((problem.fund_lines[g[0]], problem.fund_lines[f], moved))
+        shortfall += max(0.0, missing)
+    return inflow, outflow, transfers, shortfall
+
+
+def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) -> PlanEvaluation:
+    """Evaluate a plan given as one slot per candidate (see `optimizer.problem`)."""
+    slots = np.asarray(slots, dtype=np.int64)
+    rows = np.arange(problem.n)
+    violations: list[str] = []
+    bad_slot = ~problem.valid[rows, slots]
+    if bad_slot.any():
+        raise ValueError(
+            f"{int(bad_slot.sum())} candidates have a choice that is not among their options"
+        )
+
+    p = problem.prob[rows, slots]
+    cost = problem.cost[rows, slots]
+    line = problem.line[rows, slots]
+    reserve_each = problem.reserve[rows, slots]
+    attainment, beyond, spending = plan_scores(problem, slots)
+
+    # Per target.
+    expected = p @ problem.values
+    expected_base = problem.base_prob @ problem.values
+    p_meet, methods = [], []
+    for t in range(len(problem.targets)):
+        if odds:
+            pm, method = prob_at_least(problem.values[:, t], p, problem.goal[t])
+        else:
+            pm, method = float("nan"), ""
+        p_meet.append(pm)
+        methods.append(method)
+    targets = pd.DataFrame(
+        {
+            "target": problem.targets,
+            "unit": problem.target_units,
+            "goal": problem.goal,
+            "weight": problem.weight,
+            "expected_base": expected_base,
+            "expected": expected,
+            "attainment": np.minimum(1.0, expected / problem.goal),
+            "p_meet": p_meet,
+            "p_meet_method": methods,
+        }
+    )
+
+    # Fund lines and the transfers they need.
+    upfront, reserve = fund_needs(problem, slots)
+    need = upfront + reserve
+    inflow, outflow, transfers, shortfall = plan_transfers(problem, need)
+    available = problem.amount + inflow - outflow
+    fund_lines = pd.DataFrame(
+        {
+            "fund_line": problem.fund_lines,
+            "amount": problem.amount,
+            "pooled": problem.pooled,
+            "inflow": inflow,
+            "outflow": outflow,
+            "available": available,
+            "upfront": upfront,
+            "reserve": reserve,
+            "used": need,
+            "remaining": available - need,
+        }
+    )
+    for f, name in enumerate(problem.fund_lines):
+        short = need[f] - available[f]
+        if short > FEASIBILITY_TOL:
+            how = (
+                "even after moving what pooled lines can spare"
+                if problem.pooled[f] and problem.pool_share > 0
+                else "and it cannot receive pooled money"
+                if not problem.pooled[f]
+                else "and pool_share is 0, so no money can move"
+            )
+            violations.append(
+                f"Fund line {name} needs {fmt(need[f])} 万元 (up-front {fmt(upfront[f])}, entitlement "
+                f"reserves {fmt(reserve[f])}) but has {fmt(available[f])} 万元 {how}: short by {fmt(short)} 万元."
+            )
+
+    # Resources.
+    used = np.einsum("ir->r", problem.use[rows, slots]) if problem.resources else np.zeros(0)
+    resources = pd.DataFrame(
+        {
+            "resource": problem.resources,
+            "unit": problem.resource_units,
+            "capacity": problem.capacity,
+            "used": used,
+            "remaining": problem.capacity - used,
+        }
+    )
+    for r, name in enumerate(problem.resources):
+        over = used[r] - problem.capacity[r]
+        if over > FEASIBILITY_TOL:
+            unit = f" {problem.resource_units[r]}" if problem.resource_units[r] else ""
+            violations.append(
+                f"Resource {name} is over-committed: {fmt(used[r])}{unit} used of {fmt(problem.capacity[r])}"
+                f"{unit} (over by {fmt(over)}{unit})."
+            )
+
+    # Locks.
+    locked = np.nonzero((problem.lock >= 0) & (problem.lock != slots))[0]
+    for i in locked:
+        violations.append(
+            f"Candidate {problem.candidate_ids[i]} is locked to {problem.option_names[i][problem.lock[i]]!r} "
+            f"but the plan gives it {problem.option_names[i][slots[i]]!r}."
+        )
+
+    # District floors (up-front money only).
+    for d, district in enumerate(problem.floor_districts):
+        in_d = float(cost[problem.district_index == d].sum())
+        required = problem.floor_share[d] * spending
+        if required - in_d > FEASIBILITY_TOL:
+            violations.append(
+                f"District {district} gets {fmt(in_d)} 万元 of {fmt(spending)} 万元 up-front support "
+                f"({in_d / spending:.1%}), below its floor of {problem.floor_share[d]:.1%} "
+                f"(needs {fmt(required - in_d)} 万元 more)."
+            )
+
+    allocation = pd.DataFrame(
+        {
+            "candidate_id": problem.candidate_ids,
+            "name": problem.names,
+            "kind": problem.kinds,
+            "district": problem.districts,
+            "option": [problem.option_names[i][s] for i, s in enumerate(slots.tolist())],
+            "probability": p,
+            "base_probability": problem.base_prob,
+            "fund_line": [problem.fund_lines[f] if f >= 0 else "" for f in line.tolist()],
+            "cost": cost,
+            "reserve": reserve_each,
+        }
+    )
+    for r, name in enumerate(problem.resources):
+        allocation[name] = problem.use[rows, slots, r]
+    allocation["award_line"] = [
+        problem.fund_lines[f] if f >= 0 else "" for f in problem.award_line.tolist()
+    ]
+    return PlanEvaluation(
+        choices=problem.choices_from_slots(slots),
+        objective=attainment,
+        allocation=allocation,
+        targets=targets,
+        fund_lines=fund_lines,
+        resources=resources,
+        feasible=not violations,
+        violations=violations,
+        transfers=pd.DataFrame(transfers, columns=TRANSFER_COLUMNS),
+        expected_beyond=beyond,
+        spending=spending,
+    )
+
+
+def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
+    """Whether a plan keeps every rule (fast: no tables, no odds)."""
+    rows = np.arange(problem.n)
+    if np.any((problem.lock >= 0) & (problem.lock != slots)):
+        return False
+    upfront, reserve = fund_needs(problem, slots)
+    if plan_transfers(problem, upfront + reserve)[3] > FEASIBILITY_TOL:
+        return False
+    if problem.resources:
+        used = problem.use[rows, slots].sum(axis=0)
+        if np.any(used - problem.capacity > FEASIBILITY_TOL):
+            return False
+    if problem.floor_districts:
+        cost = problem.cost[rows, slots]
+        total = cost.sum()
+        by_d = np.bincount(
+            problem.district_index[problem.district_index >= 0],
+            weights=cost[problem.district_index >= 0],
+            minlength=len(problem.floor_districts),
+        )
+        if np.any(problem.floor_share * total - by_d > FEASIBILITY_TOL):
+            return False
+    return True
+
+
+def evaluate_plan(wb: Workbook, choices: Mapping[str, str]) -> PlanEvaluation:
+    """Evaluate any plan against a workbook's rules and targets.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The planning workbook.
+    choices : Mapping[str, str]
+        Option per candidate id; candidates left out get ``"none"``.
+
+    Returns
+    -------
+    PlanEvaluation
+        Expected value, attainment and P(meeting the goal) per target; fund-line use with the least
+        transfers between pooled lines; resource use; whether every rule holds and, if not, why.
+
+    Raises
+    ------
+    ValueError
+        When a candidate or an option is unknown.
+    """
+    problem = compile_problem(wb)
+    return evaluate_slots(problem, problem.slots_from_choices(dict(choices)))

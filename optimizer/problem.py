@@ -1,0 +1,294 @@
+"""The allocation problem of a workbook as numeric arrays, shared by the model, the evaluator and the baselines.
+
+Every candidate gets a row and a fixed number of option *slots*: slot 0 is "none" (no support, base
+probability, no cost), slots 1.. are its options in workbook order, padded with invalid slots. All the
+coupling rows of WORKBOOK.md's problem (fund lines, resources, district floors) are written as
+per-slot coefficients, so that a plan (one slot per candidate) is evaluated with a few vectorised sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.schema import NONE_OPTION, Workbook
+
+# Absolute tolerance (万元 or resource units) under which a rule counts as kept: far below the last 万元.
+FEASIBILITY_TOL = 1e-6
+
+
+@dataclass
+class Problem:
+    """WORKBOOK.md's allocation problem in arrays (see the module docstring for the slot layout)."""
+
+    candidate_ids: list[str]
+    names: list[str]
+    kinds: list[str]
+    districts: list[str]
+    option_names: list[list[str]]  # per candidate: ["none", option 1, ...]
+    valid: np.ndarray  # (n, K) bool: slot exists
+    prob: np.ndarray  # (n, K) success probability under the slot
+    cost: np.ndarray  # (n, K) up-front cost, 万元
+    line: np.ndarray  # (n, K) fund line index of the cost, -1 when none
+    use: np.ndarray  # (n, K, R) resource use
+    award: np.ndarray  # (n,) entitlement paid on success
+    award_line: np.ndarray  # (n,) fund line index paying the award, -1 when none
+    values: np.ndarray  # (n, T) contribution to each target on success
+    fund_lines: list[str]
+    amount: np.ndarray  # (F,)
+    pooled: np.ndarray  # (F,) bool
+    resources: list[str]
+    resource_units: list[str]
+    capacity: np.ndarray  # (R,)
+    targets: list[str]
+    target_units: list[str]
+    goal: np.ndarray  # (T,)
+    weight: np.ndarray  # (T,)
+    floor_districts: list[str]
+    floor_share: np.ndarray  # (D,)
+    lock: np.ndarray  # (n,) locked slot, -1 when free
+    pool_share: float
+    award_prudence: float
+    district_index: np.ndarray = field(
+        default=None
+    )  # (n,) index into floor_districts, -1 if no floor
+
+    @property
+    def n(self) -> int:
+        return len(self.candidate_ids)
+
+    @property
+    def base_prob(self) -> np.ndarray:
+        return self.prob[:, 0]
+
+    @property
+    def reserve(self) -> np.ndarray:
+        """(n, K) entitlement reserve under each slot: min(1, prudence × p) × award."""
+        return np.minimum(1.0, self.award_prudence * self.prob) * self.award[:, None]
+
+    def fund_coef(self) -> np.ndarray:
+        """(n, K, F) what each slot needs from each fund line: cost on its line + reserve on the award line."""
+        n, k = self.prob.shape
+        coef = np.zeros((n, k, len(self.fund_lines)))
+        ii, kk = np.nonzero(self.valid & (self.line >= 0))
+        np.add.at(coef, (ii, kk, self.line[ii, kk]), self.cost[ii, kk])
+        has_award = np.nonzero(self.award_line >= 0)[0]
+        if len(has_award):
+            coef[has_award, :, self.award_line[has_award]] += self.reserve[has_award]
+        return coef
+
+    def floor_coef(self) -> np.ndarray:
+        """(n, K, D) cost × (1[district = d] − min_share_d): the floor holds when the sum is ≥ 0."""
+        own = (
+            self.district_index[:, None] == np.arange(len(self.floor_districts))[None, :]
+        ).astype(float)
+        return self.cost[:, :, None] * (own[:, None, :] - self.floor_share[None, None, :])
+
+    def with_budget(self, fund_line: str, amount: float) -> None:
+        """Change one fund line's amount in place."""
+        self.amount[self.fund_lines.index(fund_line)] = float(amount)
+
+    def with_capacity(self, resource: str, capacity: float) -> None:
+        """Change one resource's capacity in place."""
+        self.capacity[self.resources.index(resource)] = float(capacity)
+
+    def slots_from_choices(self, choices: dict[str, str] | None) -> np.ndarray:
+        """Slot index per candidate from ``{candidate_id: option}``; missing candidates get "none".
+
+        Raises
+        ------
+        ValueError
+            When a candidate or option is unknown.
+        """
+        slots = np.zeros(self.n, dtype=np.int64)
+        if not choices:
+            return slots
+        index = {c: i for i, c in enumerate(self.candidate_ids)}
+        for cand, opt in choices.items():
+            if cand not in index:
+                raise ValueError(f"unknown candidate {cand!r}")
+            i = index[cand]
+            try:
+                slots[i] = self.option_names[i].index(str(opt))
+            except ValueError:
+                raise ValueError(f"candidate {cand!r} has no option {opt!r}") from None
+        return slots
+
+    def choices_from_slots(self, slots: np.ndarray) -> dict[str, str]:
+        return {
+            c: self.option_names[i][int(s)]
+            for i, (c, s) in enumerate(zip(self.candidate_ids, slots, strict=True))
+        }
+
+    def locked_slots(self) -> np.ndarray:
+        """The do-nothing plan with the locks applied."""
+        return np.where(self.lock >= 0, self.lock, 0)
+
+    def active_slots(self) -> np.ndarray:
+        """(n, K) bool: slots worth offering to a solver (valid, not dominated, respecting locks).
+
+        Slot b is dominated by slot a of the same candidate when a is no less likely, costs no more,
+        needs no more of any fund line (cost and reserve) or resource, and helps every district floor at
+        least as much; ties keep the lower slot. "none" always stays (it is the default).
+        """
+        n, k = self.prob.shape
+        active = self.valid.copy()
+        fund = self.fund_coef()
+        floor = self.floor_coef()
+        for b in range(1, k):
+            for a in range(k):
+                if a == b:
+                    continue
+                both = active[:, a] & active[:, b]
+                if not both.any():
+                    continue
+                no_worse = (
+                    (self.prob[:, a] >= self.prob[:, b])
+                    & (self.cost[:, a] <= self.cost[:, b])
+                    & np.all(fund[:, a] <= fund[:, b] + 1e-12, axis=1)
+                    & np.all(self.use[:, a] <= self.use[:, b], axis=1)
+                    & np.all(floor[:, a] >= floor[:, b] - 1e-12, axis=1)
+                )
+                identical = (
+                    (self.prob[:, a] == self.prob[:, b])
+                    & (self.cost[:, a] == self.cost[:, b])
+                    & np.all(np.abs(fund[:, a] - fund[:, b]) <= 1e-12, axis=1)
+                    & np.all(self.use[:, a] == self.use[:, b], axis=1)
+                )
+                dominated = both & no_worse & (~identical | (a < b))
+                active[dominated, b] = False
+        # Locks: a locked candidate has exactly its locked slot.
+        locked = self.lock >= 0
+        if locked.any():
+            active[locked] = False
+            active[np.nonzero(locked)[0], self.lock[locked]] = True
+        return active
+
+
+def _text(series: pd.Series) -> list[str]:
+    return ["" if pd.isna(v) else str(v) for v in series]
+
+
+def compile_problem(wb: Workbook) -> Problem:
+    """Turn a canonical `Workbook` into a `Problem` (arrays; a fresh copy that may be modified).
+
+    Parameters
+    ----------
+    wb : Workbook
+        A validated workbook (see ``data.schema``).
+
+    Returns
+    -------
+    Problem
+    """
+    cands = wb.candidates
+    ids = _text(cands["candidate_id"])
+    n = len(ids)
+    cindex = {c: i for i, c in enumerate(ids)}
+    fund_lines = _text(wb.budgets["fund_line"])
+    findex = {f: j for j, f in enumerate(fund_lines)}
+    resources = wb.resource_names
+    targets = _text(wb.targets["target"])
+    tindex = {t: j for j, t in enumerate(targets)}
+
+    opts = wb.options
+    o_cand = np.array([cindex[c] for c in _text(opts["candidate_id"])], dtype=np.int64)
+    counts = np.bincount(o_cand, minlength=n) if len(o_cand) else np.zeros(n, dtype=np.int64)
+    k = 1 + int(counts.max(initial=0))
+    # Slot of each option row: 1 + its rank among its candidate's options, in workbook order.
+    order = np.argsort(o_cand, kind="stable")
+    rank = np.empty(len(o_cand), dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    rank[order] = np.arange(len(o_cand)) - np.repeat(starts, counts)
+    o_slot = rank + 1
+
+    base = cands["base_probability"].to_numpy(dtype=float)
+    valid = np.zeros((n, k), dtype=bool)
+    valid[:, 0] = True
+    valid[o_cand, o_slot] = True
+    prob = np.repeat(base[:, None], k, axis=1)
+    prob[o_cand, o_slot] = opts["probability"].to_numpy(dtype=float)
+    cost = np.zeros((n, k))
+    cost[o_cand, o_slot] = opts["cost"].to_numpy(dtype=float)
+    line = np.full((n, k), -1, dtype=np.int64)
+    line[o_cand, o_slot] = [findex.get(f, -1) for f in _text(opts["fund_line"])]
+    use = np.zeros((n, k, len(resources)))
+    for r, name in enumerate(resources):
+        if name in opts.columns:
+            use[o_cand, o_slot, r] = opts[name].fillna(0.0).to_numpy(dtype=float)
+    option_names = [[NONE_OPTION] for _ in range(n)]
+    for i, name in zip(
+        o_cand[order], np.asarray(_text(opts["option"]), dtype=object)[order], strict=True
+    ):
+        option_names[i].append(name)
+
+    award = cands["award"].fillna(0.0).to_numpy(dtype=float) if "award" in cands else np.zeros(n)
+    award_line = np.array(
+        [
+            findex.get(f, -1)
+            for f in (_text(cands["award_line"]) if "award_line" in cands else [""] * n)
+        ],
+        dtype=np.int64,
+    )
+    award = np.where(award_line >= 0, award, 0.0)
+
+    values = np.zeros((n, len(targets)))
+    contrib = wb.contributions
+    if len(contrib):
+        ci = np.array([cindex[c] for c in _text(contrib["candidate_id"])], dtype=np.int64)
+        ti = np.array([tindex[t] for t in _text(contrib["target"])], dtype=np.int64)
+        np.add.at(values, (ci, ti), contrib["value"].to_numpy(dtype=float))
+
+    lock = np.full(n, -1, dtype=np.int64)
+    for c, o in zip(_text(wb.locks["candidate_id"]), _text(wb.locks["option"]), strict=True):
+        i = cindex[c]
+        lock[i] = option_names[i].index(o)
+
+    districts = _text(cands["district"])
+    floor_districts = _text(wb.floors["district"])
+    dindex = {d: j for j, d in enumerate(floor_districts)}
+    budgets = wb.budgets
+    pooled = (
+        budgets["pooled"].to_numpy(dtype=bool)
+        if "pooled" in budgets
+        else np.ones(len(fund_lines), bool)
+    )
+    return Problem(
+        candidate_ids=ids,
+        names=_text(cands["name"]),
+        kinds=_text(cands["kind"]),
+        districts=districts,
+        option_names=option_names,
+        valid=valid,
+        prob=prob,
+        cost=cost,
+        line=line,
+        use=use,
+        award=award,
+        award_line=award_line,
+        values=values,
+        fund_lines=fund_lines,
+        amount=budgets["amount"].to_numpy(dtype=float).copy(),
+        pooled=pooled.copy(),
+        resources=resources,
+        resource_units=_text(wb.resources["unit"])
+        if "unit" in wb.resources
+        else [""] * len(resources),
+        capacity=wb.resources["capacity"].to_numpy(dtype=float).copy(),
+        targets=targets,
+        target_units=_text(wb.targets["unit"]) if "unit" in wb.targets else [""] * len(targets),
+        goal=wb.targets["goal"].to_numpy(dtype=float).copy(),
+        weight=(
+            wb.targets["weight"].fillna(1.0).to_numpy(dtype=float).copy()
+            if "weight" in wb.targets
+            else np.ones(len(targets))
+        ),
+        floor_districts=floor_districts,
+        floor_share=wb.floors["min_share"].to_numpy(dtype=float).copy(),
+        lock=lock,
+        pool_share=wb.pool_share,
+        award_prudence=wb.award_prudence,
+        district_index=np.array([dindex.get(d, -1) for d in districts], dtype=np.int64),
+    )

@@ -1,0 +1,487 @@
+"""Solving a workbook's allocation problem: the result object, the re-solvable model and `solve`."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.schema import Workbook
+from optimizer.baselines import do_nothing_plan, greedy_fill, greedy_plan, proportional_plan
+from optimizer.evaluate import PlanEvaluation, evaluate_slots, is_feasible, plan_scores
+from optimizer.explain import FALLBACK, infeasibility_reasons
+from optimizer.model import (
+    HighsModel,
+    LinearForm,
+    PulpModel,
+    SolverOutcome,
+    linear_form,
+    primary_bound,
+    tiebroken_score,
+)
+from optimizer.problem import Problem, compile_problem
+
+METHODS = ("auto", "milp", "lp_round")
+SOLVERS = ("highs", "cbc")
+
+
+@dataclass
+class AllocationResult:
+    """The best plan found and how good it is.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal`` (proven within the relative gap asked for), ``feasible`` (a plan, but a time limit
+        stopped the search before proving the gap) or ``infeasible`` (no plan keeps every rule).
+    message : str
+        A sentence for the planner (why infeasible; how close to the bound otherwise).
+    objective : float
+        Weighted expected attainment Σ_t w_t min(1, E_t/g_t) of the plan, recomputed from the plan
+        alone (`evaluate_plan`); NaN when infeasible.
+    bound : float
+        No plan can do better than this (from the LP relaxation or the MILP's dual bound).
+    gap : float
+        (bound − objective) / bound.
+    build_seconds, solve_seconds : float
+        Time to build the model and to solve it.
+    choices : dict[str, str]
+        Option per candidate (``"none"`` for no support).
+    allocation, targets, fund_lines, resources, transfers : DataFrame
+        As in `PlanEvaluation`. When infeasible, ``allocation`` and ``targets`` are empty and
+        ``fund_lines``/``resources`` show what the locks and base-probability reserves alone need.
+    baselines : dict[str, PlanEvaluation]
+        ``do_nothing``, ``greedy`` and ``proportional`` plans, evaluated the same way.
+    method, solver : str
+        How the plan was found (``milp``, ``lp_round``, ``lp_round+core``, ``lp_round+milp`` ...).
+    evaluation : PlanEvaluation or None
+        The full evaluation of the plan.
+    """
+
+    status: str
+    message: str
+    objective: float
+    bound: float
+    gap: float
+    build_seconds: float
+    solve_seconds: float
+    choices: dict[str, str]
+    allocation: pd.DataFrame
+    targets: pd.DataFrame
+    fund_lines: pd.DataFrame
+    resources: pd.DataFrame
+    transfers: pd.DataFrame
+    baselines: dict[str, PlanEvaluation] = field(default_factory=dict)
+    method: str = ""
+    solver: str = ""
+    evaluation: PlanEvaluation | None = None
+
+    def to_json(self) -> dict:
+        """A JSON-able summary: status, objective, gap, bound, per-target results, baselines, timings."""
+
+        def num(x: object) -> object:
+            if isinstance(x, (bool, np.bool_)):
+                return bool(x)
+            if isinstance(x, (int, np.integer)):
+                return int(x)
+            if isinstance(x, (float, np.floating)):
+                return None if not math.isfinite(float(x)) else float(x)
+            return x
+
+        def records(df: pd.DataFrame) -> list[dict]:
+            return [{k: num(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+        supported = sum(1 for o in self.choices.values() if o != "none")
+        out = {
+            "status": self.status,
+            "message": self.message,
+            "objective": num(self.objective),
+            "bound": num(self.bound),
+            "gap": num(self.gap),
+            "method": self.method,
+            "solver": self.solver,
+            "candidates_supported": supported,
+            "upfront_cost": num(float(self.allocation["cost"].sum()))
+            if len(self.allocation)
+            else 0.0,
+            "targets": records(self.targets),
+            "fund_lines": records(self.fund_lines),
+            "resources": records(self.resources),
+            "transfers": records(self.transfers),
+            "baselines": {
+                name: {
+                    "objective": num(ev.objective),
+                    "feasible": ev.feasible,
+                    "violations": ev.violations,
+                    "optimum_beats_by": num(self.objective - ev.objective),
+                    "optimum_beats_by_pct": num(
+                        (self.objective - ev.objective) / ev.objective * 100
+                        if ev.objective > 0
+                        else float("nan")
+                    ),
+                }
+                for name, ev in self.baselines.items()
+            },
+            "timings": {
+                "build_seconds": num(self.build_seconds),
+                "solve_seconds": num(self.solve_seconds),
+            },
+        }
+        return out
+
+
+def _repair(problem: Problem, slots: np.ndarray) -> np.ndarray:
+    """Drop the least useful supports until the plan keeps every rule (a safety net; rarely needed)."""
+    if is_feasible(problem, slots):
+        return slots
+    slots = slots.copy()
+    rows = np.arange(problem.n)
+    gain = (problem.prob[rows, slots] - problem.base_prob) * (
+        problem.values @ (problem.weight / problem.goal)
+    )
+    money = problem.cost[rows, slots] + 1e-9
+    droppable = np.nonzero((slots > 0) & (problem.lock < 0))[0]
+    for i in droppable[np.argsort(gain[droppable] / money[droppable])]:
+        slots[i] = 0
+        if is_feasible(problem, slots):
+            return slots
+    return problem.locked_slots()
+
+
+class AllocationModel:
+    """A workbook's allocation problem, built once and re-solvable after changing right-hand sides.
+
+    Use it for analyses that solve many variants (marginal value of a budget, a frontier over a
+    resource): ``set_budget`` / ``set_capacity`` / ``set_pool_share`` change numbers in place, and
+    ``solve`` re-uses the built models (the LP/MILP structure does not depend on these numbers).
+
+    Parameters
+    ----------
+    wb : Workbook
+        The planning workbook.
+
+    Examples
+    --------
+    >>> model = AllocationModel(wb)
+    >>> base = model.solve(baselines=False)
+    >>> model.set_budget("industry_fund", 12_000)
+    >>> more = model.solve(baselines=False)
+    >>> more.objective - base.objective  # what 2,000 万元 more on that line buys
+    """
+
+    def __init__(self, wb: Workbook | Problem):
+        started = time.perf_counter()
+        self.problem = wb if isinstance(wb, Problem) else compile_problem(wb)
+        self.form: LinearForm = linear_form(self.problem)
+        self.compile_seconds = time.perf_counter() - started
+        self._pulp: PulpModel | None = None
+        self._highs: HighsModel | None = None
+
+    # --- changing the numbers -------------------------------------------------------------
+    def set_budget(self, fund_line: str, amount: float) -> None:
+        """Set a fund line's amount (万元)."""
+        self.problem.with_budget(fund_line, amount)
+
+    def set_capacity(self, resource: str, capacity: float) -> None:
+        """Set a resource's capacity."""
+        self.problem.with_capacity(resource, capacity)
+
+    def set_pool_share(self, pool_share: float) -> None:
+        """Set the share of each pooled line that may move to other pooled lines."""
+        old = self.problem.pool_share
+        self.problem.pool_share = float(pool_share)
+        if (old > 0) != (pool_share > 0):  # transfer variables appear or vanish: rebuild
+            self.form = linear_form(self.problem)
+            self._pulp = None
+            self._highs = None
+
+    # --- models ---------------------------------------------------------------------------
+    def pulp_model(self) -> PulpModel:
+        """The exact MILP as a PuLP problem (built on first use)."""
+        if self._pulp is None:
+            self._pulp = PulpModel(self.problem, self.form)
+        return self._pulp
+
+    def highs_model(self) -> HighsModel:
+        """The same MILP handed to HiGHS directly (built on first use)."""
+        if self._highs is None:
+            self._highs = HighsModel(self.problem, self.form)
+        self._highs.refresh_rhs()
+        return self._highs
+
+    def score(self, slots: np.ndarray) -> float:
+        """The solver's tie-broken objective of a plan (to compare plans)."""
+        return tiebroken_score(self.form, *plan_scores(self.problem, slots))
+
+    # --- solving --------------------------------------------------------------------------
+    def solve(
+        self,
+        *,
+        solver: str = "highs",
+        method: str = "auto",
+        time_limit: float = 10.0,
+        mip_gap: float = 1e-3,
+        threads: int = 1,
+        baselines: bool = True,
+        odds: bool = True,
+    ) -> AllocationResult:
+        """Find the plan with the highest weighted expected attainment (see `solve`)."""
+        if solver not in SOLVERS:
+            raise ValueError(f"unknown solver {solver!r}: use one of {', '.join(SOLVERS)}")
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+        p = self.problem
+        reasons = infeasibility_reasons(p)
+        if reasons:
+            return self._infeasible(" ".join(reasons), solver, method)
+        if method == "auto":
+            method = "milp" if solver == "cbc" else "fast"
+
+        started = time.perf_counter()
+        build = self.compile_seconds
+        self.compile_seconds = 0.0  # count the one-off compilation in the first solve only
+        if method == "milp":
+            fresh = self._pulp is None
+            model = self.pulp_model()
+            build += model.build_seconds if fresh else 0.0
+            outcome = model.solve(
+                solver=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads
+            )
+            if outcome.status == "infeasible":
+                return self._infeasible(FALLBACK, solver, method)
+            bound = (
+                primary_bound(self.form, outcome.perturbed_bound)
+                if math.isfinite(outcome.perturbed_bound)
+                else float("nan")
+            )
+            slots = outcome.slots
+            status = outcome.status
+            used = "milp"
+            if slots is None:  # time limit without a plan: fall back to greedy
+                slots, status, used = (
+                    greedy_fill(p, p.locked_slots()),
+                    "feasible",
+                    "greedy (MILP found no plan in time)",
+                )
+            if not math.isfinite(bound) or solver == "cbc":
+                remaining = max(1.0, time_limit - (time.perf_counter() - started))
+                lp_status, _, lp_bound = self.highs_model().solve_lp(
+                    time_limit=remaining, threads=threads
+                )
+                if lp_status == "optimal":
+                    bound = (
+                        primary_bound(self.form, lp_bound)
+                        if not math.isfinite(bound)
+                        else min(bound, primary_bound(self.form, lp_bound))
+                    )
+        else:
+            t_build = time.perf_counter()
+            fresh = self._highs is None
+            hm = self.highs_model()
+            if fresh:
+                build += time.perf_counter() - t_build
+                started = time.perf_counter()
+            slots, status, bound, used = self._solve_fast(
+                hm,
+                lp_only=method == "lp_round",
+                time_limit=time_limit,
+                mip_gap=mip_gap,
+                threads=threads,
+            )
+            if status == "infeasible":
+                return self._infeasible(FALLBACK, solver, method)
+        slots = _repair(p, slots)
+        solve_seconds = time.perf_counter() - started
+
+        ev = evaluate_slots(p, slots, odds=odds)
+        objective = ev.objective
+        if math.isfinite(bound):
+            bound = max(bound, objective)
+            gap = (bound - objective) / bound if bound > 0 else 0.0
+        else:
+            gap = float("nan")
+        if status == "optimal" and math.isfinite(gap) and gap > mip_gap + 1e-9:
+            status = "feasible"
+        message = (
+            f"Plan {'within' if status == 'optimal' else 'found; it is within'} {gap:.4%} of the best possible "
+            f"(bound {bound:.6g}); weighted expected attainment {objective:.6g}."
+            if math.isfinite(gap)
+            else f"Plan found (no bound available); weighted expected attainment {objective:.6g}."
+        )
+        base = {}
+        if baselines:
+            base = {
+                "do_nothing": evaluate_slots(p, do_nothing_plan(p), odds=odds),
+                "greedy": evaluate_slots(p, greedy_plan(p), odds=odds),
+                "proportional": evaluate_slots(p, proportional_plan(p), odds=odds),
+            }
+        return AllocationResult(
+            status=status,
+            message=message,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            build_seconds=build,
+            solve_seconds=solve_seconds,
+            choices=ev.choices,
+            allocation=ev.allocation,
+            targets=ev.targets,
+            fund_lines=ev.fund_lines,
+            resources=ev.resources,
+            transfers=ev.transfers,
+            baselines=base,
+            method=used,
+            solver=solver,
+            evaluation=ev,
+        )
+
+    def _solve_fast(
+        self, hm: HighsModel, *, lp_only: bool, time_limit: float, mip_gap: float, threads: int
+    ) -> tuple[np.ndarray, str, float, str]:
+        """LP relaxation → round fractional candidates down → greedy fill → MILP on the few open
+        candidates (the core) → full MILP warm-started, stopping as soon as the gap is met."""
+        p, form = self.problem, self.form
+        started = time.perf_counter()
+
+        def left() -> float:
+            return time_limit - (time.perf_counter() - started)
+
+        lp_status, x, lp_bound = hm.solve_lp(time_limit=time_limit, threads=threads)
+        if lp_status == "infeasible":
+            return p.locked_slots(), "infeasible", float("nan"), "lp_round"
+        if lp_status != "optimal":  # out of time in the LP: greedy plan, no bound
+            slots = greedy_fill(p, p.locked_slots())
+            return slots, "feasible", float("nan"), "greedy (LP ran out of time)"
+        bound = primary_bound(form, lp_bound)
+        whole = x >= 1 - 1e-6
+        slots = p.locked_slots().copy()
+        slots[form.var_cand[whole]] = form.var_slot[whole]
+        slots = _repair(p, slots)
+        frac_cands = np.unique(form.var_cand[(x > 1e-6) & (x < 1 - 1e-6)])
+        allowed = np.zeros_like(p.valid)
+        allowed[form.var_cand, form.var_slot] = True
+        filled = greedy_fill(p, slots, allowed=allowed)
+        if is_feasible(p, filled):
+            slots = filled
+        used = "lp_round"
+
+        def gap_of(s: np.ndarray) -> float:
+            a = plan_scores(p, s)[0]
+            return (bound - a) / bound if bound > 0 else 0.0
+
+        if lp_only or gap_of(slots) <= mip_gap or left() <= 0.05:
+            return slots, ("optimal" if gap_of(slots) <= mip_gap else "feasible"), bound, used
+
+        # Core: the fractional candidates and those the fill changed; everything else stays as rounded.
+        changed = np.nonzero(slots != p.locked_slots())[0]
+        core = np.union1d(frac_cands, changed)
+        in_core = np.isin(form.var_cand, core)
+        rest = np.nonzero(~in_core)[0]
+        hm.fix(rest, hm.x_of(slots)[rest])
+        out: SolverOutcome = hm.solve_mip(
+            slots,
+            time_limit=min(left(), max(0.5, 0.3 * time_limit)),
+            mip_gap=mip_gap / 4,
+            threads=threads,
+            integer=np.nonzero(in_core)[0],
+        )
+        hm.fix(np.zeros(0, dtype=np.int64), np.zeros(0))
+        if (
+            out.slots is not None
+            and is_feasible(p, out.slots)
+            and self.score(out.slots) > self.score(slots)
+        ):
+            slots, used = out.slots, "lp_round+core"
+        if gap_of(slots) <= mip_gap or left() <= 0.05:
+            return slots, ("optimal" if gap_of(slots) <= mip_gap else "feasible"), bound, used
+
+        out = hm.solve_mip(slots, time_limit=left(), mip_gap=mip_gap, threads=threads)
+        if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
+            bound = min(bound, primary_bound(form, out.perturbed_bound))
+        if (
+            out.slots is not None
+            and is_feasible(p, out.slots)
+            and self.score(out.slots) > self.score(slots)
+        ):
+            slots, used = out.slots, "lp_round+milp"
+        return slots, ("optimal" if gap_of(slots) <= mip_gap else "feasible"), bound, used
+
+    def _infeasible(self, message: str, solver: str, method: str) -> AllocationResult:
+        ev = evaluate_slots(self.problem, self.problem.locked_slots(), odds=False)
+        return AllocationResult(
+            status="infeasible",
+            message=message,
+            objective=float("nan"),
+            bound=float("nan"),
+            gap=float("nan"),
+            build_seconds=self.compile_seconds,
+            solve_seconds=0.0,
+            choices={},
+            allocation=ev.allocation.iloc[0:0],
+            targets=ev.targets.iloc[0:0],
+            fund_lines=ev.fund_lines,
+            resources=ev.resources,
+            transfers=ev.transfers.iloc[0:0],
+            baselines={},
+            method=method,
+            solver=solver,
+            evaluation=None,
+        )
+
+
+def solve(
+    wb: Workbook,
+    *,
+    solver: str = "highs",
+    time_limit: float = 10.0,
+    mip_gap: float = 1e-3,
+    threads: int = 1,
+    baselines: bool = True,
+    method: str = "auto",
+) -> AllocationResult:
+    """Choose an option (or none) for every candidate to maximise weighted expected attainment.
+
+    The problem is WORKBOOK.md's "The allocation problem it defines": fund lines with up-front costs
+    and entitlement reserves, pooled transfers limited by ``pool_share``, resource capacities, locks,
+    district floors; ties broken by more expected beyond the goals, then less spending.
+
+    Parameters
+    ----------
+    wb : Workbook
+        The planning workbook.
+    solver : {"highs", "cbc"}
+        HiGHS (default) or CBC.
+    time_limit : float
+        Seconds the solver may use. A plan found by then is returned with its gap (status ``feasible``).
+    mip_gap : float
+        Relative gap to the bound at which the search stops (``1e-3`` = within 0.1% of the best possible).
+    threads : int
+        Solver threads (fixed, for reproducible runs).
+    baselines : bool
+        Also evaluate the do-nothing, greedy and proportional plans.
+    method : {"auto", "milp", "lp_round"}
+        ``milp``: the exact MILP through PuLP. ``lp_round``: LP relaxation rounded down and filled
+        greedily (fast, with its gap to the LP bound). ``auto``: with HiGHS, ``lp_round``, then a MILP
+        on the few undecided candidates, then the full MILP warm-started, until the gap is met; with
+        CBC, ``milp``.
+
+    Returns
+    -------
+    AllocationResult
+
+    Raises
+    ------
+    ValueError
+        For an unknown solver or method.
+    """
+    return AllocationModel(wb).solve(
+        solver=solver,
+        method=method,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        baselines=baselines,
+    )
