@@ -27,17 +27,17 @@ state.init_scenario(wb, fingerprint)
 pages = {
     t("nav.group.lead"): [
         st.Page(
-            "pages/cockpit.py", title=t("nav.cockpit"), icon="🧭", url_path="cockpit", default=True
+            "views/cockpit.py", title=t("nav.cockpit"), icon="🧭", url_path="cockpit", default=True
         ),
     ],
     t("nav.group.work"): [
-        st.Page("pages/pipeline.py", title=t("nav.pipeline"), icon="🏗️", url_path="pipeline"),
-        st.Page("pages/ladder.py", title=t("nav.ladder"), icon="🪜", url_path="ladder"),
+        st.Page("views/pipeline.py", title=t("nav.pipeline"), icon="🏗️", url_path="pipeline"),
+        st.Page("views/ladder.py", title=t("nav.ladder"), icon="🪜", url_path="ladder"),
     ],
     t("nav.group.plan"): [
-        st.Page("pages/studio.py", title=t("nav.studio"), icon="🎛️", url_path="studio"),
-        st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon="🗂️", url_path="scenarios"),
-        st.Page("pages/data_admin.py", title=t("nav.data"), icon="🗄️", url_path="data"),
+        st.Page("views/studio.py", title=t("nav.studio"), icon="🎛️", url_path="studio"),
+        st.Page("views/scenarios.py", title=t("nav.scenarios"), icon="🗂️", url_path="scenarios"),
+        st.Page("views/data_admin.py", title=t("nav.data"), icon="🗄️", url_path="data"),
     ],
 }
 page = st.navigation(pages)
