@@ -17,6 +17,7 @@ import math
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from data.safety import is_formula_like, neutralise_cell, restore_cell
 from data.schema import (
     DESCRIPTIVE_SHEETS,
     KINDS,
@@ -198,6 +200,20 @@ def read_workbook_upload(filename: str, data: bytes) -> Workbook:
     )
 
 
+# What a damaged or hostile archive raises while a member is unpacked (bad CRC, sizes that lie,
+# truncated data, unsupported compression or encryption).
+_ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+
+
 def _file_issue(message: str) -> WorkbookIssue:
     return WorkbookIssue("(file)", None, None, message)
 
@@ -228,11 +244,14 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
         # Only workbooks that contain formulas need the second (formula) pass.
-        has_formulas = any(
-            _has_formula(archive.read(m))
-            for m in archive.namelist()
-            if m.startswith("xl/worksheets/") and m.endswith(".xml")
-        )
+        try:
+            has_formulas = any(
+                _has_formula(archive.read(m))
+                for m in archive.namelist()
+                if m.startswith("xl/worksheets/") and m.endswith(".xml")
+            )
+        except _ZIP_READ_ERRORS as exc:
+            raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = (
@@ -275,6 +294,10 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
                                 )
                             )
             tables[sheet] = _frame_from_rows(rows)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a readable archive (bad XML, bad CRC)
+        raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
     finally:
         values_book.close()
         if formula_book is not None:
@@ -352,7 +375,10 @@ def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
         except csv.Error as exc:
             issues.append(WorkbookIssue(sheet, None, None, f"{stem}.csv is not valid CSV: {exc}"))
             continue
-        tables[sheet] = _frame_from_rows([[None if c == "" else c for c in r] for r in rows])
+        # restore_cell undoes the quote our CSV export puts before formula-like text.
+        tables[sheet] = _frame_from_rows(
+            [[None if c == "" else restore_cell(c) for c in r] for r in rows]
+        )
     if issues:
         raise WorkbookError(issues)
     return tables
@@ -370,8 +396,13 @@ def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
             if len(files) >= MAX_CSV_MEMBERS:
                 raise WorkbookError([_file_issue(f"{name}: more than {MAX_CSV_MEMBERS} CSV files")])
             # Read with a hard cap: the sizes declared in the archive can lie.
-            with archive.open(info) as fh:
-                content = fh.read(budget + 1)
+            try:
+                with archive.open(info) as fh:
+                    content = fh.read(budget + 1)
+            except _ZIP_READ_ERRORS as exc:
+                raise WorkbookError(
+                    [_file_issue(f"{name}: {info.filename} cannot be unpacked ({exc})")]
+                ) from exc
             budget -= len(content)
             if budget < 0:
                 raise WorkbookError([_file_issue(f"{name}: archive unpacks to more than 200 MB")])
@@ -1011,7 +1042,8 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
             ws.column_dimensions[get_column_letter(j + 1)].width = min(max(10, longest + 2), 50)
         header_cells = []
         for h in headers:
-            cell = WriteOnlyCell(ws, value=h)
+            cell = WriteOnlyCell(ws, value=None)
+            cell._value, cell.data_type = h, "s"  # a header is always text, never a formula
             cell.font = bold
             header_cells.append(cell)
         ws.append(header_cells)
@@ -1020,10 +1052,13 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
             row = []
             for j in range(len(headers)):
                 value = _cell_out(columns[j][i], column_types[j])
-                if isinstance(value, str) and value.startswith("="):
-                    # Text that looks like a formula must stay text.
-                    cell = WriteOnlyCell(ws, value=value)
+                if is_formula_like(value):
+                    # Text that looks like a formula stays text, quote-prefixed as Excel does
+                    # when a planner types '=..., so it cannot become a formula even when edited.
+                    cell = WriteOnlyCell(ws, value=None)
+                    cell._value = value
                     cell.data_type = "s"
+                    cell.quotePrefix = True
                     value = cell
                 elif isinstance(value, float) and float(f"{value:.16g}") != value:
                     # openpyxl writes 16 significant digits, which loses the last bit of some
@@ -1120,7 +1155,7 @@ def write_workbook(wb: Workbook, path: str | Path) -> None:
 def _csv_bytes(name: str, frame: pd.DataFrame) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(c) for c in frame.columns])
+    writer.writerow([neutralise_cell(str(c)) for c in frame.columns])
     types = _column_types(name)
     column_types = [types.get(str(c)) for c in frame.columns]
     columns = [frame[c].tolist() for c in frame.columns]
@@ -1128,7 +1163,8 @@ def _csv_bytes(name: str, frame: pd.DataFrame) -> bytes:
         row = []
         for j, column in enumerate(columns):
             value = _cell_out(column[i], column_types[j])
-            row.append("" if value is None else _text(value))
+            # Text a spreadsheet could run as a formula gets a leading quote (CSV injection).
+            row.append("" if value is None else neutralise_cell(_text(value)))
         writer.writerow(row)
     return out.getvalue().encode("utf-8-sig")
 
