@@ -8,7 +8,7 @@ from ui import state
 from ui.auth import current_user
 from ui.i18n import t
 
-st.set_page_config(page_title="威海 · Weihai", page_icon="📊", layout="wide")
+st.set_page_config(page_title="威海 · Weihai", page_icon=":material/insights:", layout="wide")
 
 state.init_language()
 
@@ -27,17 +27,37 @@ state.init_scenario(wb, fingerprint)
 pages = {
     t("nav.group.lead"): [
         st.Page(
-            "views/cockpit.py", title=t("nav.cockpit"), icon="🧭", url_path="cockpit", default=True
+            "views/cockpit.py",
+            title=t("nav.cockpit"),
+            icon=":material/dashboard:",
+            url_path="cockpit",
+            default=True,
         ),
     ],
     t("nav.group.work"): [
-        st.Page("views/pipeline.py", title=t("nav.pipeline"), icon="🏗️", url_path="pipeline"),
-        st.Page("views/ladder.py", title=t("nav.ladder"), icon="🪜", url_path="ladder"),
+        st.Page(
+            "views/pipeline.py",
+            title=t("nav.pipeline"),
+            icon=":material/construction:",
+            url_path="pipeline",
+        ),
+        st.Page(
+            "views/ladder.py", title=t("nav.ladder"), icon=":material/stairs:", url_path="ladder"
+        ),
     ],
     t("nav.group.plan"): [
-        st.Page("views/studio.py", title=t("nav.studio"), icon="🎛️", url_path="studio"),
-        st.Page("views/scenarios.py", title=t("nav.scenarios"), icon="🗂️", url_path="scenarios"),
-        st.Page("views/data_admin.py", title=t("nav.data"), icon="🗄️", url_path="data"),
+        st.Page(
+            "views/studio.py", title=t("nav.studio"), icon=":material/tune:", url_path="studio"
+        ),
+        st.Page(
+            "views/scenarios.py",
+            title=t("nav.scenarios"),
+            icon=":material/compare:",
+            url_path="scenarios",
+        ),
+        st.Page(
+            "views/data_admin.py", title=t("nav.data"), icon=":material/database:", url_path="data"
+        ),
     ],
 }
 page = st.navigation(pages)
@@ -46,7 +66,7 @@ with st.sidebar:
     st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
     user = current_user()
     if user.demo:
-        st.caption("🔓 " + t("app.open_demo"))
+        st.caption(":material/lock_open: " + t("app.open_demo"))
     else:
         st.caption(t("app.user", user=user.display_name or user.user, role=t(f"role.{user.role}")))
 

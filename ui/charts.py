@@ -101,30 +101,44 @@ def grouped_bars(
     title: str = "",
     sort: list[str] | None = None,
     value_format: str = ",",
-    horizontal: bool = True,
+    stack: bool = True,
+    colours: list[str] | None = None,
 ) -> alt.Chart:
-    """Bars per category, optionally stacked by ``colour``, in the theme's palette."""
-    cat_axis = alt.Axis(**_axis_font(), labelLimit=260)
+    """Horizontal bars per category; with ``colour``, stacked (parts of a whole) or side by side.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Long format: one row per category (and colour group).
+    stack : bool
+        Stack the colour groups (counts that add up) or place them side by side (alternatives such
+        as "no support" against "the plan").
+    colours : list of str, optional
+        Colours for the groups in order; the theme's palette by default.
+    """
     encode: dict[str, object] = {
-        ("y" if horizontal else "x"): alt.Y(
-            f"{category}:N", sort=sort or "-x", title=None, axis=cat_axis
-        )
-        if horizontal
-        else alt.X(f"{category}:N", sort=sort or "-y", title=None, axis=cat_axis),
-        ("x" if horizontal else "y"): alt.X(
-            f"{value}:Q", title=None, axis=alt.Axis(format=value_format)
-        )
-        if horizontal
-        else alt.Y(f"{value}:Q", title=None, axis=alt.Axis(format=value_format)),
+        "y": alt.Y(
+            f"{category}:N",
+            sort=sort or "-x",
+            title=None,
+            axis=alt.Axis(**_axis_font(), labelLimit=260),
+        ),
+        "x": alt.X(f"{value}:Q", title=None, axis=alt.Axis(format=value_format)),
         "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=value_format)],
     }
+    rows = frame[category].nunique()
     if colour:
+        groups = list(dict.fromkeys(frame[colour]))
         encode["color"] = alt.Color(
             f"{colour}:N",
-            scale=alt.Scale(range=palette()),
-            legend=alt.Legend(orient="bottom", title=None),
+            sort=groups,
+            scale=alt.Scale(domain=groups, range=colours or palette()),
+            legend=alt.Legend(orient="bottom", title=None, labelFont="Noto Sans CJK SC"),
         )
         encode["tooltip"] = [*encode["tooltip"], alt.Tooltip(f"{colour}:N")]  # type: ignore[misc]
+        if not stack:
+            encode["yOffset"] = alt.YOffset(f"{colour}:N", sort=groups)
+            rows *= max(1, len(groups)) * 0.6
         chart = alt.Chart(frame, title=title or alt.Undefined).mark_bar().encode(**encode)
     else:
         chart = (
@@ -132,8 +146,7 @@ def grouped_bars(
             .mark_bar(color=primary())
             .encode(**encode)
         )
-    n = frame[category].nunique()
-    return chart.properties(height=max(140, 28 * n) if horizontal else 260)
+    return chart.properties(height=max(140, int(28 * rows)))
 
 
 def attainment_chart(

@@ -285,6 +285,10 @@ TABLE: dict[str, tuple[str, str]] = {
         "Σ 权重 × min(1, 预期 ÷ 目标值)，越高越好。",
         "Σ weight × min(1, expected ÷ goal); higher is better.",
     ),
+    "studio.figure_help": (
+        "达成概率；下方为当前方案预期 / 目标值。",
+        "Chance of meeting the target; below, expected under the plan / goal.",
+    ),
     "studio.fund_table": ("资金渠道明细（含统筹调剂）", "Fund lines in detail (with pooling)"),
     "studio.marginal": (
         "边际价值：再增加一档资金或资源的效果",

@@ -14,7 +14,11 @@ from ui.i18n import current_lang, t
 from ui.tables import label_for, unit_label
 
 LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red"}
-LIGHT_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴"}
+LIGHT_ICON = {
+    "green": ":material/check_circle:",
+    "amber": ":material/error:",
+    "red": ":material/cancel:",
+}
 
 
 def page_header(title_key: str, caption_key: str | None = None) -> None:
@@ -73,10 +77,7 @@ def target_cards(plan: state.Plan, labels: Mapping[str, str], columns: int = 3) 
                         else None
                     ),
                 )
-                st.badge(
-                    f"{LIGHT_ICON[light]} {t('light.' + light)}",
-                    color=LIGHT_BADGE[light],
-                )
+                st.badge(t("light." + light), icon=LIGHT_ICON[light], color=LIGHT_BADGE[light])
                 unit = getattr(row, "unit", "")
                 st.markdown(
                     f"{t('common.goal')}: **{format_amount(row.goal, unit, lang)}**  \n"
@@ -85,10 +86,12 @@ def target_cards(plan: state.Plan, labels: Mapping[str, str], columns: int = 3) 
                 )
 
 
-def light_of(p_meet: float) -> str:
-    """Traffic-light text for a chance (for tables)."""
+def light_of(p_meet: float, markdown: bool = False) -> str:
+    """Traffic-light text for a chance: a coloured dot in Markdown, a plain dot in tables."""
     light = traffic_light(p_meet)
-    return f"{LIGHT_ICON[light]} {t('light.' + light)}"
+    if markdown:
+        return f":{LIGHT_BADGE[light]}[● {t('light.' + light)}]"
+    return f"● {t('light.' + light)}"
 
 
 def frame_or_note(frame: pd.DataFrame) -> bool:

@@ -72,7 +72,7 @@ with col_a:
         st.success(t("cockpit.risk.none"))
     for row in risk_targets.itertuples(index=False):
         st.markdown(
-            f"- {light_of(row.p_meet)} {label_for(row.target, labels, lang)}: "
+            f"- {light_of(row.p_meet, markdown=True)} {label_for(row.target, labels, lang)}: "
             f"{t('common.p_meet')} {percent(row.p_meet)}"
         )
 with col_b:
@@ -111,7 +111,15 @@ if len(districts):
         {"expected_base": t("common.expected_base"), "expected": t("common.expected_plan")}
     )
     st.altair_chart(
-        charts.grouped_bars(long, "label", "value", colour="series", value_format=",.0f"),
+        charts.grouped_bars(
+            long,
+            "label",
+            "value",
+            colour="series",
+            value_format=",.0f",
+            stack=False,
+            colours=[charts.muted(), charts.primary()],
+        ),
         width="stretch",
     )
     shown = pd.DataFrame(

@@ -89,7 +89,6 @@ st.subheader(t("data.downloads"))
 @st.cache_data(show_spinner=False, max_entries=2)
 def _demo_bytes() -> bytes:
     from data.demo import generate_demo
-
     from data.workbook import workbook_to_xlsx_bytes
 
     return workbook_to_xlsx_bytes(generate_demo())

@@ -220,7 +220,7 @@ if firm_ids:
                     t("ladder.required"): [
                         f"{c.comparison} {_fmt_value(c.threshold)}" for c in check.criteria
                     ],
-                    t("ladder.met"): ["✅" if c.met else "❌" for c in check.criteria],
+                    t("ladder.met"): ["✓" if c.met else "✗" for c in check.criteria],
                     t("ladder.gap"): ["" if c.met else _fmt_value(c.gap) for c in check.criteria],
                 }
             )

@@ -184,9 +184,9 @@ if ids:
         gates = open_gates(row.get("open_gates"))
         st.markdown(f"**{t('pipeline.gates_open')}**")
         if gates:
-            st.markdown("\n".join(f"- ⛔ {tv(g, lang)}" for g in gates))
+            st.markdown("\n".join(f"- :red[:material/block:] {tv(g, lang)}" for g in gates))
         else:
-            st.markdown(f"- ✅ {t('pipeline.gates_none')}")
+            st.markdown(f"- :green[:material/check:] {t('pipeline.gates_none')}")
         st.markdown(f"**{t('pipeline.factors')}**")
         st.markdown(
             f"- {t('pipeline.land')}: {quantity(row.get('land_mu'), t('unit.mu'), 1)}\n"

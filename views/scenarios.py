@@ -80,7 +80,7 @@ else:
         {
             t("common.id"): saved["id"],
             t("scenarios.name"): saved["name"],
-            t("scenarios.baseline"): saved["is_baseline"].map(lambda b: "⭐" if b else ""),
+            t("scenarios.baseline"): saved["is_baseline"].map(lambda b: "★" if b else ""),
             t("scenarios.author"): saved["author"],
             t("scenarios.updated"): saved["updated_at"].map(local_datetime),
         }
@@ -146,7 +146,7 @@ picked = st.multiselect(
     options,
     default=default,
     max_selections=4,
-    format_func=lambda i: option_names[i] + (" ⭐" if i == baseline else ""),
+    format_func=lambda i: option_names[i] + (" ★" if i == baseline else ""),
     key="scenarios.compare_pick",
 )
 

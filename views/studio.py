@@ -11,8 +11,8 @@ from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t, tv
-from ui.tables import allocation_frame, label_for, name_labels, targets_frame
-from ui.widgets import light_of, page_header, plan_or_stop
+from ui.tables import allocation_frame, label_for, name_labels
+from ui.widgets import format_amount, light_of, page_header, plan_or_stop
 
 lang = current_lang()
 wb, fingerprint = state.workbook()
@@ -80,6 +80,7 @@ with controls:
                 min_value=0.0,
                 max_value=max(top, float(st.session_state[key])),
                 step=_step(top),
+                format="%.0f",
                 key=key,
                 on_change=_changed,
                 args=(key, "budgets", fund_line),
@@ -127,6 +128,7 @@ with controls:
                 min_value=0.0,
                 max_value=max(top, float(st.session_state[key])),
                 step=_step(top),
+                format="%.0f",
                 key=key,
                 on_change=_changed,
                 args=(key, "resources", resource),
@@ -224,29 +226,51 @@ with results:
     st.subheader(t("studio.figures"))
     figures = st.container(key="cockpit-figures")
     with figures:
-        cols = st.columns(len(plan.targets) + 1)
-        cols[0].metric(
-            t("studio.objective"),
-            f"{(plan.objective or 0):.3f}",
-            help=t("studio.objective_help"),
-        )
-        for cell, row in zip(cols[1:], plan.targets.itertuples(index=False), strict=True):
-            cell.metric(
-                label_for(row.target, labels, lang),
-                percent(row.p_meet),
-                delta=f"{t('common.expected')} {number(row.expected, 1)} / {number(row.goal)}",
-                delta_color="off",
-            )
+        per_row = 4
+        cells = [(None, None), *[(row, None) for row in plan.targets.itertuples(index=False)]]
+        for start in range(0, len(cells), per_row):
+            cols = st.columns(per_row)
+            for cell, (row, _) in zip(cols, cells[start : start + per_row], strict=False):
+                if row is None:
+                    cell.metric(
+                        t("studio.objective"),
+                        f"{(plan.objective or 0):.3f}",
+                        help=t("studio.objective_help"),
+                    )
+                else:
+                    cell.metric(
+                        label_for(row.target, labels, lang),
+                        percent(row.p_meet),
+                        delta=f"{format_amount(row.expected, row.unit, lang)} / "
+                        f"{format_amount(row.goal, row.unit, lang)}",
+                        delta_color="off",
+                        delta_arrow="off",
+                        help=t("studio.figure_help"),
+                    )
     st.caption(
         t("solve.seconds", seconds=f"{plan.build_seconds + plan.solve_seconds:.2f}")
         + f" · {tv(plan.status, lang)}"
     )
 
-    targets_shown = targets_frame(plan.targets, lang, labels)
-    targets_shown[t("common.attainment")] = plan.targets["attainment"].map(lambda v: percent(v))
-    targets_shown[t("common.p_meet")] = [
-        light_of(p) + " " + percent(p) for p in plan.targets["p_meet"]
-    ]
+    targets_shown = pd.DataFrame(
+        {
+            t("common.target"): [label_for(v, labels, lang) for v in plan.targets["target"]],
+            t("common.goal"): [
+                format_amount(g, u, lang)
+                for g, u in zip(plan.targets["goal"], plan.targets["unit"], strict=True)
+            ],
+            t("common.expected_base"): [
+                format_amount(g, u, lang)
+                for g, u in zip(plan.targets["expected_base"], plan.targets["unit"], strict=True)
+            ],
+            t("common.expected_plan"): [
+                format_amount(g, u, lang)
+                for g, u in zip(plan.targets["expected"], plan.targets["unit"], strict=True)
+            ],
+            t("common.attainment"): [percent(v) for v in plan.targets["attainment"]],
+            t("common.p_meet"): [light_of(p) + " " + percent(p) for p in plan.targets["p_meet"]],
+        }
+    )
     st.dataframe(targets_shown, hide_index=True, width="stretch")
 
     left, right = st.columns(2)
