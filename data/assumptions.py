@@ -1,0 +1,744 @@
+"""The policy assumptions table: every number that shapes the demo city's awards, support options,
+probabilities, goals and budgets, in one editable place.
+
+Each row has ``key, value, unit, description_en, description_zh, source``; ``source`` is marked as in
+DOMAIN.md: [S] official document or press report, [G] general knowledge, [E] estimate. The demo
+generator reads these values from the table it is given, so an edited table changes the options.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+ASSUMPTION_COLUMNS = ["key", "value", "unit", "description_en", "description_zh", "source"]
+
+# (key, value, unit, description_en, description_zh, source)
+_ROWS: list[tuple[str, float, str, str, str, str]] = [
+    # --- Budgets, resources and settings -----------------------------------------------------------
+    (
+        "budget_ratio",
+        2.5,
+        "×",
+        "Cost of supporting every candidate at its strongest option ÷ fund-line amount",
+        "全部候选按最强方案支持所需资金 ÷ 资金线额度",
+        "[E]",
+    ),
+    (
+        "resource_ratio",
+        2.5,
+        "×",
+        "Use of every candidate at its strongest option ÷ resource capacity",
+        "全部候选按最强方案所需资源 ÷ 资源容量",
+        "[E]",
+    ),
+    (
+        "awards_margin",
+        1.15,
+        "×",
+        "Award line holds at least this × the entitlement reserve with no support",
+        "奖励资金线至少为无支持时应兑奖励准备金的倍数",
+        "[E]",
+    ),
+    (
+        "pool_share",
+        0.2,
+        "share",
+        "Share of a pooled fund line that may move to other pooled lines",
+        "可统筹调剂的资金比例",
+        "[S] 涉企资金统筹整合",
+    ),
+    (
+        "award_prudence",
+        1.0,
+        "×",
+        "Entitlement reserve = min(1, prudence × probability) × award",
+        "奖励准备金审慎系数",
+        "[E]",
+    ),
+    # --- Awards paid on success (entitlements) ---------------------------------------------------------
+    (
+        "award_above_size",
+        20.0,
+        "万元",
+        "Award for a new above-size industrial firm",
+        "新升规工业企业奖励",
+        "[S] 5–30 万元 in Shandong cities",
+    ),
+    (
+        "award_innovative_sme",
+        2.0,
+        "万元",
+        "Award for a new innovative SME",
+        "新认定创新型中小企业奖励",
+        "[E] 0–5 万元",
+    ),
+    (
+        "award_srdi",
+        20.0,
+        "万元",
+        "Award for a new provincial SRDI SME",
+        "新认定省级专精特新中小企业奖励",
+        "[S] 10–30 万元",
+    ),
+    (
+        "award_little_giant",
+        50.0,
+        "万元",
+        "Award for a new national little giant",
+        "新认定国家级专精特新“小巨人”奖励",
+        "[E] 30–100 万元",
+    ),
+    (
+        "award_champion",
+        50.0,
+        "万元",
+        "Award for a new provincial single champion",
+        "新认定省级制造业单项冠军奖励",
+        "[S] 50 万元 provincial, 100–200 national",
+    ),
+    (
+        "award_ten_billion",
+        1000.0,
+        "万元",
+        "Award for a firm first crossing 10 billion yuan revenue",
+        "首次突破百亿元营业收入企业奖励",
+        "[S] 威政发〔2022〕3号",
+    ),
+    # --- Technical renovation subsidy -----------------------------------------------------------------
+    (
+        "tech_renovation_rate",
+        0.05,
+        "share",
+        "Tech-renovation subsidy as a share of equipment investment",
+        "技改补助占设备投资比例",
+        "[S] 威海",
+    ),
+    (
+        "tech_renovation_cap",
+        300.0,
+        "万元",
+        "Tech-renovation subsidy cap per project",
+        "技改补助上限",
+        "[S] 威海",
+    ),
+    (
+        "tech_renovation_rate_ten_billion",
+        0.10,
+        "share",
+        "Subsidy rate for firms above 10 billion yuan",
+        "百亿企业技改补助比例",
+        "[S] 威海",
+    ),
+    (
+        "tech_renovation_cap_ten_billion",
+        500.0,
+        "万元",
+        "Subsidy cap for firms above 10 billion yuan",
+        "百亿企业技改补助上限",
+        "[S] 威海",
+    ),
+    (
+        "tech_renovation_min_equipment",
+        500.0,
+        "万元",
+        "Minimum equipment investment for a subsidised renovation",
+        "技改补助设备投资门槛",
+        "[E]",
+    ),
+    (
+        "tech_renovation_uplift",
+        0.45,
+        "share",
+        "Share of the reachable headroom closed by a tech-renovation subsidy",
+        "技改补助可弥补的提升空间比例",
+        "[E]",
+    ),
+    # --- Above-size upgrade support ----------------------------------------------------------------------
+    (
+        "upgrade_guidance_cost",
+        2.0,
+        "万元",
+        "Upgrade guidance by a service agency, per firm",
+        "升规指导服务费（每户）",
+        "[E]",
+    ),
+    (
+        "upgrade_guidance_uplift",
+        0.20,
+        "share",
+        "Headroom closed by upgrade guidance",
+        "升规指导可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "order_matching_cost",
+        5.0,
+        "万元",
+        "Order matching (supply-chain fairs, 产需对接), per firm",
+        "产需对接服务费（每户）",
+        "[E]",
+    ),
+    (
+        "order_matching_uplift",
+        0.15,
+        "share",
+        "Headroom closed by order matching",
+        "产需对接可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "growth_sd",
+        0.12,
+        "share",
+        "Uncertainty (sd) of a firm's revenue growth this year",
+        "企业年度营收增长率的不确定性（标准差）",
+        "[E]",
+    ),
+    (
+        "growth_uplift_above_size",
+        0.3,
+        "share",
+        "Extra growth full support can bring a firm near 20 million yuan",
+        "充分支持可为临近规上企业带来的增长率提升",
+        "[E]",
+    ),
+    (
+        "growth_uplift_ten_billion",
+        0.08,
+        "share",
+        "Extra growth full support can bring a 7–10 billion firm",
+        "充分支持可为百亿培育企业带来的增长率提升",
+        "[E]",
+    ),
+    (
+        "min_candidate_probability",
+        0.04,
+        "probability",
+        "A firm is a size candidate only if full support could give it this chance",
+        "纳入规上/百亿候选的最低可达概率",
+        "[E]",
+    ),
+    # --- Quality ladder support (innovative SME, SRDI, little giant, champion) ----------------------------
+    (
+        "coaching_cost_innovative_sme",
+        1.0,
+        "万元",
+        "Application coaching by a service agency: innovative SME",
+        "服务机构申报辅导费：创新型中小企业",
+        "[E]",
+    ),
+    (
+        "coaching_cost_srdi",
+        4.0,
+        "万元",
+        "Application coaching: provincial SRDI",
+        "服务机构申报辅导费：专精特新",
+        "[E]",
+    ),
+    (
+        "coaching_cost_little_giant",
+        8.0,
+        "万元",
+        "Application coaching: little giant",
+        "服务机构申报辅导费：小巨人",
+        "[E]",
+    ),
+    (
+        "coaching_cost_champion",
+        12.0,
+        "万元",
+        "Application coaching: single champion",
+        "服务机构申报辅导费：单项冠军",
+        "[E]",
+    ),
+    (
+        "coaching_uplift",
+        0.25,
+        "share",
+        "Headroom closed by application coaching",
+        "申报辅导可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "agency_slots_per_option",
+        1.0,
+        "slots",
+        "Service-agency slots one coached or guided firm uses",
+        "每户辅导/指导占用的服务机构名额",
+        "[E]",
+    ),
+    (
+        "ip_service_cost",
+        6.0,
+        "万元",
+        "IP service (patent layout, class-I applications), per firm",
+        "知识产权服务费（每户）",
+        "[E]",
+    ),
+    (
+        "ip_service_uplift",
+        0.18,
+        "share",
+        "Headroom closed by IP service",
+        "知识产权服务可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "rd_subsidy_rate",
+        0.10,
+        "share",
+        "R&D subsidy as a share of last year's R&D expense",
+        "研发费用补助比例",
+        "[E]",
+    ),
+    ("rd_subsidy_min", 10.0, "万元", "Smallest R&D subsidy", "研发补助下限", "[E]"),
+    ("rd_subsidy_cap", 30.0, "万元", "R&D subsidy cap", "研发补助上限", "[E]"),
+    (
+        "rd_subsidy_uplift",
+        0.25,
+        "share",
+        "Headroom closed by an R&D subsidy",
+        "研发补助可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "rd_centre_cost",
+        30.0,
+        "万元",
+        "Help building an R&D centre (研发中心), per firm",
+        "研发机构建设支持（每户）",
+        "[E]",
+    ),
+    (
+        "rd_centre_uplift",
+        0.30,
+        "share",
+        "Headroom closed by R&D-centre help",
+        "研发机构建设支持可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "p_meet_innovative_sme",
+        0.55,
+        "probability",
+        "Chance of recognition when every criterion is met: innovative SME",
+        "满足条件时认定概率：创新型中小企业",
+        "[E]",
+    ),
+    (
+        "p_meet_srdi",
+        0.35,
+        "probability",
+        "Chance of recognition when every criterion is met: SRDI",
+        "满足条件时认定概率：专精特新",
+        "[E]",
+    ),
+    (
+        "p_meet_little_giant",
+        0.35,
+        "probability",
+        "Chance of recognition when every criterion is met: little giant",
+        "满足条件时认定概率：小巨人",
+        "[E]",
+    ),
+    (
+        "p_meet_champion",
+        0.25,
+        "probability",
+        "Chance of recognition when every criterion is met: champion",
+        "满足条件时认定概率：单项冠军",
+        "[E]",
+    ),
+    (
+        "ceiling_innovative_sme",
+        0.92,
+        "probability",
+        "Best chance with full support when every criterion is met: innovative SME",
+        "充分支持且满足条件时的最高概率：创新型中小企业",
+        "[E]",
+    ),
+    (
+        "ceiling_srdi",
+        0.7,
+        "probability",
+        "Best chance with full support: SRDI",
+        "充分支持时的最高概率：专精特新",
+        "[E]",
+    ),
+    (
+        "ceiling_little_giant",
+        0.6,
+        "probability",
+        "Best chance with full support: little giant",
+        "充分支持时的最高概率：小巨人",
+        "[E]",
+    ),
+    (
+        "ceiling_champion",
+        0.6,
+        "probability",
+        "Best chance with full support: champion",
+        "充分支持时的最高概率：单项冠军",
+        "[E]",
+    ),
+    (
+        "gap_decay",
+        3.0,
+        "per gap unit",
+        "Base chance falls by exp(−decay × gap index) with distance to the criteria",
+        "基础概率随与标准差距的衰减系数",
+        "[E]",
+    ),
+    (
+        "support_gap_decay",
+        1.2,
+        "per gap unit",
+        "Best supported chance falls by exp(−decay × gap index)",
+        "支持后最高概率随差距的衰减系数",
+        "[E]",
+    ),
+    (
+        "max_candidate_gap",
+        1.0,
+        "gap units",
+        "A firm farther than this from the next rung's criteria is not a candidate",
+        "纳入候选的最大差距指数",
+        "[E]",
+    ),
+    # --- Ten-billion programme ------------------------------------------------------------------------------
+    (
+        "dispatch_staff_days",
+        12.0,
+        "staff days",
+        "Real-time dispatch of a 10-billion candidate (industry bureau)",
+        "百亿培育企业实时调度占用工信局人日",
+        "[S] mechanism; [E] days",
+    ),
+    (
+        "dispatch_uplift",
+        0.20,
+        "share",
+        "Headroom closed by real-time dispatch",
+        "实时调度可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "ten_billion_factor_land_mu",
+        60.0,
+        "mu",
+        "Land quota a 10-billion candidate's expansion needs",
+        "百亿培育企业扩产所需用地指标",
+        "[E]",
+    ),
+    (
+        "ten_billion_factor_energy_tce",
+        8000.0,
+        "tce",
+        "Energy quota a 10-billion candidate's expansion needs",
+        "百亿培育企业扩产所需能耗指标",
+        "[E]",
+    ),
+    (
+        "ten_billion_factor_cost",
+        150.0,
+        "万元",
+        "Financing and factor support for a 10-billion candidate",
+        "百亿培育企业要素保障与融资支持",
+        "[E]",
+    ),
+    (
+        "ten_billion_factor_uplift",
+        0.35,
+        "share",
+        "Headroom closed by factor guarantee",
+        "要素保障可弥补的提升空间比例",
+        "[E]",
+    ),
+    # --- Key projects ---------------------------------------------------------------------------------------
+    (
+        "project_base_reserve",
+        0.10,
+        "probability",
+        "Start chance this year with no support: reserve stage",
+        "无支持开工概率：项目储备阶段",
+        "[E]",
+    ),
+    (
+        "project_base_review_integration",
+        0.45,
+        "probability",
+        "Start chance with no support: review integration",
+        "无支持开工概率：审查集成阶段",
+        "[E]",
+    ),
+    (
+        "project_base_assisted_handling",
+        0.65,
+        "probability",
+        "Start chance with no support: assisted handling",
+        "无支持开工概率：帮办代办阶段",
+        "[E]",
+    ),
+    (
+        "project_base_factor_guarantee",
+        0.78,
+        "probability",
+        "Start chance with no support: factor guarantee",
+        "无支持开工概率：要素保障阶段",
+        "[E]",
+    ),
+    (
+        "project_ceiling_reserve",
+        0.45,
+        "probability",
+        "Best start chance with full support: reserve stage",
+        "充分支持时最高开工概率：项目储备阶段",
+        "[E]",
+    ),
+    (
+        "project_ceiling_review_integration",
+        0.85,
+        "probability",
+        "Best start chance: review integration",
+        "充分支持时最高开工概率：审查集成阶段",
+        "[E]",
+    ),
+    (
+        "project_ceiling_assisted_handling",
+        0.93,
+        "probability",
+        "Best start chance: assisted handling",
+        "充分支持时最高开工概率：帮办代办阶段",
+        "[E]",
+    ),
+    (
+        "project_ceiling_factor_guarantee",
+        0.95,
+        "probability",
+        "Best start chance: factor guarantee",
+        "充分支持时最高开工概率：要素保障阶段",
+        "[E]",
+    ),
+    (
+        "project_gate_penalty",
+        0.03,
+        "probability",
+        "Start chance lost per approval gate still open",
+        "每个未完成审批环节降低的开工概率",
+        "[E]",
+    ),
+    (
+        "project_reserve_library_factor",
+        0.6,
+        "×",
+        "Start chance of a reserve-library project relative to a plan-library one",
+        "储备库项目相对计划库项目的开工概率系数",
+        "[E]",
+    ),
+    (
+        "assisted_days_per_gate",
+        3.0,
+        "staff days",
+        "Lead-department staff days of assisted handling per open gate",
+        "帮办代办每个审批环节占用牵头部门人日",
+        "[S] mechanism; [E] days",
+    ),
+    (
+        "assisted_uplift",
+        0.35,
+        "share",
+        "Headroom closed by assisted handling",
+        "帮办代办可弥补的提升空间比例",
+        "[S] approvals in hours not weeks; [E] size",
+    ),
+    (
+        "land_quota_uplift",
+        0.30,
+        "share",
+        "Headroom closed by granting the land quota (when land is open)",
+        "保障用地指标可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "energy_quota_uplift",
+        0.25,
+        "share",
+        "Headroom closed by granting the energy quota (when energy review is open)",
+        "保障能耗指标可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "factor_support_rate",
+        0.003,
+        "share",
+        "Factor-guarantee support (early-stage works) as a share of annual planned investment",
+        "要素保障支持占年度计划投资比例",
+        "[E]",
+    ),
+    (
+        "factor_support_min",
+        10.0,
+        "万元",
+        "Smallest factor-guarantee support",
+        "要素保障支持下限",
+        "[E]",
+    ),
+    ("factor_support_cap", 60.0, "万元", "Factor-guarantee support cap", "要素保障支持上限", "[E]"),
+    (
+        "factor_support_uplift",
+        0.12,
+        "share",
+        "Headroom closed by factor-guarantee support money",
+        "要素保障资金可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "financing_rate",
+        0.008,
+        "share",
+        "Financing support (interest subsidy) as a share of annual planned investment",
+        "融资贴息支持占年度计划投资比例",
+        "[E]",
+    ),
+    ("financing_min", 30.0, "万元", "Smallest financing support", "融资支持下限", "[E]"),
+    ("financing_cap", 150.0, "万元", "Financing support cap", "融资支持上限", "[E]"),
+    (
+        "financing_uplift",
+        0.20,
+        "share",
+        "Headroom closed by financing support and dispatch",
+        "融资支持与调度可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "dispatch_extra_days",
+        4.0,
+        "staff days",
+        "Extra lead-department staff days for dispatch in the full package",
+        "全程调度额外占用牵头部门人日",
+        "[E]",
+    ),
+    (
+        "energy_review_min_tce",
+        1000.0,
+        "tce",
+        "Energy review needed only at or above this yearly consumption",
+        "需节能审查的年综合能耗下限",
+        "[S] 节能审查办法",
+    ),
+    # --- Targets ----------------------------------------------------------------------------------------------
+    (
+        "goal_new_srdi_champion",
+        150.0,
+        "firms",
+        "New provincial-or-higher SRDI and champion firms",
+        "新增省级以上专精特新和单项冠军企业",
+        "[S] 2023 work plan",
+    ),
+    (
+        "goal_new_above_size",
+        150.0,
+        "firms",
+        "New above-size industrial firms",
+        "新增规上工业企业",
+        "[S] 2023 work plan",
+    ),
+    (
+        "goal_new_ten_billion",
+        2.0,
+        "firms",
+        "New firms above 10 billion yuan revenue",
+        "新增百亿级企业",
+        "[S] 1–2",
+    ),
+    (
+        "goal_new_innovative_sme",
+        200.0,
+        "firms",
+        "New innovative SMEs",
+        "新增创新型中小企业",
+        "[S] 209 in 2024",
+    ),
+    (
+        "weight_new_innovative_sme",
+        0.25,
+        "weight",
+        "Weight of the innovative-SME target (others weigh 1)",
+        "创新型中小企业目标权重（其他目标为1）",
+        "[E]",
+    ),
+    (
+        "projects_started_plan_share",
+        0.90,
+        "share",
+        "Share of the plan library to have started by year end (already started count)",
+        "计划库项目年内开工比例（含已开工）",
+        "[S] 90.7 % by March 2023",
+    ),
+    (
+        "investment_goal_share",
+        0.75,
+        "share",
+        "Investment goal as a share of candidates' annual planned investment (plan library)",
+        "投资目标占计划库候选项目年度计划投资比例",
+        "[E]",
+    ),
+]
+
+
+def default_assumptions() -> pd.DataFrame:
+    """The default policy assumptions table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key, value, unit, description_en, description_zh, source``; one row per assumption,
+        ``value`` float.
+    """
+    frame = pd.DataFrame(_ROWS, columns=ASSUMPTION_COLUMNS)
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def assumption_values(assumptions: pd.DataFrame | None = None) -> dict[str, float]:
+    """The table as ``{key: value}``; keys missing from ``assumptions`` take their default value.
+
+    Parameters
+    ----------
+    assumptions : pandas.DataFrame, optional
+        A table with at least ``key`` and ``value`` columns (an edited copy of `default_assumptions`).
+
+    Returns
+    -------
+    dict of str to float
+
+    Raises
+    ------
+    ValueError
+        If a value is not a finite number, or a key is unknown (a typo would silently do nothing).
+    """
+    values = {key: float(value) for key, value, *_ in _ROWS}
+    if assumptions is None:
+        return values
+    missing_columns = {"key", "value"} - set(assumptions.columns)
+    if missing_columns:
+        raise ValueError(f"assumptions table lacks column(s): {', '.join(sorted(missing_columns))}")
+    problems = []
+    for key, value in zip(assumptions["key"], assumptions["value"], strict=True):
+        key = str(key).strip()
+        if key not in values:
+            problems.append(f"unknown assumption {key!r}")
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or number < 0:
+            problems.append(f"assumption {key!r} must be a number ≥ 0, got {value!r}")
+            continue
+        values[key] = number
+    if problems:
+        raise ValueError("; ".join(problems))
+    return values
