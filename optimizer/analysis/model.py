@@ -33,6 +33,7 @@ ANY_OPTION = "*"
 
 
 _INF = highspy.kHighsInf
+_DEBUG = False
 
 
 @dataclass
@@ -574,8 +575,20 @@ class PlanModel:
             upper = np.where(fixed, np.where(decided, 1.0, 0.0), col_upper)
             self._apply(m, amounts, caps, lower, upper)
             m.clearSolver()
+            # the core is small: solve it tightly, so that the gap left is the core's choice
+            m.setOptionValue("mip_rel_gap", self.mip_gap / 10.0)
             m.run()
             info = m.getInfo()
+            if _DEBUG:
+                print(
+                    "core",
+                    size,
+                    info.primal_solution_status,
+                    info.objective_function_value,
+                    lp_bound,
+                    info.mip_gap,
+                    m.getRunTime(),
+                )
             if info.primal_solution_status == 2:  # a plan
                 objective = float(info.objective_function_value)
                 gap = (lp_bound - objective) / max(abs(lp_bound), 1e-9)
@@ -604,6 +617,7 @@ class PlanModel:
         m = self._mip_highs
         self._apply(m, amounts, caps, col_lower, col_upper)
         m.clearSolver()
+        m.setOptionValue("mip_rel_gap", self.mip_gap)
         if start is not None and self.plan_fits(np.asarray(start), amounts, caps, lock_map):
             idx = np.asarray(start, dtype=np.int32)
             m.setSolution(len(idx), idx, np.ones(len(idx)))

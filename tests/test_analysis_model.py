@@ -1,0 +1,171 @@
+"""The analyses' re-solvable model: same optimum as optimizer.solve, feasible plans, dual signs."""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import numpy as np
+import pulp
+import pytest
+
+from data.workbook import validate_tables
+from optimizer import evaluate_plan, solve
+from optimizer.analysis import ANY_OPTION, PlanModel, pulp_shadow_price, shadow_price_from_highs
+from optimizer.instances import random_workbook
+from optimizer.quiet import quiet_stdout
+from tests.conftest import raw_from_csv
+
+# One fund line of 10 万元, one count target far from its goal (so attainment is linear): A's option
+# buys 0.5 expected successes for 10 万元, B's 0.3 for 10 万元, C's 0.2 for 5 万元 (best per 万元
+# after A's).
+LINEAR_SHEETS = {
+    "budgets": "fund_line,amount,pooled\nfund,10,N\n",
+    "resources": "resource,capacity,unit\nstaff,100,day\n",
+    "targets": "target,goal,weight,unit\nfirms,10,1,firms\n",
+    "candidates": (
+        "candidate_id,name,kind,district,base_probability,award,award_line\n"
+        "A,甲,enterprise,环翠区,0.1,,\n"
+        "B,乙,enterprise,文登区,0.1,,\n"
+        "C,丙,enterprise,文登区,0.1,,\n"
+    ),
+    "contributions": "candidate_id,target,value\nA,firms,1\nB,firms,1\nC,firms,1\n",
+    "options": (
+        "candidate_id,option,probability,fund_line,cost,staff\n"
+        "A,coaching,0.6,fund,10,1\n"
+        "B,coaching,0.4,fund,10,1\n"
+        "C,coaching,0.3,fund,5,1\n"
+    ),
+}
+
+
+def linear_workbook(**changes: str):
+    sheets = dict(LINEAR_SHEETS, **changes)
+    return validate_tables({k: raw_from_csv(v) for k, v in sheets.items()})
+
+
+def test_linear_case_by_hand():
+    model = PlanModel(linear_workbook(), mip_gap=0)
+    out = model.solve()
+    # 10 万元: A alone (0.5 for 10) beats C alone (0.2 for 5, and B does not fit beside it)
+    assert out.choices == {"A": "coaching"}
+    assert out.attainment == pytest.approx((0.6 + 0.1 + 0.1) / 10)
+    assert out.expected["firms"] == pytest.approx(0.8)
+    more = model.solve(budgets={"fund": 15})
+    assert more.choices == {"A": "coaching", "C": "coaching"}
+    locked = model.solve(locks={"B": ANY_OPTION})
+    assert locked.choices == {"B": "coaching"}
+    none = model.solve(locks={"A": "none"})
+    assert none.choices == {"B": "coaching"}  # 0.3 for 10 beats 0.2 for 5 with 5 unused
+    assert model.solve(budgets={"fund": 0}).choices == {}
+    assert model.solve(capacities={"staff": 0}).choices == {}
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_same_optimum_as_optimizer(seed):
+    wb = random_workbook(
+        10,
+        seed=seed,
+        n_locks=seed % 3,
+        floors={"D1": 0.2} if seed % 4 == 1 else None,
+        pool_share=0.2 if seed % 2 else 0.0,
+        award_share=0.2,
+    )
+    with quiet_stdout():
+        ref = solve(wb, mip_gap=0, baselines=False, method="milp")
+    out = PlanModel(wb, mip_gap=0).solve()
+    if ref.status == "infeasible":
+        assert out.status == "infeasible" or not out.choices
+        return
+    assert out.status == "optimal"
+    assert out.attainment == pytest.approx(ref.objective, abs=1e-7)
+    check = evaluate_plan(wb, out.choices)
+    assert check.feasible, check.violations
+    assert check.objective == pytest.approx(out.attainment, abs=1e-9)
+
+
+def test_core_path_on_a_larger_instance_is_within_the_gap():
+    wb = random_workbook(400, seed=3, n_fund_lines=3, n_resources=2, n_targets=3)
+    fast = PlanModel(wb, mip_gap=1e-3).solve()
+    exact = PlanModel(wb, mip_gap=0).solve()
+    assert fast.feasible and exact.status == "optimal"
+    assert fast.attainment <= exact.attainment + 1e-9
+    assert fast.attainment >= exact.attainment * (1 - 1e-3) - 1e-9
+    assert fast.bound >= exact.attainment - 1e-6  # the LP bound certifies the gap
+    assert evaluate_plan(wb, fast.choices).feasible
+
+
+def test_keep_if_better_never_returns_worse():
+    model = PlanModel(linear_workbook(), mip_gap=0)
+    better = model.solve(budgets={"fund": 20})
+    worse_limits = model.solve(budgets={"fund": 30}, keep_if_better=better)
+    assert worse_limits.attainment >= better.attainment
+
+
+def test_highs_dual_sign_for_maximisation():
+    """A binding ≤ row in a maximisation: HiGHS's dual is the gain per unit when posed as max."""
+    wb = linear_workbook(
+        budgets="fund_line,amount,pooled\nfund,12,N\n",
+    )
+    model = PlanModel(wb)
+    lp = model.solve_relaxation()
+    up = model.solve_relaxation(budgets={"fund": 13})
+    down = model.solve_relaxation(budgets={"fund": 11})
+    price = lp["fund_lines"]["fund"]
+    assert price > 0
+    # LP with fund 12: A fully, then 2 万元 of C at 0.04/万元 attainment... 0.2/5/10 = 0.004 per 万元
+    assert price == pytest.approx(0.004, rel=1e-3)
+    assert up["objective"] - lp["objective"] == pytest.approx(price, rel=1e-3)
+    assert lp["objective"] - down["objective"] == pytest.approx(price, rel=1e-3)
+    # the sign convention itself: a minimisation's dual is flipped
+    assert shadow_price_from_highs(0.5, highspy.ObjSense.kMaximize) == 0.5
+    assert shadow_price_from_highs(-0.5, highspy.ObjSense.kMinimize) == 0.5
+
+
+def test_pulp_highs_pi_is_flipped_for_maximisation():
+    """PuLP gives HiGHS ``min −f``: its ``pi`` for a binding ≤ row of a max problem is negative."""
+
+    def solve_with(rhs: float) -> tuple[float, float]:
+        prob = pulp.LpProblem("dual_sign", pulp.LpMaximize)
+        x = prob.add_variable("x", 0, 3)
+        y = prob.add_variable("y", 0)
+        prob += 3 * x + 2 * y
+        prob += x + y <= rhs, "budget"
+        with quiet_stdout():
+            prob.solve(pulp.HiGHS(msg=False))
+        return pulp.value(prob.objective), prob.get_constraint_by_name("budget").pi
+
+    objective, pi = solve_with(4)
+    more, _ = solve_with(5)
+    assert pi < 0  # the raw value has the wrong sign for a maximisation
+    assert pulp_shadow_price(pi, maximise=True) == pytest.approx(more - objective)
+    assert pulp_shadow_price(pi, maximise=True) == pytest.approx(2.0)
+
+
+def test_pooled_line_price_includes_transfer_allowance():
+    wb = linear_workbook(
+        budgets="fund_line,amount,pooled\nfund,10,Y\nother,100,Y\n",
+        settings="key,value\npool_share,0.1\n",
+    )
+    model = PlanModel(wb)
+    lp = model.solve_relaxation()
+    step = 1.0
+    up = model.solve_relaxation(budgets={"other": 100 + step})
+    assert (up["objective"] - lp["objective"]) / step == pytest.approx(
+        lp["fund_lines"]["other"], rel=1e-3, abs=1e-9
+    )
+    assert lp["fund_lines"]["other"] > 0  # 10% of "other" may flow to "fund", which is short
+
+
+def test_with_probabilities_and_unknown_lock():
+    model = PlanModel(linear_workbook(), mip_gap=0)
+    # make B's option the best value for money
+    probs = model.col_prob.copy()
+    probs[model.option_col[("B", "coaching")]] = 0.95
+    other = model.with_probabilities(probs)
+    assert other.solve().choices == {"B": "coaching"}
+    assert model.solve().choices == {"A": "coaching"}  # the original is untouched
+    with pytest.raises(ValueError, match="unknown option"):
+        model.solve(locks={"A": "nonsense"})
+    assert math.isnan(model.solve(budgets={"fund": -5}).attainment)
+    assert np.all(model.reserve_per_column() == 0)
