@@ -1,0 +1,252 @@
+"""Decision analytics: every number they state is re-checked here by a direct re-solve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data.workbook import validate_tables
+from optimizer import solve
+from optimizer.analysis import (
+    PlanModel,
+    explain_candidate,
+    frontier,
+    lock_prices,
+    marginal_values,
+    robustness,
+)
+from optimizer.analysis.common import limit_step, nice_number
+from optimizer.instances import random_workbook
+from optimizer.quiet import quiet_stdout
+from tests.conftest import raw_from_csv
+from tests.test_analysis_model import LINEAR_SHEETS, linear_workbook
+
+
+def direct(wb, **limits) -> float:
+    """Weighted attainment of a fresh exact solve of a modified copy of the workbook."""
+    wb = wb.copy()
+    for line, amount in limits.get("budgets", {}).items():
+        wb.budgets.loc[wb.budgets["fund_line"] == line, "amount"] = amount
+    for res, cap in limits.get("capacities", {}).items():
+        wb.resources.loc[wb.resources["resource"] == res, "capacity"] = cap
+    return PlanModel(wb, mip_gap=0).solve().attainment
+
+
+@pytest.fixture(scope="module")
+def random_wb():
+    return random_workbook(40, seed=7, n_fund_lines=3, n_resources=2, n_targets=3, n_locks=2)
+
+
+def test_nice_steps():
+    assert nice_number(437) == 500
+    assert nice_number(100) == 100
+    assert nice_number(13.2) == 10
+    assert limit_step(2000, 50) == 100  # 5% of a 2,000 万元 line
+    assert limit_step(200, 3) == 10  # 10 staff days on 200
+    assert limit_step(2000 * 1.0, 0) == 100  # 100 mu on 2,000
+    assert limit_step(0, 37) == 50  # an empty line steps by about one option
+    assert limit_step(10, 1) == 1  # never below one unit
+
+
+def test_marginal_values_by_hand():
+    mv = marginal_values(linear_workbook(), mip_gap=0)
+    row = mv.table.set_index("name").loc["fund"]
+    assert row["step"] == 1  # 5% of 10 万元, at least 1 万元
+    assert row["gain_up"] == pytest.approx(0.0)  # 11 万元 buys nothing more than 10
+    # 9 万元: A no longer fits; C (0.2 expected) is the best left
+    assert row["loss_down"] == pytest.approx((0.5 - 0.2) / 10)
+    assert row["expected_down:firms"] == pytest.approx(-0.3)
+    assert row["points_down"] == pytest.approx(100 * 0.03)
+    staff = mv.table.set_index("name").loc["staff"]
+    assert staff["gain_up"] == pytest.approx(0.0) and staff["loss_down"] == pytest.approx(0.0)
+    js = mv.to_json()
+    assert js["limits"][0]["delta_attainment_down"] == pytest.approx(-0.03)
+
+
+def test_marginal_values_agree_with_direct_resolves(random_wb):
+    mv = marginal_values(random_wb, mip_gap=0)
+    base = PlanModel(random_wb, mip_gap=0).solve().attainment
+    assert mv.base.attainment == pytest.approx(base, abs=1e-9)
+    for rec in mv.table.to_dict("records"):
+        key = "budgets" if rec["kind"] == "fund_line" else "capacities"
+        up = direct(random_wb, **{key: {rec["name"]: rec["current"] + rec["step"]}})
+        down = direct(random_wb, **{key: {rec["name"]: rec["current"] - rec["step_down"]}})
+        assert rec["gain_up"] == pytest.approx(up - base, abs=1e-9)
+        assert rec["loss_down"] == pytest.approx(base - down, abs=1e-9)
+        assert rec["gain_up"] >= 0 and rec["loss_down"] >= 0
+        # the LP cross-check is an upper estimate scale of the same thing, never negative
+        assert rec["lp_price"] >= -1e-9
+
+
+def test_marginal_agrees_with_the_optimizer_itself(random_wb):
+    mv = marginal_values(random_wb, mip_gap=0, lp_check=False)
+    rec = mv.table.iloc[0]
+    wb = random_wb.copy()
+    wb.budgets.loc[0, "amount"] = rec["current"] + rec["step"]
+    with quiet_stdout():
+        ref = solve(wb, mip_gap=0, baselines=False, method="milp")
+    assert rec["attainment_up"] == pytest.approx(ref.objective, abs=1e-7)
+
+
+def test_frontier_never_falls_and_reports_progress(random_wb):
+    calls = []
+    fr = frontier(random_wb, points_count=21, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(k, 21) for k in range(1, 22)]
+    table = fr.table
+    assert len(table) == 21
+    assert table["scale"].iloc[0] == 0 and table["scale"].iloc[-1] == pytest.approx(1.5)
+    feasible = table[table["status"] != "infeasible"]
+    assert len(feasible) >= 10  # below about half, locks and entitlement reserves do not fit
+    assert np.all(np.diff(feasible["attainment"].to_numpy()) >= -1e-12)
+    assert np.all(np.diff(feasible["value"].to_numpy()) > 0)
+    # scale 1.0 is today's plan
+    today = table.loc[np.isclose(table["scale"], 1.0)].iloc[0]
+    exact = PlanModel(random_wb, mip_gap=0).solve().attainment
+    assert today["attainment"] <= exact + 1e-9
+    assert today["attainment"] >= exact * (1 - 1e-3) - 1e-9
+    js = fr.to_json()
+    assert len(js["points"]) == 21 and set(js["points"][0]["expected"]) == set(fr.targets)
+
+
+def test_frontier_of_one_line_and_one_resource(random_wb):
+    for scope in ("fund_1", "res_1"):
+        fr = frontier(random_wb, scope=scope, points_count=6, mip_gap=0)
+        feasible = fr.table[fr.table["status"] != "infeasible"]
+        assert np.all(np.diff(feasible["attainment"].to_numpy()) >= -1e-12)
+        last = fr.table.iloc[-1]
+        key = "budgets" if scope.startswith("fund") else "capacities"
+        assert last["attainment"] == pytest.approx(
+            direct(random_wb, **{key: {scope: last["value"]}}), abs=1e-9
+        )
+    with pytest.raises(ValueError):
+        frontier(random_wb, scope="nonsense")
+
+
+def test_frontier_keeps_the_previous_plan_when_the_solver_does_worse():
+    """A deliberately loose gap: the carried plan keeps the frontier from falling."""
+    wb = random_workbook(150, seed=11, n_fund_lines=2, n_resources=1, n_targets=2)
+    fr = frontier(wb, points_count=31, mip_gap=0.05)
+    feasible = fr.table[fr.table["status"] != "infeasible"]
+    assert np.all(np.diff(feasible["attainment"].to_numpy()) >= -1e-12)
+
+
+def test_what_it_would_take_by_hand():
+    wb = linear_workbook()
+    ex = explain_candidate(wb, "B", mip_gap=0)
+    assert not ex.funded and ex.considered_option == "coaching"
+    assert ex.fund_line == "fund" and ex.money == pytest.approx(10)
+    # with 15: A and C; with 20: A and B (0.8 > A and C's 0.7)
+    assert ex.takes == 10 and ex.takes_checked_below == 9
+    # forcing B in: the best plan with B uses its 10 万元 → lose A's 0.5, gain B's 0.3
+    assert ex.forced_loss == pytest.approx((0.5 - 0.3) / 10)
+    assert ex.forced_option == "coaching"
+    assert [c["candidate_id"] for c in ex.changes] == ["A"]
+    assert ex.per_100 == pytest.approx(100 * (0.3 / 10) / 10 * 100)
+    assert ex.cutoff_per_100 == pytest.approx(100 * (0.5 / 10) / 10 * 100)
+    assert any("10 万元 more" in s for s in ex.sentences["en"])
+    assert any("增加10万元即可入选" in s for s in ex.sentences["zh"])
+
+    funded = explain_candidate(wb, "A", mip_gap=0)
+    assert funded.funded and funded.option == "coaching"
+    assert funded.drop_loss == pytest.approx((0.5 - 0.3) / 10)  # B takes its place
+    assert funded.takes is None
+
+
+def test_what_it_would_take_is_minimal(random_wb):
+    model = PlanModel(random_wb, mip_gap=0)
+    base = model.solve()
+    unfunded = [c for c in model.candidate_ids if not base.funded(c)]
+    unfunded = [c for c in unfunded if c not in model.base_locks]
+    checked = 0
+    for cand in unfunded[:6]:
+        ex = explain_candidate(model, cand, base=base)
+        if ex.takes is None or ex.takes == 0 or ex.fund_line is None:
+            continue
+        amount = model.budgets_dict()[ex.fund_line]
+        fresh = PlanModel(random_wb, mip_gap=0)
+        at = fresh.solve(budgets={ex.fund_line: amount + ex.takes}, warm_start=base.selected)
+        below = fresh.solve(budgets={ex.fund_line: amount + ex.takes - 1}, warm_start=base.selected)
+        assert at.funded(cand)
+        assert not below.funded(cand)
+        # forced in: equals the difference of two solves
+        forced = fresh.solve(locks={**model.base_locks, cand: ex.forced_option})
+        assert ex.forced_loss == pytest.approx(base.attainment - forced.attainment, abs=1e-9)
+        checked += 1
+    assert checked >= 2
+
+
+def test_lock_prices_equal_difference_of_two_solves(random_wb):
+    lp = lock_prices(random_wb, mip_gap=0)
+    assert len(lp.table) == len(random_wb.locks) + 1  # each lock, then all together
+    for rec in lp.table.to_dict("records"):
+        wb = random_wb.copy()
+        if rec["candidate_id"] == "*":
+            wb.locks = wb.locks.iloc[0:0]
+        else:
+            wb.locks = wb.locks[wb.locks["candidate_id"] != rec["candidate_id"]]
+        without = PlanModel(wb, mip_gap=0).solve().attainment
+        with_ = PlanModel(random_wb, mip_gap=0).solve().attainment
+        assert rec["price"] == pytest.approx(without - with_, abs=1e-9)
+        assert rec["price"] >= 0
+        assert rec["sentence_en"] and rec["sentence_zh"]
+
+
+def test_lock_price_by_hand():
+    wb = linear_workbook(locks="candidate_id,option\nB,coaching\n")
+    lp = lock_prices(wb, mip_gap=0)
+    rec = lp.table.iloc[0]
+    assert rec["price"] == pytest.approx((0.5 - 0.3) / 10)
+    assert rec["changes"] == [
+        {"candidate_id": "A", "name": "甲", "before": "none", "after": "coaching"}
+    ]
+    assert "甲（none→coaching）" in rec["sentence_zh"]
+    # explaining a locked candidate says so and does not search
+    ex = explain_candidate(wb, "B", mip_gap=0)
+    assert ex.locked == "coaching" and ex.drop_loss is None
+    assert "locked by leadership" in ex.sentences["en"][0]
+
+
+def test_robustness_is_seeded_and_classifies(random_wb):
+    calls = []
+    a = robustness(random_wb, samples=8, seed=5, progress=lambda d, t: calls.append(d))
+    b = robustness(random_wb, samples=8, seed=5)
+    assert calls == list(range(1, 9))
+    assert a.candidates["share_funded"].tolist() == b.candidates["share_funded"].tolist()
+    share = a.candidates["share_funded"]
+    klass = a.candidates["class"]
+    assert (klass[share >= 0.9] == "core").all()
+    assert (klass[share <= 0.1] == "exterior").all()
+    assert (klass[(share > 0.1) & (share < 0.9)] == "borderline").all()
+    assert sum(a.counts().values()) == len(a.candidates)
+    t = a.targets.iloc[0]
+    assert t["expected_min"] <= t["expected_p10"] <= t["expected_median"] <= t["expected_max"]
+    js = a.to_json()
+    assert js["samples"] == 8 and "core" in js["counts"]
+    # zero spread: every sample is the base plan
+    still = robustness(random_wb, samples=3, spread=0.0, seed=1)
+    funded = still.candidates["base_option"] != "none"
+    assert (still.candidates.loc[funded, "class"] == "core").all()
+
+
+def test_explain_unknown_candidate(random_wb):
+    with pytest.raises(KeyError):
+        explain_candidate(random_wb, "nobody")
+
+
+def test_tiny_shared_workbook_end_to_end(tiny_workbook):
+    """The shared tiny workbook (pooling, a lock, a floor, an award): every analysis runs."""
+    mv = marginal_values(tiny_workbook, mip_gap=0)
+    assert set(mv.table["name"]) == {"industry", "projects", "staff_days"}
+    fr = frontier(tiny_workbook, points_count=5, mip_gap=0)
+    assert len(fr.table) == 5
+    for cand in tiny_workbook.candidates["candidate_id"]:
+        ex = explain_candidate(tiny_workbook, cand, mip_gap=0)
+        assert ex.sentences["zh"] and ex.sentences["en"]
+    lp = lock_prices(tiny_workbook, mip_gap=0)
+    assert len(lp.table) == 1
+
+
+def test_raw_sheet_helper_is_shared():
+    # the linear case is built from the same inline CSV helper as the shared fixtures
+    assert raw_from_csv(LINEAR_SHEETS["budgets"]).iloc[0]["fund_line"] == "fund"
+    assert validate_tables({k: raw_from_csv(v) for k, v in LINEAR_SHEETS.items()}) is not None
