@@ -213,6 +213,22 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "probability_cap",
+        0.95,
+        "probability",
+        "No option gives a higher chance: success is never certain",
+        "任何方案的成功概率上限（成功从不确定）",
+        "[E]",
+    ),
+    (
+        "ten_billion_candidate_share",
+        0.7,
+        "share",
+        "Firms at this share of 10 billion yuan revenue or more are 10-billion candidates",
+        "营收达到百亿元该比例以上的企业列入百亿培育",
+        "[S] 百亿企业培育工程; [E] share",
+    ),
+    (
         "min_candidate_probability",
         0.04,
         "probability",

@@ -100,6 +100,8 @@ CRITERION_LABELS: dict[str, tuple[str, str]] = {
     "ip_class1": ("主导产品I类知识产权（项）", "Class-I IP on main product"),
     "provincial_rank": ("全省细分市场排名", "Rank in Shandong"),
     "national_rank": ("全国细分市场排名", "National rank"),
+    "global_rank": ("全球细分市场排名", "Global rank"),
+    "is_provincial_champion": ("已是省级制造业单项冠军", "Already a provincial champion"),
 }
 
 

@@ -195,6 +195,10 @@ OPTION_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Numerical guards, not policy: no chance is exactly 0, and every option must raise the chance.
+_MIN_PROBABILITY = 0.01
+_MIN_HEADROOM = 0.02
+
 GATES = ("approval", "land", "planning", "environment", "energy", "construction_permit", "sea_use")
 _CANDIDATE_STAGES = ("reserve", "review_integration", "assisted_handling", "factor_guarantee")
 
@@ -470,19 +474,36 @@ def _projects(rng: np.random.Generator, values: dict[str, float]) -> pd.DataFram
     ).astype({"name": object, "open_gates": object, "major_layout": object, "engine": object})
 
 
+def _option(name: str, fund_line: str, cost: float, uplifts: list[float], **use: float) -> dict:
+    """One support option before pricing: what it costs, from which fund line, which resources it
+    uses, and the share of the candidate's headroom it closes."""
+    return {
+        "option": name,
+        "fund_line": fund_line,
+        "cost": float(cost),
+        "uplift": _combined_uplift(uplifts),
+        **use,
+    }
+
+
 def _project_options(project: dict, values: dict[str, float]) -> tuple[float, float, list[dict]]:
-    """Base probability, ceiling and options of one project's start this year."""
+    """Base probability, ceiling and options of one project's start this year.
+
+    The base falls with every approval gate still open; assisted handling uses the lead
+    department's staff days per open gate; the factor guarantee adds the land and energy quotas the
+    project still waits for and early-stage money; the full package adds financing and dispatch.
+    """
     v = values
     stage = project["stage"]
     gates = [g for g in project["open_gates"].split(";") if g]
+    ceiling = min(v[f"project_ceiling_{stage}"], v["probability_cap"])
     base = v[f"project_base_{stage}"] - v["project_gate_penalty"] * len(gates)
-    ceiling = v[f"project_ceiling_{stage}"]
     if project["library"] == "reserve":
         base *= v["project_reserve_library_factor"]
-    base = min(max(base, 0.02), ceiling - 0.05)
+    base = min(max(base, _MIN_PROBABILITY), ceiling - _MIN_HEADROOM)
 
-    staff = _STAFF_RESOURCE[project["lead_department"]]
-    days = v["assisted_days_per_gate"] * len(gates)
+    staff = {_STAFF_RESOURCE[project["lead_department"]]: v["assisted_days_per_gate"] * len(gates)}
+    dispatch = {k: days + v["dispatch_extra_days"] for k, days in staff.items()}
     quota_uplifts: list[float] = []
     quotas: dict[str, float] = {}
     if "land" in gates and project["land_mu"] > 0:
@@ -500,15 +521,19 @@ def _project_options(project: dict, values: dict[str, float]) -> tuple[float, fl
     )
     assist = [v["assisted_uplift"]]
     factors = assist + quota_uplifts + [v["factor_support_uplift"]]
+    line = "project_factor_support"
     options = [
-        {"option": "assisted_handling", "fund_line": "", "cost": 0.0, "uplift": _combined_uplift(assist), staff: days},
-        {"option": "factor_guarantee", "fund_line": "project_factor_support", "cost": factor_cost,
-         "uplift": _combined_uplift(factors), staff: days, **quotas},
-        {"option": "full_support", "fund_line": "project_factor_support",
-         "cost": factor_cost + financing_cost,
-         "uplift": _combined_uplift(factors + [v["financing_uplift"]]),
-         staff: days + v["dispatch_extra_days"], **quotas},
-    ]  # fmt: skip
+        _option("assisted_handling", "", 0.0, assist, **staff),
+        _option("factor_guarantee", line, factor_cost, factors, **staff, **quotas),
+        _option(
+            "full_support",
+            line,
+            factor_cost + financing_cost,
+            factors + [v["financing_uplift"]],
+            **dispatch,
+            **quotas,
+        ),
+    ]
     return base, ceiling, options
 
 
@@ -517,7 +542,9 @@ def _project_options(project: dict, values: dict[str, float]) -> tuple[float, fl
 # ---------------------------------------------------------------------------------------------------
 
 
-def _firm_names(rng: np.random.Generator, district: np.ndarray, cluster: np.ndarray, size: np.ndarray) -> list[str]:  # fmt: skip
+def _firm_names(
+    rng: np.random.Generator, district: np.ndarray, cluster: np.ndarray, size: np.ndarray
+) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     syllables = _NAME_SYLLABLES
@@ -580,7 +607,9 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
     for tier, shares in pop.quality_shares:
         idx = np.flatnonzero(size == tier)
         quality[idx] = _choice(rng, list(criteria.QUALITY_LADDER), list(shares), len(idx))
-    quality[near_ten] = _choice(rng, ["srdi", "little_giant", "champion"], [1, 1, 2], int(near_ten.sum()))  # fmt: skip
+    quality[near_ten] = _choice(
+        rng, ["srdi", "little_giant", "champion"], [1, 1, 2], int(near_ten.sum())
+    )
 
     district = _choice(rng, [d.name for d in DISTRICTS], [d.firm_share for d in DISTRICTS], n)
     cluster = _choice(rng, list(CLUSTERS), [c.firm_share for c in CLUSTERS.values()], n)
@@ -660,8 +689,15 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
             "national_rank": national_rank.astype(float),
             "planned_equipment_investment": equipment,
         }
-    ).astype({"name": object, "strategic_emerging": object, "high_tech_cert": object,
-              "has_rd_institution": object, "st_award": object})  # fmt: skip
+    ).astype(
+        {
+            "name": object,
+            "strategic_emerging": object,
+            "high_tech_cert": object,
+            "has_rd_institution": object,
+            "st_award": object,
+        }
+    )
     records = frame.to_dict("records")
     frame["innovation_score"] = [criteria.innovative_sme_score(r) for r in records]
     frame["srdi_score"] = [round(criteria.srdi_score(r), 1) for r in records]
@@ -671,54 +707,59 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
 def _growth_rung(
     firm: dict, threshold: float, uplift_max: float, values: dict[str, float]
 ) -> tuple[float, float]:
-    """Base and best chance that revenue crosses ``threshold`` this year, from the growth needed."""
+    """Base and best chance that revenue crosses ``threshold`` this year.
+
+    The growth needed is compared with the firm's momentum (the mean of last year's and the 2-year
+    growth), with normal uncertainty ``growth_sd``; full support adds up to ``uplift_max`` growth.
+    """
     needed = threshold / firm["revenue"] - 1.0
     sd = values["growth_sd"]
-    cap = values_cap(values)
+    cap = values["probability_cap"]
     momentum = 0.5 * (firm["revenue_growth"] + firm["growth_2y_avg"])
     base = _normal_cdf((momentum - needed) / sd)
-    ceiling = _normal_cdf((momentum + uplift_max - needed) / sd)
-    base = min(base, cap - 0.1)
-    ceiling = min(max(ceiling, base + 0.02), cap)
+    ceiling = min(_normal_cdf((momentum + uplift_max - needed) / sd), cap)
+    base = min(max(base, _MIN_PROBABILITY / 10), ceiling - _MIN_HEADROOM)
     return base, ceiling
 
 
-def values_cap(values: dict[str, float]) -> float:
-    """The highest probability any option may give (< 1)."""
-    return min(
-        0.99, max(0.5, max(values[f"ceiling_{r}"] for r in ("innovative_sme", "srdi")) + 0.03)
-    )
-
-
-def _tech_subsidy(firm: dict, values: dict[str, float], ten_billion: bool = False) -> float:
+def _tech_subsidy(firm: dict, values: dict[str, float]) -> float:
+    """The technical-renovation subsidy the firm's planned equipment investment qualifies for
+    (0 below the minimum investment); firms above 10 billion yuan get the higher rate and cap."""
     equipment = firm["planned_equipment_investment"]
     if equipment < values["tech_renovation_min_equipment"]:
         return 0.0
-    if ten_billion:
-        return min(values["tech_renovation_rate_ten_billion"] * equipment, values["tech_renovation_cap_ten_billion"])  # fmt: skip
-    return min(values["tech_renovation_rate"] * equipment, values["tech_renovation_cap"])
+    if firm["revenue"] >= criteria.TEN_BILLION_REVENUE:
+        rate, cap = (
+            values["tech_renovation_rate_ten_billion"],
+            values["tech_renovation_cap_ten_billion"],
+        )
+    else:
+        rate, cap = values["tech_renovation_rate"], values["tech_renovation_cap"]
+    return min(rate * equipment, cap)
 
 
 def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]:
     """The support menu of one firm for one rung (before probabilities)."""
     v = values
-    slots = {"service_agency_slots": v["agency_slots_per_option"]}
+    subsidy = _tech_subsidy(firm, v)
+    renovation = [v["tech_renovation_uplift"]]
     if rung == "above_size":
+        slots = {"service_agency_slots": v["agency_slots_per_option"]}
         guidance = [v["upgrade_guidance_uplift"]]
         orders = guidance + [v["order_matching_uplift"]]
+        line = "above_size_upgrade"
         options = [
-            {"option": "upgrade_guidance", "fund_line": "above_size_upgrade",
-             "cost": v["upgrade_guidance_cost"], "uplift": _combined_uplift(guidance), **slots},
-            {"option": "guidance_and_orders", "fund_line": "above_size_upgrade",
-             "cost": v["upgrade_guidance_cost"] + v["order_matching_cost"],
-             "uplift": _combined_uplift(orders), **slots},
-        ]  # fmt: skip
-        subsidy = _tech_subsidy(firm, v)
+            _option("upgrade_guidance", line, v["upgrade_guidance_cost"], guidance, **slots),
+            _option(
+                "guidance_and_orders",
+                line,
+                v["upgrade_guidance_cost"] + v["order_matching_cost"],
+                orders,
+                **slots,
+            ),
+        ]
         if subsidy > 0:
-            options.append(
-                {"option": "tech_renovation", "fund_line": "tech_renovation", "cost": subsidy,
-                 "uplift": _combined_uplift([v["tech_renovation_uplift"]])}
-            )  # fmt: skip
+            options.append(_option("tech_renovation", "tech_renovation", subsidy, renovation))
         return options
     if rung == "ten_billion":
         staff = {"staff_days_industry": v["dispatch_staff_days"]}
@@ -729,54 +770,72 @@ def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]
         dispatch = [v["dispatch_uplift"]]
         factors = dispatch + [v["ten_billion_factor_uplift"]]
         options = [
-            {"option": "dispatch", "fund_line": "", "cost": 0.0, "uplift": _combined_uplift(dispatch), **staff},
-            {"option": "dispatch_and_factors", "fund_line": "project_factor_support",
-             "cost": v["ten_billion_factor_cost"], "uplift": _combined_uplift(factors), **staff, **quotas},
-        ]  # fmt: skip
-        subsidy = _tech_subsidy(firm, v)
+            _option("dispatch", "", 0.0, dispatch, **staff),
+            _option(
+                "dispatch_and_factors",
+                "project_factor_support",
+                v["ten_billion_factor_cost"],
+                factors,
+                **staff,
+                **quotas,
+            ),
+        ]
         if subsidy > 0:
             options.append(
-                {"option": "dispatch_factors_renovation", "fund_line": "tech_renovation", "cost": subsidy,
-                 "uplift": _combined_uplift(factors + [v["tech_renovation_uplift"]]), **staff, **quotas}
-            )  # fmt: skip
+                _option(
+                    "dispatch_factors_renovation",
+                    "tech_renovation",
+                    subsidy,
+                    factors + renovation,
+                    **staff,
+                    **quotas,
+                )
+            )
         return options
-    # quality rungs: coaching by a service agency, then IP, R&D subsidy, R&D centre
+    # quality rungs: coaching by a service agency, then IP service, R&D subsidy, R&D-centre help
+    slots = {"service_agency_slots": v["agency_slots_per_option"]}
+    line = "srdi_cultivation"
     coaching = v[f"coaching_cost_{rung}"]
+    with_ip_cost = coaching + v["ip_service_cost"]
     coach = [v["coaching_uplift"]]
     with_ip = coach + [v["ip_service_uplift"]]
     options = [
-        {"option": "application_coaching", "fund_line": "srdi_cultivation", "cost": coaching,
-         "uplift": _combined_uplift(coach), **slots},
-        {"option": "coaching_and_ip", "fund_line": "srdi_cultivation", "cost": coaching + v["ip_service_cost"],
-         "uplift": _combined_uplift(with_ip), **slots},
-    ]  # fmt: skip
+        _option("application_coaching", line, coaching, coach, **slots),
+        _option("coaching_and_ip", line, with_ip_cost, with_ip, **slots),
+    ]
     if rung == "innovative_sme":
         return options
-    rd_subsidy = _clip_cost(v["rd_subsidy_rate"] * firm["rd_expense"], v["rd_subsidy_min"], v["rd_subsidy_cap"])  # fmt: skip
+    rd_subsidy = _clip_cost(
+        v["rd_subsidy_rate"] * firm["rd_expense"], v["rd_subsidy_min"], v["rd_subsidy_cap"]
+    )
     with_rd = with_ip + [v["rd_subsidy_uplift"]]
     options.append(
-        {"option": "coaching_ip_rd_subsidy", "fund_line": "srdi_cultivation",
-         "cost": coaching + v["ip_service_cost"] + rd_subsidy, "uplift": _combined_uplift(with_rd), **slots}
-    )  # fmt: skip
-    if criteria.rd_institution_level(firm) in ("none", "city"):
-        options.append(
-            {"option": "coaching_ip_rd_centre", "fund_line": "srdi_cultivation",
-             "cost": coaching + v["ip_service_cost"] + rd_subsidy + v["rd_centre_cost"],
-             "uplift": _combined_uplift(with_rd + [v["rd_centre_uplift"]]), **slots}
-        )  # fmt: skip
-    if rung == "champion":  # champions get a tech-renovation route instead of R&D-centre help
-        options = [o for o in options if o["option"] != "coaching_ip_rd_centre"]
-        subsidy = _tech_subsidy(firm, v)
+        _option("coaching_ip_rd_subsidy", line, with_ip_cost + rd_subsidy, with_rd, **slots)
+    )
+    if rung == "champion":  # a champion's strongest lever is renovation, not an R&D centre
         if subsidy > 0:
-            options.append(
-                {"option": "tech_renovation", "fund_line": "tech_renovation", "cost": subsidy,
-                 "uplift": _combined_uplift([v["tech_renovation_uplift"]])}
-            )  # fmt: skip
+            options.append(_option("tech_renovation", "tech_renovation", subsidy, renovation))
+    elif criteria.rd_institution_level(firm) in ("none", "city"):
+        options.append(
+            _option(
+                "coaching_ip_rd_centre",
+                line,
+                with_ip_cost + rd_subsidy + v["rd_centre_cost"],
+                with_rd + [v["rd_centre_uplift"]],
+                **slots,
+            )
+        )
     return options
 
 
 def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, float, float]]:
-    """(rung, base, ceiling) for each rung this firm could reach this year."""
+    """(rung, base, ceiling) for each rung this firm could reach this year.
+
+    Size: seed and quasi-above-size firms → above_size; firms at ``ten_billion_candidate_share`` of
+    10 billion yuan or more → ten_billion. Quality: the next rung of the ladder, and for SRDI firms
+    also the provincial champion. A quality candidate's base chance decays with its gap index (the
+    summed relative shortfall against the rung's criteria); firms too far away are left out.
+    """
     v = values
     out: list[tuple[str, float, float]] = []
     size = firm["size_tier"]
@@ -786,7 +845,10 @@ def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, f
         )
         if ceiling >= v["min_candidate_probability"]:
             out.append(("above_size", base, ceiling))
-    elif size == "large" and firm["revenue"] >= 0.7 * criteria.TEN_BILLION_REVENUE:
+    elif (
+        size != "ten_billion"
+        and firm["revenue"] >= v["ten_billion_candidate_share"] * criteria.TEN_BILLION_REVENUE
+    ):
         base, ceiling = _growth_rung(
             firm, criteria.TEN_BILLION_REVENUE, v["growth_uplift_ten_billion"], v
         )
@@ -800,16 +862,16 @@ def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, f
     if quality == "srdi":  # provincial champions need not be little giants first
         rungs.append("champion")
     for rung in rungs:
-        check = criteria.check_rung(firm, rung)
-        gap = check.gap_index
+        gap = criteria.check_rung(firm, rung).gap_index
         if gap > v["max_candidate_gap"]:
             continue
-        base = v[f"p_meet_{rung}"] * math.exp(-v["gap_decay"] * gap)
-        ceiling = v[f"ceiling_{rung}"] * math.exp(-v["support_gap_decay"] * gap)
-        ceiling = min(ceiling, values_cap(v))
+        ceiling = min(
+            v[f"ceiling_{rung}"] * math.exp(-v["support_gap_decay"] * gap), v["probability_cap"]
+        )
         if ceiling < v["min_candidate_probability"]:
             continue
-        out.append((rung, min(base, ceiling - 0.01), ceiling))
+        base = v[f"p_meet_{rung}"] * math.exp(-v["gap_decay"] * gap)
+        out.append((rung, min(base, ceiling - _MIN_HEADROOM), ceiling))
     return out
 
 
@@ -884,7 +946,9 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
     options: list[dict] = []
     contributions: list[dict] = []
 
-    def add(entity: dict, kind: str, rung: str, base: float, ceiling: float, menu: list[dict], lead: str) -> None:  # fmt: skip
+    def add(
+        entity: dict, kind: str, rung: str, base: float, ceiling: float, menu: list[dict], lead: str
+    ) -> None:
         candidate_id = f"{entity['id']}-{rung}"
         priced = _priced_options(candidate_id, base, ceiling, menu)
         if len(priced) < 2:
@@ -911,16 +975,26 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
         )
         if kind == "project":
             contributions.append(
-                {"candidate_id": candidate_id, "target": "investment_completed",
-                 "value": float(entity["annual_investment"])}
-            )  # fmt: skip
+                {
+                    "candidate_id": candidate_id,
+                    "target": "investment_completed",
+                    "value": float(entity["annual_investment"]),
+                }
+            )
 
     for project in projects.to_dict("records"):
         if project["stage"] not in _CANDIDATE_STAGES:
             continue
         base, ceiling, menu = _project_options(project, values)
-        add({**project, "id": project["project_id"]}, "project", "start", base, ceiling, menu,
-            project["lead_department"])  # fmt: skip
+        add(
+            {**project, "id": project["project_id"]},
+            "project",
+            "start",
+            base,
+            ceiling,
+            menu,
+            project["lead_department"],
+        )
     for firm in enterprises.to_dict("records"):
         for rung, base, ceiling in _firm_candidacies(firm, values):
             menu = _firm_options(firm, rung, values)
@@ -987,12 +1061,20 @@ def _resources(options: list[dict], values: dict[str, float]) -> pd.DataFrame:
         demand = float(strongest[resource].fillna(0.0).sum()) if resource in strongest else 0.0
         capacity = float(math.ceil(demand / values["resource_ratio"]))
         out.append(
-            {"resource": resource, "capacity": capacity, "unit": unit, "label_zh": label_zh, "label_en": label_en}
-        )  # fmt: skip
+            {
+                "resource": resource,
+                "capacity": capacity,
+                "unit": unit,
+                "label_zh": label_zh,
+                "label_en": label_en,
+            }
+        )
     return _object_text(pd.DataFrame(out))
 
 
-def _budgets(candidates: pd.DataFrame, options: pd.DataFrame, values: dict[str, float]) -> pd.DataFrame:  # fmt: skip
+def _budgets(
+    candidates: pd.DataFrame, options: pd.DataFrame, values: dict[str, float]
+) -> pd.DataFrame:
     strongest = _strongest(options)
     upfront = strongest.groupby("fund_line")["cost"].sum()
     award_p = candidates.set_index("candidate_id")["award"]
@@ -1013,9 +1095,14 @@ def _budgets(candidates: pd.DataFrame, options: pd.DataFrame, values: dict[str, 
                 values["awards_margin"] * reserve_base * values["award_prudence"],
             )
         rows.append(
-            {"fund_line": line, "amount": float(round(amount, -1)), "pooled": pooled,
-             "label_zh": label_zh, "label_en": label_en}
-        )  # fmt: skip
+            {
+                "fund_line": line,
+                "amount": float(round(amount, -1)),
+                "pooled": pooled,
+                "label_zh": label_zh,
+                "label_en": label_en,
+            }
+        )
     frame = _object_text(pd.DataFrame(rows))
     frame["pooled"] = frame["pooled"].astype(bool)
     return frame
@@ -1029,7 +1116,9 @@ def _targets(
 ) -> pd.DataFrame:
     plan = projects[projects["library"] == "plan"]
     started = int(plan["stage"].isin(["started", "production"]).sum())
-    projects_goal = max(1.0, float(math.ceil(values["projects_started_plan_share"] * len(plan)) - started))  # fmt: skip
+    projects_goal = max(
+        1.0, float(math.ceil(values["projects_started_plan_share"] * len(plan)) - started)
+    )
     plan_candidates = plan[~plan["stage"].isin(["started", "production"])]
     investment_goal = float(
         round(values["investment_goal_share"] * plan_candidates["annual_investment"].sum(), -2)
@@ -1045,9 +1134,15 @@ def _targets(
     weights = {"new_innovative_sme": values["weight_new_innovative_sme"]}
     present = set(contributions["target"])
     rows = [
-        {"target": t, "goal": float(goals[t]), "weight": float(weights.get(t, 1.0)), "unit": unit,
-         "label_zh": zh, "label_en": en}
+        {
+            "target": t,
+            "goal": float(goals[t]),
+            "weight": float(weights.get(t, 1.0)),
+            "unit": unit,
+            "label_zh": zh,
+            "label_en": en,
+        }
         for t, unit, zh, en in TARGETS
         if t in present and goals[t] > 0
-    ]  # fmt: skip
+    ]
     return _object_text(pd.DataFrame(rows))
