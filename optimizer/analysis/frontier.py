@@ -97,6 +97,7 @@ def frontier(
         line or a resource scales that one only.
     points_count : int
         Number of points, evenly spaced from 0 to ``max_scale`` (at least 2; 21 gives 7.5% steps).
+        Today's value (scale 1) is added when it is not on that grid.
     max_scale : float
         The largest scale (1.5 = 150% of today).
     progress : callable, optional
@@ -125,6 +126,9 @@ def frontier(
         raise ValueError(f"unknown fund line or resource {scope!r}")
     points_count = max(2, int(points_count))
     scales = np.linspace(0.0, max_scale, points_count)
+    if max_scale >= 1.0 and not np.any(np.isclose(scales, 1.0)):
+        scales = np.sort(np.append(scales, 1.0))  # always show today's plan
+    points_count = len(scales)
     budgets_today = model.budgets_dict()
     records = []
     previous: PlanOutcome | None = None
