@@ -100,7 +100,7 @@ def grouped_bars(
     colour: str | None = None,
     title: str = "",
     sort: list[str] | None = None,
-    value_format: str = ",",
+    value_format: str = ",.0f",
     stack: bool = True,
     colours: list[str] | None = None,
 ) -> alt.Chart:
@@ -133,7 +133,13 @@ def grouped_bars(
             f"{colour}:N",
             sort=groups,
             scale=alt.Scale(domain=groups, range=colours or palette()),
-            legend=alt.Legend(orient="bottom", title=None, labelFont="Noto Sans CJK SC"),
+            legend=alt.Legend(
+                orient="bottom",
+                title=None,
+                columns=4,
+                labelLimit=220,
+                labelFont="Noto Sans CJK SC",
+            ),
         )
         encode["tooltip"] = [*encode["tooltip"], alt.Tooltip(f"{colour}:N")]  # type: ignore[misc]
         if not stack:
@@ -146,7 +152,7 @@ def grouped_bars(
             .mark_bar(color=primary())
             .encode(**encode)
         )
-    return chart.properties(height=max(140, int(28 * rows)))
+    return chart.properties(height=max(160, int(34 * rows)))
 
 
 def attainment_chart(
@@ -205,11 +211,17 @@ def attainment_chart(
 
 
 def use_chart(
-    frame: pd.DataFrame, label: str, used: str, capacity: str, title: str = ""
+    frame: pd.DataFrame,
+    label: str,
+    used: str,
+    capacity: str,
+    title: str = "",
+    warn_full: bool = True,
 ) -> alt.Chart:
     """Use against capacity per fund line or resource, as a share, with the 100 % line.
 
-    Bars turn amber from 95 % and red above 100 % so a bottleneck stands out.
+    With ``warn_full`` bars turn amber from 95 % (a bottleneck: a department's staff fully booked);
+    without it (money, which a good plan spends) only use above 100 % stands out, in red.
     """
     data = frame[[label, used, capacity]].copy()
     data["share"] = (data[used] / data[capacity].where(data[capacity] > 0)).fillna(0.0)
@@ -232,7 +244,7 @@ def use_chart(
                 "band:N",
                 scale=alt.Scale(
                     domain=["ok", "full", "over"],
-                    range=[primary(), colours["amber"], colours["red"]],
+                    range=[primary(), colours["amber"] if warn_full else primary(), colours["red"]],
                 ),
                 legend=None,
             ),
@@ -249,7 +261,7 @@ def use_chart(
         .mark_rule(color=muted(), strokeDash=[4, 3])
         .encode(x="full:Q")
     )
-    return (bars + rule).properties(height=max(120, 30 * len(data)))
+    return (bars + rule).properties(height=max(120, 32 * len(data)))
 
 
 def frontier_chart(
@@ -292,12 +304,17 @@ def frontier_chart(
 
 
 def month_chart(frame: pd.DataFrame, month: str, count: str, title: str = "") -> alt.Chart:
-    """Planned starts by month (1–12) as columns."""
+    """Planned starts by month as columns, in the frame's order (January first)."""
     return (
         alt.Chart(frame, title=title or alt.Undefined)
         .mark_bar(color=primary())
         .encode(
-            x=alt.X(f"{month}:O", title=None, axis=alt.Axis(**_axis_font(), labelAngle=0)),
+            x=alt.X(
+                f"{month}:O",
+                sort=list(frame[month]),
+                title=None,
+                axis=alt.Axis(**_axis_font(), labelAngle=0),
+            ),
             y=alt.Y(f"{count}:Q", title=None),
             tooltip=[alt.Tooltip(f"{month}:O"), alt.Tooltip(f"{count}:Q")],
         )

@@ -220,6 +220,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "pipeline.energy": ("能耗", "Energy"),
     "pipeline.support": ("计划支持", "Support planned"),
     "pipeline.options": ("可选支持方式", "Support options"),
+    "pipeline.not_candidate": (
+        "该项目处于“{stage}”阶段，不在今年的开工候选中。",
+        "This project is at “{stage}” and is not a start candidate this year.",
+    ),
     # ladder
     "ladder.no_firms": (
         "当前数据中没有企业明细表（enterprises）。",
@@ -246,6 +250,12 @@ TABLE: dict[str, tuple[str, str]] = {
         "This firm is not a candidate this year; below is the check for its next rung.",
     ),
     "ladder.eligible": ("已满足条件", "meets the conditions"),
+    "ladder.eligible_direct": ("已满足条件（直通条件）", "meets the conditions (direct route)"),
+    "ladder.tier_none": ("尚未认定", "Not yet recognised"),
+    "ladder.near_note": (
+        "已达门槛待认定 {already} 家；尚有差距 {short} 家，按差距由小到大列出：",
+        "{already} already meet the rule and await recognition; {short} are short, closest first:",
+    ),
     "ladder.gaps": ("尚有 {n} 项未达标", "{n} criteria still unmet"),
     "ladder.criterion": ("指标", "Criterion"),
     "ladder.actual": ("企业现状", "Firm now"),
@@ -570,5 +580,26 @@ _values(
         "生态环境局": ("生态环境局", "Ecology & Environment Bureau"),
         "卫健委": ("卫健委", "Health Commission"),
         "农业农村局": ("农业农村局", "Agriculture & Rural Affairs Bureau"),
+        "市住房城乡建设局": ("市住房城乡建设局", "Housing & Urban-Rural Development Bureau"),
+        "市文化和旅游局": ("市文化和旅游局", "Culture & Tourism Bureau"),
+        "市科技局": ("市科技局", "Science & Technology Bureau"),
+        "市海洋发展局": ("市海洋发展局", "Ocean Development Bureau"),
+        "市商务局": ("市商务局", "Commerce Bureau"),
+        "市财政局": ("市财政局", "Finance Bureau"),
+        # support options
+        "application_coaching": ("申报辅导", "Application coaching"),
+        "coaching_and_ip": ("申报辅导 + 知识产权服务", "Coaching + IP services"),
+        "coaching_ip_rd_subsidy": ("辅导 + 知识产权 + 研发补助", "Coaching + IP + R&D subsidy"),
+        "coaching_ip_rd_centre": (
+            "辅导 + 知识产权 + 研发机构建设",
+            "Coaching + IP + R&D centre help",
+        ),
+        "full_support": ("帮办代办 + 要素保障 + 融资", "Full support (handling, factors, finance)"),
+        "upgrade_guidance": ("升规指导", "Upgrade guidance"),
+        "guidance_and_orders": ("升规指导 + 订单对接", "Guidance + order matching"),
+        "tech_renovation": ("技术改造补助", "Technical-renovation subsidy"),
+        "dispatch": ("实时调度", "Real-time dispatch"),
+        "dispatch_and_factors": ("调度 + 要素保障", "Dispatch + factor guarantee"),
+        "dispatch_factors_renovation": ("调度 + 要素 + 技改", "Dispatch + factors + renovation"),
     }
 )

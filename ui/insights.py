@@ -116,14 +116,17 @@ def district_breakdown(plan: Any) -> pd.DataFrame:
 def funnel_counts(projects: pd.DataFrame) -> pd.DataFrame:
     """Projects that reached each service stage (at it or beyond), in funnel order.
 
-    The first row counts every project in either library; ``plan`` counts those in the plan library.
+    The first row counts every project in either library; ``plan`` counts those in the plan library,
+    and the service stages count plan-library projects, so each step is part of the one before.
     """
     rows: list[tuple[str, int]] = [("all", len(projects))]
+    served = projects
     if "library" in projects.columns:
-        rows.append(("plan", int((projects["library"].astype(str) == "plan").sum())))
+        served = projects[projects["library"].astype(str) == "plan"]
+        rows.append(("plan", len(served)))
     if "stage" in projects.columns:
         order = {s: i for i, s in enumerate(STAGES)}
-        index = projects["stage"].astype(str).map(order)
+        index = served["stage"].astype(str).map(order)
         for i, stage in enumerate(STAGES[1:], start=1):
             rows.append((stage, int((index >= i).sum())))
     return pd.DataFrame(rows, columns=["step", "count"])

@@ -286,11 +286,24 @@ def plan_from_result(result: Any, key: str = "") -> Plan:
 
 def solve_settings(wb: Workbook, settings: dict[str, Any], key: str = "") -> Plan:
     """Solve the scenario ``settings`` on ``wb`` (no caching): the optimizer's result as a Plan."""
-    from optimizer import solve
+    from optimizer import evaluate_plan, solve
 
     threads = int(os.environ.get("WEIHAI_SOLVER_THREADS", "1"))
-    result = solve(apply_scenario(wb, settings), time_limit=SOLVE_TIME_LIMIT, threads=threads)
-    return plan_from_result(result, key)
+    scenario_wb = apply_scenario(wb, settings)
+    # The optimizer's own baselines include greedy heuristics the pages do not show; the one the
+    # cockpit needs (no support at all) is a single cheap evaluation.
+    result = solve(scenario_wb, time_limit=SOLVE_TIME_LIMIT, threads=threads, baselines=False)
+    plan = plan_from_result(result, key)
+    if plan.has_plan:
+        nothing = evaluate_plan(scenario_wb, {})
+        plan.baselines["do_nothing"] = {
+            "objective": float(nothing.objective),
+            "targets": nothing.targets.copy(),
+            "fund_lines": nothing.fund_lines.copy(),
+            "resources": nothing.resources.copy(),
+            "feasible": bool(nothing.feasible),
+        }
+    return plan
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -153,6 +153,7 @@ _UNIT_KEYS = {
     "tce": "unit.tce",
     "days": "unit.days",
     "staff_days": "unit.days",
+    "staff days": "unit.days",
     "人日": "unit.days",
     "slots": "unit.slots",
     "firms": "unit.firms",

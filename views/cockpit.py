@@ -47,7 +47,7 @@ with left:
         fund["label"] = [label_for(v, labels, lang) for v in fund["fund_line"]]
         fund["capacity"] = fund["available"] if "available" in fund else fund["amount"]
         st.altair_chart(
-            charts.use_chart(fund, "label", "used", "capacity"),
+            charts.use_chart(fund, "label", "used", "capacity", warn_full=False),
             width="stretch",
         )
         total_used = float(fund["used"].sum())
@@ -64,7 +64,7 @@ with right:
 st.subheader(t("cockpit.risks"))
 risk_targets = plan.targets[plan.targets["p_meet"] < 0.8]
 stalled = stalled_projects(wb, today_local().month)
-tight = tight_resources(plan)
+tight = tight_resources(plan, wb)
 col_a, col_b, col_c = st.columns(3)
 with col_a:
     st.markdown(f"**{t('cockpit.risk.targets')}**")

@@ -71,7 +71,12 @@ with left:
             firms["quality_tier"].astype(str).value_counts().reindex(QUALITY_TIERS, fill_value=0)
         )
         frame = pd.DataFrame(
-            {"label": [tv(v, lang) for v in counts.index], "count": counts.to_numpy()}
+            {
+                "label": [
+                    t("ladder.tier_none") if v == "none" else tv(v, lang) for v in counts.index
+                ],
+                "count": counts.to_numpy(),
+            }
         )
         st.altair_chart(
             charts.grouped_bars(frame, "label", "count", sort=list(frame["label"])),
@@ -139,8 +144,12 @@ if rung_options and len(distances):
         )
         or rung_options[0]
     )
-    near = candidates[candidates["rung"].astype(str) == rung].merge(distances, on="candidate_id")
+    on_rung = candidates[candidates["rung"].astype(str) == rung].merge(distances, on="candidate_id")
+    # Firms that already meet the rule only need recognising; the list is about those still short.
+    already = int((on_rung["gap_index"] <= 0).sum())
+    near = on_rung[on_rung["gap_index"] > 0]
     near = near.sort_values(["gap_index", "probability"], ascending=[True, False]).head(50)
+    st.caption(t("ladder.near_note", already=already, short=len(on_rung) - already))
     table = pd.DataFrame(
         {
             t("common.id"): near["entity_id"] if "entity_id" in near else near["candidate_id"],
@@ -201,9 +210,13 @@ if firm_ids:
     for rung in rungs:
         check = criteria.check_rung(firm, rung)
         with st.container(border=True):
-            head = f"**{tv(rung, lang)}** — " + (
-                t("ladder.eligible") if check.eligible else t("ladder.gaps", n=len(check.unmet))
-            )
+            if check.eligible:
+                verdict = t(
+                    "ladder.eligible_direct" if check.route == "direct" else "ladder.eligible"
+                )
+            else:
+                verdict = t("ladder.gaps", n=len(check.unmet))
+            head = f"**{tv(rung, lang)}** — {verdict}"
             st.markdown(head)
             rows = own[own["rung"].astype(str) == rung] if "rung" in own else own.iloc[0:0]
             if len(rows):

@@ -73,9 +73,18 @@ with right:
     if "lead_department" in shown:
         by_dept = shown.groupby(["lead_department", "stage"]).size().reset_index(name="count")
         by_dept["dept"] = by_dept["lead_department"].map(lambda v: tv(v, lang))
+        by_dept["order"] = by_dept["stage"].map({s: i for i, s in enumerate(STAGES)})
+        by_dept = by_dept.sort_values("order")
         by_dept["stage_label"] = by_dept["stage"].map(lambda v: tv(v, lang))
         st.altair_chart(
-            charts.grouped_bars(by_dept, "dept", "count", colour="stage_label"), width="stretch"
+            charts.grouped_bars(
+                by_dept,
+                "dept",
+                "count",
+                colour="stage_label",
+                colours=charts.palette()[: len(STAGES)],
+            ),
+            width="stretch",
         )
 
 left, right = st.columns(2)
@@ -196,6 +205,10 @@ if ids:
         )
     with b:
         st.markdown(f"**{t('pipeline.support')}**")
+        if not isinstance(row.get("candidate_id"), str):
+            # Started or producing projects are not candidates this year: nothing to plan.
+            st.info(t("pipeline.not_candidate", stage=tv(row["stage"], lang)))
+            st.stop()
         option = str(row.get("option", "none"))
         st.metric(
             t("pipeline.chance_start"),

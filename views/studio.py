@@ -273,15 +273,15 @@ with results:
     )
     st.dataframe(targets_shown, hide_index=True, width="stretch")
 
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('cockpit.money')}**")
+    use_money, use_resources = st.tabs([t("cockpit.money"), t("cockpit.resources")])
+    with use_money:
         fund = plan.fund_lines.copy()
         fund["label"] = [label_for(v, labels, lang) for v in fund["fund_line"]]
         fund["capacity"] = fund["available"]
-        st.altair_chart(charts.use_chart(fund, "label", "used", "capacity"), width="stretch")
-    with right:
-        st.markdown(f"**{t('cockpit.resources')}**")
+        st.altair_chart(
+            charts.use_chart(fund, "label", "used", "capacity", warn_full=False), width="stretch"
+        )
+    with use_resources:
         res = plan.resources.copy()
         res["label"] = [label_for(v, labels, lang) for v in res["resource"]]
         st.altair_chart(charts.use_chart(res, "label", "used", "capacity"), width="stretch")
