@@ -238,8 +238,8 @@ def test_tiny_shared_workbook_end_to_end(tiny_workbook):
     """The shared tiny workbook (pooling, a lock, a floor, an award): every analysis runs."""
     mv = marginal_values(tiny_workbook, mip_gap=0)
     assert set(mv.table["name"]) == {"industry", "projects", "staff_days"}
-    fr = frontier(tiny_workbook, points_count=5, mip_gap=0)
-    assert len(fr.table) == 5
+    fr = frontier(tiny_workbook, points_count=7, mip_gap=0)  # 0, 25%, ..., 150%: today is on it
+    assert len(fr.table) == 7
     for cand in tiny_workbook.candidates["candidate_id"]:
         ex = explain_candidate(tiny_workbook, cand, mip_gap=0)
         assert ex.sentences["zh"] and ex.sentences["en"]
