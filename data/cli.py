@@ -95,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "export":
         path = args.path
+        if path.suffix and path.suffix.lower() != ".xlsx" and not path.is_dir():
+            parser.error(f"{path}: export to an .xlsx file or a folder (for <sheet>.csv files)")
         store = open_store(args.db, create_demo=True)
         wb = store.load_workbook()
         write_workbook(wb, path)

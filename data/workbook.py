@@ -716,6 +716,12 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
         if name not in raw:
             continue
         cols = {c.name: checker.column(raw[name], c) for c in SHEETS[name].columns}
+        if name == "locks":
+            # 'None' or 'NONE' in a lock means no support, as 'none' does.
+            cols["option"] = [
+                NONE_OPTION if isinstance(o, str) and o.lower() == NONE_OPTION else o
+                for o in cols["option"]
+            ]
         values[name] = cols
     # Options need the resource names to tell resource-use columns from extra ones.
     resource_names = [r for r in values.get("resources", {}).get("resource", []) if r]
@@ -909,6 +915,8 @@ def _settings(checker: _Checker, raw: _RawSheet | None) -> dict[str, object]:
     if j is None:
         checker.add("settings", 1, "value", "required column is missing")
         return settings
+    # The known keys match whatever their case (Pool_Share is pool_share).
+    keys = [k.lower() if isinstance(k, str) and k.lower() in _SETTING_RANGES else k for k in keys]
     checker.unique(raw, [(k,) for k in keys], "key", "key")
     for (excel_row, cells), key in zip(raw.rows, keys, strict=True):
         if not key:

@@ -78,6 +78,9 @@ def test_bad_usage_exits_2(db, tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["import", str(tmp_path / "plan.txt"), "--db", str(db)])
     assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["export", str(tmp_path / "plan.csv"), "--db", str(db)])
+    assert info.value.code == 2
     assert not db.exists()
 
 

@@ -113,6 +113,14 @@ def test_unknown_settings_are_kept_as_text(raw_tables, tiny_sheets):
     }
 
 
+def test_setting_keys_and_lock_none_ignore_case(raw_tables, tiny_sheets):
+    tiny_sheets["settings"] = "key,value\nPool_Share,0.3\n"
+    tiny_sheets["locks"] = "candidate_id,option\nE1,None\n"
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.pool_share == 0.3
+    assert wb.locks["option"].tolist() == ["none"]
+
+
 def test_descriptive_sheets_keep_their_columns(raw_tables, tiny_sheets):
     tiny_sheets["projects"] = (
         "project_id,name,total_investment,major_layout\nPJ1,港口,52000,Y\nPJ2,园区,,N\n"
