@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from data.safety import is_formula_like, neutralise_cell, restore_cell
@@ -418,12 +419,18 @@ def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
 
 
 def _is_blank(value: object) -> bool:
+    """Whether a cell is empty: None, NaN, pd.NA or text of spaces only."""
+    kind = type(value)
     if value is None:
         return True
+    if kind is str:
+        return not value.strip()  # type: ignore[union-attr]
+    if kind is float:
+        return value != value  # NaN
+    if kind is int or kind is bool:
+        return False
     if isinstance(value, str):
         return value.strip() == ""
-    if isinstance(value, float) and math.isnan(value):
-        return True
     try:
         return bool(pd.isna(value))  # pd.NA, NaT, numpy nan
     except (TypeError, ValueError):
@@ -432,8 +439,9 @@ def _is_blank(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     """Whether a cell holds a number (TRUE/FALSE are not numbers)."""
-    import numpy as np
-
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_)
     )
