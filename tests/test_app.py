@@ -1,0 +1,208 @@
+"""The dashboard through Streamlit's AppTest: every page in both languages, a slider, scenarios, import."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+TIMEOUT = 90  # the first run seeds caches and solves the demo city (AppTest's default is 3 s)
+PAGES = {
+    "cockpit": ("views/cockpit.py", "领导驾驶舱", "Leadership cockpit"),
+    "pipeline": ("views/pipeline.py", "项目策划生成", "Project pipeline"),
+    "ladder": ("views/ladder.py", "企业梯度培育", "Enterprise ladder"),
+    "studio": ("views/studio.py", "资源配置", "Allocation studio"),
+    "scenarios": ("views/scenarios.py", "情景对比", "Scenarios"),
+    "data": ("views/data_admin.py", "数据管理", "Data"),
+}
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A database holding the demo city, created once for the whole test session."""
+    from data.store import open_store
+
+    path = tmp_path_factory.mktemp("app") / "weihai.db"
+    open_store(path, create_demo=True).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_db(demo_db: Path) -> Path:
+    """Point the app at the demo database for this module's tests (``WEIHAI_DB``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WEIHAI_DB", str(demo_db))
+        yield demo_db
+
+
+def open_app(lang: str = "zh", **params: str) -> AppTest:
+    """The app, run once on its default page (the cockpit) with ``?lang=``."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    return at.switch_page(PAGES[page][0]).run()
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception and no error box on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def figures(at: AppTest) -> list[str]:
+    """The metric values on the page (the cockpit figures on the studio)."""
+    return [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_in_both_languages(app_db, page: str, lang: str) -> None:
+    at = open_app(lang)
+    if page != "cockpit":
+        goto(at, page)
+    assert_clean(at)
+    title = PAGES[page][1 if lang == "zh" else 2]
+    assert at.title[0].value == title
+    # A Chinese page shows no English title and the other way round.
+    other = PAGES[page][2 if lang == "zh" else 1]
+    assert all(other != t.value for t in at.title)
+
+
+def test_language_switch_keeps_the_page_and_sets_the_link(app_db) -> None:
+    at = open_app("zh")
+    goto(at, "ladder")
+    assert at.title[0].value == "企业梯度培育"
+    at.segmented_control(key="w.lang").set_value("en").run()
+    assert_clean(at)
+    assert at.title[0].value == "Enterprise ladder"
+    assert at.session_state["lang"] == "en"
+    assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_budget_slider_changes_the_plan_and_the_cockpit(app_db) -> None:
+    at = open_app("en")
+    cockpit_before = figures(at)
+    goto(at, "studio")
+    assert_clean(at)
+    before = figures(at)
+    objective_before = float(before[0])
+    slider = at.slider(key="w.budget.enterprise_awards")
+    assert slider.value > 0
+    slider.set_value(0.0).run()
+    assert_clean(at)
+    assert at.session_state["scenario"]["budgets"]["enterprise_awards"] == 0.0
+    after = figures(at)
+    assert float(after[0]) < objective_before
+    assert after != before
+    goto(at, "cockpit")
+    assert_clean(at)
+    assert figures(at) != cockpit_before
+    # The scenario survives the page switch: the studio shows the slider where it was left.
+    goto(at, "studio")
+    assert at.slider(key="w.budget.enterprise_awards").value == 0.0
+
+
+def test_a_bad_setting_keeps_the_last_good_plan_with_a_message(app_db) -> None:
+    at = open_app("en")
+    goto(at, "studio")
+    good = figures(at)
+    scenario = dict(at.session_state["scenario"])
+    at.session_state["scenario"] = {**scenario, "locks": {"no-such-candidate": "none"}}
+    at.run()
+    assert not at.exception
+    assert any("no-such-candidate" in e.value for e in at.error)
+    assert figures(at) == good  # the last good plan is still on screen
+
+
+def test_saving_and_reloading_a_scenario_restores_it(app_db) -> None:
+    at = open_app("en")
+    goto(at, "studio")
+    at.slider(key="w.pool_share").set_value(0.6).run()
+    at.slider(key="w.budget.tech_renovation").set_value(500.0).run()
+    saved_settings = dict(at.session_state["scenario"])
+    goto(at, "scenarios")
+    at.text_input[0].set_value("pooled 60%")
+    at.button(key="FormSubmitter:scenarios.save_form-Save").click().run()
+    assert_clean(at)
+    assert any("pooled 60%" in s.value for s in at.success)
+    # Back to the stored data, then load the saved scenario.
+    goto(at, "studio")
+    at.button(key="studio.reset_button").click().run()
+    assert at.session_state["scenario"]["pool_share"] != 0.6
+    goto(at, "scenarios")
+    names = at.selectbox(key="scenarios.pick").options
+    target = next(o for o in names if o.endswith("pooled 60%"))
+    at.selectbox(key="scenarios.pick").set_value(int(target.split()[0].lstrip("#"))).run()
+    at.button(key="scenarios.load").click().run()
+    assert_clean(at)
+    restored = at.session_state["scenario"]
+    assert restored["pool_share"] == 0.6
+    assert restored["budgets"] == saved_settings["budgets"]
+    goto(at, "studio")
+    assert at.slider(key="w.pool_share").value == 0.6
+
+
+def test_a_shared_link_restores_settings_and_names_bad_parameters(app_db) -> None:
+    at = open_app("en", **{"b.srdi_cultivation": "1234", "pool": "lots"})
+    assert not at.exception
+    assert at.session_state["scenario"]["budgets"]["srdi_cultivation"] == 1234.0
+    warnings = " ".join(w.value for w in at.warning)
+    assert "pool" in warnings and "not a number" in warnings
+
+
+def test_importing_a_bad_workbook_shows_the_report_and_stores_nothing(app_db) -> None:
+    from data.store import open_store
+
+    store = open_store(app_db, create_demo=False)
+    candidates_before = len(store.load_workbook().candidates)
+    at = open_app("en")
+    goto(at, "data")
+    bad = _bad_workbook_bytes()
+    at.get("file_uploader")[0].upload("bad.xlsx", bad, "application/vnd.ms-excel").run()
+    assert not at.exception
+    assert any("not valid" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert list(report.columns) == ["Sheet", "Row", "Column", "Problem"]
+    assert "budgets" in set(report["Sheet"])
+    assert len(store.load_workbook().candidates) == candidates_before
+
+
+def _bad_workbook_bytes() -> bytes:
+    """A workbook with a negative budget and a target without a goal."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"fund_line": ["a"], "amount": [-5]}).to_excel(
+            writer, sheet_name="budgets", index=False
+        )
+        pd.DataFrame({"resource": ["r"], "capacity": [1]}).to_excel(
+            writer, sheet_name="resources", index=False
+        )
+        pd.DataFrame({"target": ["x"], "goal": [None]}).to_excel(
+            writer, sheet_name="targets", index=False
+        )
+        pd.DataFrame(
+            {
+                "candidate_id": ["c"],
+                "name": ["n"],
+                "kind": ["project"],
+                "district": ["d"],
+                "base_probability": [0.5],
+            }
+        ).to_excel(writer, sheet_name="candidates", index=False)
+        pd.DataFrame({"candidate_id": ["c"], "target": ["x"], "value": [1]}).to_excel(
+            writer, sheet_name="contributions", index=False
+        )
+        pd.DataFrame(
+            {"candidate_id": ["c"], "option": ["o"], "probability": [0.6], "cost": [1]}
+        ).to_excel(writer, sheet_name="options", index=False)
+    return buffer.getvalue()
