@@ -206,7 +206,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_ten_billion",
-        0.08,
+        0.15,
         "share",
         "Extra growth full support can bring a 7–10 billion firm",
         "充分支持可为百亿培育企业带来的增长率提升",
@@ -337,7 +337,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_innovative_sme",
-        0.55,
+        0.5,
         "probability",
         "Chance of recognition when every criterion is met: innovative SME",
         "满足条件时认定概率：创新型中小企业",
@@ -563,7 +563,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "assisted_uplift",
-        0.35,
+        0.45,
         "share",
         "Headroom closed by assisted handling",
         "帮办代办可弥补的提升空间比例",
@@ -622,7 +622,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ("financing_cap", 150.0, "万元", "Financing support cap", "融资支持上限", "[E]"),
     (
         "financing_uplift",
-        0.20,
+        0.25,
         "share",
         "Headroom closed by financing support and dispatch",
         "融资支持与调度可弥补的提升空间比例",

@@ -217,7 +217,7 @@ class _Population:
         ("started", 0.25),
         ("production", 0.05),
     )
-    review_in_plan_share: float = 0.6  # review-integration projects already in the plan library
+    review_in_plan_share: float = 0.5  # review-integration projects already in the plan library
     level_shares: tuple[float, float] = (0.10, 0.30)  # province, city; the rest county
     investment_mean: float = 40_000.0  # 万元 (≈ 4 亿元, 2023: 433 million a project)
     investment_sigma: float = 1.0
@@ -600,7 +600,9 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
     n_large = counts["large"]
     large_idx = np.flatnonzero((size == "large") & ~near_ten)
     revenue[large_idx] = np.clip(40_000.0 * np.exp(rng.gamma(1.0, 0.9, n_large)), 40_000, 600_000)
-    revenue[near_ten] = rng.uniform(700_000.0, 940_000.0, pop.n_ten_billion_candidates)
+    # spread over 7.2–9.5 billion yuan so that the 10-billion target is uncertain for every seed
+    k = pop.n_ten_billion_candidates
+    revenue[near_ten] = np.linspace(720_000.0, 950_000.0, k) + rng.uniform(-15_000.0, 15_000.0, k)
     revenue[size == "ten_billion"] = rng.uniform(1_100_000.0, 2_600_000.0, counts["ten_billion"])
 
     quality = np.empty(n, dtype=object)
@@ -616,9 +618,10 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
 
     young = np.isin(size, ["seed", "quasi_above_size"])
     growth = np.where(young, rng.normal(0.12, 0.14, n), rng.normal(0.07, 0.10, n))
-    growth[near_ten] = rng.normal(0.035, 0.04, int(near_ten.sum()))
+    growth[near_ten] = rng.normal(0.06, 0.02, k)
     growth = np.clip(growth, -0.35, 0.8)
     growth_2y = np.clip(0.6 * growth + 0.4 * rng.normal(0.07, 0.08, n), -0.3, 0.6)
+    growth_2y[near_ten] = growth[near_ten] + rng.normal(0.0, 0.01, k)
     revenue = np.round(revenue, 0)
     revenue_last = np.round(revenue / (1.0 + growth), 0)
     growth = revenue / revenue_last - 1.0  # exactly consistent with the two revenues
@@ -647,7 +650,7 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
     refinement = np.round(np.clip(rng.uniform(0.2, 0.8, n) + 0.05 * tier_rank, 0.0, 1.0), 2)
     national_rank = np.maximum(1, np.round(0.5 / niche * rng.lognormal(0.0, 0.4, n)))
     provincial_rank = np.maximum(1, np.round(national_rank / rng.uniform(1.0, 3.0, n)))
-    has_equipment = rng.random(n) < np.where(young, 0.3, 0.45)
+    has_equipment = (rng.random(n) < np.where(young, 0.3, 0.45)) | near_ten
     equipment = np.where(
         has_equipment,
         np.round(revenue * rng.uniform(0.05, 0.35, n) + rng.uniform(0, 400, n), 0),

@@ -1,0 +1,366 @@
+"""The demo city (data.demo): deterministic, calibrated to Weihai, binding budgets, sound options."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import criteria
+from data.assumptions import ASSUMPTION_COLUMNS, assumption_values
+from data.demo import (
+    CLUSTERS,
+    DISTRICTS,
+    FUND_LINES,
+    LEAD_DEPARTMENTS,
+    OPTION_LABELS,
+    default_assumptions,
+    generate_demo,
+)
+from data.schema import SHEETS, Workbook
+from data.workbook import validate_tables, workbook_differences
+
+UPFRONT_LINES = [line for line, *_ in FUND_LINES if line != "enterprise_awards"]
+
+
+@pytest.fixture(scope="module")
+def wb() -> Workbook:
+    return generate_demo()
+
+
+def _strongest(wb: Workbook) -> pd.DataFrame:
+    o = wb.options
+    return o.loc[o.groupby("candidate_id")["probability"].idxmax()].set_index("candidate_id")
+
+
+def _with_assumption(key: str, value: float) -> pd.DataFrame:
+    table = default_assumptions()
+    table.loc[table["key"] == key, "value"] = value
+    return table
+
+
+# --- determinism and speed --------------------------------------------------------------------------
+
+
+def test_same_seed_same_workbook_different_seed_different(wb):
+    again = generate_demo(2026)
+    assert workbook_differences(wb, again) == []
+    other = generate_demo(7)
+    assert workbook_differences(wb, other) != []
+    assert not wb.projects["name"].equals(other.projects["name"])
+
+
+def test_generates_in_under_two_seconds():
+    start = time.perf_counter()
+    generate_demo(11)
+    assert time.perf_counter() - start < 2.0
+
+
+# --- the workbook contract ---------------------------------------------------------------------------
+
+
+def test_satisfies_the_workbook_contract_exactly(wb):
+    tables = {name: wb.sheet(name) for name in SHEETS}
+    validated = validate_tables(tables)  # raises WorkbookError on any rule broken
+    assert workbook_differences(wb, validated) == []
+
+
+def test_contract_extra_columns(wb):
+    for column in ("entity_id", "rung", "cluster", "lead_department"):
+        assert column in wb.candidates
+    for sheet in (wb.budgets, wb.resources, wb.targets):
+        assert {"label_zh", "label_en"} <= set(sheet.columns)
+        assert (sheet["label_zh"].str.len() > 0).all() and (sheet["label_en"].str.len() > 0).all()
+    assert list(wb.projects.columns[:16]) == [
+        "project_id", "name", "district", "cluster", "level", "lead_department", "library",
+        "stage", "total_investment", "annual_investment", "land_mu", "energy_tce", "open_gates",
+        "major_layout", "engine", "planned_start_month",
+    ]  # fmt: skip
+    assert list(wb.enterprises.columns[:24]) == [
+        "firm_id", "name", "district", "cluster", "size_tier", "quality_tier", "revenue",
+        "revenue_last_year", "revenue_growth", "growth_2y_avg", "rd_expense", "rd_ratio",
+        "debt_ratio", "main_business_share", "ip_class1", "ip_other", "years_in_niche",
+        "strategic_emerging", "high_tech_cert", "equity_financing_3y", "niche_market_share",
+        "has_rd_institution", "innovation_score", "srdi_score",
+    ]  # fmt: skip
+    ids = set(wb.projects["project_id"]) | set(wb.enterprises["firm_id"])
+    assert set(wb.candidates["entity_id"]) <= ids
+    assert set(wb.candidates["rung"]) == {
+        "start", "above_size", "innovative_sme", "srdi", "little_giant", "champion", "ten_billion",
+    }  # fmt: skip
+    assert set(wb.options["option"]) <= set(OPTION_LABELS)
+    assert wb.settings == {"pool_share": 0.2, "award_prudence": 1.0}
+
+
+# --- calibration: projects -----------------------------------------------------------------------------
+
+
+def test_projects_calibrated_to_weihai(wb):
+    p = wb.projects
+    assert len(p) == 800
+    assert set(p["district"]) == {d.name for d in DISTRICTS}
+    assert set(p["cluster"]) == set(CLUSTERS)
+    assert set(p["lead_department"]) == {d for d, *_ in LEAD_DEPARTMENTS}
+    assert len(LEAD_DEPARTMENTS) == 7 and LEAD_DEPARTMENTS[0][0] == "市发展改革委"
+    shares = p["level"].value_counts(normalize=True)
+    assert shares["province"] == pytest.approx(0.10, abs=0.02)
+    assert shares["city"] == pytest.approx(0.30, abs=0.02)
+    assert 30_000 <= p["total_investment"].mean() <= 50_000  # ≈ 4 亿元 a project
+    assert p["total_investment"].max() > 8 * p["total_investment"].median()  # long tail
+    ratio = p["annual_investment"] / p["total_investment"]
+    assert ratio.between(0.199, 0.351).all()
+    with_land = p[p["land_mu"] > 0]
+    intensity = with_land["total_investment"] / with_land["land_mu"]
+    assert intensity.between(299, 401).all() and len(with_land) > 0.6 * len(p)
+    assert p["major_layout"].eq("Y").sum() == 20 and 3 <= p["engine"].eq("Y").sum() <= 8
+    assert p["planned_start_month"].between(1, 12).all()
+    assert p["name"].is_unique and p["name"].str.contains("项目").all()
+
+
+def test_open_gates_consistent_with_stage(wb):
+    p = wb.projects
+    gates = p["open_gates"].str.split(";")
+    started = p["stage"].isin(["started", "production"])
+    assert (p.loc[started, "open_gates"] == "").all()
+    assert (gates[~started].str.len() >= 1).all()
+    energy_open = p["open_gates"].str.contains("energy")
+    assert (p.loc[energy_open, "energy_tce"] >= 1000).all()
+    sea = p[p["open_gates"].str.contains("sea_use")]
+    assert len(sea) > 0 and set(sea["district"]) <= {"临港经济技术开发区", "荣成市"}
+    # later stages have fewer open gates on average
+    mean_open = gates[~started].str.len().groupby(p.loc[~started, "stage"]).mean()
+    assert mean_open["reserve"] > mean_open["review_integration"] > mean_open["factor_guarantee"]
+    assert (p.loc[p["stage"] == "reserve", "library"] == "reserve").all()
+
+
+def test_project_candidates_are_the_projects_not_started(wb):
+    c = wb.candidates[wb.candidates["kind"] == "project"]
+    p = wb.projects.set_index("project_id")
+    assert 500 <= len(c) <= 700
+    assert not p.loc[c["entity_id"], "stage"].isin(["started", "production"]).any()
+    assert len(c) == (~p["stage"].isin(["started", "production"])).sum()
+    assert (c["award"] == 0).all()
+    # a later stage starts more easily
+    stage = p.loc[c["entity_id"], "stage"].to_numpy()
+    base = c.groupby(stage)["base_probability"].mean()
+    assert base["reserve"] < base["review_integration"] < base["factor_guarantee"]
+
+
+# --- calibration: enterprises --------------------------------------------------------------------------
+
+
+def test_enterprises_calibrated(wb):
+    e = wb.enterprises
+    assert len(e) == 2500 and e["firm_id"].is_unique and e["name"].is_unique
+    assert e["name"].str.endswith("公司").all()
+    small = e[e["size_tier"].isin(["seed", "quasi_above_size"])]
+    assert (small["revenue"] < 2000).sum() > 300 and (small["revenue"] >= 2000).sum() > 10
+    near_ten = e[e["revenue"].between(700_000, 1_000_000, inclusive="left")]
+    assert 5 <= len(near_ten) <= 8
+    assert (e.loc[e["size_tier"] == "above_size", "revenue"] >= 2000).all()
+    growth = e["revenue"] / e["revenue_last_year"] - 1
+    assert np.allclose(growth, e["revenue_growth"], atol=1e-4)
+    assert e["rd_ratio"].between(0, 1).all() and e["debt_ratio"].between(0, 1).all()
+
+
+def test_scores_are_the_real_criteria(wb):
+    for firm in wb.enterprises.head(300).to_dict("records"):
+        assert firm["innovation_score"] == criteria.innovative_sme_score(firm)
+        assert firm["srdi_score"] == pytest.approx(criteria.srdi_score(firm), abs=0.05)
+
+
+def test_quality_base_probability_decays_with_the_gap_to_the_criteria(wb):
+    values = assumption_values()
+    firms = wb.enterprises.set_index("firm_id")
+    quality = wb.candidates[wb.candidates["rung"].isin(["innovative_sme", "srdi", "little_giant"])]
+    for row in quality.head(400).itertuples():
+        firm = {"firm_id": row.entity_id, **firms.loc[row.entity_id].to_dict()}
+        gap = criteria.check_rung(firm, row.rung).gap_index
+        assert gap <= values["max_candidate_gap"]
+        expected = values[f"p_meet_{row.rung}"] * math.exp(-values["gap_decay"] * gap)
+        assert row.base_probability == pytest.approx(expected, abs=1e-4) or (
+            row.base_probability < expected  # capped below the supported ceiling
+        )
+
+
+def test_enterprise_candidates(wb):
+    c = wb.candidates[wb.candidates["kind"] == "enterprise"]
+    assert 1500 <= len(c) <= 2500
+    counts = c["rung"].value_counts()
+    assert 5 <= counts["ten_billion"] <= 8
+    assert c["entity_id"].nunique() < len(wb.enterprises)  # not every firm is a candidate
+    assert c.groupby("entity_id").size().max() <= 3
+    firms = wb.enterprises.set_index("firm_id")
+    above = firms.loc[c.loc[c["rung"] == "above_size", "entity_id"]]
+    assert above["size_tier"].isin(["seed", "quasi_above_size"]).all()
+    srdi = firms.loc[c.loc[c["rung"] == "srdi", "entity_id"]]
+    assert (srdi["quality_tier"] == "innovative_sme").all()
+    giants = firms.loc[c.loc[c["rung"] == "little_giant", "entity_id"]]
+    assert (giants["quality_tier"] == "srdi").all()
+
+
+def test_awards_are_entitlements_from_the_assumptions(wb):
+    values = assumption_values()
+    c = wb.candidates
+    for rung in ("above_size", "innovative_sme", "srdi", "little_giant", "champion", "ten_billion"):
+        awards = c.loc[c["rung"] == rung, "award"]
+        assert (awards == values[f"award_{rung}"]).all(), rung
+    assert (c.loc[c["rung"] == "ten_billion", "award"] == 1000).all()
+    assert (c.loc[c["award"] > 0, "award_line"] == "enterprise_awards").all()
+    assert (c.loc[c["award"] == 0, "award_line"] == "").all()
+
+
+# --- options ---------------------------------------------------------------------------------------
+
+
+def test_every_candidate_has_two_to_four_options(wb):
+    sizes = wb.options.groupby("candidate_id").size()
+    assert set(sizes.index) == set(wb.candidates["candidate_id"])
+    assert sizes.between(2, 4).all()
+
+
+def test_probabilities_rise_with_cost_and_stay_below_one(wb):
+    o = wb.options.merge(wb.candidates[["candidate_id", "base_probability"]], on="candidate_id")
+    assert (o["probability"] > o["base_probability"]).all()
+    assert (o["probability"] < 1).all() and (wb.candidates["base_probability"] > 0).all()
+    assert (o["probability"] <= assumption_values()["probability_cap"]).all()
+    ordered = o.sort_values(["candidate_id", "cost", "probability"])
+    step_p = ordered.groupby("candidate_id")["probability"].diff().dropna()
+    step_c = ordered.groupby("candidate_id")["cost"].diff().dropna()
+    assert (step_p > 0).all() and (step_c > 0).all()  # stronger always costs more
+
+
+def test_diminishing_returns_per_wan(wb):
+    """The first 万元 buys more chance than the last: the strongest option's uplift per 万元 is
+    below the cheapest paid option's."""
+    o = wb.options.merge(wb.candidates[["candidate_id", "base_probability"]], on="candidate_id")
+    paid = o[o["cost"] > 0].assign(per_wan=lambda d: (d.probability - d.base_probability) / d.cost)
+    first = paid.loc[paid.groupby("candidate_id")["cost"].idxmin()].set_index("candidate_id")
+    last = paid.loc[paid.groupby("candidate_id")["cost"].idxmax()].set_index("candidate_id")
+    several = first.index[first["option"] != last.loc[first.index, "option"]]
+    assert len(several) > 1000
+    assert (last.loc[several, "per_wan"] < first.loc[several, "per_wan"]).all()
+
+
+def test_options_draw_on_known_lines_and_resources(wb):
+    o = wb.options
+    lines = set(wb.budgets["fund_line"])
+    assert set(o.loc[o["cost"] > 0, "fund_line"]) <= lines
+    assert (o.loc[o["cost"] == 0, "fund_line"] == "").all()
+    resources = wb.resource_names
+    assert list(o.columns[5 : 5 + len(resources)]) == resources
+    assert (o[resources] >= 0).all().all()
+    used = o[resources].sum()
+    assert (used > 0).all(), used[used == 0]  # every resource is wanted by some option
+    staff = [r for r in resources if r.startswith("staff_days_")]
+    assert len(staff) == 7
+    assert {"service_agency_slots", "land_quota_mu", "energy_quota_tce"} <= set(resources)
+
+
+def test_tech_renovation_subsidy_rate_and_cap(wb):
+    values = assumption_values()
+    firms = wb.enterprises.set_index("firm_id")
+    o = wb.options[wb.options["fund_line"] == "tech_renovation"]
+    entity = wb.candidates.set_index("candidate_id").loc[o["candidate_id"], "entity_id"]
+    equipment = firms.loc[entity, "planned_equipment_investment"].to_numpy()
+    expected = np.minimum(values["tech_renovation_rate"] * equipment, values["tech_renovation_cap"])
+    assert len(o) > 50
+    assert np.allclose(o["cost"].to_numpy(), expected, atol=0.051)  # to 0.1 万元
+    assert (o["cost"] <= 300).all()
+
+
+# --- budgets, resources and goals bind ------------------------------------------------------------------
+
+
+def test_budgets_bind_two_to_three_times(wb):
+    strongest = _strongest(wb)
+    amounts = wb.budgets.set_index("fund_line")["amount"]
+    upfront = strongest.groupby("fund_line")["cost"].sum()
+    for line in UPFRONT_LINES:
+        assert 2.0 <= upfront[line] / amounts[line] <= 3.0, line
+    award = wb.candidates.set_index("candidate_id")["award"]
+    reserve_strong = float((award.loc[strongest.index] * strongest["probability"]).sum())
+    reserve_base = float((wb.candidates["award"] * wb.candidates["base_probability"]).sum())
+    # the award line covers the do-nothing plan's entitlements but not the strongest plan's
+    assert reserve_base <= amounts["enterprise_awards"] < reserve_strong
+    total_demand = float(upfront[UPFRONT_LINES].sum()) + reserve_strong
+    assert 2.0 <= total_demand / amounts.sum() <= 3.0
+    assert set(wb.budgets.loc[~wb.budgets["pooled"], "fund_line"]) == {"tech_renovation"}
+
+
+def test_resources_bind_two_to_three_times(wb):
+    strongest = _strongest(wb)
+    for row in wb.resources.itertuples():
+        demand = strongest[row.resource].sum()
+        assert 2.0 <= demand / row.capacity <= 3.0, row.resource
+
+
+def test_goals_need_a_good_plan(wb):
+    k = wb.contributions.merge(wb.candidates[["candidate_id", "base_probability"]])
+    k = k.join(_strongest(wb)["probability"], on="candidate_id")
+    base = (k["value"] * k["base_probability"]).groupby(k["target"]).sum()
+    best = (k["value"] * k["probability"]).groupby(k["target"]).sum()
+    goals = wb.targets.set_index("target")["goal"]
+    assert set(goals.index) == {
+        "new_srdi_champion", "new_above_size", "new_ten_billion", "new_innovative_sme",
+        "projects_started", "investment_completed",
+    }  # fmt: skip
+    assert goals["new_srdi_champion"] == 150 and goals["new_above_size"] == 150
+    assert goals["new_ten_billion"] == 2
+    for target, goal in goals.items():
+        assert base[target] <= 0.9 * goal, target  # doing nothing clearly falls short
+        assert best[target] >= 1.1 * goal, target  # full support would get there
+    assert wb.targets.set_index("target").loc["new_innovative_sme", "weight"] < 1
+
+
+# --- the assumptions table ---------------------------------------------------------------------------
+
+
+def test_assumptions_table_shape():
+    table = default_assumptions()
+    assert list(table.columns) == ASSUMPTION_COLUMNS
+    assert table["key"].is_unique
+    assert table["value"].dtype == "float64" and (table["value"] >= 0).all()
+    assert table["source"].str.match(r"^\[(S|G|E)\]").all()
+    assert (table["description_zh"].str.len() > 0).all()
+    assert (table["description_en"].str.len() > 0).all()
+
+
+def test_editing_an_assumption_changes_the_options(wb):
+    edited = generate_demo(assumptions=_with_assumption("coaching_cost_srdi", 9.0))
+    before = wb.options.merge(wb.candidates[["candidate_id", "rung"]])
+    after = edited.options.merge(edited.candidates[["candidate_id", "rung"]])
+    pick = (before["rung"] == "srdi") & (before["option"] == "application_coaching")
+    assert (before.loc[pick, "cost"] == 4.0).all()
+    pick = (after["rung"] == "srdi") & (after["option"] == "application_coaching")
+    assert (after.loc[pick, "cost"] == 9.0).all()
+
+    richer = generate_demo(assumptions=_with_assumption("award_srdi", 30.0))
+    assert (richer.candidates.loc[richer.candidates["rung"] == "srdi", "award"] == 30).all()
+    stronger = generate_demo(assumptions=_with_assumption("assisted_uplift", 0.6))
+    o_before = wb.options.set_index(["candidate_id", "option"])["probability"]
+    o_after = stronger.options.set_index(["candidate_id", "option"])["probability"]
+    both = o_before.index.intersection(o_after.index)
+    assisted = [i for i in both if i[1] == "assisted_handling"]
+    assert (o_after.loc[assisted] > o_before.loc[assisted]).all()
+    tighter = generate_demo(assumptions=_with_assumption("budget_ratio", 3.0))
+    amounts = tighter.budgets.set_index("fund_line")["amount"]
+    assert (
+        amounts["srdi_cultivation"]
+        < wb.budgets.set_index("fund_line").loc["srdi_cultivation", "amount"]
+    )
+
+
+def test_bad_assumptions_are_refused():
+    with pytest.raises(ValueError, match="unknown assumption"):
+        generate_demo(assumptions=pd.DataFrame({"key": ["award_srdl"], "value": [20.0]}))
+    with pytest.raises(ValueError, match="must be a number"):
+        generate_demo(assumptions=_with_assumption("award_srdi", -1.0))
+    with pytest.raises(ValueError, match="lacks column"):
+        generate_demo(assumptions=pd.DataFrame({"key": ["award_srdi"]}))
+    # a partial table keeps the defaults for the keys it does not mention
+    partial = generate_demo(assumptions=pd.DataFrame({"key": ["award_srdi"], "value": ["25"]}))
+    assert (partial.candidates.loc[partial.candidates["rung"] == "srdi", "award"] == 25).all()
