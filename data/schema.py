@@ -33,7 +33,9 @@ class Sheet:
     required: bool
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
-    descriptive: bool = False  # free-form descriptive sheet (projects, enterprises), not part of the problem
+    descriptive: bool = (
+        False  # free-form descriptive sheet (projects, enterprises), not part of the problem
+    )
 
     @property
     def column_names(self) -> list[str]:
@@ -131,8 +133,16 @@ SHEETS: dict[str, Sheet] = {
         ),
         # Descriptive sheets (not in WORKBOOK.md's problem; extra sheets other tools ignore). They carry
         # the attributes the dashboard and the firm checklists show. Only the key is required.
-        Sheet("projects", False, (Column("project_id", "text"),), key=("project_id",), descriptive=True),
-        Sheet("enterprises", False, (Column("firm_id", "text"),), key=("firm_id",), descriptive=True),
+        Sheet(
+            "projects",
+            False,
+            (Column("project_id", "text"),),
+            key=("project_id",),
+            descriptive=True,
+        ),
+        Sheet(
+            "enterprises", False, (Column("firm_id", "text"),), key=("firm_id",), descriptive=True
+        ),
     )
 }
 
