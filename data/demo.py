@@ -31,6 +31,8 @@ __all__ = [
     "OPTION_LABELS",
     "default_assumptions",
     "generate_demo",
+    "demo_summary",
+    "summary_markdown",
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -1048,6 +1050,7 @@ def _option_frame(options: list[dict], resource_names: list[str]) -> pd.DataFram
 
 def _strongest(options: pd.DataFrame) -> pd.DataFrame:
     """Each candidate's strongest option (the highest probability)."""
+    options = options.reset_index(drop=True)
     idx = options.groupby("candidate_id", sort=False)["probability"].idxmax()
     return options.loc[idx]
 
@@ -1149,3 +1152,116 @@ def _targets(
         if t in present and goals[t] > 0
     ]
     return _object_text(pd.DataFrame(rows))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Summary (docs/demo-city.md is generated from this)
+# ---------------------------------------------------------------------------------------------------
+
+
+def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
+    """The demo's main counts and totals, as small tables.
+
+    Parameters
+    ----------
+    wb : Workbook
+        A workbook from `generate_demo`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``city`` (projects and firms), ``candidates`` (per rung: count, mean base and strongest
+        probability), ``targets`` (goal, expectation with no support and with every candidate at
+        its strongest option), ``budgets`` and ``resources`` (amount or capacity, strongest demand,
+        ratio).
+    """
+    p, e, c = wb.projects, wb.enterprises, wb.candidates
+    strongest = _strongest(wb.options).set_index("candidate_id")
+    plan = p["library"] == "plan"
+    started = p["stage"].isin(["started", "production"])
+    small = e["size_tier"].isin(["seed", "quasi_above_size"])
+    city = pd.DataFrame(
+        [
+            ("Key projects", len(p)),
+            ("  in the plan library / already started", f"{int(plan.sum())} / {int(started.sum())}"),
+            ("  province / city / county level", "/".join(str(int((p["level"] == lv).sum())) for lv in ("province", "city", "county"))),
+            ("  major productivity layout / engine", f"{int((p['major_layout'] == 'Y').sum())} / {int((p['engine'] == 'Y').sum())}"),
+            ("  total investment (亿元)", f"{p['total_investment'].sum() / 1e4:,.0f}"),
+            ("  mean total investment (万元)", f"{p['total_investment'].mean():,.0f}"),
+            ("  annual planned ÷ total investment", f"{p['annual_investment'].sum() / p['total_investment'].sum():.2f}"),
+            ("Firms", len(e)),
+            ("  seed + quasi-above-size: below / at or above 2000万元", f"{int((small & (e['revenue'] < 2000)).sum())} / {int((small & (e['revenue'] >= 2000)).sum())}"),
+            ("  above-size / large / ten-billion", "/".join(str(int((e["size_tier"] == t).sum())) for t in ("above_size", "large", "ten_billion"))),
+            ("  innovative SME / SRDI / little giant / champion", "/".join(str(int((e["quality_tier"] == t).sum())) for t in criteria.QUALITY_LADDER[1:])),
+            ("  at 7–10 billion yuan", int(e["revenue"].between(700_000, 1_000_000, inclusive="left").sum())),
+            ("Candidates / options", f"{len(c)} / {len(wb.options)}"),
+        ],
+        columns=["item", "value"],
+    )  # fmt: skip
+    c = c.assign(strongest=strongest.loc[c["candidate_id"], "probability"].to_numpy())
+    rungs = (
+        c.groupby("rung", sort=False)
+        .agg(candidates=("candidate_id", "size"), base=("base_probability", "mean"), strongest=("strongest", "mean"))
+        .round(3)
+        .reset_index()
+    )  # fmt: skip
+    k = wb.contributions.merge(c[["candidate_id", "base_probability", "strongest"]])
+    expected = pd.DataFrame(
+        {
+            "base": (k["value"] * k["base_probability"]).groupby(k["target"]).sum(),
+            "strongest": (k["value"] * k["strongest"]).groupby(k["target"]).sum(),
+        }
+    )
+    targets = wb.targets[["target", "goal", "weight", "unit"]].join(expected, on="target")
+    targets["base"] = targets["base"].round(1)
+    targets["strongest"] = targets["strongest"].round(1)
+    upfront = strongest.groupby("fund_line")["cost"].sum()
+    award = c.set_index("candidate_id")["award"]
+    reserve = float((award * c.set_index("candidate_id")["strongest"]).sum())
+    budgets = wb.budgets[["fund_line", "amount", "pooled"]].copy()
+    budgets["strongest"] = [
+        round(float(upfront.get(line, 0.0)) + (reserve if line == "enterprise_awards" else 0.0), 1)
+        for line in budgets["fund_line"]
+    ]
+    budgets["ratio"] = (budgets["strongest"] / budgets["amount"]).round(2)
+    resources = wb.resources[["resource", "capacity", "unit"]].copy()
+    resources["strongest"] = [float(strongest[r].sum()) for r in resources["resource"]]
+    resources["ratio"] = (resources["strongest"] / resources["capacity"]).round(2)
+    return {
+        "city": city,
+        "candidates": rungs,
+        "targets": targets,
+        "budgets": budgets,
+        "resources": resources,
+    }
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    def cell(value: object) -> str:
+        if isinstance(value, bool):
+            return "Y" if value else "N"
+        if isinstance(value, int):
+            return f"{value:,}"
+        if isinstance(value, float):
+            return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.0f}"
+        return str(value)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def summary_markdown(wb: Workbook) -> str:
+    """`demo_summary` as Markdown tables (the generated part of docs/demo-city.md)."""
+    titles = {
+        "city": "The city",
+        "candidates": "Candidates by rung (mean probability with no support and at the strongest option)",
+        "targets": "Targets: goal and expectation with no support / every candidate at its strongest option",
+        "budgets": "Fund lines (万元): amount and the cost of every candidate at its strongest option",
+        "resources": "Resources: capacity and the use of every candidate at its strongest option",
+    }
+    parts = []
+    for name, frame in demo_summary(wb).items():
+        parts.append(f"#### {titles[name]}\n\n{_markdown_table(frame)}\n")
+    return "\n".join(parts)

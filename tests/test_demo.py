@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from data.demo import (
     OPTION_LABELS,
     default_assumptions,
     generate_demo,
+    summary_markdown,
 )
 from data.schema import SHEETS, Workbook
 from data.workbook import validate_tables, workbook_differences
@@ -364,3 +366,12 @@ def test_bad_assumptions_are_refused():
     # a partial table keeps the defaults for the keys it does not mention
     partial = generate_demo(assumptions=pd.DataFrame({"key": ["award_srdi"], "value": ["25"]}))
     assert (partial.candidates.loc[partial.candidates["rung"] == "srdi", "award"] == 25).all()
+
+
+def test_docs_summary_is_up_to_date(wb):
+    """docs/demo-city.md carries the generated summary; regenerate it when the demo changes."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "demo-city.md").read_text(
+        encoding="utf-8"
+    )
+    generated = doc.split("<!-- summary:start -->\n", 1)[1].split("<!-- summary:end -->", 1)[0]
+    assert generated == summary_markdown(wb)
