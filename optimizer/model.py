@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import highspy
@@ -19,9 +20,12 @@ from optimizer.quiet import quiet_stdout
 # product asks a solver for. See docs/optimizer.md.
 EPS_BEYOND = 1e-6
 EPS_SPEND = 1e-7
-# Rules are given to the solver tightened by this much (万元 or resource units), so that solver
-# tolerances can never produce a plan that breaks a rule when re-checked exactly.
-SAFETY = 1e-5
+# Rules are not tightened for the solver (a tightened row would cut off plans that sit exactly on a
+# budget, e.g. spending nothing under a floor or using nothing of a zero capacity). Instead HiGHS runs
+# with tight feasibility tolerances, every plan is re-checked exactly by the evaluator, and a plan that
+# breaks a rule by more than FEASIBILITY_TOL (1e-6 万元) is repaired (solve._repair).
+SAFETY = 0.0
+HIGHS_TOLERANCES = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
 
 
 @dataclass
@@ -148,11 +152,19 @@ def tiebroken_score(form: LinearForm, attainment: float, beyond: float, spending
 
 
 def primary_bound(form: LinearForm, perturbed_bound: float) -> float:
-    """A bound on the weighted attainment from a bound on the solver's (tie-broken) objective.
+    """A bound on the weighted attainment A from a bound B on the solver's (tie-broken) objective.
 
-    For any plan, attainment = solver objective − (first tie-break ≥ 0) + (second tie-break ≤ EPS_SPEND × W).
+    For any plan the solver objective is A + ε₁W·S/S_ref − ε₂W·T/T_ref with S = Σ w E/g ≥ A and
+    T/T_ref ≤ 1, so the best plan has A*(1 + ε₁W/S_ref) ≤ B + ε₂W.
     """
-    return min(float(form.total_weight), perturbed_bound + EPS_SPEND * form.total_weight)
+    w = form.total_weight
+    return min(w, (perturbed_bound + EPS_SPEND * w) / (1 + EPS_BEYOND * w / form.beyond_ref))
+
+
+def tie_slack(form: LinearForm, bound: float) -> float:
+    """How far (relative to the bound) the tie-break terms alone can keep a solver-optimal plan's
+    attainment below the bound; a plan within mip_gap + this counts as meeting mip_gap."""
+    return (EPS_BEYOND + EPS_SPEND) * form.total_weight / max(bound, 1e-12) + 1e-9
 
 
 def _groups(var_cand: np.ndarray) -> list[np.ndarray]:
@@ -189,15 +201,16 @@ class PulpModel:
         started = time.perf_counter()
         prob = pulp.LpProblem("allocation", pulp.LpMaximize)
         x = [
-            pulp.LpVariable(f"x_{i}_{k}", cat=pulp.LpBinary)
+            prob.add_variable(f"x_{i}_{k}", cat=pulp.LpBinary)
             for i, k in zip(form.var_cand.tolist(), form.var_slot.tolist(), strict=True)
         ]
         self.x = x
         self.attain = {
-            int(t): pulp.LpVariable(f"attain_{t}", lowBound=0, upBound=1) for t in form.target_index
+            int(t): prob.add_variable(f"attain_{t}", lowBound=0, upBound=1)
+            for t in form.target_index
         }
         self.net = {
-            int(f): pulp.LpVariable(
+            int(f): prob.add_variable(
                 f"net_transfer_{f}", lowBound=-problem.pool_share * problem.amount[f]
             )
             for f in form.transfer_lines
@@ -262,16 +275,27 @@ class PulpModel:
         self.refresh_rhs()
         if solver == "highs":
             cmd = pulp.HiGHS(
-                msg=False, threads=threads, timeLimit=time_limit, gapRel=mip_gap, gapAbs=1e-10
+                msg=False,
+                threads=threads,
+                timeLimit=time_limit,
+                gapRel=mip_gap,
+                gapAbs=1e-10,
+                **HIGHS_TOLERANCES,
             )
         elif solver == "cbc":
+            # Deprecated for PuLP 4, but the CBC bundled with PuLP is the one this machine has.
             cmd = pulp.PULP_CBC_CMD(
-                msg=False, threads=threads, timeLimit=time_limit, gapRel=mip_gap
+                msg=False,
+                threads=threads,
+                timeLimit=time_limit,
+                gapRel=mip_gap,
+                _skip_v4_deprecation=True,
             )
         else:
             raise ValueError(f"unknown solver {solver!r} (use 'highs' or 'cbc')")
         started = time.perf_counter()
-        with quiet_stdout():
+        with quiet_stdout(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             self.prob.solve(cmd)
         seconds = time.perf_counter() - started
         bound = float("nan")
@@ -285,6 +309,10 @@ class PulpModel:
             return SolverOutcome("no_solution", None, bound, seconds)
         x = np.array([v.varValue or 0.0 for v in self.x])
         status = "optimal" if self.prob.sol_status == pulp.LpSolutionOptimal else "feasible"
+        if solver == "cbc" and status == "optimal":
+            # CBC proved its objective within mip_gap of the best; PuLP does not pass its bound on.
+            value = float(pulp.value(self.prob.objective) or 0.0) + self.form.objective_const
+            bound = value + mip_gap * abs(value) + 1e-9
         return SolverOutcome(status, slots_from_x(self.problem, self.form, x), bound, seconds)
 
 
@@ -392,15 +420,15 @@ class HighsModel:
         h = self.h
         h.setOptionValue("threads", int(threads))
         h.setOptionValue("time_limit", float(max(0.01, time_limit)))
-        for key, val in options.items():
+        for key, val in {**HIGHS_TOLERANCES, **options}.items():
             h.setOptionValue(key, val)
         with quiet_stdout():
             h.run()
 
     def solve_lp(
         self, *, time_limit: float, threads: int = 1, method: str = "auto"
-    ) -> tuple[str, np.ndarray, float]:
-        """The LP relaxation: (status, x, bound on the solver objective incl. constants).
+    ) -> tuple[str, np.ndarray, float, np.ndarray]:
+        """The LP relaxation: (status, x, bound on the solver objective incl. constants, reduced costs of x).
 
         ``method="auto"`` uses interior point (with crossover to a vertex, so that at most a few
         candidates are fractional) on large models, where it is several times faster than dual simplex.
@@ -416,12 +444,14 @@ class HighsModel:
         )
         status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            return "infeasible", np.zeros(nv), float("nan")
+            return "infeasible", np.zeros(nv), float("nan"), np.zeros(nv)
         if status != highspy.HighsModelStatus.kOptimal:
-            return "no_solution", np.zeros(nv), float("nan")
-        x = np.asarray(self.h.getSolution().col_value)[:nv]
+            return "no_solution", np.zeros(nv), float("nan"), np.zeros(nv)
+        solution = self.h.getSolution()
+        x = np.asarray(solution.col_value)[:nv]
+        reduced = np.asarray(solution.col_dual)[:nv]
         bound = float(self.h.getInfo().objective_function_value) + self.form.objective_const
-        return "optimal", x, bound
+        return "optimal", x, bound, reduced
 
     def set_integer(self, var_index: np.ndarray) -> None:
         """Make exactly these x variables integer (all others continuous)."""

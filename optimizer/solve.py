@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ from optimizer.model import (
     HighsModel,
     LinearForm,
     PulpModel,
-    SolverOutcome,
     linear_form,
     primary_bound,
+    tie_slack,
     tiebroken_score,
 )
 from optimizer.problem import Problem, compile_problem
@@ -175,7 +176,8 @@ class AllocationModel:
     def __init__(self, wb: Workbook | Problem):
         started = time.perf_counter()
         self.problem = wb if isinstance(wb, Problem) else compile_problem(wb)
-        self.form: LinearForm = linear_form(self.problem)
+        self._active = self.problem.active_slots()
+        self.form: LinearForm = linear_form(self.problem, self._active)
         self.compile_seconds = time.perf_counter() - started
         self._pulp: PulpModel | None = None
         self._highs: HighsModel | None = None
@@ -194,7 +196,7 @@ class AllocationModel:
         old = self.problem.pool_share
         self.problem.pool_share = float(pool_share)
         if (old > 0) != (pool_share > 0):  # transfer variables appear or vanish: rebuild
-            self.form = linear_form(self.problem)
+            self.form = linear_form(self.problem, self._active)
             self._pulp = None
             self._highs = None
 
@@ -266,9 +268,9 @@ class AllocationModel:
                     "feasible",
                     "greedy (MILP found no plan in time)",
                 )
-            if not math.isfinite(bound) or solver == "cbc":
+            if not math.isfinite(bound) or status != "optimal":
                 remaining = max(1.0, time_limit - (time.perf_counter() - started))
-                lp_status, _, lp_bound = self.highs_model().solve_lp(
+                lp_status, _, lp_bound, _ = self.highs_model().solve_lp(
                     time_limit=remaining, threads=threads
                 )
                 if lp_status == "optimal":
@@ -303,7 +305,11 @@ class AllocationModel:
             gap = (bound - objective) / bound if bound > 0 else 0.0
         else:
             gap = float("nan")
-        if status == "optimal" and math.isfinite(gap) and gap > mip_gap + 1e-9:
+        if (
+            status == "optimal"
+            and math.isfinite(gap)
+            and gap > mip_gap + tie_slack(self.form, bound)
+        ):
             status = "feasible"
         message = (
             f"Plan {'within' if status == 'optimal' else 'found; it is within'} {gap:.4%} of the best possible "
@@ -341,62 +347,67 @@ class AllocationModel:
     def _solve_fast(
         self, hm: HighsModel, *, lp_only: bool, time_limit: float, mip_gap: float, threads: int
     ) -> tuple[np.ndarray, str, float, str]:
-        """LP relaxation → round fractional candidates down → greedy fill → MILP on the few open
-        candidates (the core) → full MILP warm-started, stopping as soon as the gap is met."""
+        """LP relaxation → round fractional candidates down → greedy fill → MILP on a core of
+        borderline candidates → full MILP warm-started, stopping as soon as the gap is met."""
         p, form = self.problem, self.form
         started = time.perf_counter()
 
         def left() -> float:
             return time_limit - (time.perf_counter() - started)
 
-        lp_status, x, lp_bound = hm.solve_lp(time_limit=time_limit, threads=threads)
+        lp_status, x, lp_bound, reduced = hm.solve_lp(time_limit=time_limit, threads=threads)
         if lp_status == "infeasible":
             return p.locked_slots(), "infeasible", float("nan"), "lp_round"
         if lp_status != "optimal":  # out of time in the LP: greedy plan, no bound
             slots = greedy_fill(p, p.locked_slots())
             return slots, "feasible", float("nan"), "greedy (LP ran out of time)"
         bound = primary_bound(form, lp_bound)
+
+        def done(s: np.ndarray) -> bool:
+            a = plan_scores(p, s)[0]
+            gap = (bound - a) / bound if bound > 0 else 0.0
+            return gap <= mip_gap + tie_slack(form, bound)
+
         whole = x >= 1 - 1e-6
         slots = p.locked_slots().copy()
         slots[form.var_cand[whole]] = form.var_slot[whole]
         slots = _repair(p, slots)
-        frac_cands = np.unique(form.var_cand[(x > 1e-6) & (x < 1 - 1e-6)])
+        rounded = slots.copy()
         allowed = np.zeros_like(p.valid)
         allowed[form.var_cand, form.var_slot] = True
         filled = greedy_fill(p, slots, allowed=allowed)
         if is_feasible(p, filled):
             slots = filled
         used = "lp_round"
+        if lp_only or done(slots) or left() <= 0.05:
+            return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
-        def gap_of(s: np.ndarray) -> float:
-            a = plan_scores(p, s)[0]
-            return (bound - a) / bound if bound > 0 else 0.0
-
-        if lp_only or gap_of(slots) <= mip_gap or left() <= 0.05:
-            return slots, ("optimal" if gap_of(slots) <= mip_gap else "feasible"), bound, used
-
-        # Core: the fractional candidates and those the fill changed; everything else stays as rounded.
-        changed = np.nonzero(slots != p.locked_slots())[0]
-        core = np.union1d(frac_cands, changed)
-        in_core = np.isin(form.var_cand, core)
-        rest = np.nonzero(~in_core)[0]
-        hm.fix(rest, hm.x_of(slots)[rest])
-        out: SolverOutcome = hm.solve_mip(
-            slots,
-            time_limit=min(left(), max(0.5, 0.3 * time_limit)),
-            mip_gap=mip_gap / 4,
-            threads=threads,
-            integer=np.nonzero(in_core)[0],
-        )
-        hm.fix(np.zeros(0, dtype=np.int64), np.zeros(0))
-        if (
-            out.slots is not None
-            and is_feasible(p, out.slots)
-            and self.score(out.slots) > self.score(slots)
-        ):
-            slots, used = out.slots, "lp_round+core"
-        if gap_of(slots) <= mip_gap or left() <= 0.05:
-            return slots, ("optimal" if gap_of(slots) <= mip_gap else "feasible"), bound, used
+        # Cores: first the candidates the LP leaves open (fractional) and those the fill changed; then
+        # also those with an option whose reduced cost is near zero. Everyone else keeps its choice.
+        frac = (x > 1e-6) & (x < 1 - 1e-6)
+        margin = np.full(p.n, np.inf)
+        off = x <= 1e-6
+        np.minimum.at(margin, form.var_cand[off], np.abs(reduced[off]))
+        margin[np.unique(form.var_cand[frac])] = -1.0
+        margin[np.nonzero(slots != rounded)[0]] = -1.0
+        free = np.nonzero(p.lock < 0)[0]
+        order = free[np.argsort(margin[free], kind="stable")]
+        open_count = int((margin[free] < 0).sum())
+        sizes = [open_count, int(min(len(free), max(open_count + 200, min(3000, 0.03 * p.n))))]
+        for size in sizes:
+            if size == 0:
+                continue
+            core_slots = self._solve_core(
+                order[:size],
+                slots,
+                time_limit=min(left(), max(0.5, 0.4 * time_limit)),
+                mip_gap=mip_gap / 10,
+                threads=threads,
+            )
+            if core_slots is not None and self.score(core_slots) > self.score(slots):
+                slots, used = core_slots, "lp_round+core"
+            if done(slots) or left() <= 0.05:
+                return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
         out = hm.solve_mip(slots, time_limit=left(), mip_gap=mip_gap, threads=threads)
         if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
@@ -407,7 +418,44 @@ class AllocationModel:
             and self.score(out.slots) > self.score(slots)
         ):
             slots, used = out.slots, "lp_round+milp"
-        return slots, ("optimal" if gap_of(slots) <= mip_gap else "feasible"), bound, used
+        return slots, ("optimal" if done(slots) else "feasible"), bound, used
+
+    def _solve_core(
+        self,
+        core: np.ndarray,
+        slots: np.ndarray,
+        *,
+        time_limit: float,
+        mip_gap: float,
+        threads: int,
+    ) -> np.ndarray | None:
+        """Solve the MILP over the core candidates only, everyone else locked to the plan's choice.
+
+        Locking turns the others into constants, so the core model has only the core's variables and
+        solves in a fraction of the full model's time. Returns the improved plan or None.
+        """
+        p = self.problem
+        sub = copy.copy(p)
+        sub.lock = slots.copy()
+        sub.lock[core] = p.lock[core]
+        active = self.form_active()
+        active = active.copy()
+        others = np.ones(p.n, dtype=bool)
+        others[core] = False
+        active[others] = False
+        active[np.nonzero(others)[0], slots[others]] = True
+        form = linear_form(sub, active)
+        model = HighsModel(sub, form)
+        out = model.solve_mip(
+            slots, time_limit=max(0.05, time_limit), mip_gap=mip_gap, threads=threads
+        )
+        if out.slots is None or not is_feasible(p, out.slots):
+            return None
+        return out.slots
+
+    def form_active(self) -> np.ndarray:
+        """(n, K) the slots offered to the solver: valid, not dominated, respecting locks."""
+        return self._active
 
     def _infeasible(self, message: str, solver: str, method: str) -> AllocationResult:
         ev = evaluate_slots(self.problem, self.problem.locked_slots(), odds=False)

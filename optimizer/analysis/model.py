@@ -304,12 +304,14 @@ class PlanModel:
             add(np.full(nx, self.row_floor0 + k), xj, self.col_cost * (mine - share))
         value_col = self.cand_value[self.col_cand]  # nx × T
         for t in range(n_t):
-            add(np.full(nx, self.row_target0 + t), xj, -value_col[:, t] * self.col_prob)
+            # a_t ≤ E_t / goal_t, written divided by the goal so that an investment target in
+            # 万元 (goals in the millions) is as well scaled as a count
             add(
-                np.array([self.row_target0 + t]),
-                np.array([self.col_a0 + t]),
-                np.array([self.goals[t]]),
+                np.full(nx, self.row_target0 + t),
+                xj,
+                -value_col[:, t] * self.col_prob / self.goals[t],
             )
+            add(np.array([self.row_target0 + t]), np.array([self.col_a0 + t]), np.array([1.0]))
 
         r_all = np.concatenate(rows)
         c_all = np.concatenate(cols)
@@ -375,10 +377,18 @@ class PlanModel:
         lp.integrality_ = integrality
         self._lp = lp
         self.n_cols, self.n_rows = n_cols, n_rows
+        self._a_start, self._a_index, self._a_value = start.astype(np.int64), r_all, v_all
+        self._row_lower0, self._row_upper0 = row_lower, row_upper
+        self._col_lower0, self._col_upper0 = col_lower, col_upper
         # Two solver objects on the same model: the LP relaxation (kept continuous, so a change of
         # right-hand side is a simplex hot start) and the MIP.
         self._lp_highs = self._new_highs()
         self._mip_highs = self._new_highs()
+        self._sub_highs = self._new_highs()
+        # the core MIPs are small and many: a smaller cut pool and no cuts below the root keep each
+        # one a fraction of a second without losing much (measured on the demo city)
+        self._sub_highs.setOptionValue("mip_pool_soft_limit", 200)
+        self._sub_highs.setOptionValue("mip_allow_cut_separation_at_nodes", False)
         for h in (self._lp_highs, self._mip_highs):
             if h.passModel(lp) != highspy.HighsStatus.kOk:
                 raise RuntimeError("HiGHS rejected the analysis model")
@@ -565,44 +575,119 @@ class PlanModel:
         order = np.argsort(margin, kind="stable")
         decided = x > 1.0 - 1e-7
         size = max(int(fractional.sum()), min(self.n_candidates, max(60, self.n_candidates // 30)))
-        m = self._mip_highs
+        row_lower, row_upper, all_lower, all_upper = self._bounds(
+            amounts, caps, col_lower, col_upper
+        )
         while True:
             # the core: the candidates nearest to a change; everyone else keeps the LP's option
             free = np.zeros(self.n_candidates, dtype=bool)
             free[order[:size]] = True
-            fixed = ~free[self.col_cand]
-            lower = np.where(fixed, np.where(decided, 1.0, 0.0), col_lower)
-            upper = np.where(fixed, np.where(decided, 1.0, 0.0), col_upper)
-            self._apply(m, amounts, caps, lower, upper)
-            m.clearSolver()
-            # the core is small: solve it tightly, so that the gap left is the core's choice
-            m.setOptionValue("mip_rel_gap", self.mip_gap / 10.0)
-            m.run()
-            info = m.getInfo()
-            if _DEBUG:
-                print(
-                    "core",
-                    size,
-                    info.primal_solution_status,
-                    info.objective_function_value,
-                    lp_bound,
-                    info.mip_gap,
-                    m.getRunTime(),
-                )
-            if info.primal_solution_status == 2:  # a plan
-                objective = float(info.objective_function_value)
+            result = self._solve_sub(free, decided, row_lower, row_upper, all_lower, all_upper)
+            if result is not None:
+                selected, objective = result
                 gap = (lp_bound - objective) / max(abs(lp_bound), 1e-9)
+                if _DEBUG:
+                    print("core", size, objective, lp_bound, gap)
                 if gap <= self.mip_gap:
                     break
-            if size >= self.n_candidates // 4:
+            if size * 4 > self.n_candidates:
                 return None  # the core did not get close enough: the full MIP decides
             size *= 4
-        selected = self._selected_from_values(np.asarray(m.getSolution().col_value)[: self.n_x])
         outcome = self.evaluate_selected(selected)
         outcome.status = "optimal"
         outcome.bound = lp_bound
         outcome.gap = max(0.0, gap)
         return outcome
+
+    def _bounds(
+        self,
+        amounts: np.ndarray,
+        caps: np.ndarray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Row and column bounds of the whole model under these limits (as `_apply` sets them)."""
+        row_lower = self._row_lower0.copy()
+        row_upper = self._row_upper0.copy()
+        n_lines, n_res = len(self.fund_lines), len(self.resource_names)
+        row_upper[self.row_line0 : self.row_line0 + n_lines] = amounts - SAFETY
+        row_upper[self.row_res0 : self.row_res0 + n_res] = caps - SAFETY
+        lower = self._col_lower0.copy()
+        upper = self._col_upper0.copy()
+        lower[: self.n_x] = col_lower
+        upper[: self.n_x] = col_upper
+        if self.pooled_lines:
+            k = len(self.pooled_lines)
+            upper[self.col_out0 : self.col_out0 + k] = (
+                self.pool_share * amounts[np.array(self.pooled_lines)]
+            )
+        return row_lower, row_upper, lower, upper
+
+    def _columns(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The CSC slice (start, index, value) of the given columns."""
+        begin = self._a_start[cols]
+        length = self._a_start[cols + 1] - begin
+        offsets = np.repeat(begin - np.concatenate([[0], np.cumsum(length)[:-1]]), length)
+        pos = np.arange(int(length.sum())) + offsets
+        start = np.concatenate([[0], np.cumsum(length)])
+        return start, self._a_index[pos], self._a_value[pos]
+
+    def _solve_sub(
+        self,
+        free: np.ndarray,
+        decided: np.ndarray,
+        row_lower: np.ndarray,
+        row_upper: np.ndarray,
+        col_lower: np.ndarray,
+        col_upper: np.ndarray,
+    ) -> tuple[np.ndarray, float] | None:
+        """The MIP over the free candidates only, the others fixed at the LP's (integral) options.
+
+        A small model of its own (the fixed columns moved into the right-hand sides), so HiGHS's
+        presolve does not walk the whole city each time. Returns (plan, objective) or None.
+        """
+        free_col = free[self.col_cand]
+        fixed_on = np.nonzero(~free_col & decided)[0]
+        # what the fixed candidates already use of every row
+        _, f_index, f_value = self._columns(fixed_on)
+        used = np.bincount(f_index, weights=f_value, minlength=self.n_rows)
+        x_cols = np.nonzero(free_col)[0]
+        cols = np.concatenate([x_cols, np.arange(self.n_x, self.n_cols)])
+        start, index, value = self._columns(cols)
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(cols)
+        lp.num_row_ = self.n_rows
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_cost_ = self._objective[cols]
+        lp.col_lower_ = col_lower[cols]
+        lp.col_upper_ = col_upper[cols]
+        lp.row_lower_ = row_lower - used
+        lp.row_upper_ = row_upper - used
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_ = len(cols)
+        lp.a_matrix_.num_row_ = self.n_rows
+        lp.a_matrix_.start_ = start.astype(np.int32)
+        lp.a_matrix_.index_ = index.astype(np.int32)
+        lp.a_matrix_.value_ = value
+        kinds = [highspy.HighsVarType.kInteger] * len(x_cols) + [
+            highspy.HighsVarType.kContinuous
+        ] * (self.n_cols - self.n_x)
+        lp.integrality_ = kinds
+        h = self._sub_highs
+        h.clearModel()
+        # the core is small: solve it tightly, so that the gap left is the core's choice
+        h.setOptionValue("mip_rel_gap", self.mip_gap / 10.0)
+        if h.passModel(lp) != highspy.HighsStatus.kOk:
+            return None
+        h.run()
+        info = h.getInfo()
+        if info.primal_solution_status != 2:  # no plan
+            return None
+        values = np.zeros(self.n_x)
+        values[fixed_on] = 1.0
+        values[x_cols] = np.asarray(h.getSolution().col_value)[: len(x_cols)]
+        objective = float(info.objective_function_value) + float(self._objective[fixed_on].sum())
+        return self._selected_from_values(values), objective
 
     def _solve_full(
         self,

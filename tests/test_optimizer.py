@@ -1,0 +1,431 @@
+"""The allocation optimizer: optimum equals brute-force enumeration, solvers agree, evaluation and baselines."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.workbook import validate_tables
+from optimizer import AllocationModel, evaluate_plan, solve
+from optimizer.instances import random_workbook
+from optimizer.model import EPS_BEYOND, EPS_SPEND
+from optimizer.problem import compile_problem
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def workbook(**sheets: str):
+    """A validated workbook from inline CSV text per sheet."""
+    tables = {
+        name: pd.read_csv(io.StringIO(text.strip() + "\n"), dtype=str, keep_default_na=False)
+        for name, text in sheets.items()
+    }
+    return validate_tables(tables)
+
+
+def brute_force(wb):
+    """Every plan enumerated straight from the workbook's tables, checked rule by rule.
+
+    Returns (best attainment, tie-break 1, tie-break 2 as -spending, plan) or None when no plan keeps
+    every rule. Transfers among pooled lines: each pooled line may give at most pool_share × amount,
+    so the lines' money works out exactly when every unpooled line covers its need and
+    Σ_pooled max(need − amount, −pool_share × amount) ≤ 0.
+    """
+    settings = wb.settings
+    share, prudence = float(settings["pool_share"]), float(settings["award_prudence"])
+    budgets = {r.fund_line: (r.amount, bool(r.pooled)) for r in wb.budgets.itertuples()}
+    caps = dict(zip(wb.resources["resource"], wb.resources["capacity"], strict=True))
+    goals = dict(zip(wb.targets["target"], wb.targets["goal"], strict=True))
+    weights = dict(zip(wb.targets["target"], wb.targets["weight"], strict=True))
+    floors = dict(zip(wb.floors["district"], wb.floors["min_share"], strict=True))
+    locks = dict(zip(wb.locks["candidate_id"], wb.locks["option"], strict=True))
+    contrib = {}
+    for r in wb.contributions.itertuples():
+        contrib.setdefault(r.candidate_id, []).append((r.target, r.value))
+    per_cand = []
+    for c in wb.candidates.itertuples():
+        choices = [("none", c.base_probability, "", 0.0, {})]
+        for o in wb.options[wb.options["candidate_id"] == c.candidate_id].itertuples(index=False):
+            o = o._asdict()
+            choices.append(
+                (o["option"], o["probability"], o["fund_line"], o["cost"], {r: o[r] for r in caps})
+            )
+        if c.candidate_id in locks:
+            choices = [ch for ch in choices if ch[0] == locks[c.candidate_id]]
+        per_cand.append((c, choices))
+    best = None
+    for combo in itertools.product(*[ch for _, ch in per_cand]):
+        need = dict.fromkeys(budgets, 0.0)
+        used = dict.fromkeys(caps, 0.0)
+        spend, by_district = 0.0, {}
+        expected = dict.fromkeys(goals, 0.0)
+        for (c, _), (_name, p, line, cost, use) in zip(per_cand, combo, strict=True):
+            if cost:
+                need[line] += cost
+            if c.award > 0:
+                need[c.award_line] += min(1.0, prudence * p) * c.award
+            for r, u in use.items():
+                used[r] += u
+            spend += cost
+            by_district[c.district] = by_district.get(c.district, 0.0) + cost
+            for t, v in contrib.get(c.candidate_id, []):
+                expected[t] += v * p
+        ok = all(used[r] <= caps[r] + 1e-9 for r in caps)
+        pooled_sum = 0.0
+        for f, (amount, pooled) in budgets.items():
+            if pooled and share > 0:
+                pooled_sum += max(need[f] - amount, -share * amount)
+            elif need[f] > amount + 1e-9:
+                ok = False
+        ok = ok and pooled_sum <= 1e-9
+        ok = ok and all(by_district.get(d, 0.0) >= s * spend - 1e-9 for d, s in floors.items())
+        if not ok:
+            continue
+        att = sum(weights[t] * min(1.0, expected[t] / goals[t]) for t in goals)
+        beyond = sum(weights[t] * expected[t] / goals[t] for t in goals)
+        key = (att, beyond, -spend)
+        if best is None or key > best[:3]:
+            best = (
+                *key,
+                {c.candidate_id: ch[0] for (c, _), ch in zip(per_cand, combo, strict=True)},
+            )
+    return best
+
+
+def random_small(seed: int):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 6))
+    floors = {"D1": float(rng.choice([0.1, 0.3, 0.6]))} if rng.random() < 0.3 else None
+    wb = random_workbook(
+        n,
+        seed=seed,
+        n_fund_lines=int(rng.integers(1, 4)),
+        n_resources=int(rng.integers(0, 3)),
+        n_targets=int(rng.integers(1, 4)),
+        max_options=int(rng.integers(1, 4)),
+        n_districts=2,
+        tightness=float(rng.choice([0.05, 0.2, 0.5, 1.0])),
+        pool_share=float(rng.choice([0.0, 0.3, 1.0])),
+        award_prudence=float(rng.choice([0.5, 1.0, 2.0])),
+        award_share=0.4,
+        n_locks=int(rng.choice([0, 0, 1, 2])),
+        floors=floors,
+        amount_targets=int(rng.integers(0, 2)),
+    )
+    if rng.random() < 0.15:  # occasionally a target nobody cares about
+        wb.targets.loc[0, "weight"] = 0.0
+    return wb
+
+
+def assert_plan_consistent(wb, result):
+    ev = evaluate_plan(wb, result.choices)
+    assert ev.feasible, ev.violations
+    assert result.objective == pytest.approx(ev.objective, abs=1e-12)
+    assert result.bound >= result.objective - 1e-9
+    return ev
+
+
+# --------------------------------------------------------------------------------------------------
+# Optimum vs brute force
+# --------------------------------------------------------------------------------------------------
+
+SEEDS = range(120)
+
+
+@pytest.mark.parametrize("method", ["milp", "auto"])
+def test_optimum_equals_brute_force(method):
+    outcomes = {"optimal": 0, "infeasible": 0}
+    for seed in SEEDS:
+        wb = random_small(seed)
+        truth = brute_force(wb)
+        result = solve(wb, method=method, mip_gap=0.0, time_limit=20, baselines=False)
+        if truth is None:
+            assert result.status == "infeasible", (seed, result.objective)
+            assert result.message and "status" not in result.message.lower()
+            outcomes["infeasible"] += 1
+            continue
+        assert result.status == "optimal", (seed, result.status, result.message)
+        assert_plan_consistent(wb, result)
+        w = float(wb.targets["weight"].sum()) or 1.0
+        tol = (EPS_BEYOND + EPS_SPEND) * w + 1e-9
+        assert result.objective == pytest.approx(truth[0], abs=tol), (seed, result.choices, truth)
+        outcomes["optimal"] += 1
+    # The generator must exercise both outcomes.
+    assert outcomes["optimal"] >= 60 and outcomes["infeasible"] >= 5, outcomes
+
+
+def test_cbc_agrees_with_highs():
+    for seed in range(0, 120, 4):
+        wb = random_small(seed)
+        highs = solve(wb, solver="highs", method="milp", mip_gap=0.0, baselines=False)
+        cbc = solve(wb, solver="cbc", mip_gap=0.0, baselines=False)
+        assert cbc.status == highs.status, seed
+        if highs.status != "infeasible":
+            assert_plan_consistent(wb, cbc)
+            assert cbc.objective == pytest.approx(highs.objective, abs=2e-6), seed
+
+
+def test_tie_breaks_prefer_more_beyond_goal_then_less_spending():
+    # Goal 1 start is met by P1's base 1.0 already; attainment is 1 whatever we do. Among equal
+    # attainment, more expected beyond the goal wins (P2 helped), and between P2's two options that
+    # are equally likely the cheaper one wins; P3's option adds nothing and must not be bought.
+    wb = workbook(
+        budgets="fund_line,amount\nA,1000",
+        resources="resource,capacity",
+        targets="target,goal\nstarts,1",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,X,1.0\nP2,two,project,X,0.2\nP3,three,project,X,0.5",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1",
+        options="candidate_id,option,probability,fund_line,cost\n"
+        "P2,dear,0.9,A,300\nP2,cheap,0.9,A,100\nP3,useless,0.9,A,10",
+    )
+    for method in ("milp", "auto"):
+        result = solve(wb, method=method, mip_gap=0.0, baselines=False)
+        assert result.choices == {"P1": "none", "P2": "cheap", "P3": "none"}, method
+        assert result.objective == pytest.approx(1.0)
+
+
+def test_locks_floors_and_pooling_on_a_small_case():
+    # Line A is short for P1's help (150 > 100) but may borrow up to 30% of B (60): pooled, it fits.
+    wb_text = dict(
+        budgets="fund_line,amount,pooled\nA,100,Y\nB,200,Y",
+        resources="resource,capacity",
+        targets="target,goal\nstarts,3",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,North,0.1\nP2,two,project,South,0.1\nP3,three,project,South,0.1",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1\nP3,starts,1",
+        options="candidate_id,option,probability,fund_line,cost\n"
+        "P1,help,0.9,A,150\nP2,help,0.8,B,100\nP3,help,0.5,B,40",
+    )
+    pooled = solve(workbook(**wb_text, settings="key,value\npool_share,0.3"), mip_gap=0.0)
+    assert pooled.choices == {"P1": "help", "P2": "help", "P3": "help"}
+    assert pooled.transfers.to_dict("records") == [
+        {"from_line": "B", "to_line": "A", "amount": 50.0}
+    ]
+    unpooled = solve(workbook(**wb_text, settings="key,value\npool_share,0"), mip_gap=0.0)
+    assert unpooled.choices["P1"] == "none"
+    # A floor of 50% for North forces P1's money to be at least half of all spending: without pooling
+    # P1 cannot be helped, so nothing may be spent at all.
+    floored = solve(
+        workbook(
+            **wb_text, settings="key,value\npool_share,0", floors="district,min_share\nNorth,0.5"
+        ),
+        mip_gap=0.0,
+    )
+    assert set(floored.choices.values()) == {"none"}
+    # A lock wins over the optimum.
+    locked = solve(
+        workbook(
+            **wb_text, settings="key,value\npool_share,0.3", locks="candidate_id,option\nP2,none"
+        ),
+        mip_gap=0.0,
+    )
+    assert locked.choices["P2"] == "none"
+
+
+def test_entitlement_reserve_depends_on_the_chosen_option():
+    # Helping F1 raises its success chance to 0.8, so its 1000 award needs a reserve of 800 instead
+    # of 200: with 700 on the line the help does not fit (100 + 800 > 700); with prudence 0.5 it does.
+    text = dict(
+        budgets="fund_line,amount\nawards,700",
+        resources="resource,capacity",
+        targets="target,goal\nfirms,1",
+        candidates="candidate_id,name,kind,district,base_probability,award,award_line\n"
+        "F1,firm,enterprise,X,0.2,1000,awards",
+        contributions="candidate_id,target,value\nF1,firms,1",
+        options="candidate_id,option,probability,fund_line,cost\nF1,coach,0.8,awards,100",
+    )
+    strict = solve(workbook(**text), mip_gap=0.0)
+    assert strict.choices == {"F1": "none"}
+    assert strict.fund_lines.loc[0, "reserve"] == pytest.approx(200.0)
+    lenient = solve(workbook(**text, settings="key,value\naward_prudence,0.5"), mip_gap=0.0)
+    assert lenient.choices == {"F1": "coach"}
+    assert lenient.fund_lines.loc[0, "reserve"] == pytest.approx(400.0)
+    assert lenient.fund_lines.loc[0, "used"] == pytest.approx(500.0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Infeasibility in words
+# --------------------------------------------------------------------------------------------------
+
+
+def test_infeasible_names_the_fund_line_and_the_shortfall():
+    wb = workbook(
+        budgets="fund_line,amount,pooled\nawards,300,N\nother,1000,Y",
+        resources="resource,capacity\nstaff,2",
+        targets="target,goal\nfirms,1",
+        candidates="candidate_id,name,kind,district,base_probability,award,award_line\n"
+        "F1,firm,enterprise,X,0.5,1000,awards",
+        contributions="candidate_id,target,value\nF1,firms,1",
+        options="candidate_id,option,probability,fund_line,cost,staff\nF1,coach,0.8,other,100,3",
+        locks="candidate_id,option\nF1,coach",
+        settings="key,value\npool_share,0.5",
+    )
+    result = solve(wb)
+    assert result.status == "infeasible"
+    assert "awards" in result.message and "short by 500" in result.message
+    assert "staff" in result.message and "over-committed" in result.message
+    assert result.choices == {}
+    assert math.isnan(result.objective)
+
+
+def test_infeasible_floor_is_explained():
+    wb = workbook(
+        budgets="fund_line,amount\nA,1000",
+        resources="resource,capacity",
+        targets="target,goal\nstarts,1",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,North,0.1\nP2,two,project,South,0.1",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1",
+        options="candidate_id,option,probability,fund_line,cost\nP1,help,0.5,A,100\nP2,help,0.5,A,10",
+        locks="candidate_id,option\nP1,help",
+        floors="district,min_share\nSouth,0.5",
+    )
+    result = solve(wb)
+    assert result.status == "infeasible"
+    assert "South" in result.message and "floor" in result.message
+
+
+# --------------------------------------------------------------------------------------------------
+# Time limit, scale, re-solving
+# --------------------------------------------------------------------------------------------------
+
+
+def test_time_limit_returns_a_feasible_plan_with_its_gap():
+    wb = random_workbook(400, seed=7, n_locks=5, floors={"D1": 0.2}, pool_share=0.3)
+    for method in ("milp", "auto"):
+        result = solve(wb, method=method, mip_gap=0.0, time_limit=0.5, baselines=False)
+        assert result.status == "feasible", (method, result.message)
+        assert_plan_consistent(wb, result)
+        assert 0 < result.gap < 0.05
+        assert result.solve_seconds < 5
+
+
+def test_fast_path_is_close_to_the_exact_milp():
+    wb = random_workbook(1500, seed=3, n_locks=10, pool_share=0.2, floors={"D2": 0.15})
+    exact = solve(wb, method="milp", mip_gap=1e-4, time_limit=5, baselines=False)
+    fast = solve(wb, method="lp_round", baselines=False)
+    auto = solve(wb, mip_gap=1e-3, baselines=False)
+    for r in (exact, fast, auto):
+        assert_plan_consistent(wb, r)
+    assert fast.objective >= exact.objective * (1 - 5e-3)
+    assert auto.objective >= exact.objective * (1 - 1e-3)
+    assert auto.gap <= 1e-3 and auto.status == "optimal"
+
+
+def test_baselines_are_evaluated_and_beaten():
+    wb = random_workbook(200, seed=11, pool_share=0.2)
+    result = solve(wb)
+    assert set(result.baselines) == {"do_nothing", "greedy", "proportional"}
+    for name, ev in result.baselines.items():
+        assert ev.feasible, (name, ev.violations)
+        assert result.objective >= ev.objective - 1e-9, name
+        assert ev.objective == pytest.approx(evaluate_plan(wb, ev.choices).objective)
+    assert result.baselines["do_nothing"].choices == {
+        c: "none" for c in wb.candidates["candidate_id"]
+    }
+    summary = result.to_json()["baselines"]["greedy"]
+    assert summary["optimum_beats_by"] == pytest.approx(
+        result.objective - result.baselines["greedy"].objective
+    )
+
+
+def test_resolve_with_changed_budget_matches_a_fresh_solve():
+    wb = random_workbook(40, seed=5, pool_share=0.25)
+    model = AllocationModel(wb)
+    first = model.solve(mip_gap=0.0, baselines=False)
+    line = wb.budgets["fund_line"][0]
+    model.set_budget(line, float(wb.budgets["amount"][0]) * 1.5)
+    res = wb.resources["resource"][0]
+    model.set_capacity(res, float(wb.resources["capacity"][0]) * 2)
+    for method in ("auto", "milp"):
+        again = model.solve(mip_gap=0.0, baselines=False, method=method)
+        changed = wb.copy()
+        changed.budgets.loc[0, "amount"] = float(wb.budgets["amount"][0]) * 1.5
+        changed.resources.loc[0, "capacity"] = float(wb.resources["capacity"][0]) * 2
+        fresh = solve(changed, mip_gap=0.0, baselines=False)
+        assert again.objective == pytest.approx(fresh.objective, abs=1e-5)
+        assert again.objective >= first.objective - 1e-9
+        assert evaluate_plan(changed, again.choices).feasible
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation of any plan
+# --------------------------------------------------------------------------------------------------
+
+
+def test_evaluate_plan_reports_use_transfers_and_violations():
+    wb = workbook(
+        budgets="fund_line,amount,pooled\nA,100,Y\nB,100,Y\nC,50,N",
+        resources="resource,capacity,unit\nstaff,3,days",
+        targets="target,goal,weight,unit\nstarts,2,2,count\ninvestment,1000,1,万元",
+        candidates="candidate_id,name,kind,district,base_probability,award,award_line\n"
+        "P1,one,project,North,0.5,0,\nP2,two,project,South,0.25,100,C",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1\nP2,investment,800.5",
+        options="candidate_id,option,probability,fund_line,cost,staff\n"
+        "P1,help,1.0,A,110,2\nP2,help,0.75,C,10,2",
+        settings="key,value\npool_share,0.1",
+    )
+    ev = evaluate_plan(wb, {"P1": "help"})
+    assert ev.feasible, ev.violations
+    assert ev.choices == {"P1": "help", "P2": "none"}
+    lines = ev.fund_lines.set_index("fund_line")
+    assert lines.loc["A", "inflow"] == pytest.approx(10.0) and lines.loc[
+        "B", "outflow"
+    ] == pytest.approx(10.0)
+    assert lines.loc["A", "remaining"] == pytest.approx(-10.0 + 10.0)
+    assert lines.loc["C", "reserve"] == pytest.approx(25.0)
+    targets = ev.targets.set_index("target")
+    assert targets.loc["starts", "expected"] == pytest.approx(1.25)
+    assert targets.loc["starts", "p_meet"] == pytest.approx(0.25)  # P1 certain, P2 at 0.25
+    assert targets.loc["starts", "p_meet_method"] == "exact"
+    assert targets.loc["investment", "p_meet_method"] == "normal_approx"
+    assert ev.objective == pytest.approx(2 * 1.25 / 2 + 1 * 0.25 * 800.5 / 1000)
+
+    bad = evaluate_plan(wb, {"P1": "help", "P2": "help"})
+    assert not bad.feasible
+    text = " ".join(bad.violations)
+    assert "staff" in text and "over by 1 days" in text
+    assert "Fund line C" in text and "short by" in text  # 10 + 75 > 50 on an unpooled line
+
+    with pytest.raises(ValueError, match="no option"):
+        evaluate_plan(wb, {"P1": "gold"})
+    with pytest.raises(ValueError, match="unknown candidate"):
+        evaluate_plan(wb, {"P9": "help"})
+
+
+def test_every_solved_plan_is_feasible_and_objective_recomputes():
+    for seed in range(6):
+        wb = random_workbook(
+            80, seed=seed, n_locks=3, pool_share=0.3, award_prudence=1.5, floors={"D3": 0.1}
+        )
+        result = solve(wb, time_limit=2)
+        if result.status == "infeasible":
+            continue
+        ev = assert_plan_consistent(wb, result)
+        pd.testing.assert_frame_equal(ev.targets, result.targets)
+        assert len(result.allocation) == len(wb.candidates)
+
+
+def test_dominated_options_are_removed_but_locks_kept():
+    wb = workbook(
+        budgets="fund_line,amount\nA,100",
+        resources="resource,capacity\nstaff,5",
+        targets="target,goal\nstarts,1",
+        candidates="candidate_id,name,kind,district,base_probability\nP1,one,project,X,0.3",
+        contributions="candidate_id,target,value\nP1,starts,1",
+        options="candidate_id,option,probability,fund_line,cost,staff\n"
+        "P1,good,0.6,A,10,1\nP1,worse,0.5,A,20,1\nP1,useless,0.2,A,0,0",
+    )
+    problem = compile_problem(wb)
+    assert problem.active_slots()[0].tolist() == [True, True, False, False]
+    wb.locks = pd.DataFrame({"candidate_id": ["P1"], "option": ["worse"]})
+    assert compile_problem(wb).active_slots()[0].tolist() == [False, False, True, False]
+    assert solve(wb).choices == {"P1": "worse"}

@@ -1,0 +1,119 @@
+"""`python -m optimizer solve`: JSON on standard output only, the allocation CSV, exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data.workbook import write_workbook
+from optimizer import evaluate_plan
+from optimizer.cli import build_parser
+from optimizer.instances import random_workbook
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def write_folder(wb, folder: Path) -> Path:
+    write_workbook(wb, folder)
+    return folder
+
+
+def test_solve_demo_city_prints_clean_json_and_writes_the_allocation(tmp_path):
+    from data.demo import generate_demo
+
+    wb = generate_demo()
+    path = tmp_path / "demo.xlsx"
+    write_workbook(wb, path)
+    out = tmp_path / "allocation.csv"
+    proc = run("solve", str(path), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)  # the whole of stdout is one JSON object: no solver banner
+    assert "HiGHS" not in proc.stdout
+    assert result["status"] == "optimal"
+    assert result["gap"] <= 1e-3 + 1e-6
+    assert result["timings"]["solve_seconds"] < 1.0
+    assert {t["target"] for t in result["targets"]} == set(wb.targets["target"])
+    for t in result["targets"]:
+        assert {"expected", "p_meet", "goal", "attainment", "p_meet_method"} <= set(t)
+    assert set(result["baselines"]) == {"do_nothing", "greedy", "proportional"}
+    allocation = pd.read_csv(out, dtype={"candidate_id": str, "option": str}, keep_default_na=False)
+    assert list(allocation.columns[:2]) == ["candidate_id", "option"]
+    assert sorted(allocation["candidate_id"]) == sorted(wb.candidates["candidate_id"])
+    ev = evaluate_plan(wb, dict(zip(allocation["candidate_id"], allocation["option"], strict=True)))
+    assert ev.feasible, ev.violations
+    assert ev.objective == pytest.approx(result["objective"], abs=1e-9)
+
+
+def test_cbc_and_time_limit_options(tmp_path):
+    wb = random_workbook(60, seed=2, pool_share=0.2)
+    folder = write_folder(wb, tmp_path / "wb")
+    out = tmp_path / "a.csv"
+    proc = run("solve", str(folder), "--out", str(out), "--solver", "cbc", "--time-limit", "5")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["solver"] == "cbc" and result["status"] in ("optimal", "feasible")
+    assert out.exists()
+
+
+def test_infeasible_exits_1_with_the_cause_on_stderr(tmp_path):
+    wb = random_workbook(5, seed=1, award_share=0.0)
+    wb.locks = pd.DataFrame({"candidate_id": ["C00001"], "option": ["opt_1"]})
+    wb.budgets["amount"] = 0.0
+    folder = write_folder(wb, tmp_path / "wb")
+    proc = run("solve", str(folder), "--out", str(tmp_path / "a.csv"))
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["status"] == "infeasible"
+    assert "short by" in proc.stderr and "Fund line" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "a.csv").exists()
+
+
+def test_invalid_workbook_exits_1_naming_the_sheet(tmp_path):
+    wb = random_workbook(5, seed=1)
+    folder = write_folder(wb, tmp_path / "wb")
+    (folder / "budgets.csv").write_text("fund_line,amount\nfund_1,-5\n", encoding="utf-8")
+    proc = run("solve", str(folder))
+    assert proc.returncode == 1
+    assert "budgets" in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["solve"],
+        ["solve", "x.xlsx", "--solver", "gurobi"],
+        ["solve", "x.xlsx", "--time-limit", "0"],
+    ],
+)
+def test_bad_usage_exits_2(args):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and proc.stderr.strip()
+
+
+def test_every_option_is_documented():
+    doc = (REPO / "docs" / "optimizer.md").read_text(encoding="utf-8")
+    solve_parser = build_parser()._subparsers._group_actions[0].choices["solve"]
+    for action in solve_parser._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert flag in doc, flag
