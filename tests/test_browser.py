@@ -1,0 +1,152 @@
+"""The dashboard in a real browser: Debian's Chromium through Playwright against ``streamlit run``.
+
+Covers what only a browser proves: every page loads (screenshots saved for people to look at),
+the language switch, a slider release re-solving the plan, a real download, and an upload's report.
+Run with ``pytest -m browser``; screenshots go to ``artifacts/screenshots/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.browser_support import (
+    CHROMIUM,
+    PAGES,
+    SCREENSHOTS,
+    launch_chromium,
+    prepare_db,
+    running_app,
+    wait_for_app,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+expect = pytest.importorskip("playwright.sync_api").expect
+TITLES = {
+    "cockpit": ("领导驾驶舱", "Leadership cockpit"),
+    "pipeline": ("项目策划生成", "Project pipeline"),
+    "ladder": ("企业梯度培育", "Enterprise ladder"),
+    "studio": ("资源配置", "Allocation studio"),
+    "scenarios": ("情景对比", "Scenarios"),
+    "data": ("数据管理", "Data"),
+}
+LOAD_TIMEOUT = 60_000  # ms; the first page solves the demo city
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app on a free port, with its own copy of the demo database."""
+    folder = tmp_path_factory.mktemp("browser")
+    db = prepare_db(folder / "weihai.db")
+    with running_app(db, folder / "streamlit.log") as url:
+        yield url
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(LOAD_TIMEOUT)
+    yield tab
+    context.close()
+
+
+def open_page(page, url: str, name: str, lang: str = "zh") -> None:
+    """Open a page and wait for its title (content, not the running indicator)."""
+    page.goto(f"{url}/{PAGES[name]}?lang={lang}")
+    title = TITLES[name][0 if lang == "zh" else 1]
+    expect(page.locator("h1").first).to_have_text(title, timeout=LOAD_TIMEOUT)
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_loads_and_is_screenshotted(app_url, page, lang) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name in PAGES:
+        open_page(page, app_url, name, lang)
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+        expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+        page.wait_for_timeout(800)  # let charts finish drawing before the picture
+        page.screenshot(path=str(SCREENSHOTS / f"{name}_{lang}.png"))
+
+
+def test_switching_language_keeps_the_page_and_the_link(app_url, page) -> None:
+    open_page(page, app_url, "ladder", "zh")
+    page.locator("[data-testid='stSidebar'] button", has_text="English").click()
+    expect(page.locator("h1").first).to_have_text("Enterprise ladder")
+    expect(page.locator("[data-testid='stSidebarNav']")).to_contain_text("Leadership cockpit")
+    assert "lang=en" in page.url
+    page.locator("[data-testid='stSidebar'] button", has_text="中文").click()
+    expect(page.locator("h1").first).to_have_text("企业梯度培育")
+    assert "lang=zh" in page.url
+
+
+def _figure(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_moving_a_budget_slider_updates_the_plan(app_url, page) -> None:
+    open_page(page, app_url, "studio", "en")
+    before = _figure(page, "Weighted attainment")
+    slider = page.locator("[data-testid='stSlider']", has_text="Enterprise awards")
+    thumb = slider.locator("input[type='range']")
+    thumb.focus()
+    thumb.press("Home")  # to zero: the keyboard's release commits the value like a mouse release
+    expect(
+        page.locator("[data-testid='stMetric']", has_text="Weighted attainment").locator(
+            "[data-testid='stMetricValue']"
+        )
+    ).not_to_have_text(before, timeout=LOAD_TIMEOUT)
+    wait_for_app(page)
+    after = _figure(page, "Weighted attainment")
+    assert float(after) < float(before)
+    # The cockpit reflects the same scenario.
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Leadership cockpit").click()
+    expect(page.locator("h1").first).to_have_text("Leadership cockpit")
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("adjusted settings")
+
+
+def test_downloading_the_allocation_gives_a_readable_csv(app_url, page) -> None:
+    open_page(page, app_url, "studio", "en")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download allocation (CSV)").click()
+    download = info.value
+    assert download.suggested_filename.endswith("_allocation.csv")
+    data = Path(download.path()).read_bytes()
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert {"ID", "Name", "Support option", "Probability"} <= set(frame.columns)
+    assert len(frame) > 1000
+
+
+def test_importing_a_bad_workbook_shows_the_report(app_url, page, tmp_path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    with pd.ExcelWriter(bad, engine="openpyxl") as writer:
+        pd.DataFrame({"fund_line": ["a"], "amount": [-5]}).to_excel(
+            writer, sheet_name="budgets", index=False
+        )
+    open_page(page, app_url, "data", "en")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    expect(page.get_by_text("The workbook is not valid")).to_be_visible()
+    report = page.locator("[data-testid='stDataFrame']").first
+    expect(report).to_be_visible()
+    expect(page.get_by_text("Nothing was stored.")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "data_import_report_en.png"))
