@@ -523,11 +523,11 @@ class PlanModel:
         amounts, caps = self._limit_arrays(budgets, capacities)
         lock_map = dict(self.base_locks if locks is None else locks)
         col_lower, col_upper = self._column_bounds_for_locks(lock_map)
-        outcome = self._solve_core(amounts, caps, col_lower, col_upper)
+        start = warm_start
+        if isinstance(start, PlanOutcome):
+            start = start.selected if start.feasible else None
+        outcome = self._solve_core(amounts, caps, col_lower, col_upper, start)
         if outcome is None:
-            start = warm_start
-            if isinstance(start, PlanOutcome):
-                start = start.selected
             outcome = self._solve_full(amounts, caps, col_lower, col_upper, lock_map, start)
         outcome.seconds = time.perf_counter() - t0
         if (
@@ -550,8 +550,15 @@ class PlanModel:
         caps: np.ndarray,
         col_lower: np.ndarray,
         col_upper: np.ndarray,
+        reference: np.ndarray | None = None,
     ) -> PlanOutcome | None:
-        """LP relaxation, then the MIP over its fractional candidates; None when not good enough."""
+        """LP relaxation, then the MIP over a core of candidates; None when not good enough.
+
+        Without a reference plan the candidates outside the core keep the LP's (integral) option.
+        With one (e.g. the base plan, when only a limit changed) they keep the reference's option,
+        and the core starts with every candidate the LP would change: re-solves then differ from the
+        reference only where the change matters, which keeps differences between them sharp.
+        """
         h = self._lp_highs
         self._apply(h, amounts, caps, col_lower, col_upper)
         h.run()
@@ -572,9 +579,22 @@ class PlanModel:
         fractional = np.zeros(self.n_candidates, dtype=bool)
         fractional[self.col_cand[(x > 1e-7) & (x < 1.0 - 1e-7)]] = True
         margin[fractional] = -1.0
-        order = np.argsort(margin, kind="stable")
         decided = x > 1.0 - 1e-7
-        size = max(int(fractional.sum()), min(self.n_candidates, max(60, self.n_candidates // 30)))
+        must = fractional
+        if reference is not None:
+            ref = np.asarray(reference, dtype=np.int64)
+            on = np.zeros(self.n_x, dtype=bool)
+            on[ref] = True
+            # the LP moves away from the reference, or a lock / bound rules the reference out
+            lp_choice = self._selected_from_values(x)
+            must = must | (lp_choice != ref) | (col_upper[ref] <= 0.0)
+            locked_elsewhere = np.zeros(self.n_candidates, dtype=bool)
+            locked_elsewhere[self.col_cand[(col_lower > 0.0) & ~on]] = True
+            must |= locked_elsewhere
+            margin[must] = -1.0
+            decided = on
+        order = np.argsort(margin, kind="stable")
+        size = max(int(must.sum()), min(self.n_candidates, max(60, self.n_candidates // 30)))
         row_lower, row_upper, all_lower, all_upper = self._bounds(
             amounts, caps, col_lower, col_upper
         )
