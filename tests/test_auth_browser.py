@@ -43,7 +43,7 @@ SIGN_IN = re.compile(r"登录|sign in|log in", re.I)
 
 def auth_wired() -> bool:
     sources = [APP_DIR / "app.py", APP_DIR / "ui" / "auth.py"]
-    return any("st.login" in p.read_text(encoding="utf-8") for p in sources if p.exists())
+    return any("st.login(" in p.read_text(encoding="utf-8") for p in sources if p.exists())
 
 
 if not auth_wired():
