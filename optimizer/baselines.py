@@ -208,3 +208,75 @@ def proportional_plan(problem: Problem) -> np.ndarray:
                     funded[i] = True
                     break
     return ledger.slots
+
+
+def _violated_rows(problem: Problem, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(fund lines, resources) whose money or capacity a plan exceeds (bool masks).
+
+    Pooled lines count as short together: when the pooled lines cannot cover each other, every pooled
+    line that could still give more (or needs more than it has) is marked.
+    """
+    from optimizer.evaluate import fund_needs
+
+    upfront, reserve = fund_needs(problem, slots)
+    need = upfront + reserve
+    short = need - problem.amount
+    can_pool = problem.pooled & (problem.pool_share > 0)
+    lines = ~can_pool & (short > FEASIBILITY_TOL)
+    pool_sum = float(
+        np.where(can_pool, np.maximum(short, -problem.pool_share * problem.amount), 0).sum()
+    )
+    if pool_sum > FEASIBILITY_TOL:
+        lines |= can_pool & (short > -problem.pool_share * problem.amount)
+    rows = np.arange(problem.n)
+    used = problem.use[rows, slots].sum(axis=0) if problem.resources else np.zeros(0)
+    return lines, used - problem.capacity > FEASIBILITY_TOL
+
+
+def round_up_with_swaps(
+    problem: Problem, slots: np.ndarray, moves: list[tuple[int, int]], score
+) -> np.ndarray:
+    """Try giving candidate i option k for each (i, k) in turn, dropping the supports that cost the
+    least attainment per unit of the money or resource that is short until the plan fits again.
+
+    A trial is kept only when the plan keeps every rule and ``score`` (the solver's objective) rises.
+    This recovers what rounding a fractional LP choice down loses when the lines are full of supports
+    that add little (for example toward targets already met).
+    """
+    from optimizer.evaluate import is_feasible
+
+    p = problem
+    rows = np.arange(p.n)
+    fund = p.fund_coef()  # (n, K, F)
+    best = score(slots)
+    for i, k in moves:
+        if p.lock[i] >= 0 or slots[i] == k:
+            continue
+        trial = slots.copy()
+        trial[i] = k
+        for _ in range(200):
+            lines, res = _violated_rows(p, trial)
+            if not lines.any() and not res.any():
+                break
+            prob = p.prob[rows, trial]
+            expected = prob @ p.values
+            att_now = np.minimum(1.0, expected / p.goal)
+            dprob = prob - p.base_prob  # what dropping each support to "none" takes away
+            after = np.minimum(
+                1.0, (expected[None, :] - p.values * dprob[:, None]) / p.goal[None, :]
+            )
+            loss = (att_now[None, :] - after) @ p.weight + 1e-9 * np.abs(dprob)
+            freed = (fund[rows, trial] - fund[:, 0])[:, lines].sum(axis=1)
+            if res.any():
+                freed = freed + (p.use[rows, trial] - p.use[:, 0])[:, res].sum(axis=1)
+            donor_ok = (trial > 0) & (p.lock < 0) & (freed > 1e-12)
+            donor_ok[i] = False
+            if not donor_ok.any():
+                break
+            ratio = np.where(donor_ok, loss / np.where(donor_ok, freed, 1.0), np.inf)
+            trial[int(np.argmin(ratio))] = 0
+        if is_feasible(p, trial):
+            s = score(trial)
+            if s > best:
+                slots, best = trial, s
+    return slots

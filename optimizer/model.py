@@ -381,6 +381,10 @@ class HighsModel:
         # One option per candidate: rows only for candidates with two or more option variables.
         groups = [g for g in _groups(f.var_cand) if len(g) > 1]
         n_rows = len(starts) + len(groups)
+        # Row of each variable's one-option constraint (-1 when its candidate has a single variable).
+        self.assign_row = np.full(nv, -1, dtype=np.int64)
+        for j, g in enumerate(groups):
+            self.assign_row[g] = len(starts) + j
         if groups:
             sizes = np.array([len(g) for g in groups])
             group_starts = nnz + np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -428,7 +432,7 @@ class HighsModel:
     def solve_lp(
         self, *, time_limit: float, threads: int = 1, method: str = "auto"
     ) -> tuple[str, np.ndarray, float, np.ndarray]:
-        """The LP relaxation: (status, x, bound on the solver objective incl. constants, reduced costs of x).
+        """The LP relaxation: (status, x, bound on the solver objective incl. constants, profit of each x).
 
         ``method="auto"`` uses interior point (with crossover to a vertex, so that at most a few
         candidates are fractional) on large models, where it is several times faster than dual simplex.
@@ -449,9 +453,13 @@ class HighsModel:
             return "no_solution", np.zeros(nv), float("nan"), np.zeros(nv)
         solution = self.h.getSolution()
         x = np.asarray(solution.col_value)[:nv]
-        reduced = np.asarray(solution.col_dual)[:nv]
+        # Profit of each option at the LP's prices: its reduced cost plus the price of its candidate's
+        # one-option row (what the option earns beyond the money and resources it takes).
+        profit = np.asarray(solution.col_dual)[:nv].copy()
+        in_row = self.assign_row >= 0
+        profit[in_row] += np.asarray(solution.row_dual)[self.assign_row[in_row]]
         bound = float(self.h.getInfo().objective_function_value) + self.form.objective_const
-        return "optimal", x, bound, reduced
+        return "optimal", x, bound, profit
 
     def set_integer(self, var_index: np.ndarray) -> None:
         """Make exactly these x variables integer (all others continuous)."""

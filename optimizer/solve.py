@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 
 from data.schema import Workbook
-from optimizer.baselines import do_nothing_plan, greedy_fill, greedy_plan, proportional_plan
+from optimizer.baselines import (
+    do_nothing_plan,
+    greedy_fill,
+    greedy_plan,
+    proportional_plan,
+    round_up_with_swaps,
+)
 from optimizer.evaluate import PlanEvaluation, evaluate_slots, is_feasible, plan_scores
 from optimizer.explain import FALLBACK, infeasibility_reasons
 from optimizer.model import (
@@ -375,6 +381,11 @@ class AllocationModel:
         rounded = slots.copy()
         allowed = np.zeros_like(p.valid)
         allowed[form.var_cand, form.var_slot] = True
+        # Fractional candidates: try their LP-preferred option, making room by dropping weak supports.
+        frac_vars = np.nonzero((x > 1e-6) & (x < 1 - 1e-6))[0]
+        frac_vars = frac_vars[np.argsort(-x[frac_vars], kind="stable")]
+        moves = [(int(form.var_cand[j]), int(form.var_slot[j])) for j in frac_vars]
+        slots = round_up_with_swaps(p, slots, moves, self.score)
         filled = greedy_fill(p, slots, allowed=allowed)
         if is_feasible(p, filled):
             slots = filled
@@ -385,9 +396,19 @@ class AllocationModel:
         # Cores: first the candidates the LP leaves open (fractional) and those the fill changed; then
         # also those with an option whose reduced cost is near zero. Everyone else keeps its choice.
         frac = (x > 1e-6) & (x < 1 - 1e-6)
-        margin = np.full(p.n, np.inf)
-        off = x <= 1e-6
-        np.minimum.at(margin, form.var_cand[off], np.abs(reduced[off]))
+        # Margin of a candidate: how much better its best choice is than its second best at the LP's
+        # prices ("none" earns 0). Small margins are the borderline candidates.
+        best = np.zeros(p.n)
+        second = np.full(p.n, -np.inf)
+        for j in np.argsort(-reduced, kind="stable"):
+            i = form.var_cand[j]
+            v = reduced[j]
+            if v > best[i]:
+                best[i], second[i] = v, best[i]
+            elif v > second[i]:
+                second[i] = v
+        second = np.maximum(second, np.where(best > 0, 0.0, -np.inf))
+        margin = best - second
         margin[np.unique(form.var_cand[frac])] = -1.0
         margin[np.nonzero(slots != rounded)[0]] = -1.0
         free = np.nonzero(p.lock < 0)[0]
