@@ -1,0 +1,165 @@
+"""The firm checklist (明白纸): facts against hand-computed cases, both languages, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from data.workbook import validate_tables
+from optimizer.checklist import (
+    checklist_markdown,
+    district_checklist_table,
+    district_checklists_bytes,
+    district_firm_ids,
+    firm_checklist,
+    firm_checklist_bytes,
+)
+from tests.conftest import raw_from_csv
+
+ENTERPRISE_COLUMNS = (
+    "firm_id,name,district,cluster,size_tier,quality_tier,revenue,revenue_growth,growth_2y_avg,"
+    "rd_expense,rd_ratio,debt_ratio,main_business_share,ip_class1,ip_other,years_in_niche,"
+    "strategic_emerging,high_tech_cert,equity_financing_3y,niche_market_share,has_rd_institution\n"
+)
+
+# F1: an innovative SME with 5,000 万元 revenue and R&D at 2.1% (needs 3% for SRDI).
+# F2: a seed firm with 1,650 万元 revenue (needs 2,000 for above-size).
+# F3: a provincial SRDI firm with debt at 78% (a little giant may have at most 70%).
+# F4: a firm in another district.
+SHEETS = {
+    "budgets": "fund_line,amount\nsrdi,100\nupgrade,100\n",
+    "resources": "resource,capacity\nagency_slots,10\n",
+    "targets": "target,goal\nnew_srdi,5\nnew_above_size,5\n",
+    "candidates": (
+        "candidate_id,name,kind,district,base_probability,entity_id,rung\n"
+        "F1-srdi,甲科技,enterprise,环翠区,0.2,F1,srdi\n"
+        "F2-above_size,乙制造,enterprise,环翠区,0.3,F2,above_size\n"
+        "F4-srdi,丁材料,enterprise,文登区,0.2,F4,srdi\n"
+    ),
+    "contributions": (
+        "candidate_id,target,value\nF1-srdi,new_srdi,1\nF2-above_size,new_above_size,1\n"
+        "F4-srdi,new_srdi,1\n"
+    ),
+    "options": (
+        "candidate_id,option,probability,fund_line,cost,agency_slots\n"
+        "F1-srdi,application_coaching,0.3,srdi,4,1\n"
+        "F1-srdi,coaching_ip_rd_subsidy,0.45,srdi,20,1\n"
+        "F2-above_size,upgrade_guidance,0.4,upgrade,2,1\n"
+        "F4-srdi,application_coaching,0.3,srdi,4,1\n"
+    ),
+    "enterprises": ENTERPRISE_COLUMNS
+    + "F1,甲科技,环翠区,新一代信息技术,above_size,innovative_sme,5000,0.12,0.10,105,0.021,0.45,"
+    "0.8,3,4,4,Y,Y,0,0.03,Y\n"
+    + "F2,乙制造,环翠区,先进装备与智能制造,seed,none,1650,0.15,0.12,20,0.012,0.5,0.9,0,1,2,N,N,0,"
+    "0.001,N\n"
+    + "F3,丙装备,环翠区,先进装备与智能制造,large,srdi,20000,0.08,0.07,900,0.045,0.78,0.85,4,6,8,Y,"
+    "Y,0,0.15,Y\n"
+    + "F4,丁材料,文登区,碳纤维等复合材料,above_size,innovative_sme,3000,0.1,0.1,120,0.04,0.4,0.8,2,"
+    "3,5,Y,Y,0,0.05,Y\n",
+}
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return validate_tables({k: raw_from_csv(v) for k, v in SHEETS.items()})
+
+
+def line(cl, rung, criterion):
+    return next(x for x in cl.lines if x.rung == rung and x.criterion == criterion)
+
+
+def test_rd_ratio_gap_in_points_and_money(wb):
+    cl = firm_checklist(wb, "F1")
+    assert [r.rung for r in cl.rungs] == ["srdi"]
+    rd = line(cl, "srdi", "rd_ratio")
+    assert not rd.met
+    assert rd.gap == pytest.approx(0.009)
+    assert rd.money_gap == pytest.approx(45.0)  # 0.9% of 5,000 万元
+    assert rd.text_en == "R&D 2.1% of revenue, needs 3.0%: +0.9 points ≈ 45 万元 more R&D"
+    assert rd.text_zh == (
+        "研发费用占营业收入比重2.1%，要求不低于3.0%：差0.9个百分点，约需增加研发投入45万元"
+    )
+    # R&D of 105 万元 is above the 100 万元 floor; revenue is above 1,000 万元
+    assert line(cl, "srdi", "rd_expense").met
+    assert line(cl, "srdi", "revenue_or_equity").met
+    assert line(cl, "srdi", "is_innovative_sme").met
+    # the R&D subsidy addresses the R&D gap; plain coaching does not
+    assert rd.addressed_by == ["coaching_ip_rd_subsidy"]
+    assert cl.rungs[0].candidate_id == "F1-srdi" and cl.rungs[0].base_probability == 0.2
+
+
+def test_above_size_revenue_gap(wb):
+    cl = firm_checklist(wb, "F2")
+    rungs = [r.rung for r in cl.rungs]
+    assert rungs == ["above_size", "innovative_sme"]  # its candidacy and its next quality rung
+    rev = line(cl, "above_size", "revenue")
+    assert not rev.met and rev.gap == pytest.approx(350.0) and rev.money_gap == pytest.approx(350.0)
+    assert "350 万元 more" in rev.text_en and "还差350万元" in rev.text_zh
+    assert rev.addressed_by == ["upgrade_guidance"]
+    assert cl.rungs[1].candidate_id is None  # not on this year's list for that rung
+
+
+def test_little_giant_debt_ceiling(wb):
+    cl = firm_checklist(wb, "F3")
+    assert [r.rung for r in cl.rungs] == ["little_giant"]
+    debt = line(cl, "little_giant", "debt_ratio")
+    assert not debt.met and debt.comparison == "<="
+    assert debt.gap == pytest.approx(0.08)
+    assert debt.text_en.endswith("at most 70.0%: −8.0 points")
+    assert "需降低8.0个百分点" in debt.text_zh
+    # revenue 20,000 万元 ≥ 10,000: the R&D bar is 3%, met at 4.5%
+    assert line(cl, "little_giant", "rd_ratio").met
+    assert line(cl, "little_giant", "niche_market_share").met
+    assert not cl.rungs[0].eligible
+    assert [x.criterion for x in cl.gaps()] == ["debt_ratio"]
+
+
+def test_plan_choice_and_markdown_both_languages(wb):
+    plan = {"F1-srdi": "coaching_ip_rd_subsidy"}
+    cl = firm_checklist(wb, "F1", choices=plan)
+    assert cl.rungs[0].planned_option == "coaching_ip_rd_subsidy"
+    assert [s["planned"] for s in cl.support] == [False, True]
+    zh = checklist_markdown(cl, "zh")
+    en = checklist_markdown(cl, "en")
+    assert zh.startswith("# 企业明白纸：甲科技（F1）")
+    assert "（方案已安排）" in zh and "(in the plan)" in en
+    assert "- [ ] 上年度研发费用专项审计（鉴证）报告" in zh
+    assert "Materials to prepare" in en and "Cautions" in en
+    assert "✗ R&D 2.1% of revenue" in en
+    with pytest.raises(ValueError):
+        checklist_markdown(cl, "fr")
+    assert firm_checklist_bytes(wb, "F1", lang="en").decode("utf-8") == checklist_markdown(
+        firm_checklist(wb, "F1"), "en"
+    )
+    with pytest.raises(KeyError):
+        firm_checklist(wb, "F9")
+
+
+def test_district_downloads(wb):
+    assert district_firm_ids(wb, "环翠区") == ["F1", "F2"]  # F3 is not on the candidate list
+    assert district_firm_ids(wb, "环翠区", candidates_only=False) == ["F1", "F2", "F3"]
+    table = district_checklist_table(wb, "环翠区")
+    assert set(table["firm_id"]) == {"F1", "F2"}
+    assert table.loc[table["criterion"] == "rd_ratio", "money_gap"].iloc[0] == pytest.approx(45)
+    data = district_checklists_bytes(wb, "环翠区", fmt="csv")
+    assert data.startswith("\ufeff".encode())  # Excel on a Chinese-locale PC reads UTF-8 with BOM
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert len(back) == len(table) and "text_zh" in back.columns
+    md = district_checklists_bytes(wb, "环翠区", lang="zh").decode("utf-8")
+    assert md.count("# 企业明白纸") == 2 and "\n---\n" in md
+    assert district_checklists_bytes(wb, "无此区") == b""
+    with pytest.raises(ValueError):
+        district_checklists_bytes(wb, "环翠区", fmt="pdf")
+
+
+def test_demo_checklists(demo_workbook):
+    firms = demo_workbook.enterprises
+    some = firms["firm_id"].head(30).tolist()
+    for fid in some:
+        cl = firm_checklist(demo_workbook, fid)
+        assert cl.rungs, fid
+        for ln in cl.lines:
+            assert ln.met == (ln.gap == 0) or ln.criterion == "direct_route"
+            assert ln.text_zh and ln.text_en
