@@ -26,10 +26,7 @@ CORPUS = build_corpus()
 INVALID = [c for c in CORPUS if not c.valid]
 VALID = [c for c in CORPUS if c.valid]
 # Known gaps in code this suite does not own, reported to its owner; the test turns green once fixed.
-KNOWN_GAPS = {
-    "lying_zip_sizes": "data.workbook._raw_from_csv_zip lets zipfile.BadZipFile (bad CRC / sizes that "
-    "lie) escape instead of a WorkbookError",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def ids(cases: list[Case]) -> list[str]:
