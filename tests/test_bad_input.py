@@ -304,3 +304,13 @@ def test_optimizer_cli_solves_tricky_valid_file_and_never_picks_a_dominated_opti
     chosen = dict(zip(allocation["candidate_id"], allocation["option"], strict=True))
     # probability 0.1 is below E1's base 0.3 and 0.55 costs more than coaching's 0.6: never worth it
     assert chosen["E1"] not in ("cheap_but_useless", "dear_and_weaker")
+
+
+def test_upload_size_limit_is_configured_and_below_the_readers():
+    import tomllib
+
+    from data.workbook import MAX_UPLOAD_BYTES
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    limit_mb = config["server"]["maxUploadSize"]
+    assert 0 < limit_mb * 1024 * 1024 <= MAX_UPLOAD_BYTES
