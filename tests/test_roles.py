@@ -298,3 +298,24 @@ def test_the_crafted_client_check_can_see_writes(demo_db_file, tmp_path, monkeyp
     roles.write_text('[roles]\ndemo = "planner"\n', encoding="utf-8")
     _, wrote = force_every_button(db, roles, monkeypatch)
     assert wrote, "forcing the planner's buttons should have saved something"
+
+
+@pytest.mark.slow
+def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
+    """No sign-in configured: the app runs as an open demo and says so."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import t
+
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db_file, db)
+    monkeypatch.setenv("WEIHAI_DB", str(db))
+    monkeypatch.delenv(ROLES_FILE_ENV, raising=False)
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(repo / "app.py"), default_timeout=180).run()
+    assert not at.exception
+    shown = [c.value for c in at.sidebar.caption] + [m.value for m in at.sidebar.markdown]
+    notice = t("app.open_demo", "zh")
+    assert any(notice in str(text) for text in shown), shown
