@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import pandas as pd
+
 # ---------------------------------------------------------------------------------------------------
 # Thresholds (万元 and fractions)
 # ---------------------------------------------------------------------------------------------------
@@ -508,3 +510,38 @@ def check_rung(firm: Mapping[str, object], rung: str) -> RungCheck:
     if rung not in CHECKS:
         raise ValueError(f"unknown rung {rung!r}; expected one of {', '.join(RUNGS)}")
     return CHECKS[rung](firm)
+
+
+def checklist_frame(firm: Mapping[str, object], rung: str) -> pd.DataFrame:
+    """A firm's plain checklist (明白纸) for one rung, one row per criterion.
+
+    Parameters
+    ----------
+    firm : mapping
+        The firm's attributes (a row of the ``enterprises`` sheet).
+    rung : str
+        One of `RUNGS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``criterion, label_zh, label_en, value, comparison, threshold, met, gap,
+        alternative``, in the order a checklist shows them.
+    """
+    rows = []
+    for c in check_rung(firm, rung).criteria:
+        label_zh, label_en = CRITERION_LABELS.get(c.name, (c.name, c.name))
+        rows.append(
+            {
+                "criterion": c.name,
+                "label_zh": label_zh,
+                "label_en": label_en,
+                "value": c.value,
+                "comparison": c.comparison,
+                "threshold": c.threshold,
+                "met": c.met,
+                "gap": c.gap,
+                "alternative": c.alternative,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -368,9 +368,8 @@ def _projects(rng: np.random.Generator, values: dict[str, float]) -> pd.DataFram
     for i in range(n):
         c = CLUSTERS[cluster[i]]
         depts = [d for d, _ in c.lead_departments]
-        lead[i] = depts[
-            rng.choice(len(depts), p=np.array([w for _, w in c.lead_departments]) / 1.0)
-        ]
+        weights = np.array([w for _, w in c.lead_departments])
+        lead[i] = depts[rng.choice(len(depts), p=weights / weights.sum())]
         offshore[i] = bool(
             c.offshore and offshore_district[district[i]] and rng.random() < pop.offshore_share
         )
@@ -384,13 +383,11 @@ def _projects(rng: np.random.Generator, values: dict[str, float]) -> pd.DataFram
         needs_land[i] = suffix not in _NO_LAND_SUFFIXES and not (
             offshore[i] and product in ("海上风电", "海洋牧场")
         )
-        name = f"{short[district[i]]}{product}{suffix}"
+        base_name = name = f"{short[district[i]]}{product}{suffix}"
         phase = 2
         while name in seen:  # later phases of the same park, as cities name them
-            base = f"{short[district[i]]}{product}{suffix}"
-            name = f"{base}（{'一二三四五六七八九十'[min(phase, 10) - 1]}期）"
-            if phase > 10:
-                name = f"{base}（{phase}期）"
+            numeral = "一二三四五六七八九十"[phase - 1] if phase <= 10 else str(phase)
+            name = f"{base_name}（{numeral}期）"
             phase += 1
         seen.add(name)
         names.append(name)
@@ -438,10 +435,8 @@ def _projects(rng: np.random.Generator, values: dict[str, float]) -> pd.DataFram
     layout_order = np.argsort(-layout_key, kind="stable")
     major = np.zeros(n, dtype=bool)
     major[layout_order[: pop.n_major_layout]] = True
-    engine = np.zeros(n, dtype=bool)
-    engine[layout_order[: pop.n_engine * 2][rng.permutation(pop.n_engine * 2)[: pop.n_engine]]] = (
-        True
-    )
+    engine = np.zeros(n, dtype=bool)  # engines: some of the very largest
+    engine[rng.choice(layout_order[: 2 * pop.n_engine], size=pop.n_engine, replace=False)] = True
 
     # started projects started early in the year; the others plan a start by stage
     month_base = {

@@ -271,3 +271,15 @@ def test_every_criterion_has_a_checklist_label():
     checks.append(criteria.check_champion(_firm(), level="national"))
     names = {c.name for check in checks for c in check.criteria}
     assert names <= set(criteria.CRITERION_LABELS)
+
+
+def test_checklist_frame_lists_every_criterion_with_its_gap():
+    sheet = criteria.checklist_frame(_firm(quality_tier="srdi", debt_ratio=0.72), "little_giant")
+    assert list(sheet.columns) == [
+        "criterion", "label_zh", "label_en", "value", "comparison", "threshold", "met", "gap",
+        "alternative",
+    ]  # fmt: skip
+    debt = sheet.set_index("criterion").loc["debt_ratio"]
+    assert debt["label_zh"] == "资产负债率" and debt["comparison"] == "<="
+    assert not debt["met"] and debt["gap"] == pytest.approx(0.02)
+    assert sheet.set_index("criterion").loc["is_srdi", "met"]
