@@ -138,6 +138,7 @@ def test_what_it_would_take_by_hand():
     assert ex.fund_line == "fund" and ex.money == pytest.approx(10)
     # with 15: A and C; with 20: A and B (0.8 > A and C's 0.7)
     assert ex.takes == 10 and ex.takes_checked_below == 9
+    assert ex.limit == "fund" and ex.limit_kind == "fund_line"
     # forcing B in: the best plan with B uses its 10 万元 → lose A's 0.5, gain B's 0.3
     assert ex.forced_loss == pytest.approx((0.5 - 0.3) / 10)
     assert ex.forced_option == "coaching"

@@ -59,7 +59,7 @@ def round_or_none(x: float, digits: int = 6) -> float | None:
     """A float for JSON: rounded, and None for NaN."""
     if x is None or not math.isfinite(float(x)):
         return None
-    return round(float(x), digits)
+    return round(float(x), digits) + 0.0  # no "-0.0" in JSON
 
 
 def better_of(a: PlanOutcome, b: PlanOutcome | None) -> PlanOutcome:

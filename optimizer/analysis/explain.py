@@ -168,6 +168,9 @@ class Explanation:
     gain_points: float
     per_100: float
     cutoff_per_100: float
+    limit: str | None = None
+    limit_kind: str | None = None
+    limit_unit: str = "万元"
     takes: float | None = None
     takes_checked_below: float | None = None
     searched_up_to: float | None = None
@@ -217,14 +220,14 @@ def _changes(model: PlanModel, before: PlanOutcome, after: PlanOutcome, skip: st
 def what_it_would_take(
     model: PlanModel,
     candidate_id: str,
-    fund_line: str,
+    limit: str,
     base: PlanOutcome,
     *,
     resolution: float = 1.0,
     start: float | None = None,
     max_increase: float | None = None,
 ) -> tuple[float | None, float | None, float, int]:
-    """Smallest increase of one fund line with which the re-solved plan funds the candidate.
+    """Smallest increase of one fund line (or resource) with which the re-solved plan funds it.
 
     Brackets by doubling from ``start`` and then bisects to ``resolution`` 万元. The answer Δ is
     minimal in the sense a re-solve can check: the plan with +Δ funds the candidate and the plan with
@@ -237,13 +240,15 @@ def what_it_would_take(
     (takes, checked_below, searched_up_to, solves)
         ``takes`` is None when even ``searched_up_to`` does not fund it.
     """
-    amount = model.budgets_dict()[fund_line]
+    is_line = limit in model.fund_lines
+    amount = (model.budgets_dict() if is_line else model.capacities_dict())[limit]
+    key = "budgets" if is_line else "capacities"
     solves = 0
 
     def funded(delta_steps: int) -> bool:
         nonlocal solves
         solves += 1
-        out = model.solve(budgets={fund_line: amount + delta_steps * resolution}, warm_start=base)
+        out = model.solve(**{key: {limit: amount + delta_steps * resolution}}, warm_start=base)
         return out.feasible and out.funded(candidate_id)
 
     if funded(0):  # already funded within the solver's tolerance
@@ -383,14 +388,13 @@ def explain_candidate(
                 ex.changes = _changes(model, base, forced, candidate_id)
             else:
                 ex.forced_loss = math.nan
-            if line is not None:
+            limit, kind, unit, step, start = _binding_limit(
+                model, candidate_id, considered, money, line, resolution
+            )
+            ex.limit, ex.limit_kind, ex.limit_unit = limit, kind, unit
+            if limit is not None:
                 takes, below, upto, n = what_it_would_take(
-                    model,
-                    candidate_id,
-                    line,
-                    base,
-                    resolution=resolution,
-                    start=max(resolution, money),
+                    model, candidate_id, limit, base, resolution=step, start=start
                 )
                 solves += n
                 ex.takes, ex.takes_checked_below, ex.searched_up_to = takes, below, upto
@@ -398,6 +402,32 @@ def explain_candidate(
     ex.sentences = {"zh": _sentences_zh(ex), "en": _sentences_en(ex)}
     ex.seconds = time.perf_counter() - t0
     return ex
+
+
+def _binding_limit(
+    model: PlanModel,
+    candidate_id: str,
+    option: str,
+    money: float,
+    line: str | None,
+    resolution: float,
+) -> tuple[str | None, str | None, str, float, float]:
+    """Which limit "what would it take" should raise: the option's fund line when it costs money,
+    else the resource it needs most of relative to the capacity. Returns (name, kind, unit, step,
+    first increase to try)."""
+    if money > 0 and line is not None:
+        return line, "fund_line", "万元", resolution, max(resolution, money)
+    j = model.option_col[(candidate_id, option)]
+    use = model.col_use[j]
+    if len(use) and use.max() > 0:
+        share = use / np.maximum(model.capacities, 1e-9)
+        r = int(np.argmax(share))
+        units = dict(zip(model.wb.resources["resource"], model.wb.resources["unit"], strict=True))
+        name = model.resource_names[r]
+        return name, "resource", str(units.get(name, "")), 1.0, max(1.0, float(use[r]))
+    if line is not None:
+        return line, "fund_line", "万元", resolution, resolution
+    return None, None, "", resolution, resolution
 
 
 # ---------------------------------------------------------------- sentences
@@ -473,17 +503,18 @@ def _sentences_en(ex: Explanation) -> list[str]:
     )
     if ex.gain_attainment <= 1e-12:
         out.append("Its targets are already met in expectation, so it adds nothing to attainment.")
-    if ex.takes is not None and ex.fund_line:
+    unit = ex.limit_unit or ""
+    if ex.takes is not None and ex.limit:
         if ex.takes == 0:
-            out.append("It is at the margin: a re-solve with today's budget may fund it.")
+            out.append("It is at the margin: a re-solve with today's limits may fund it.")
         else:
             out.append(
-                f"It would be funded if {ex.fund_line} had {_money_text(ex.takes)} 万元 more "
-                f"(with {_money_text(ex.takes_checked_below)} 万元 more it is not)."
+                f"It would be funded if {ex.limit} had {_money_text(ex.takes)} {unit} more "
+                f"(with {_money_text(ex.takes_checked_below)} {unit} more it is not)."
             )
-    elif ex.searched_up_to is not None and ex.fund_line:
+    elif ex.searched_up_to is not None and ex.limit:
         out.append(
-            f"Even {_money_text(ex.searched_up_to)} 万元 more on {ex.fund_line} would not get it funded."
+            f"Even {_money_text(ex.searched_up_to)} {unit} more on {ex.limit} would not get it funded."
         )
     if ex.forced_loss is not None:
         if math.isnan(ex.forced_loss):
@@ -544,16 +575,18 @@ def _sentences_zh(ex: Explanation) -> list[str]:
     )
     if ex.gain_attainment <= 1e-12:
         out.append("其所贡献的目标按期望已经完成，支持它不再提高完成度。")
-    if ex.takes is not None and ex.fund_line:
+    limit = f"“{ex.limit}”" if ex.limit else ""
+    unit = ex.limit_unit or ""
+    if ex.takes is not None and ex.limit:
         if ex.takes == 0:
-            out.append("它正处在入选边缘：按现有预算重新求解也可能入选。")
+            out.append("它正处在入选边缘：按现有限额重新求解也可能入选。")
         else:
             out.append(
-                f"若{line}增加{_money_text(ex.takes)}万元即可入选"
-                f"（增加{_money_text(ex.takes_checked_below)}万元仍不入选）。"
+                f"若{limit}增加{_money_text(ex.takes)}{unit}即可入选"
+                f"（增加{_money_text(ex.takes_checked_below)}{unit}仍不入选）。"
             )
-    elif ex.searched_up_to is not None and ex.fund_line:
-        out.append(f"即使{line}增加{_money_text(ex.searched_up_to)}万元，它也不会入选。")
+    elif ex.searched_up_to is not None and ex.limit:
+        out.append(f"即使{limit}增加{_money_text(ex.searched_up_to)}{unit}，它也不会入选。")
     if ex.forced_loss is not None:
         if math.isnan(ex.forced_loss):
             out.append("若强行纳入，将无可行方案。")

@@ -1,0 +1,351 @@
+"""Command-line subcommands of the decision analytics: marginal, frontier, explain, locks, robustness, checklist.
+
+Each prints one JSON object on standard output (solver output never reaches it). Exit status: 0 with
+a result, 1 when the workbook is invalid, the plan infeasible or a name unknown (with a plain message
+on standard error), 2 for bad usage. `add_analysis_commands` hangs them under ``python -m optimizer``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from optimizer.quiet import quiet_stdout
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"a fraction between 0 and 1 is needed, not {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _solver_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workbook", help="an .xlsx file or a folder of <sheet>.csv files")
+    p.add_argument(
+        "--gap",
+        type=_fraction,
+        default=1e-3,
+        help="relative MIP gap of each re-solve (default: 0.001)",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit of each re-solve (default: 10)",
+    )
+
+
+def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Add the analysis subcommands to ``python -m optimizer``'s subparsers.
+
+    Each subcommand sets ``func`` (``func(args) -> int``, the exit status) with ``set_defaults``.
+    """
+    p = subparsers.add_parser(
+        "marginal",
+        help="marginal value of every fund line and resource (JSON)",
+        description="Re-solve with each fund line and resource raised and lowered by a sensible "
+        "step (about 5%, rounded); print per limit the step, the change in weighted attainment "
+        "and in each target's expected value, with the LP shadow price as a cross-check.",
+    )
+    _solver_options(p)
+    p.add_argument("--no-lp-check", action="store_true", help="skip the LP-relaxation prices")
+    p.set_defaults(func=_marginal)
+
+    p = subparsers.add_parser(
+        "frontier",
+        help="best attainment as the budget scales from 0%% to 150%% (JSON)",
+        description="Re-solve with the total budget (same fund-line proportions), or one fund line "
+        "or resource, scaled from 0 to --max-scale; print per point the scale, the budget, the "
+        "weighted attainment and each target's expected value.",
+    )
+    _solver_options(p)
+    p.add_argument(
+        "--points", type=_positive_int, default=21, help="number of points (default: 21)"
+    )
+    p.add_argument(
+        "--scope",
+        default="total_budget",
+        help="total_budget (default), or the name of one fund line or resource",
+    )
+    p.add_argument(
+        "--max-scale", type=_positive_float, default=1.5, help="largest scale (default: 1.5)"
+    )
+    p.set_defaults(func=_frontier)
+
+    p = subparsers.add_parser(
+        "explain",
+        help="why a candidate is (not) funded and what it would take (JSON)",
+        description="Explain one candidate: its option, attainment per 100 万元 against the plan's "
+        "cut-off, the smallest budget increase that funds it (or the loss if it is dropped), the "
+        "loss if it is forced in, in Chinese and English sentences.",
+    )
+    _solver_options(p)
+    p.add_argument("candidate_id", help="the candidate to explain")
+    p.add_argument(
+        "--resolution",
+        type=_positive_float,
+        default=1.0,
+        help="万元 resolution of 'what would it take' (default: 1)",
+    )
+    p.set_defaults(func=_explain)
+
+    p = subparsers.add_parser(
+        "locks",
+        help="attainment lost by each leadership lock (JSON)",
+        description="Re-solve without each lock (and without all of them) and print what each "
+        "costs and what the plan would choose instead.",
+    )
+    _solver_options(p)
+    p.set_defaults(func=_locks)
+
+    p = subparsers.add_parser(
+        "robustness",
+        help="core, borderline and exterior candidates under uncertain probabilities (JSON)",
+        description="Perturb every probability within ±SPREAD (seeded), re-solve SAMPLES times, "
+        "classify candidates as core (funded in ≥ 90% of runs), borderline or exterior, and "
+        "report the spread of each target.",
+    )
+    _solver_options(p)
+    p.add_argument("--samples", type=_positive_int, default=50, help="re-solves (default: 50)")
+    p.add_argument("--spread", type=_fraction, default=0.2, help="relative spread (default: 0.2)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument(
+        "--candidates", action="store_true", help="include one row per candidate in the JSON"
+    )
+    p.set_defaults(func=_robustness)
+
+    p = subparsers.add_parser(
+        "checklist",
+        help="firm checklists (明白纸) for one firm or a district (JSON; file with --out)",
+        description="Build the firm checklist from the enterprises sheet: next rungs, each "
+        "criterion met or missed and by how much, materials, support options per gap.",
+    )
+    p.add_argument("workbook", help="an .xlsx file or a folder of <sheet>.csv files")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--firm", help="one firm_id")
+    who.add_argument("--district", help="every listed firm of one district")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default: zh)")
+    p.add_argument(
+        "--format", choices=["md", "csv"], default="md", help="file format for --out (default: md)"
+    )
+    p.add_argument("--out", help="also write the checklist(s) to this file")
+    p.set_defaults(func=_checklist)
+
+
+def _load(path: str):
+    from data.workbook import WorkbookError, read_workbook
+
+    try:
+        return read_workbook(path)
+    except WorkbookError as exc:
+        print(f"The workbook {path} cannot be used:", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+    except OSError as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+    return None
+
+
+def _run(args: argparse.Namespace, work: Callable[[object], dict | None]) -> int:
+    """Load the workbook, run ``work(wb)`` with solver output kept off stdout, print its JSON."""
+    wb = _load(args.workbook)
+    if wb is None:
+        return 1
+    try:
+        with quiet_stdout():
+            out = work(wb)
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        print(f"Cannot analyse {args.workbook}: {message}", file=sys.stderr)
+        return 1
+    if out is None:
+        return 1
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def _model(wb, args: argparse.Namespace):
+    from optimizer.analysis import PlanModel
+
+    return PlanModel(wb, mip_gap=args.gap, time_limit=args.time_limit)
+
+
+def _infeasible(model) -> bool:
+    base = model.solve()
+    if not base.feasible:
+        print(
+            "No plan is possible with this workbook; see `python -m optimizer solve`.",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
+def _marginal(args: argparse.Namespace) -> int:
+    from optimizer.analysis import marginal_values
+
+    def work(wb):
+        model = _model(wb, args)
+        if _infeasible(model):
+            return None
+        return marginal_values(model, lp_check=not args.no_lp_check).to_json()
+
+    return _run(args, work)
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    from optimizer.analysis import frontier
+
+    def work(wb):
+        model = _model(wb, args)
+        return frontier(
+            model, scope=args.scope, points_count=args.points, max_scale=args.max_scale
+        ).to_json()
+
+    return _run(args, work)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from optimizer.analysis import explain_candidate
+
+    def work(wb):
+        model = _model(wb, args)
+        if _infeasible(model):
+            return None
+        return explain_candidate(model, args.candidate_id, resolution=args.resolution).to_json()
+
+    return _run(args, work)
+
+
+def _locks(args: argparse.Namespace) -> int:
+    from optimizer.analysis import lock_prices
+
+    def work(wb):
+        model = _model(wb, args)
+        if _infeasible(model):
+            return None
+        return lock_prices(model).to_json()
+
+    return _run(args, work)
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    from optimizer.analysis import robustness
+
+    def work(wb):
+        model = _model(wb, args)
+        if _infeasible(model):
+            return None
+        result = robustness(model, samples=args.samples, spread=args.spread, seed=args.seed)
+        return result.to_json(candidates=args.candidates)
+
+    return _run(args, work)
+
+
+def _checklist(args: argparse.Namespace) -> int:
+    from optimizer.checklist import (
+        district_checklists_bytes,
+        district_firm_ids,
+        firm_checklist,
+        firm_checklist_bytes,
+    )
+
+    def work(wb):
+        ids = [args.firm] if args.firm else district_firm_ids(wb, args.district)
+        firms = []
+        for fid in ids:
+            cl = firm_checklist(wb, fid)
+            firms.append(
+                {
+                    "firm_id": cl.firm_id,
+                    "name": cl.name,
+                    "district": cl.district,
+                    "rungs": [r.__dict__ for r in cl.rungs],
+                    "gaps": [
+                        {
+                            "rung": ln.rung,
+                            "criterion": ln.criterion,
+                            "gap": ln.gap,
+                            "money_gap": ln.money_gap,
+                            "text": ln.text(args.lang),
+                            "addressed_by": ln.addressed_by,
+                        }
+                        for ln in cl.gaps()
+                    ],
+                }
+            )
+        out: dict = {"firms": firms}
+        if args.out:
+            if args.firm:
+                data = firm_checklist_bytes(wb, args.firm, lang=args.lang)
+                if args.format == "csv":
+                    data = district_checklists_bytes(
+                        _only_firm(wb, args.firm), cl.district, fmt="csv", candidates_only=False
+                    )
+            else:
+                data = district_checklists_bytes(wb, args.district, lang=args.lang, fmt=args.format)
+            try:
+                Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+                Path(args.out).write_bytes(data)
+            except OSError as exc:
+                print(f"Cannot write {args.out}: {exc}", file=sys.stderr)
+                return None
+            out["file"] = str(args.out)
+        return out
+
+    return _run(args, work)
+
+
+def _only_firm(wb, firm_id: str):
+    """A copy of the workbook whose enterprises sheet holds one firm (for a one-firm CSV)."""
+    one = wb.copy()
+    one.enterprises = one.enterprises[one.enterprises["firm_id"].astype(str) == firm_id]
+    return one
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """A parser with the analysis subcommands only (the same ones `python -m optimizer` has)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m optimizer",
+        description="Decision analytics around the allocation plan.",
+    )
+    add_analysis_commands(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run an analysis subcommand; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
