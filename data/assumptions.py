@@ -546,6 +546,22 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "project_late_month",
+        9.0,
+        "month",
+        "Projects planned to start after this month risk slipping into next year",
+        "计划开工月份晚于该月的项目存在跨年风险",
+        "[E]",
+    ),
+    (
+        "project_late_penalty",
+        0.04,
+        "probability",
+        "Start chance lost per planned month after project_late_month",
+        "计划开工月份每晚一个月降低的开工概率",
+        "[E]",
+    ),
+    (
         "project_reserve_library_factor",
         0.6,
         "×",

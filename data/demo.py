@@ -486,7 +486,8 @@ def _option(name: str, fund_line: str, cost: float, uplifts: list[float], **use:
 def _project_options(project: dict, values: dict[str, float]) -> tuple[float, float, list[dict]]:
     """Base probability, ceiling and options of one project's start this year.
 
-    The base falls with every approval gate still open; assisted handling uses the lead
+    The base falls with every approval gate still open and with every month the planned start lies
+    after ``project_late_month``; assisted handling uses the lead
     department's staff days per open gate; the factor guarantee adds the land and energy quotas the
     project still waits for and early-stage money; the full package adds financing and dispatch.
     """
@@ -494,7 +495,12 @@ def _project_options(project: dict, values: dict[str, float]) -> tuple[float, fl
     stage = project["stage"]
     gates = [g for g in project["open_gates"].split(";") if g]
     ceiling = min(v[f"project_ceiling_{stage}"], v["probability_cap"])
-    base = v[f"project_base_{stage}"] - v["project_gate_penalty"] * len(gates)
+    late_months = max(0.0, project["planned_start_month"] - v["project_late_month"])
+    base = (
+        v[f"project_base_{stage}"]
+        - v["project_gate_penalty"] * len(gates)
+        - v["project_late_penalty"] * late_months
+    )
     if project["library"] == "reserve":
         base *= v["project_reserve_library_factor"]
     base = min(max(base, _MIN_PROBABILITY), ceiling - _MIN_HEADROOM)
