@@ -97,7 +97,7 @@ def mutated_tables(draw) -> dict[str, pd.DataFrame]:
         )
         if kind == "drop_sheet" and len(sheets) > 1:
             sheets.pop(name)
-        elif kind == "cell" and len(rows) > 1:
+        elif kind == "cell" and len(rows) > 1 and rows[0]:
             i = draw(st.integers(min_value=1, max_value=len(rows) - 1))
             j = draw(st.integers(min_value=0, max_value=len(rows[0]) - 1))
             rows[i][j] = draw(ODD_VALUES)
