@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import highspy
@@ -119,6 +119,8 @@ class PlanModel:
         Solver threads (fixed, for reproducible results).
     probability_factor : np.ndarray, optional
         Multiplier per option column for robustness samples (probabilities are clipped to [0, 1]).
+    fallback_time_limit : float
+        Seconds for the full MIP when the core re-solve cannot certify ``mip_gap`` (rare).
 
     Notes
     -----
@@ -135,14 +137,20 @@ class PlanModel:
         threads: int = 1,
         probability_factor: np.ndarray | None = None,
         _probabilities: np.ndarray | None = None,
+        fallback_time_limit: float = 3.0,
     ) -> None:
         self.wb = wb
+        self.fallback_time_limit = float(fallback_time_limit)
         self.mip_gap = float(mip_gap)
         self.time_limit = float(time_limit)
         self.threads = int(threads)
         self._prepare(wb, probability_factor, _probabilities)
         self._build()
         self._last_selected: np.ndarray | None = None
+        self._allocation_model = None  # optimizer.AllocationModel, built on first use
+        self._best_core: np.ndarray | None = None
+        # True when the probabilities differ from the workbook's (robustness samples)
+        self._reprobabilised = probability_factor is not None or _probabilities is not None
 
     # ------------------------------------------------------------------ data
     def _prepare(
@@ -245,6 +253,8 @@ class PlanModel:
         other.col_prob = np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0)
         other._build()
         other._last_selected = None
+        other._reprobabilised = True
+        other._allocation_model = None
         return other
 
     def reserve_per_column(self) -> np.ndarray:
@@ -523,11 +533,24 @@ class PlanModel:
         amounts, caps = self._limit_arrays(budgets, capacities)
         lock_map = dict(self.base_locks if locks is None else locks)
         col_lower, col_upper = self._column_bounds_for_locks(lock_map)
+        self._best_core = None
         start = warm_start
         if isinstance(start, PlanOutcome):
             start = start.selected if start.feasible else None
-        outcome = self._solve_core(amounts, caps, col_lower, col_upper, start)
+        may_ask_optimizer = lock_map == self.base_locks and not self._reprobabilised
+        if start is None and may_ask_optimizer:
+            start = self._optimizer_plan(amounts, caps)
+        outcome = self._solve_core(
+            amounts,
+            caps,
+            col_lower,
+            col_upper,
+            start,
+            (lambda: self._optimizer_plan(amounts, caps)) if may_ask_optimizer else None,
+        )
         if outcome is None:
+            if self._best_core is not None:
+                start = self._best_core
             outcome = self._solve_full(amounts, caps, col_lower, col_upper, lock_map, start)
         outcome.seconds = time.perf_counter() - t0
         if (
@@ -544,6 +567,34 @@ class PlanModel:
             return kept
         return outcome
 
+    def _optimizer_plan(self, amounts: np.ndarray, caps: np.ndarray) -> np.ndarray | None:
+        """A first reference plan from `optimizer.AllocationModel` (its fast LP-round-core path).
+
+        Rounding this model's own LP is a poor reference when many targets sit at their goals (the
+        LP is degenerate); the optimizer's fast path gets within ~2e-4 in a fraction of a second on
+        the demo city, and the core re-solve then only polishes it.
+        """
+        from optimizer.solve import AllocationModel
+
+        if self._allocation_model is None:
+            self._allocation_model = AllocationModel(self.wb)
+        am = self._allocation_model
+        for name, amount in zip(self.fund_lines, amounts, strict=True):
+            am.set_budget(name, float(amount))
+        for name, cap in zip(self.resource_names, caps, strict=True):
+            am.set_capacity(name, float(cap))
+        with quiet_stdout():
+            result = am.solve(
+                mip_gap=self.mip_gap,
+                time_limit=self.time_limit,
+                threads=self.threads,
+                baselines=False,
+                odds=False,
+            )
+        if result.status == "infeasible":
+            return None
+        return self.selected_from_choices(result.choices)
+
     def _solve_core(
         self,
         amounts: np.ndarray,
@@ -551,6 +602,7 @@ class PlanModel:
         col_lower: np.ndarray,
         col_upper: np.ndarray,
         reference: np.ndarray | None = None,
+        other_reference: Callable[[], np.ndarray | None] | None = None,
     ) -> PlanOutcome | None:
         """LP relaxation, then the MIP over a core of candidates; None when not good enough.
 
@@ -581,6 +633,12 @@ class PlanModel:
         margin[fractional] = -1.0
         decided = x > 1.0 - 1e-7
         must = fractional
+        if reference is not None and other_reference is not None:
+            moved = int((self._selected_from_values(x) != np.asarray(reference)).sum())
+            if moved > max(200, self.n_candidates // 8):
+                better = other_reference()
+                if better is not None:
+                    reference = better
         if reference is not None:
             ref = np.asarray(reference, dtype=np.int64)
             on = np.zeros(self.n_x, dtype=bool)
@@ -594,6 +652,7 @@ class PlanModel:
             margin[must] = -1.0
             decided = on
         order = np.argsort(margin, kind="stable")
+        best: tuple[np.ndarray, float] | None = None
         size = max(int(must.sum()), min(self.n_candidates, max(60, self.n_candidates // 30)))
         row_lower, row_upper, all_lower, all_upper = self._bounds(
             amounts, caps, col_lower, col_upper
@@ -610,8 +669,12 @@ class PlanModel:
                     print("core", size, objective, lp_bound, gap)
                 if gap <= self.mip_gap:
                     break
+                if best is None or objective > best[1]:
+                    best = (selected, objective)
             if size * 4 > self.n_candidates:
-                return None  # the core did not get close enough: the full MIP decides
+                # the core did not get close enough: the full MIP decides, starting from the best
+                self._best_core = best[0] if best is not None else None
+                return None
             size *= 4
         outcome = self.evaluate_selected(selected)
         outcome.status = "optimal"
@@ -723,6 +786,9 @@ class PlanModel:
         self._apply(m, amounts, caps, col_lower, col_upper)
         m.clearSolver()
         m.setOptionValue("mip_rel_gap", self.mip_gap)
+        # the fallback is rare (a big step, a tight budget); analyses run many solves, so it gets a
+        # shorter leash and reports its gap rather than hold up the whole analysis
+        m.setOptionValue("time_limit", min(self.time_limit, self.fallback_time_limit))
         if start is not None and self.plan_fits(np.asarray(start), amounts, caps, lock_map):
             idx = np.asarray(start, dtype=np.int32)
             m.setSolution(len(idx), idx, np.ones(len(idx)))
