@@ -70,10 +70,12 @@ def fund_needs(problem: Problem, slots: np.ndarray) -> tuple[np.ndarray, np.ndar
     line = problem.line[rows, slots]
     cost = problem.cost[rows, slots]
     paid = line >= 0
-    upfront = np.bincount(line[paid], weights=cost[paid], minlength=nf)
+    upfront = np.bincount(line[paid], weights=cost[paid], minlength=nf).astype(float)
     reserve_each = problem.reserve[rows, slots]
     has = problem.award_line >= 0
-    reserve = np.bincount(problem.award_line[has], weights=reserve_each[has], minlength=nf)
+    reserve = np.bincount(problem.award_line[has], weights=reserve_each[has], minlength=nf).astype(
+        float
+    )
     return upfront, reserve
 
 

@@ -48,7 +48,8 @@ class LinearForm:
     objective_x: np.ndarray  # (nv,): tie-break terms on x
     objective_const: float
     transfer_lines: np.ndarray  # fund lines that can give or receive pooled money
-    total_weight: float
+    total_weight: float  # W = Σ weights (1 when all are 0), the scale of the tie-breaks
+    weight_sum: float  # Σ weights: no plan's attainment exceeds it
     beyond_ref: float  # scale of the first tie-break (its largest possible value)
     spend_ref: float  # scale of the second tie-break (no plan spends more)
 
@@ -123,6 +124,7 @@ def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearFor
         objective_const=objective_const,
         transfer_lines=transfer_lines,
         total_weight=w_total,
+        weight_sum=float(p.weight.sum()),
         beyond_ref=s_ref,
         spend_ref=a_ref,
     )
@@ -158,7 +160,9 @@ def primary_bound(form: LinearForm, perturbed_bound: float) -> float:
     T/T_ref ≤ 1, so the best plan has A*(1 + ε₁W/S_ref) ≤ B + ε₂W.
     """
     w = form.total_weight
-    return min(w, (perturbed_bound + EPS_SPEND * w) / (1 + EPS_BEYOND * w / form.beyond_ref))
+    return min(
+        form.weight_sum, (perturbed_bound + EPS_SPEND * w) / (1 + EPS_BEYOND * w / form.beyond_ref)
+    )
 
 
 def tie_slack(form: LinearForm, bound: float) -> float:

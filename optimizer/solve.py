@@ -255,6 +255,7 @@ class AllocationModel:
             fresh = self._pulp is None
             model = self.pulp_model()
             build += model.build_seconds if fresh else 0.0
+            started = time.perf_counter()
             outcome = model.solve(
                 solver=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads
             )
@@ -275,7 +276,8 @@ class AllocationModel:
                     "greedy (MILP found no plan in time)",
                 )
             if not math.isfinite(bound) or status != "optimal":
-                remaining = max(1.0, time_limit - (time.perf_counter() - started))
+                # The bound needs the LP; give it a few seconds even when the MILP used them all.
+                remaining = max(10.0, time_limit - (time.perf_counter() - started))
                 lp_status, _, lp_bound, _ = self.highs_model().solve_lp(
                     time_limit=remaining, threads=threads
                 )
