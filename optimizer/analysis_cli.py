@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from optimizer.quiet import quiet_stdout
@@ -329,23 +329,3 @@ def _only_firm(wb, firm_id: str):
     one = wb.copy()
     one.enterprises = one.enterprises[one.enterprises["firm_id"].astype(str) == firm_id]
     return one
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """A parser with the analysis subcommands only (the same ones `python -m optimizer` has)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m optimizer",
-        description="Decision analytics around the allocation plan.",
-    )
-    add_analysis_commands(parser.add_subparsers(dest="command", required=True))
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run an analysis subcommand; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

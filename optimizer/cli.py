@@ -75,12 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the do-nothing, greedy and proportional comparison plans",
     )
+    from optimizer.analysis_cli import add_analysis_commands
+
+    add_analysis_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if args.command != "solve":
+        return args.func(args)
+    from data.safety import neutralise_frame
     from data.workbook import WorkbookError, read_workbook
     from optimizer.solve import solve
 
@@ -113,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     allocation = allocation[first + [c for c in allocation.columns if c not in first]]
     try:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        allocation.to_csv(args.out, index=False, encoding="utf-8")
+        neutralise_frame(allocation).to_csv(args.out, index=False, encoding="utf-8")
     except OSError as exc:
         print(f"Cannot write the allocation to {args.out}: {exc}", file=sys.stderr)
         return 1

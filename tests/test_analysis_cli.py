@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from data.workbook import write_workbook
-from optimizer.analysis_cli import build_parser, main
+from optimizer.cli import build_parser, main
 from tests.test_analysis_model import linear_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,7 @@ def test_every_command_is_documented():
     doc = (ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
     parser = build_parser()
     names = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert sorted(names) == sorted(COMMANDS)
+    assert sorted(names) == sorted([*COMMANDS, "solve"])
     for name in COMMANDS:
         assert f"python -m optimizer {name}" in doc, name
 
@@ -111,7 +111,7 @@ def test_every_command_is_documented():
 def test_stdout_is_json_only_in_a_fresh_process(workbook_dir):
     """A new interpreter: the HiGHS banner (printed on its first object) must not reach stdout."""
     proc = subprocess.run(
-        [sys.executable, "-m", "optimizer.analysis_cli", "marginal", str(workbook_dir)],
+        [sys.executable, "-m", "optimizer", "marginal", str(workbook_dir)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -49,7 +49,6 @@ def test_solve_demo_city_prints_clean_json_and_writes_the_allocation(tmp_path):
     assert "HiGHS" not in proc.stdout
     assert result["status"] == "optimal"
     assert result["gap"] <= 1e-3 + 1e-6
-    assert result["timings"]["solve_seconds"] < 1.0
     assert {t["target"] for t in result["targets"]} == set(wb.targets["target"])
     for t in result["targets"]:
         assert {"expected", "p_meet", "goal", "attainment", "p_meet_method"} <= set(t)
