@@ -134,13 +134,15 @@ else:
 # ---- compare two to four side by side
 st.subheader(t("scenarios.compare"))
 CURRENT = 0  # the settings in use (maybe unsaved)
-options = [CURRENT, *[int(i) for i in saved["id"]]]
+STORED = -1  # the stored workbook as it is
+options = [CURRENT, STORED, *[int(i) for i in saved["id"]]]
 option_names = {
     CURRENT: t("scenarios.current"),
+    STORED: t("app.scenario_stored"),
     **dict(zip(saved["id"].astype(int), saved["name"].astype(str), strict=True)),
 }
 baseline = store.baseline_id()
-default = [CURRENT] + ([baseline] if baseline else [])
+default = [CURRENT, baseline if baseline else STORED]
 picked = st.multiselect(
     t("scenarios.compare_pick"),
     options,
@@ -154,6 +156,8 @@ picked = st.multiselect(
 def _settings_of(scenario_id: int) -> dict:
     if scenario_id == CURRENT:
         return state.scenario()
+    if scenario_id == STORED:
+        return stored_settings
     return {**stored_settings, **store.get_scenario(scenario_id)["settings"]}
 
 
