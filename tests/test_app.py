@@ -206,3 +206,16 @@ def _bad_workbook_bytes() -> bytes:
             {"candidate_id": ["c"], "option": ["o"], "probability": [0.6], "cost": [1]}
         ).to_excel(writer, sheet_name="options", index=False)
     return buffer.getvalue()
+
+
+def test_frontier_and_explanations_run_on_request(app_db) -> None:
+    at = open_app("en")
+    goto(at, "scenarios")
+    at.button(key="scenarios.frontier_run").click().run()
+    assert_clean(at)
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    goto(at, "studio")
+    at.selectbox(key="studio.explain_pick").set_value("P0003-start").run()
+    at.button(key="studio.explain_run").click().run()
+    assert_clean(at)
+    assert any("P0003-start" in m.value for m in at.markdown)

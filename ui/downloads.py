@@ -84,6 +84,24 @@ def marginal_values_table(
     return _marginal_cached(fingerprint, key, wb)
 
 
+def analysis_function(name: str) -> Callable[..., Any] | None:
+    """A function exported by ``optimizer.analysis`` (e.g. ``explain_candidate``), or None."""
+    try:
+        import optimizer.analysis as analysis
+    except Exception:  # the analytics layer is optional
+        return None
+    return getattr(analysis, name, None)
+
+
+def analysis_checklist() -> Callable[..., bytes] | None:
+    """``optimizer.checklist.firm_checklist_bytes`` (a firm's 明白纸 as Markdown), or None."""
+    try:
+        from optimizer.checklist import firm_checklist_bytes
+    except Exception:  # the checklist writer is optional
+        return None
+    return firm_checklist_bytes
+
+
 def marginal_values_available() -> bool:
     """True when ``optimizer.analysis.marginal`` can be imported."""
     return _analysis_module("marginal") is not None

@@ -284,6 +284,11 @@ def plan_from_result(result: Any, key: str = "") -> Plan:
     )
 
 
+def scenario_workbook(wb: Workbook, settings: dict[str, Any]) -> Workbook:
+    """The workbook with the scenario applied (for analyses that take a workbook)."""
+    return apply_scenario(wb, settings)
+
+
 def solve_settings(wb: Workbook, settings: dict[str, Any], key: str = "") -> Plan:
     """Solve the scenario ``settings`` on ``wb`` (no caching): the optimizer's result as a Plan."""
     from optimizer import evaluate_plan, solve

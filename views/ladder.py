@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data import criteria
-from ui import charts, state
+from ui import charts, downloads, state
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t, tv
 from ui.insights import QUALITY_TIERS, RUNGS, SIZE_TIERS, firm_candidates
@@ -199,6 +199,16 @@ if firm_ids:
         f"{tv(firm.get('size_tier'), lang)} · {tv(firm.get('quality_tier'), lang)} · "
         f"{t('criterion.revenue')}: {money(firm.get('revenue'), lang)}"
     )
+    checklist_bytes = downloads.analysis_checklist()
+    if checklist_bytes is not None:
+        st.download_button(
+            t("ladder.download_checklist"),
+            data=lambda: checklist_bytes(wb, chosen, lang=lang, choices=plan.choices),
+            file_name=f"{chosen}_checklist_{lang}.md",
+            mime="text/markdown",
+            key="ladder.download_checklist",
+            on_click="ignore",
+        )
     own = candidates[
         candidates.get("entity_id", pd.Series("", index=candidates.index)).astype(str) == chosen
     ]

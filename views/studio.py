@@ -333,6 +333,37 @@ with results:
                     width="stretch",
                 )
 
+    # Why a candidate is (not) supported, where the analysis module explains it (a few re-solves).
+    explain = downloads.analysis_function("explain_candidate")
+    if explain is not None:
+        with st.expander(t("studio.explain")):
+            cand_names = dict(
+                zip(
+                    plan.allocation["candidate_id"].astype(str),
+                    plan.allocation["name"].astype(str),
+                    strict=True,
+                )
+            )
+            who = st.selectbox(
+                t("studio.explain_pick"),
+                list(cand_names),
+                index=None,
+                format_func=lambda c: f"{c} · {cand_names[c]}",
+                placeholder=t("common.search"),
+                key="studio.explain_pick",
+            )
+            answers = st.session_state.setdefault("explanations", {})
+            if who and st.button(t("studio.explain_run"), key="studio.explain_run"):
+                with st.spinner(t("studio.marginal_running"), show_time=True):
+                    try:
+                        result = explain(state.scenario_workbook(wb, settings), who)
+                        answers[(plan.settings_key, who)] = result.sentences
+                    except Exception as exc:  # an analysis failure is a message, not a crash
+                        st.error(t("solve.failed_no_plan", error=exc))
+            sentences = answers.get((plan.settings_key, who))
+            if sentences:
+                st.markdown("\n".join(f"- {s}" for s in sentences.get(lang, [])))
+
     # The allocation table.
     st.subheader(t("studio.allocation"))
     f1, f2, f3 = st.columns(3)
