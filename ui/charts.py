@@ -121,7 +121,7 @@ def grouped_bars(
             f"{category}:N",
             sort=sort or "-x",
             title=None,
-            axis=alt.Axis(**_axis_font(), labelLimit=260),
+            axis=alt.Axis(**_axis_font(), labelLimit=260, labelOverlap=False),
         ),
         "x": alt.X(f"{value}:Q", title=None, axis=alt.Axis(format=value_format)),
         "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=value_format)],
@@ -136,8 +136,8 @@ def grouped_bars(
             legend=alt.Legend(
                 orient="bottom",
                 title=None,
-                columns=4,
-                labelLimit=220,
+                columns=3,
+                labelLimit=150,
                 labelFont="Noto Sans CJK SC",
             ),
         )

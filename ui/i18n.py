@@ -421,6 +421,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "data.who": ("操作人", "Who"),
     "data.action": ("操作", "Action"),
     "data.detail": ("详情", "Detail"),
+    # audit-log actions (data.store writes these codes)
+    "audit.demo": ("载入演示数据", "demo city loaded"),
+    "audit.import": ("导入数据", "data imported"),
+    "audit.save_assumptions": ("保存参数", "assumptions saved"),
+    "audit.save_scenario": ("保存情景", "scenario saved"),
+    "audit.overwrite_scenario": ("覆盖情景", "scenario overwritten"),
+    "audit.rename_scenario": ("重命名情景", "scenario renamed"),
+    "audit.delete_scenario": ("删除情景", "scenario deleted"),
+    "audit.set_baseline": ("设为基准", "baseline set"),
 }
 
 

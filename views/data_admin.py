@@ -8,7 +8,7 @@ import streamlit as st
 from ui import state
 from ui.auth import can, current_user
 from ui.format import local_datetime
-from ui.i18n import current_lang, t
+from ui.i18n import TABLE, current_lang, t
 from ui.widgets import page_header
 
 lang = current_lang()
@@ -158,13 +158,15 @@ if can("read_audit"):
                 {
                     t("data.when"): log["ts"].map(local_datetime),
                     t("data.who"): log["user"],
-                    t("data.action"): log["action"],
+                    t("data.action"): log["action"].map(
+                        lambda a: t(f"audit.{a}") if f"audit.{a}" in TABLE else a
+                    ),
                     t("data.detail"): log["detail"],
                 }
             ),
             hide_index=True,
             width="stretch",
-            height=300,
+            height=min(400, 35 * (len(log) + 1) + 3),
         )
 else:
     st.caption(t("auth.denied"))

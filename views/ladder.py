@@ -193,10 +193,12 @@ if firm_ids:
         t("ladder.pick"), firm_ids, format_func=lambda f: f"{f} · {names[f]}", key="ladder.pick"
     )
     firm = firms[firms["firm_id"].astype(str) == chosen].iloc[0].to_dict()
+    tier = str(firm.get("quality_tier", "none"))
+    quality = t("ladder.tier_none") if tier == "none" else tv(tier, lang)
     st.markdown(
         f"#### {firm['name']}  \n"
         f"{tv(firm.get('district'), lang)} · {tv(firm.get('cluster'), lang)} · "
-        f"{tv(firm.get('size_tier'), lang)} · {tv(firm.get('quality_tier'), lang)} · "
+        f"{tv(firm.get('size_tier'), lang)} · {quality} · "
         f"{t('criterion.revenue')}: {money(firm.get('revenue'), lang)}"
     )
     checklist_bytes = downloads.analysis_checklist()
