@@ -219,3 +219,11 @@ def test_frontier_and_explanations_run_on_request(app_db) -> None:
     at.button(key="studio.explain_run").click().run()
     assert_clean(at)
     assert any("P0003-start" in m.value for m in at.markdown)
+
+
+def test_robustness_runs_with_progress_on_request(app_db) -> None:
+    at = open_app("zh")
+    goto(at, "studio")
+    at.button(key="studio.robustness_run").click().run()
+    assert_clean(at)
+    assert any("几乎总被支持" in c.value for c in at.caption)

@@ -364,6 +364,70 @@ with results:
             if sentences:
                 st.markdown("\n".join(f"- {s}" for s in sentences.get(lang, [])))
 
+    # Robustness: the plan re-solved with the probabilities perturbed (many solves, with progress).
+    robustness = downloads.analysis_function("robustness")
+    if robustness is not None:
+        with st.expander(t("studio.robustness")):
+            st.caption(t("studio.robustness_help"))
+            runs = st.session_state.setdefault("robustness", {})
+            if plan.settings_key not in runs and st.button(
+                t("studio.robustness_run"), key="studio.robustness_run"
+            ):
+                bar = st.progress(0.0, text=t("studio.robustness_running"))
+
+                def _tick(done: int, total: int) -> None:
+                    bar.progress(
+                        min(1.0, done / max(total, 1)),
+                        text=f"{t('studio.robustness_running')} {done}/{total}",
+                    )
+
+                try:
+                    result = robustness(
+                        state.scenario_workbook(wb, settings), samples=20, progress=_tick
+                    )
+                    runs[plan.settings_key] = (result.targets, result.candidates)
+                except Exception as exc:  # an analysis failure is a message, not a crash
+                    st.error(t("solve.failed_no_plan", error=exc))
+                bar.empty()
+            if plan.settings_key in runs:
+                spread, classes = runs[plan.settings_key]
+                units = dict(zip(plan.targets["target"], plan.targets["unit"], strict=True))
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("common.target"): [
+                                label_for(v, labels, lang) for v in spread["target"]
+                            ],
+                            t("common.goal"): [
+                                format_amount(g, units.get(n, ""), lang)
+                                for n, g in zip(spread["target"], spread["goal"], strict=True)
+                            ],
+                            t("studio.robust_p10"): [
+                                format_amount(g, units.get(n, ""), lang)
+                                for n, g in zip(
+                                    spread["target"], spread["expected_p10"], strict=True
+                                )
+                            ],
+                            t("studio.robust_p90"): [
+                                format_amount(g, units.get(n, ""), lang)
+                                for n, g in zip(
+                                    spread["target"], spread["expected_p90"], strict=True
+                                )
+                            ],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+                counts = classes["class"].value_counts()
+                st.caption(
+                    t(
+                        "studio.robust_classes",
+                        core=int(counts.get("core", 0)),
+                        borderline=int(counts.get("borderline", 0)),
+                    )
+                )
+
     # The allocation table.
     st.subheader(t("studio.allocation"))
     f1, f2, f3 = st.columns(3)
