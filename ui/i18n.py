@@ -61,6 +61,11 @@ TABLE: dict[str, tuple[str, str]] = {
         "求解达到时限，显示当前最好方案（与最优的差距不超过 {gap}）。",
         "The solver hit its time limit; showing the best plan found (within {gap} of optimal).",
     ),
+    "solve.feasible_no_bound": (
+        "求解达到时限，显示当前最好方案；尚无上界，与最优的差距未知。",
+        "The solver hit its time limit; showing the best plan found. No bound was reached yet, "
+        "so how far it is from optimal is unknown.",
+    ),
     "solve.infeasible": (
         "当前设置下无可行方案：{message}",
         "No plan satisfies these settings: {message}",

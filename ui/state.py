@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,8 +359,11 @@ def current_plan() -> PlanView:
         return PlanView(last, "error", message + " " + t("solve.stale"), stale=True)
     st.session_state["last_good_plan"] = plan
     if plan.status == "feasible":
-        gap = f"{100 * (plan.gap or 0):.2f}%"
-        return PlanView(plan, "warning", t("solve.feasible_gap", gap=gap))
+        # A time-out before the solver had any bound leaves the gap unknown (None or NaN): say so
+        # rather than print "nan%" or pretend the plan is optimal.
+        if plan.gap is None or not math.isfinite(plan.gap):
+            return PlanView(plan, "warning", t("solve.feasible_no_bound"))
+        return PlanView(plan, "warning", t("solve.feasible_gap", gap=f"{100 * plan.gap:.2f}%"))
     return PlanView(plan)
 
 
