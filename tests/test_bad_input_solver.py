@@ -113,7 +113,6 @@ def test_dashboard_keeps_the_last_good_plan_when_a_solve_fails(
     tmp_path, monkeypatch, restore_solver
 ):
     """ui.state.current_plan: a good solve, then the solver raises; the page keeps the good plan."""
-    pytest.importorskip("ui.state")
     from streamlit.testing.v1 import AppTest
 
     from data.store import open_store
