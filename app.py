@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.auth import current_user
+from ui.auth import identity_panel, sign_in_gate
 from ui.i18n import t
 
 st.set_page_config(page_title="威海 · Weihai", page_icon=":material/insights:", layout="wide")
@@ -14,6 +14,9 @@ state.init_language()
 
 with st.sidebar:
     state.language_switch()
+
+# Nobody gets further (no page, no query parameter, no data load) without a role.
+user = sign_in_gate()
 
 try:
     with st.spinner(t("app.loading")):
@@ -64,11 +67,7 @@ page = st.navigation(pages)
 
 with st.sidebar:
     st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
-    user = current_user()
-    if user.demo:
-        st.caption(":material/lock_open: " + t("app.open_demo"))
-    else:
-        st.caption(t("app.user", user=user.display_name or user.user, role=t(f"role.{user.role}")))
+    identity_panel(user)
 
 if st.session_state.pop("link_loaded", False):
     st.toast(t("app.link_loaded"))

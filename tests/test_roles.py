@@ -270,11 +270,6 @@ def force_every_button(db_path, roles_file, monkeypatch) -> tuple[list[str], lis
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="views/scenarios.py: the delete confirmation button inside the disabled popover is itself "
-    "enabled and deletes without re-checking can('edit_scenario') -- reported to the dashboard owner",
-    strict=False,
-)
 def test_viewer_cannot_write_even_with_a_crafted_client(demo_db_file, tmp_path, monkeypatch):
     import shutil
 
@@ -319,3 +314,170 @@ def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
     shown = [c.value for c in at.sidebar.caption] + [m.value for m in at.sidebar.markdown]
     notice = t("app.open_demo", "zh")
     assert any(notice in str(text) for text in shown), shown
+
+
+def sidebar_text(at) -> str:
+    return "\n".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["viewer", "planner", "admin"])
+def test_open_demo_notice_says_what_the_demo_role_allows(role, demo_db_file, tmp_path, monkeypatch):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import TABLE, t
+
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db_file, db)
+    roles = tmp_path / "roles.toml"
+    roles.write_text(f'[roles]\ndemo = "{role}"\n', encoding="utf-8")
+    monkeypatch.setenv("WEIHAI_DB", str(db))
+    monkeypatch.setenv(ROLES_FILE_ENV, str(roles))
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(repo / "app.py"), default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = sidebar_text(at)
+    assert t("app.open_demo", "zh") in shown
+    assert t(f"app.open_demo_{role}", "zh") in shown
+    others = {r for r in ("viewer", "planner", "admin") if r != role}
+    assert not any(TABLE[f"app.open_demo_{r}"][0] in shown for r in others)
+    if role == "viewer":  # a read-only demo must not claim that anyone can change things
+        assert "任何人都可以修改" not in shown and "可以操作" not in shown
+
+
+# --- sign-in configured: the gate in app.py (AppTest seeds st.user and st.secrets) -----------------
+
+
+def signed_in_app(db, monkeypatch, user: dict | None, page: str | None = None):
+    """The app with sign-in configured, run as ``user`` (``None``: not signed in)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WEIHAI_DB", str(db))
+    monkeypatch.delenv(ROLES_FILE_ENV, raising=False)
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(repo / "app.py"), default_timeout=180)
+    at.secrets = {"auth": AUTH, "roles": {**ROLES_TABLE, "default": "none"}}
+    at.user = user if user is not None else {"is_logged_in": False}
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    return at
+
+
+@pytest.mark.slow
+def test_gate_shows_only_sign_in_to_an_anonymous_visitor(demo_db_file, tmp_path, monkeypatch):
+    import shutil
+
+    db = tmp_path / "gate.db"
+    shutil.copy(demo_db_file, db)
+    at = signed_in_app(db, monkeypatch, None)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.key for b in at.button] == ["auth.sign_in"]
+    assert not at.dataframe and not at.metric  # no page ran
+
+
+@pytest.mark.slow
+def test_gate_refuses_a_signed_in_account_without_a_role(demo_db_file, tmp_path, monkeypatch):
+    import shutil
+
+    db = tmp_path / "gate.db"
+    shutil.copy(demo_db_file, db)
+    at = signed_in_app(db, monkeypatch, signed_in("someone@example.com"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("someone@example.com" in e.value for e in at.error)
+    assert [b.key for b in at.button] == ["auth.sign_out_refused"]
+    assert not at.dataframe and not at.metric
+
+
+@pytest.mark.slow
+def test_signed_in_viewer_sees_name_role_and_sign_out(demo_db_file, tmp_path, monkeypatch):
+    import shutil
+
+    from ui.i18n import t
+
+    db = tmp_path / "gate.db"
+    shutil.copy(demo_db_file, db)
+    at = signed_in_app(db, monkeypatch, signed_in("mayor@weihai.gov.cn", name="市长办公室"))
+    assert not at.exception, [e.value for e in at.exception]
+    shown = sidebar_text(at)
+    assert "市长办公室" in shown and t("role.viewer", "zh") in shown
+    assert t("app.open_demo", "zh") not in shown
+    assert "auth.sign_out" in [b.key for b in at.sidebar.button]
+    at.switch_page("views/data_admin.py").run()
+    assert not at.exception
+    assert "data.reset_button" not in [b.key for b in at.button]
+
+
+@pytest.mark.slow
+def test_every_write_is_logged_under_the_signed_in_identity(demo_db_file, tmp_path, monkeypatch):
+    """Planner saves, sets the baseline, renames and deletes; admin resets: each entry names them."""
+    import shutil
+
+    from data.store import open_store
+
+    db = tmp_path / "audit.db"
+    shutil.copy(demo_db_file, db)
+    planner = signed_in("wang.fang@weihai.gov.cn")
+    at = signed_in_app(db, monkeypatch, planner, "views/scenarios.py")
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input[0].input("王芳的情景")
+    at.button(key="FormSubmitter:scenarios.save_form-保存").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = open_store(db, create_demo=False)
+    try:
+        saved = store.list_scenarios().set_index("name")
+        new_id = int(saved.loc["王芳的情景", "id"])
+    finally:
+        store.close()
+    at.selectbox(key="scenarios.pick").select(new_id).run()
+    at.button(key="scenarios.set_baseline").click().run()
+    at.selectbox(key="scenarios.pick").select(new_id).run()
+    at.text_input(key="scenarios.new_name").input("王芳的情景二")
+    at.button(key="FormSubmitter:scenarios.rename_form-重命名").click().run()
+    at.selectbox(key="scenarios.pick").select(new_id).run()
+    at.button(key="scenarios.delete_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    admin = signed_in_app(
+        db, monkeypatch, signed_in("chen.li@weihai.gov.cn"), "views/data_admin.py"
+    )
+    admin.checkbox(key="data.reset_confirm").check().run()
+    admin.button(key="data.reset_button").click().run()
+    assert not admin.exception, [e.value for e in admin.exception]
+
+    store = open_store(db, create_demo=False)
+    try:
+        log = store.audit_log(50)
+    finally:
+        store.close()
+    # the log is newest first: read it oldest first so the latest entry per action wins
+    who = dict(zip(log["action"][::-1], log["user"][::-1], strict=True))
+    for action in ("save_scenario", "set_baseline", "rename_scenario", "delete_scenario"):
+        assert who.get(action) == "wang.fang@weihai.gov.cn", (action, log.head(10))
+    assert log.iloc[0]["action"] == "demo" and log.iloc[0]["user"] == "chen.li@weihai.gov.cn"
+
+
+def test_guarded_store_refuses_outside_a_page(tmp_path, monkeypatch):
+    """Without a Streamlit run (bare mode) a refused write raises instead of slipping through."""
+    from data.store import open_store
+    from ui.auth import NotAllowed
+    from ui.state import GuardedStore
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text('[roles]\ndemo = "viewer"\n', encoding="utf-8")
+    monkeypatch.setenv(ROLES_FILE_ENV, str(roles))
+    raw = open_store(tmp_path / "bare.db", create_demo=False)
+    try:
+        store = GuardedStore(raw)
+        with pytest.raises(NotAllowed):
+            store.save_scenario("x", {}, None)
+        with pytest.raises(NotAllowed):
+            store.audit_log()
+        assert raw.list_scenarios().empty
+        roles.write_text('[roles]\ndemo = "planner"\n', encoding="utf-8")
+        store.save_scenario("x", {}, None)
+        assert raw.audit_log(1)["user"].tolist() == ["demo"]
+    finally:
+        raw.close()

@@ -23,9 +23,19 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "app.loading": ("正在载入规划数据…", "Loading the planning data…"),
     "app.language": ("语言 / Language", "Language / 语言"),
-    "app.open_demo": (
-        "开放演示：未配置登录，任何人都可以操作。",
-        "Open demo: no sign-in configured.",
+    "app.open_demo": ("开放演示：未配置登录。", "Open demo: no sign-in configured."),
+    # what the open demo's role allows (roles.demo), so the notice never overstates it
+    "app.open_demo_viewer": (
+        "只读：任何人都可以浏览和试算，但不能保存任何内容。",
+        "Read-only: anyone can explore and try settings, but nothing can be saved.",
+    ),
+    "app.open_demo_planner": (
+        "任何人都可以导入数据、编辑锁定并保存情景（重置数据和审计日志除外）。",
+        "Anyone can import data, edit locks and save scenarios (not reset data or read the audit log).",
+    ),
+    "app.open_demo_admin": (
+        "任何人都可以修改数据，包括导入、重置和查看审计日志。",
+        "Anyone can change the data, including import, reset and the audit log.",
     ),
     "app.user": ("当前用户：{user}（{role}）", "Signed in as {user} ({role})"),
     "app.scenario_in_use": ("当前情景：{name}", "Scenario in use: {name}"),
@@ -44,6 +54,24 @@ TABLE: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "administrator"),
     "role.none": ("未授权", "no access"),
     "auth.denied": ("当前身份无权执行此操作。", "Your role may not do this."),
+    "auth.sign_in": ("登录", "Sign in"),
+    "auth.sign_out": ("退出登录", "Sign out"),
+    "auth.please_sign_in": (
+        "请使用统一身份认证登录后使用本系统。",
+        "Please sign in with the city's single sign-on to use this dashboard.",
+    ),
+    "auth.no_role": (
+        "账号 {user} 已登录，但尚未分配角色，请联系系统管理员。",
+        "{user} is signed in but has no role here; please ask the administrator for access.",
+    ),
+    "auth.closed_demo": (
+        "本系统未配置登录，且演示角色为“无”，暂不开放。",
+        "No sign-in is configured and the demo role is “none”: the dashboard is closed.",
+    ),
+    "auth.config_error": (
+        "角色配置有误，暂时无人可以使用：{error}",
+        "The roles configuration is broken, so nobody is let in: {error}",
+    ),
     # navigation
     "nav.group.lead": ("领导", "Leadership"),
     "nav.group.work": ("业务", "Work"),

@@ -30,6 +30,7 @@ from data.scenario import (
     settings_key,
 )
 from data.schema import Workbook
+from ui.auth import require
 from ui.i18n import DEFAULT_LANG, LANGS, t
 
 SOLVE_TIME_LIMIT = 10.0  # seconds; a timed-out solve still returns its best plan with the gap shown
@@ -89,9 +90,100 @@ def _store_for(path: str) -> Any:
     return open_store(Path(path), create_demo=True)
 
 
-def get_store() -> Any:
-    """The store for :func:`db_path` (opened once per process; seeds the demo city when empty)."""
-    return _store_for(str(db_path()))
+class GuardedStore:
+    """The store as the pages see it: reads pass through, every write asks permission first.
+
+    Each write method calls ``ui.auth.require`` with its action right before writing and passes the
+    signed-in identity to the store, so the audit log names who did it and no page can forget the
+    check or write under another name (the methods take no ``user``). Reading the audit log is an
+    admin's action too. After a change of the stored workbook the cached copy is dropped.
+
+    Parameters
+    ----------
+    store : data.store.Store
+        The store to guard.
+    """
+
+    def __init__(self, store: Any):
+        self._store = store
+
+    # reads (open to every role)
+    def load_workbook(self) -> Workbook:
+        """The stored workbook."""
+        return self._store.load_workbook()
+
+    def load_assumptions(self) -> pd.DataFrame:
+        """The stored assumptions table."""
+        return self._store.load_assumptions()
+
+    def list_scenarios(self) -> pd.DataFrame:
+        """Saved scenarios (id, name, created_at, updated_at, author, is_baseline)."""
+        return self._store.list_scenarios()
+
+    def get_scenario(self, scenario_id: int) -> dict:
+        """One saved scenario (``KeyError`` when unknown)."""
+        return self._store.get_scenario(scenario_id)
+
+    def baseline_id(self) -> int | None:
+        """The baseline scenario's id, or None."""
+        return self._store.baseline_id()
+
+    # reads that need a role
+    def audit_log(self, limit: int = 500) -> pd.DataFrame:
+        """The latest audit entries (``read_audit``: admins)."""
+        require("read_audit")
+        return self._store.audit_log(limit)
+
+    # writes
+    def replace_workbook(self, wb: Workbook, *, action: str = "import", detail: str = "") -> None:
+        """Replace the stored workbook (``import``)."""
+        user = require("import")
+        self._store.replace_workbook(wb, user=user.user, action=action, detail=detail)
+        clear_data_caches()
+
+    def seed_demo(self, *, seed: int = 2026) -> bool:
+        """Restore the demo city (``reset_demo``: admins)."""
+        user = require("reset_demo")
+        done = self._store.seed_demo(user=user.user, seed=seed)
+        clear_data_caches()
+        return done
+
+    def save_assumptions(self, df: pd.DataFrame) -> None:
+        """Replace the assumptions table (``edit_assumptions``)."""
+        user = require("edit_assumptions")
+        self._store.save_assumptions(df, user=user.user)
+
+    def save_scenario(
+        self, name: str, settings: dict, result: dict | None, *, overwrite: bool = False
+    ) -> int:
+        """Save a scenario under ``name`` (``save_scenario``); ``ScenarioNameTaken`` if it exists."""
+        user = require("save_scenario")
+        return self._store.save_scenario(
+            name, settings, result, user=user.user, overwrite=overwrite
+        )
+
+    def rename_scenario(self, scenario_id: int, name: str) -> None:
+        """Rename a saved scenario (``edit_scenario``)."""
+        user = require("edit_scenario")
+        self._store.rename_scenario(scenario_id, name, user=user.user)
+
+    def delete_scenario(self, scenario_id: int) -> None:
+        """Delete a saved scenario (``edit_scenario``)."""
+        user = require("edit_scenario")
+        self._store.delete_scenario(scenario_id, user=user.user)
+
+    def set_baseline(self, scenario_id: int) -> None:
+        """Make a saved scenario the baseline (``set_baseline``)."""
+        user = require("set_baseline")
+        self._store.set_baseline(scenario_id, user=user.user)
+
+
+def get_store() -> GuardedStore:
+    """The store for :func:`db_path`, guarded by the user's role (opened once per process).
+
+    Opening it seeds the demo city when the database is empty.
+    """
+    return GuardedStore(_store_for(str(db_path())))
 
 
 def data_version() -> str:
@@ -196,12 +288,26 @@ def set_scenario(settings: dict[str, Any], name: str | None = None) -> None:
 
 
 def update_setting(section: str, name: str | None, value: Any) -> None:
-    """Change one setting: ``section`` is a settings key, ``name`` the fund line/resource/target."""
+    """Change one setting: ``section`` is a settings key, ``name`` the fund line/resource/target.
+
+    Changing a lock (``section="locks"``) is a planner's action and checked here (``edit_locks``),
+    whichever widget asked for it.
+    """
+    if section == "locks":
+        require("edit_locks")
     settings = dict(st.session_state["scenario"])
     if name is None:
         settings[section] = value
     else:
         settings[section] = {**settings.get(section, {}), name: value}
+    st.session_state["scenario"] = settings
+
+
+def remove_locks(candidates: list[str]) -> None:
+    """Drop the locks of ``candidates`` from the scenario in use (``edit_locks``)."""
+    require("edit_locks")
+    settings = dict(st.session_state["scenario"])
+    settings["locks"] = {c: o for c, o in settings.get("locks", {}).items() if c not in candidates}
     st.session_state["scenario"] = settings
 
 

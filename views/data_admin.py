@@ -6,15 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.auth import can, current_user
+from ui.auth import can
 from ui.format import local_datetime
 from ui.i18n import TABLE, current_lang, t
 from ui.widgets import page_header
 
 lang = current_lang()
 wb, fingerprint = state.workbook()
-store = state.get_store()
-user = current_user()
+store = state.get_store()  # its writes check the role and log the signed-in user
 
 page_header("nav.data", "data.caption")
 
@@ -68,19 +67,18 @@ if upload is not None:
                 targets=len(imported.targets),
             )
         )
-        if st.button(t("data.import_button"), type="primary", key="data.import_button"):
-            if not can("import"):
-                st.error(t("auth.denied"))
-            else:
-                store.replace_workbook(
-                    imported, user=user.user, action="import", detail=upload.name
-                )
-                state.clear_data_caches()
-                st.session_state["data.upload_round"] = upload_round + 1
-                st.session_state.setdefault("data.flash", []).append(
-                    ("success", t("data.imported", name=upload.name))
-                )
-                st.rerun()
+        if st.button(
+            t("data.import_button"),
+            type="primary",
+            key="data.import_button",
+            disabled=not can("import"),
+        ):
+            store.replace_workbook(imported, action="import", detail=upload.name)
+            st.session_state["data.upload_round"] = upload_round + 1
+            st.session_state.setdefault("data.flash", []).append(
+                ("success", t("data.imported", name=upload.name))
+            )
+            st.rerun()
 
 # ---- downloads
 st.subheader(t("data.downloads"))
@@ -139,8 +137,7 @@ if can("reset_demo"):
     confirm = st.checkbox(t("data.reset_confirm"), key="data.reset_confirm")
     if st.button(t("data.reset_button"), disabled=not confirm, key="data.reset_button"):
         with st.spinner(t("data.resetting")):
-            store.seed_demo(user=user.user)
-        state.clear_data_caches()
+            store.seed_demo()
         st.session_state.setdefault("data.flash", []).append(("success", t("data.reset_done")))
         st.rerun()
 else:

@@ -15,7 +15,7 @@ from data.scenario import (
 )
 from data.schema import NONE_OPTION
 from ui import charts, downloads, state
-from ui.auth import can, current_user
+from ui.auth import can
 from ui.format import local_datetime, money, number, percent
 from ui.i18n import current_lang, t, tv
 from ui.tables import label_for, name_labels
@@ -24,8 +24,7 @@ from ui.widgets import page_header, plan_or_stop
 lang = current_lang()
 wb, fingerprint = state.workbook()
 labels = name_labels(wb, lang)
-store = state.get_store()
-user = current_user()
+store = state.get_store()  # its writes check the role and log the signed-in user
 stored_settings = settings_from_workbook(wb)
 
 page_header("nav.scenarios", "scenarios.caption")
@@ -59,7 +58,6 @@ if submitted:
                 name.strip(),
                 state.scenario(),
                 state.plan_summary_json(plan),
-                user=user.user,
                 overwrite=overwrite,
             )
             st.session_state["scenario_name"] = name.strip()
@@ -104,13 +102,19 @@ else:
     if b2.button(
         t("scenarios.set_baseline"), key="scenarios.set_baseline", disabled=not can("set_baseline")
     ):
-        store.set_baseline(chosen, user=user.user)
+        store.set_baseline(chosen)
         _flash("success", t("scenarios.baseline_set", name=names[chosen]))
         st.rerun()
-    with b3.popover(t("scenarios.delete"), disabled=not can("edit_scenario")):
+    may_edit = can("edit_scenario")
+    with b3.popover(t("scenarios.delete"), disabled=not may_edit):
         st.warning(t("scenarios.delete_confirm", name=names[chosen]))
-        if st.button(t("scenarios.delete_button"), key="scenarios.delete_button", type="primary"):
-            store.delete_scenario(chosen, user=user.user)
+        if st.button(
+            t("scenarios.delete_button"),
+            key="scenarios.delete_button",
+            type="primary",
+            disabled=not may_edit,
+        ):
+            store.delete_scenario(chosen)
             if st.session_state.get("scenario_name") == names[chosen]:
                 st.session_state["scenario_name"] = None
             _flash("success", t("scenarios.deleted", name=names[chosen]))
@@ -118,12 +122,12 @@ else:
     with st.form("scenarios.rename_form", border=False):
         r1, r2 = st.columns([3, 1])
         new_name = r1.text_input(t("scenarios.new_name"), key="scenarios.new_name")
-        rename = r2.form_submit_button(t("scenarios.rename"), disabled=not can("edit_scenario"))
+        rename = r2.form_submit_button(t("scenarios.rename"), disabled=not may_edit)
     if rename and new_name.strip():
         from data.store import ScenarioNameTaken
 
         try:
-            store.rename_scenario(chosen, new_name.strip(), user=user.user)
+            store.rename_scenario(chosen, new_name.strip())
             if st.session_state.get("scenario_name") == names[chosen]:
                 st.session_state["scenario_name"] = new_name.strip()
             _flash("success", t("scenarios.renamed", name=new_name.strip()))

@@ -212,10 +212,7 @@ with controls:
             if remove and st.button(
                 t("studio.lock_remove_button"), key="studio.lock_remove", disabled=not allowed
             ):
-                st.session_state["scenario"] = {
-                    **state.scenario(),
-                    "locks": {c: o for c, o in locks.items() if c not in remove},
-                }
+                state.remove_locks(remove)
                 st.rerun()
         if not allowed:
             st.caption(t("auth.denied"))
