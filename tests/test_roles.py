@@ -481,3 +481,174 @@ def test_guarded_store_refuses_outside_a_page(tmp_path, monkeypatch):
         assert raw.audit_log(1)["user"].tolist() == ["demo"]
     finally:
         raw.close()
+
+
+# Crafted clients beyond buttons: a file pushed into the greyed-out uploader, a lock picked in the
+# greyed-out editor. Streamlit 1.67 drops forged values of disabled widgets itself, and the store
+# re-checks the role; whichever layer stops it, nothing may change. The planner runs the same steps
+# as a control, so each test can fail.
+PLANNER = {"is_logged_in": True, "email": "wang.fang@weihai.gov.cn", "sub": "wang", "name": "王芳"}
+VIEWER = {"is_logged_in": True, "email": "mayor@weihai.gov.cn", "sub": "mayor", "name": "市长"}
+
+
+def force(at, kind: str, key: str, value) -> bool:
+    """Set a widget's value as a crafted client would (disabled or not); False if it is not there."""
+    try:
+        widget = getattr(at, kind)(key=key)
+    except KeyError:
+        return False
+    widget._value = value  # noqa: SLF001 -- a crafted client ignores disabled state
+    at.run()
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["viewer", "planner"])
+def test_import_needs_the_planner_role_even_from_a_crafted_client(
+    who, demo_db_file, tmp_path, monkeypatch
+):
+    import shutil
+    import uuid
+
+    from data.store import open_store
+    from data.workbook import validate_tables, workbook_to_xlsx_bytes
+    from tests.conftest import TINY_SHEETS, raw_from_csv
+
+    db = tmp_path / "import.db"
+    shutil.copy(demo_db_file, db)
+    before = db_fingerprint(db)
+    user = VIEWER if who == "viewer" else PLANNER
+    at = signed_in_app(db, monkeypatch, user, "views/data_admin.py")
+    tiny = workbook_to_xlsx_bytes(
+        validate_tables({n: raw_from_csv(s) for n, s in TINY_SHEETS.items()})
+    )
+    uploader = at.file_uploader[0]
+    assert uploader.proto.disabled == (who == "viewer")
+    uploader._files = [(str(uuid.uuid4()), "tiny.xlsx", tiny, "application/octet-stream")]  # noqa: SLF001
+    at.run()
+    pressed = force(at, "button", "data.import_button", True)
+    assert not at.exception, [e.value for e in at.exception]
+    if who == "viewer":
+        assert db_fingerprint(db) == before
+    else:
+        assert pressed
+        store = open_store(db, create_demo=False)
+        try:
+            assert len(store.load_workbook().candidates) == 3
+            entry = store.audit_log(1).iloc[0]
+        finally:
+            store.close()
+        assert (entry["action"], entry["user"]) == ("import", PLANNER["email"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["viewer", "planner"])
+def test_locks_need_the_planner_role_even_from_a_crafted_client(
+    who, demo_db_file, tmp_path, monkeypatch
+):
+    import shutil
+
+    db = tmp_path / "locks.db"
+    shutil.copy(demo_db_file, db)
+    at = signed_in_app(db, monkeypatch, VIEWER if who == "viewer" else PLANNER, "views/studio.py")
+    assert not at.exception, [e.value for e in at.exception]
+    before = dict(at.session_state["scenario"].get("locks", {}))
+    picker = at.selectbox(key="studio.lock_candidate")
+    assert picker.proto.disabled == (who == "viewer")
+    candidate = next(c for c in picker.options).split(" · ")[0]  # shown as "id · name"
+    force(at, "selectbox", "studio.lock_candidate", candidate)
+    force(at, "button", "studio.lock_add", True)
+    assert not at.exception, [e.value for e in at.exception]
+    locks = dict(at.session_state["scenario"].get("locks", {}))
+    if who == "viewer":
+        assert locks == before
+    else:
+        assert locks == {**before, candidate: locks[candidate]} and len(locks) == len(before) + 1
+
+
+# The store's own check, with no greyed-out widget in front of it: a page that forgot can() still
+# cannot write for a viewer, and a planner's writes carry their identity.
+WRITES = {
+    "save_scenario": "store.save_scenario('new', {'pool_share': 0.2}, None)",
+    "rename_scenario": "store.rename_scenario(first, 'renamed')",
+    "delete_scenario": "store.delete_scenario(first)",
+    "set_baseline": "store.set_baseline(first)",
+    "import": "store.replace_workbook(store.load_workbook(), detail='again')",
+    "demo": "store.seed_demo()",
+    "save_assumptions": "store.save_assumptions(store.load_assumptions())",
+    "audit_log": "st.session_state['log'] = len(store.audit_log())",
+    "edit_locks": "state.update_setting('locks', 'X1', 'none')",
+}
+
+
+CASES = [
+    *[("viewer", w) for w in WRITES],  # a viewer: every one refused
+    *[
+        ("planner", w)
+        for w in ("save_scenario", "delete_scenario", "edit_locks", "demo", "audit_log")
+    ],
+    *[("admin", w) for w in ("demo", "audit_log")],
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("role", "write"), CASES)
+def test_the_store_checks_the_role_at_the_point_of_writing(
+    write, role, demo_db_file, tmp_path, monkeypatch
+):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import t
+    from ui.roles import allowed
+
+    db = tmp_path / "guard.db"
+    shutil.copy(demo_db_file, db)
+    monkeypatch.setenv("WEIHAI_DB", str(db))
+    roles = tmp_path / "roles.toml"
+    roles.write_text(f'[roles]\ndemo = "{role}"\n', encoding="utf-8")
+    monkeypatch.setenv(ROLES_FILE_ENV, str(roles))
+    code = WRITES[write]
+
+    def script() -> None:
+        import streamlit as st
+
+        from ui import state
+
+        code = st.session_state["code"]
+        store = state.get_store()
+        if code.startswith("state."):
+            wb, fingerprint = state.workbook()
+            state.init_scenario(wb, fingerprint)
+        first = int(store.list_scenarios()["id"].iloc[0])  # noqa: F841 -- used by the code
+        exec(code)  # noqa: S102 -- the test's own fixed snippets
+        st.session_state["done"] = True
+
+    at = AppTest.from_function(script, default_timeout=180)
+    at.session_state["code"] = code
+    before = db_fingerprint(db)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    action = {
+        "rename_scenario": "edit_scenario",
+        "delete_scenario": "edit_scenario",
+        "demo": "reset_demo",
+        "save_assumptions": "edit_assumptions",
+        "audit_log": "read_audit",
+    }.get(write, write)
+    if allowed(role, action):
+        assert at.session_state["done"]
+        if write not in ("audit_log", "edit_locks"):
+            assert db_fingerprint(db) != before
+            from data.store import open_store
+
+            store = open_store(db, create_demo=False)
+            try:
+                assert store.audit_log(1).iloc[0]["user"] == "demo"
+            finally:
+                store.close()
+    else:
+        assert "done" not in at.session_state
+        assert db_fingerprint(db) == before
+        assert any(t("auth.denied", "zh") in e.value for e in at.error)
