@@ -19,7 +19,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     # --- Budgets, resources and settings -----------------------------------------------------------
     (
         "budget_ratio",
-        2.5,
+        2.95,
         "×",
         "Cost of supporting every candidate at its strongest option ÷ fund-line amount",
         "全部候选按最强方案支持所需资金 ÷ 资金线额度",
@@ -27,10 +27,26 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "resource_ratio",
-        2.5,
+        1.8,
         "×",
-        "Use of every candidate at its strongest option ÷ resource capacity",
-        "全部候选按最强方案所需资源 ÷ 资源容量",
+        "Staff days of every candidate at its strongest option ÷ the department's staff days",
+        "全部候选按最强方案所需牵头部门人日 ÷ 可用人日",
+        "[E]",
+    ),
+    (
+        "agency_slot_ratio",
+        1.5,
+        "×",
+        "Service-agency slots of every candidate at its strongest option ÷ slots available",
+        "全部候选按最强方案所需服务机构名额 ÷ 可用名额",
+        "[E]",
+    ),
+    (
+        "factor_quota_ratio",
+        1.5,
+        "×",
+        "Land and energy quota of every candidate at its strongest option ÷ quota available",
+        "全部候选按最强方案所需用地、能耗指标 ÷ 可用指标",
         "[E]",
     ),
     (
@@ -149,7 +165,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "tech_renovation_uplift",
-        0.45,
+        0.6,
         "share",
         "Share of the reachable headroom closed by a tech-renovation subsidy",
         "技改补助可弥补的提升空间比例",
@@ -166,7 +182,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "upgrade_guidance_uplift",
-        0.20,
+        0.03,
         "share",
         "Headroom closed by upgrade guidance",
         "升规指导可弥补的提升空间比例",
@@ -182,7 +198,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "order_matching_uplift",
-        0.15,
+        0.06,
         "share",
         "Headroom closed by order matching",
         "产需对接可弥补的提升空间比例",
@@ -198,7 +214,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_above_size",
-        0.3,
+        0.4,
         "share",
         "Extra growth full support can bring a firm near 20 million yuan",
         "充分支持可为临近规上企业带来的增长率提升",
@@ -271,7 +287,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "coaching_uplift",
-        0.25,
+        0.08,
         "share",
         "Headroom closed by application coaching",
         "申报辅导可弥补的提升空间比例",
@@ -281,8 +297,17 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "agency_slots_per_option",
         1.0,
         "slots",
-        "Service-agency slots one coached or guided firm uses",
-        "每户辅导/指导占用的服务机构名额",
+        "Service-agency slots one firm coached for a quality rung uses",
+        "每户申报辅导占用的服务机构名额",
+        "[E]",
+    ),
+    (
+        "agency_slots_per_guided_firm",
+        0.0,
+        "slots",
+        "Service-agency slots one firm in upgrade guidance uses (0: the seed-library staff of the "
+        "industry bureau and districts guide it, not an accredited agency)",
+        "每户升规指导占用的服务机构名额（0：由工信部门和区市种子库人员指导，不占服务机构名额）",
         "[E]",
     ),
     (
@@ -295,7 +320,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ip_service_uplift",
-        0.18,
+        0.2,
         "share",
         "Headroom closed by IP service",
         "知识产权服务可弥补的提升空间比例",
@@ -313,7 +338,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ("rd_subsidy_cap", 30.0, "万元", "R&D subsidy cap", "研发补助上限", "[E]"),
     (
         "rd_subsidy_uplift",
-        0.25,
+        0.35,
         "share",
         "Headroom closed by an R&D subsidy",
         "研发补助可弥补的提升空间比例",
@@ -329,7 +354,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "rd_centre_uplift",
-        0.30,
+        0.45,
         "share",
         "Headroom closed by R&D-centre help",
         "研发机构建设支持可弥补的提升空间比例",
@@ -337,7 +362,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_innovative_sme",
-        0.5,
+        0.42,
         "probability",
         "Chance of recognition when every criterion is met: innovative SME",
         "满足条件时认定概率：创新型中小企业",
@@ -345,7 +370,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_srdi",
-        0.35,
+        0.28,
         "probability",
         "Chance of recognition when every criterion is met: SRDI",
         "满足条件时认定概率：专精特新",
@@ -353,7 +378,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_little_giant",
-        0.35,
+        0.28,
         "probability",
         "Chance of recognition when every criterion is met: little giant",
         "满足条件时认定概率：小巨人",
@@ -361,7 +386,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_champion",
-        0.25,
+        0.2,
         "probability",
         "Chance of recognition when every criterion is met: champion",
         "满足条件时认定概率：单项冠军",
@@ -369,7 +394,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_innovative_sme",
-        0.92,
+        0.95,
         "probability",
         "Best chance with full support when every criterion is met: innovative SME",
         "充分支持且满足条件时的最高概率：创新型中小企业",
@@ -377,7 +402,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_srdi",
-        0.7,
+        0.42,
         "probability",
         "Best chance with full support: SRDI",
         "充分支持时的最高概率：专精特新",
@@ -385,7 +410,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_little_giant",
-        0.6,
+        0.37,
         "probability",
         "Best chance with full support: little giant",
         "充分支持时的最高概率：小巨人",
@@ -393,7 +418,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_champion",
-        0.6,
+        0.37,
         "probability",
         "Best chance with full support: champion",
         "充分支持时的最高概率：单项冠军",
@@ -579,7 +604,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "assisted_uplift",
-        0.45,
+        0.18,
         "share",
         "Headroom closed by assisted handling",
         "帮办代办可弥补的提升空间比例",
@@ -620,7 +645,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ("factor_support_cap", 60.0, "万元", "Factor-guarantee support cap", "要素保障支持上限", "[E]"),
     (
         "factor_support_uplift",
-        0.12,
+        0.3,
         "share",
         "Headroom closed by factor-guarantee support money",
         "要素保障资金可弥补的提升空间比例",
@@ -638,7 +663,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ("financing_cap", 150.0, "万元", "Financing support cap", "融资支持上限", "[E]"),
     (
         "financing_uplift",
-        0.25,
+        0.5,
         "share",
         "Headroom closed by financing support and dispatch",
         "融资支持与调度可弥补的提升空间比例",
@@ -687,11 +712,11 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "goal_new_innovative_sme",
-        200.0,
+        190.0,
         "firms",
         "New innovative SMEs",
         "新增创新型中小企业",
-        "[S] 209 in 2024",
+        "[S] 209 in 2024; [E] goal",
     ),
     (
         "weight_new_innovative_sme",
@@ -711,7 +736,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "investment_goal_share",
-        0.75,
+        0.92,
         "share",
         "Investment goal as a share of candidates' annual planned investment (plan library)",
         "投资目标占计划库候选项目年度计划投资比例",

@@ -149,11 +149,17 @@ FUND_LINES: tuple[tuple[str, bool, str, str], ...] = (
     ("project_factor_support", True, "重点项目要素保障资金", "Key-project factor support fund"),
     ("enterprise_awards", True, "企业奖励资金", "Enterprise awards (entitlements)"),
 )
-_OTHER_RESOURCES: tuple[tuple[str, str, str, str], ...] = (
-    # (resource, unit, 中文, English)
-    ("service_agency_slots", "slots", "优质服务机构服务名额", "Service-agency slots"),
-    ("land_quota_mu", "mu", "新增建设用地指标（亩）", "Land quota (mu)"),
-    ("energy_quota_tce", "tce", "能耗指标（吨标准煤）", "Energy quota (tce)"),
+_OTHER_RESOURCES: tuple[tuple[str, str, str, str, str], ...] = (
+    # (resource, unit, 中文, English, the assumption that sizes it)
+    (
+        "service_agency_slots",
+        "slots",
+        "优质服务机构服务名额",
+        "Service-agency slots",
+        "agency_slot_ratio",
+    ),
+    ("land_quota_mu", "mu", "新增建设用地指标（亩）", "Land quota (mu)", "factor_quota_ratio"),
+    ("energy_quota_tce", "tce", "能耗指标（吨标准煤）", "Energy quota (tce)", "factor_quota_ratio"),
 )
 TARGETS: tuple[tuple[str, str, str, str], ...] = (
     # (target, unit, 中文, English)
@@ -750,7 +756,7 @@ def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]
     subsidy = _tech_subsidy(firm, v)
     renovation = [v["tech_renovation_uplift"]]
     if rung == "above_size":
-        slots = {"service_agency_slots": v["agency_slots_per_option"]}
+        slots = {"service_agency_slots": v["agency_slots_per_guided_firm"]}
         guidance = [v["upgrade_guidance_uplift"]]
         orders = guidance + [v["order_matching_uplift"]]
         line = "above_size_upgrade"
@@ -1061,12 +1067,20 @@ def _resources(options: list[dict], values: dict[str, float]) -> pd.DataFrame:
     strongest = _strongest(frame)
     rows = []
     for dept, resource, label_en in LEAD_DEPARTMENTS:
-        rows.append((resource, "staff days", f"{dept}工作人员人日", f"{label_en} staff days"))
+        rows.append(
+            (
+                resource,
+                "staff days",
+                f"{dept}工作人员人日",
+                f"{label_en} staff days",
+                "resource_ratio",
+            )
+        )
     rows.extend(_OTHER_RESOURCES)
     out = []
-    for resource, unit, label_zh, label_en in rows:
+    for resource, unit, label_zh, label_en, ratio_key in rows:
         demand = float(strongest[resource].fillna(0.0).sum()) if resource in strongest else 0.0
-        capacity = float(math.ceil(demand / values["resource_ratio"]))
+        capacity = float(math.ceil(demand / values[ratio_key]))
         out.append(
             {
                 "resource": resource,
