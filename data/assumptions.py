@@ -587,6 +587,14 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "stall_days",
+        60.0,
+        "days",
+        "A plan-library project not yet started is stalled after this many days in its stage",
+        "计划库未开工项目在同一阶段停留超过该天数即视为停滞",
+        "[E]",
+    ),
+    (
         "project_reserve_library_factor",
         0.6,
         "×",

@@ -243,6 +243,22 @@ class _Population:
         ("assisted_handling", (0.35, 0.6, 0.6, 0.5, 0.5, 1.0, 0.7)),
         ("factor_guarantee", (0.03, 0.45, 0.2, 0.15, 0.35, 0.8, 0.35)),
     )
+    # The date the demo's data describe: early April, just after the first-quarter report (when a
+    # city counts its starts), so planned starts from January to March are already due.
+    as_of: str = "2026-04-10"
+    # Days a project not yet started has spent in its current stage: lognormal around a median by
+    # stage, longer with every approval gate still open and every month its planned start is overdue
+    # (what keeps a project in a stage is usually an open gate).
+    stage_days_median: tuple[tuple[str, float], ...] = (
+        ("reserve", 120.0),
+        ("review_integration", 24.0),
+        ("assisted_handling", 22.0),
+        ("factor_guarantee", 24.0),
+    )
+    stage_days_sigma: float = 0.55
+    stage_days_per_gate: float = 0.1
+    stage_days_per_overdue_month: float = 0.2
+    production_days: tuple[int, int] = (20, 400)  # in production since (days before as_of)
     n_firms: int = 2500
     size_counts: tuple[tuple[str, int], ...] = (
         ("seed", 450),
@@ -475,6 +491,39 @@ def _projects(rng: np.random.Generator, values: dict[str, float]) -> pd.DataFram
             "planned_start_month": month,
         }
     ).astype({"name": object, "open_gates": object, "major_layout": object, "engine": object})
+
+
+def _stage_entered(projects: pd.DataFrame, seed: int) -> list[str]:
+    """The date (ISO) each project entered its current stage, on or before ``POPULATION.as_of``.
+
+    Drawn from a stream of its own (``PCG64([seed, 1])``) so that adding these dates left every other
+    value of the demo as it was. A started project entered ``started`` on a day of its planned start
+    month; a producing one some months ago; the others spent a lognormal number of days in their
+    stage (see `_Population`).
+    """
+    pop = POPULATION
+    rng = np.random.Generator(np.random.PCG64([seed, 1]))
+    as_of = pd.Timestamp(pop.as_of)
+    median = dict(pop.stage_days_median)
+    dates: list[str] = []
+    for row in projects.itertuples(index=False):
+        month = int(row.planned_start_month)
+        if row.stage == "started":
+            start = pd.Timestamp(year=as_of.year, month=month, day=1)
+            last = min(as_of, start + pd.offsets.MonthEnd(0))
+            entered = start + pd.Timedelta(days=int(rng.integers(0, (last - start).days + 1)))
+        elif row.stage == "production":
+            entered = as_of - pd.Timedelta(days=int(rng.integers(*pop.production_days)))
+        else:
+            gates = len([g for g in str(row.open_gates).split(";") if g])
+            overdue = max(0, as_of.month - month) if as_of.month > month else 0
+            centre = median[row.stage] * (
+                1.0 + pop.stage_days_per_gate * gates + pop.stage_days_per_overdue_month * overdue
+            )
+            days = int(round(centre * rng.lognormal(0.0, pop.stage_days_sigma)))
+            entered = as_of - pd.Timedelta(days=max(1, days))
+        dates.append(entered.date().isoformat())
+    return dates
 
 
 def _option(name: str, fund_line: str, cost: float, uplifts: list[float], **use: float) -> dict:
@@ -951,6 +1000,8 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
     values = assumption_values(assumptions)
     rng = np.random.Generator(np.random.PCG64(seed))
     projects = _projects(rng, values)
+    projects["stage_entered"] = _stage_entered(projects, seed)
+    projects["stage_entered"] = projects["stage_entered"].astype(object)
     enterprises = _enterprises(rng)
     awards = _awards(values)
 
@@ -1028,7 +1079,14 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
         options=option_frame,
         locks=empty_frame("locks"),
         floors=empty_frame("floors"),
-        settings={"pool_share": values["pool_share"], "award_prudence": values["award_prudence"]},
+        settings={
+            "pool_share": values["pool_share"],
+            "award_prudence": values["award_prudence"],
+            # Not optimizer settings: the workbook keeps them as text (the date its data describe,
+            # and when a project counts as stalled), so they travel with an export.
+            "as_of": POPULATION.as_of,
+            "stall_days": f"{values['stall_days']:g}",
+        },
         projects=projects,
         enterprises=enterprises,
     )
@@ -1200,6 +1258,7 @@ def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
             ("Key projects", len(p)),
             ("  in the plan library / already started", f"{int(plan.sum())} / {int(started.sum())}"),
             ("  province / city / county level", "/".join(str(int((p["level"] == lv).sum())) for lv in ("province", "city", "county"))),
+            ("  waiting in the plan library / stalled in a stage", _stalled_summary(wb)),
             ("  major productivity layout / engine", f"{int((p['major_layout'] == 'Y').sum())} / {int((p['engine'] == 'Y').sum())}"),
             ("  total investment (亿元)", f"{p['total_investment'].sum() / 1e4:,.0f}"),
             ("  mean total investment (万元)", f"{p['total_investment'].mean():,.0f}"),
@@ -1249,6 +1308,17 @@ def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
         "budgets": budgets,
         "resources": resources,
     }
+
+
+def _stalled_summary(wb: Workbook) -> str:
+    """Plan-library projects not started, and those longer than ``stall_days`` in their stage."""
+    p = wb.projects
+    waiting = (p["library"] == "plan") & ~p["stage"].isin(["started", "production"])
+    as_of = pd.Timestamp(str(wb.settings.get("as_of", POPULATION.as_of)))
+    days = (as_of - pd.to_datetime(p["stage_entered"], format="%Y-%m-%d")).dt.days
+    stalled = waiting & (days > float(wb.settings.get("stall_days", 60)))
+    rule = f"> {wb.settings.get('stall_days')} days on {as_of.date()}"
+    return f"{int(waiting.sum())} / {int(stalled.sum())} ({rule})"
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:

@@ -95,7 +95,13 @@ def test_contract_extra_columns(wb):
         "start", "above_size", "innovative_sme", "srdi", "little_giant", "champion", "ten_billion",
     }  # fmt: skip
     assert set(wb.options["option"]) <= set(OPTION_LABELS)
-    assert wb.settings == {"pool_share": 0.2, "award_prudence": 1.0}
+    assert wb.settings == {
+        "pool_share": 0.2,
+        "award_prudence": 1.0,
+        "as_of": "2026-04-10",
+        "stall_days": "60",
+    }
+    assert wb.projects.columns[16] == "stage_entered"
 
 
 # --- calibration: projects -----------------------------------------------------------------------------
@@ -150,6 +156,43 @@ def test_project_candidates_are_the_projects_not_started(wb):
     stage = p.loc[c["entity_id"], "stage"].to_numpy()
     base = c.groupby(stage)["base_probability"].mean()
     assert base["reserve"] < base["review_integration"] < base["factor_guarantee"]
+
+
+def _days_in_stage(wb: Workbook) -> pd.Series:
+    as_of = pd.Timestamp(str(wb.settings["as_of"]))
+    return (as_of - pd.to_datetime(wb.projects["stage_entered"], format="%Y-%m-%d")).dt.days
+
+
+def test_stage_entered_is_an_iso_date_on_or_before_as_of(wb):
+    p = wb.projects
+    days = _days_in_stage(wb)
+    assert p["stage_entered"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert (days >= 0).all()
+    # a started project entered "started" in its planned start month
+    started = p[p["stage"] == "started"]
+    entered_month = pd.to_datetime(started["stage_entered"]).dt.month
+    assert (entered_month == started["planned_start_month"]).all()
+    # what keeps a project in its stage is mostly an open gate: more gates, longer waits
+    waiting = p["stage"].isin(["review_integration", "assisted_handling", "factor_guarantee"])
+    gates = p["open_gates"].str.count(";") + 1
+    many = days[waiting & (gates >= 4)].median()
+    few = days[waiting & (gates <= 2)].median()
+    assert many > few
+
+
+@pytest.mark.parametrize("seed", [2026, 7, 11])
+def test_eight_to_fifteen_percent_of_plan_projects_are_stalled(seed):
+    wb = generate_demo(seed)
+    p = wb.projects
+    days = _days_in_stage(wb)
+    waiting = (p["library"] == "plan") & ~p["stage"].isin(["started", "production"])
+    stalled = waiting & (days > float(wb.settings["stall_days"]))
+    assert 0.08 <= stalled.sum() / waiting.sum() <= 0.15
+
+
+def test_stage_dates_leave_the_rest_of_the_demo_unchanged(wb):
+    """The dates come from a stream of their own: the candidates did not move when they were added."""
+    assert wb.candidates["base_probability"].head(3).tolist() == [0.01, 0.18, 0.33]
 
 
 # --- calibration: enterprises --------------------------------------------------------------------------
