@@ -248,7 +248,8 @@ def round_up_with_swaps(
     p = problem
     rows = np.arange(p.n)
     fund = p.fund_coef()  # (n, K, F)
-    best = score(slots)
+    # A start that breaks a rule (rounding can leave a floor unmet) loses to any trial that keeps them.
+    best = score(slots) if is_feasible(p, slots) else -np.inf
     for i, k in moves:
         if p.lock[i] >= 0 or slots[i] == k:
             continue

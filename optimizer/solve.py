@@ -304,6 +304,28 @@ class AllocationModel:
             if status == "infeasible":
                 return self._infeasible(FALLBACK, solver, method)
         slots = _repair(p, slots)
+        if not is_feasible(p, slots):
+            # Nothing in hand keeps every rule (rounding or a time-out left a floor or lock unmet, which
+            # dropping supports cannot fix): only the exact MILP can find a plan or prove there is none.
+            remaining = time_limit - (time.perf_counter() - started)
+            out = self.highs_model().solve_mip(
+                None, time_limit=max(1.0, remaining), mip_gap=mip_gap, threads=threads
+            )
+            if out.status == "infeasible":
+                return self._infeasible(FALLBACK, solver, method)
+            if out.slots is None or not is_feasible(p, out.slots):
+                return self._infeasible(
+                    f"No plan that keeps every rule was found within the time limit ({time_limit:g} s), "
+                    "and it is not proven that none exists: allow more time, or remove a lock or "
+                    "lower a district floor.",
+                    solver,
+                    method,
+                )
+            slots, used = out.slots, f"{used}+milp"
+            status = "optimal" if out.status == "optimal" else "feasible"
+            if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
+                found = primary_bound(self.form, out.perturbed_bound)
+                bound = found if not math.isfinite(bound) else min(bound, found)
         solve_seconds = time.perf_counter() - started
 
         ev = evaluate_slots(p, slots, odds=odds)
@@ -372,9 +394,17 @@ class AllocationModel:
         bound = primary_bound(form, lp_bound)
 
         def done(s: np.ndarray) -> bool:
+            if not is_feasible(p, s):  # a plan that breaks a rule is never good enough
+                return False
             a = plan_scores(p, s)[0]
             gap = (bound - a) / bound if bound > 0 else 0.0
             return gap <= mip_gap + tie_slack(form, bound)
+
+        def better(new: np.ndarray | None, old: np.ndarray) -> bool:
+            """Whether `new` keeps every rule and beats `old` (any such plan beats one that breaks a rule)."""
+            if new is None or not is_feasible(p, new):
+                return False
+            return not is_feasible(p, old) or self.score(new) > self.score(old)
 
         whole = x >= 1 - 1e-6
         slots = p.locked_slots().copy()
@@ -427,20 +457,19 @@ class AllocationModel:
                 mip_gap=mip_gap / 10,
                 threads=threads,
             )
-            if core_slots is not None and self.score(core_slots) > self.score(slots):
+            if better(core_slots, slots):
                 slots, used = core_slots, "lp_round+core"
             if done(slots) or left() <= 0.05:
                 return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
-        out = hm.solve_mip(slots, time_limit=left(), mip_gap=mip_gap, threads=threads)
+        start = slots if is_feasible(p, slots) else None
+        out = hm.solve_mip(start, time_limit=left(), mip_gap=mip_gap, threads=threads)
         if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
             bound = min(bound, primary_bound(form, out.perturbed_bound))
-        if (
-            out.slots is not None
-            and is_feasible(p, out.slots)
-            and self.score(out.slots) > self.score(slots)
-        ):
+        if better(out.slots, slots):
             slots, used = out.slots, "lp_round+milp"
+        if out.status == "infeasible" and not is_feasible(p, slots):
+            return slots, "infeasible", float("nan"), used
         return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
     def _solve_core(

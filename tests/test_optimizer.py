@@ -293,6 +293,52 @@ def test_infeasible_floor_is_explained():
     assert "South" in result.message and "floor" in result.message
 
 
+# A floor that a lock can only keep together with one particular support: A's locked 10 万元 goes to
+# South, so North's B must spend 5 (5 ≥ 30% of 15). Rounding the LP (B at 0.86) gives a plan that
+# breaks the floor, and no weight rewards B's support, so only the rule check can see that.
+FLOOR_NEEDS_B = dict(
+    budgets="fund_line,amount,pooled\nA,1000,N",
+    resources="resource,capacity",
+    targets="target,goal,weight\nstarts,2,0",
+    candidates="candidate_id,name,kind,district,base_probability\n"
+    "P1,one,project,South,0.5\nP2,two,project,North,0.1",
+    contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1",
+    options="candidate_id,option,probability,fund_line,cost\nP1,help,0.9,A,10\nP2,help,0.2,A,5",
+    locks="candidate_id,option\nP1,help",
+    floors="district,min_share\nNorth,0.3",
+)
+
+
+@pytest.mark.parametrize("method", ["auto", "lp_round", "milp"])
+def test_a_plan_the_floor_forces_is_found(method):
+    wb = workbook(**FLOOR_NEEDS_B)
+    result = solve(wb, method=method, mip_gap=0.0)
+    assert result.status == "optimal", result.message
+    assert result.choices == {"P1": "help", "P2": "help"}
+    assert_plan_consistent(wb, result)
+
+
+@pytest.mark.parametrize("method", ["auto", "lp_round", "milp"])
+def test_floors_no_plan_can_keep_are_infeasible_not_a_broken_plan(method):
+    # North's locked 11 and South's only option (20) can never be equal, as two 50% floors require;
+    # the LP relaxation is feasible (South's help at 0.55), so the direct checks do not see it.
+    wb = workbook(
+        budgets="fund_line,amount\nA,1000",
+        resources="resource,capacity",
+        targets="target,goal\nstarts,2",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,North,0.5\nP2,two,project,South,0.1",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1",
+        options="candidate_id,option,probability,fund_line,cost\nP1,help,0.9,A,11\nP2,help,0.6,A,20",
+        locks="candidate_id,option\nP1,help",
+        floors="district,min_share\nNorth,0.5\nSouth,0.5",
+    )
+    result = solve(wb, method=method, mip_gap=0.0)
+    assert result.status == "infeasible", (result.choices, result.message)
+    assert result.choices == {}
+    assert result.message
+
+
 # --------------------------------------------------------------------------------------------------
 # Time limit, scale, re-solving
 # --------------------------------------------------------------------------------------------------
