@@ -21,6 +21,8 @@ from optimizer.baselines import (
 from optimizer.evaluate import PlanEvaluation, evaluate_slots, is_feasible, plan_scores
 from optimizer.explain import FALLBACK, infeasibility_reasons
 from optimizer.model import (
+    EPS_BEYOND,
+    EPS_SPEND,
     HighsModel,
     LinearForm,
     PulpModel,
@@ -251,7 +253,15 @@ class AllocationModel:
         started = time.perf_counter()
         build = self.compile_seconds
         self.compile_seconds = 0.0  # count the one-off compilation in the first solve only
-        if method == "milp":
+        if self.form.nv == 0:
+            # Nothing to decide (no candidates, or every one locked or left with "none" only): the
+            # one plan there is is optimal when it keeps the rules. No solver needed (HiGHS calls an
+            # empty model neither optimal nor infeasible).
+            slots, status, used = p.locked_slots(), "optimal", "nothing to decide"
+            if not is_feasible(p, slots):
+                return self._infeasible(FALLBACK, solver, method)
+            bound = plan_scores(p, slots)[0]
+        elif method == "milp":
             fresh = self._pulp is None
             model = self.pulp_model()
             build += model.build_seconds if fresh else 0.0
@@ -331,7 +341,10 @@ class AllocationModel:
         ev = evaluate_slots(p, slots, odds=odds)
         objective = ev.objective
         if math.isfinite(bound):
-            bound = max(bound, objective)
+            # The bound comes from the tie-broken objective, which moves it by up to
+            # (EPS_BEYOND + EPS_SPEND) × W; a difference that small is no gap at all.
+            if bound - objective <= (EPS_BEYOND + EPS_SPEND) * self.form.total_weight:
+                bound = objective
             gap = (bound - objective) / bound if bound > 0 else 0.0
         else:
             gap = float("nan")

@@ -339,6 +339,58 @@ def test_floors_no_plan_can_keep_are_infeasible_not_a_broken_plan(method):
     assert result.message
 
 
+EMPTY_CASES = {
+    "no candidates": dict(
+        candidates="candidate_id,name,kind,district,base_probability",
+        contributions="candidate_id,target,value",
+        options="candidate_id,option,probability,fund_line,cost",
+    ),
+    "every candidate locked, zero weight": dict(
+        targets="target,goal,weight\nstarts,1,0",
+        locks="candidate_id,option\nP1,none",
+    ),
+    "every candidate locked": dict(locks="candidate_id,option\nP1,help"),
+}
+
+
+@pytest.mark.parametrize("case", list(EMPTY_CASES))
+@pytest.mark.parametrize("method", ["auto", "milp"])
+def test_nothing_to_decide_is_optimal_with_no_gap(case, method):
+    sheets = dict(
+        budgets="fund_line,amount\nA,100",
+        resources="resource,capacity",
+        targets="target,goal\nstarts,1",
+        candidates="candidate_id,name,kind,district,base_probability\nP1,one,project,X,0.3",
+        contributions="candidate_id,target,value\nP1,starts,1",
+        options="candidate_id,option,probability,fund_line,cost\nP1,help,0.6,A,10",
+    )
+    wb = workbook(**{**sheets, **EMPTY_CASES[case]})
+    result = solve(wb, method=method, mip_gap=0.0)
+    assert result.status == "optimal", result.message
+    assert result.gap == 0.0, result.message
+    assert result.bound == result.objective
+    assert "ran out of time" not in result.method
+    assert_plan_consistent(wb, result)
+
+
+def test_all_zero_weights_spend_nothing_and_report_no_gap():
+    wb = workbook(
+        budgets="fund_line,amount\nA,100",
+        resources="resource,capacity",
+        targets="target,goal,weight\nstarts,1,0\nfirms,2,0",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,X,0.3\nF1,firm,enterprise,X,0.2",
+        contributions="candidate_id,target,value\nP1,starts,1\nF1,firms,1",
+        options="candidate_id,option,probability,fund_line,cost\nP1,help,0.6,A,10\nF1,coach,0.5,A,0",
+    )
+    for method in ("auto", "milp"):
+        result = solve(wb, method=method, mip_gap=0.0)
+        assert result.status == "optimal" and result.objective == 0.0
+        assert result.gap == 0.0, result.message
+        # Nothing counts, so the costly help is not bought; the free coaching may be (more expected).
+        assert result.choices["P1"] == "none"
+
+
 # --------------------------------------------------------------------------------------------------
 # Time limit, scale, re-solving
 # --------------------------------------------------------------------------------------------------
