@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ class PlanEvaluation:
         Per candidate, per target, per fund line, per resource, and the money moved between pooled
         lines (``from_line, to_line, amount``: the least movement that covers every line).
     feasible : bool
-        Whether every rule holds (to `FEASIBILITY_TOL`).
+        Whether every rule holds, exactly (a rule on its limit is decided in decimal arithmetic).
     violations : list[str]
         Each broken rule in words.
     """
@@ -236,6 +237,10 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
                 f"(needs {fmt(required - in_d)} 万元 more)."
             )
 
+    if not violations and np.any(rule_excess(problem, slots) >= -FEASIBILITY_TOL):
+        # A rule sits on its limit (to float precision): decide it exactly.
+        violations = exact_violations(problem, slots)
+
     allocation = pd.DataFrame(
         {
             "candidate_id": problem.candidate_ids,
@@ -270,28 +275,136 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
     )
 
 
-def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
-    """Whether a plan keeps every rule (fast: no tables, no odds)."""
+def rule_excess(problem: Problem, slots: np.ndarray) -> np.ndarray:
+    """How far a plan is over each rule, in floats (> 0 broken, ≤ 0 kept).
+
+    One entry per fund line that cannot take pooled money (need − amount), one for the pooled lines
+    together (Σ max(need − amount, −pool_share × amount)), one per resource (use − capacity) and one
+    per district floor (min_share × all up-front money − the district's). Locks are not included.
+    """
     rows = np.arange(problem.n)
-    if np.any((problem.lock >= 0) & (problem.lock != slots)):
-        return False
     upfront, reserve = fund_needs(problem, slots)
-    if plan_transfers(problem, upfront + reserve)[3] > FEASIBILITY_TOL:
-        return False
+    short = upfront + reserve - problem.amount
+    can_pool = problem.pooled & (problem.pool_share > 0)
+    parts = [short[~can_pool]]
+    if can_pool.any():
+        give = problem.pool_share * problem.amount[can_pool]
+        parts.append(np.array([np.maximum(short[can_pool], -give).sum()]))
     if problem.resources:
-        used = problem.use[rows, slots].sum(axis=0)
-        if np.any(used - problem.capacity > FEASIBILITY_TOL):
-            return False
+        parts.append(problem.use[rows, slots].sum(axis=0) - problem.capacity)
     if problem.floor_districts:
         cost = problem.cost[rows, slots]
-        total = cost.sum()
+        in_floor = problem.district_index >= 0
         by_d = np.bincount(
-            problem.district_index[problem.district_index >= 0],
-            weights=cost[problem.district_index >= 0],
+            problem.district_index[in_floor],
+            weights=cost[in_floor],
             minlength=len(problem.floor_districts),
         )
-        if np.any(problem.floor_share * total - by_d > FEASIBILITY_TOL):
-            return False
+        parts.append(problem.floor_share * cost.sum() - by_d)
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+# Exact decimal arithmetic. A float's shortest repr has at most 17 significant digits between 1e-324
+# and 1e308, so no sum or product below needs more than about 700 digits; Inexact is trapped so that a
+# rounding could never pass unseen.
+_EXACT = decimal.Context(
+    prec=1000, traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation]
+)
+
+
+def _exact(values: np.ndarray) -> list[decimal.Decimal]:
+    """Numbers as the decimals they were written as (the shortest repr of each float), exactly."""
+    return [decimal.Decimal(repr(v)) for v in np.asarray(values, dtype=float).tolist()]
+
+
+def _exact_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[decimal.Decimal]:
+    """Σ values per group (groups[i] in 0..n_groups-1; negative = none), exactly."""
+    totals = [decimal.Decimal(0)] * n_groups
+    keep = (groups >= 0) & (values != 0)
+    for g, v in zip(groups[keep].tolist(), _exact(values[keep]), strict=True):
+        totals[g] = _EXACT.add(totals[g], v)
+    return totals
+
+
+def exact_violations(problem: Problem, slots: np.ndarray) -> list[str]:
+    """The rules a plan breaks, decided in exact decimal arithmetic (no tolerance at all).
+
+    Every workbook number is taken as the decimal it was written as, so 0.1 + 0.2 staff slots fit a
+    capacity of 0.3, and 3.3333333 + 6.6666668 万元 do not fit 10. Slower than the float checks, so
+    `is_feasible` and `evaluate_slots` call it only when a rule is within `FEASIBILITY_TOL` of binding.
+    """
+    p = problem
+    rows = np.arange(p.n)
+    cost = p.cost[rows, slots]
+    nf = len(p.fund_lines)
+    need = _exact_sum(cost, p.line[rows, slots], nf)
+    has_award = np.nonzero((p.award_line >= 0) & (p.award > 0))[0]
+    if len(has_award):
+        prudence = _exact(np.array([p.award_prudence]))[0]
+        probs = _exact(p.prob[has_award, slots[has_award]])
+        for i, prob, award in zip(
+            has_award.tolist(), probs, _exact(p.award[has_award]), strict=True
+        ):
+            share = min(decimal.Decimal(1), _EXACT.multiply(prudence, prob))
+            f = int(p.award_line[i])
+            need[f] = _EXACT.add(need[f], _EXACT.multiply(share, award))
+    out: list[str] = []
+    amounts = _exact(p.amount)
+    pool_share = _exact(np.array([p.pool_share]))[0]
+    pooled_sum = decimal.Decimal(0)
+    for f, name in enumerate(p.fund_lines):
+        short = _EXACT.subtract(need[f], amounts[f])
+        if p.pooled[f] and pool_share > 0:
+            give = _EXACT.multiply(pool_share, amounts[f])
+            pooled_sum = _EXACT.add(pooled_sum, max(short, -give))
+        elif short > 0:
+            out.append(
+                f"Fund line {name} needs {need[f]} 万元 but has {amounts[f]} 万元: over by {short} "
+                "万元 (exact arithmetic)."
+            )
+    if pooled_sum > 0:
+        out.append(
+            "The pooled fund lines together need more than they have after moving what "
+            f"pool_share allows: short by {pooled_sum} 万元 (exact arithmetic)."
+        )
+    if p.resources:
+        use = p.use[rows, slots]
+        capacity = _exact(p.capacity)
+        for r, name in enumerate(p.resources):
+            used = _exact_sum(use[:, r], np.zeros(p.n, dtype=np.int64), 1)[0]
+            if used > capacity[r]:
+                out.append(
+                    f"Resource {name} is over-committed: {used} used of {capacity[r]} "
+                    "(exact arithmetic)."
+                )
+    if p.floor_districts:
+        total = _exact_sum(cost, np.zeros(p.n, dtype=np.int64), 1)[0]
+        by_district = _exact_sum(cost, p.district_index, len(p.floor_districts))
+        for d, (district, share) in enumerate(
+            zip(p.floor_districts, _exact(p.floor_share), strict=True)
+        ):
+            required = _EXACT.multiply(share, total)
+            if by_district[d] < required:
+                out.append(
+                    f"District {district} gets {by_district[d]} 万元, below its floor of {required} "
+                    "万元 (exact arithmetic)."
+                )
+    return out
+
+
+def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
+    """Whether a plan keeps every rule (fast: no tables, no odds).
+
+    Floats decide when a rule is clearly kept or clearly broken; a rule within `FEASIBILITY_TOL` of
+    binding is decided in exact decimal arithmetic (`exact_violations`).
+    """
+    if np.any((problem.lock >= 0) & (problem.lock != slots)):
+        return False
+    excess = rule_excess(problem, slots)
+    if np.any(excess > FEASIBILITY_TOL):
+        return False
+    if np.any(excess >= -FEASIBILITY_TOL):
+        return not exact_violations(problem, slots)
     return True
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from data.schema import NONE_OPTION, Workbook
 
-# Absolute tolerance (万元 or resource units) under which a rule counts as kept: far below the last 万元.
+# Float noise band (万元 or resource units): a rule clearly kept or broken by more than this is decided
+# in floats; one within it is decided in exact decimal arithmetic (optimizer.evaluate.exact_violations).
 FEASIBILITY_TOL = 1e-6
 
 

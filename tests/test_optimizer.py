@@ -391,6 +391,30 @@ def test_all_zero_weights_spend_nothing_and_report_no_gap():
         assert result.choices["P1"] == "none"
 
 
+def test_rules_hold_in_exact_decimal_arithmetic():
+    # 3.3333333 + 6.6666668 = 10.0000001: over the 10 万元 line by 1e-7 万元, less than any float
+    # tolerance would notice, yet over. The rules are checked exactly, so only one of them fits.
+    # The other way round, 0.1 + 0.2 staff slots fit a capacity of 0.3 although floats make it
+    # 0.30000000000000004.
+    wb = workbook(
+        budgets="fund_line,amount\nA,10",
+        resources="resource,capacity\nslots,0.3",
+        targets="target,goal\nstarts,3",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,X,0.1\nP2,two,project,X,0.1\nP3,three,project,X,0.1",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1\nP3,starts,1",
+        options="candidate_id,option,probability,fund_line,cost,slots\n"
+        "P1,help,0.9,A,3.3333333,0.2\nP2,help,0.8,A,6.6666668,\nP3,help,0.5,,0,0.1",
+    )
+    over = evaluate_plan(wb, {"P1": "help", "P2": "help"})
+    assert not over.feasible and "A" in " ".join(over.violations)
+    assert evaluate_plan(wb, {"P1": "help", "P3": "help"}).feasible
+    for method in ("auto", "milp", "lp_round"):
+        result = solve(wb, method=method, mip_gap=0.0)
+        assert {result.choices["P1"], result.choices["P2"]} != {"help"}, method
+        assert_plan_consistent(wb, result)
+
+
 # --------------------------------------------------------------------------------------------------
 # Time limit, scale, re-solving
 # --------------------------------------------------------------------------------------------------
