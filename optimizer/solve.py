@@ -354,12 +354,27 @@ class AllocationModel:
             and gap > mip_gap + tie_slack(self.form, bound)
         ):
             status = "feasible"
-        message = (
-            f"Plan {'within' if status == 'optimal' else 'found; it is within'} {gap:.4%} of the best possible "
-            f"(bound {bound:.6g}); weighted expected attainment {objective:.6g}."
-            if math.isfinite(gap)
-            else f"Plan found (no bound available); weighted expected attainment {objective:.6g}."
-        )
+        if math.isfinite(gap):
+            message = (
+                f"Plan {'within' if status == 'optimal' else 'found; it is within'} {gap:.4%} of the "
+                f"best possible (bound {bound:.6g}); weighted expected attainment {objective:.6g}."
+            )
+        else:
+            plan = (
+                "the greedy plan (most attainment per 万元 first)"
+                if used.startswith("greedy")
+                else "the best plan found"
+            )
+            message = (
+                f"The time limit ({time_limit:g} s) ran out before the solver had a bound: this is "
+                f"{plan}, and how far it is from the best possible cannot be said (no bound); allow "
+                f"more time to know. Weighted expected attainment {objective:.6g}."
+            )
+        if p.floor_share.sum() > 1 + 1e-9:
+            message += (
+                f" The district floors add up to {p.floor_share.sum():.0%} of up-front support, more "
+                "than 100%, so only plans that spend nothing up front keep them all."
+            )
         base = {}
         if baselines:
             base = {

@@ -415,6 +415,25 @@ def test_rules_hold_in_exact_decimal_arithmetic():
         assert_plan_consistent(wb, result)
 
 
+def test_floors_over_100_percent_allow_only_free_support_and_say_so():
+    # 60% + 60% of all up-front money cannot both go to their districts unless nothing is spent: the
+    # plan keeps the rules by spending nothing up front (free help is still given), and says why.
+    wb = workbook(
+        budgets="fund_line,amount\nA,1000",
+        resources="resource,capacity",
+        targets="target,goal\nstarts,2",
+        candidates="candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,North,0.1\nP2,two,project,South,0.1",
+        contributions="candidate_id,target,value\nP1,starts,1\nP2,starts,1",
+        options="candidate_id,option,probability,fund_line,cost\nP1,help,0.9,A,10\nP2,free,0.3,,0",
+        floors="district,min_share\nNorth,0.6\nSouth,0.6",
+    )
+    result = solve(wb, mip_gap=0.0)
+    assert result.status == "optimal"
+    assert result.choices == {"P1": "none", "P2": "free"}
+    assert "120%" in result.message and "nothing up front" in result.message
+
+
 # --------------------------------------------------------------------------------------------------
 # Time limit, scale, re-solving
 # --------------------------------------------------------------------------------------------------
