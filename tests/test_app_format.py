@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from data.schema import Workbook
 from ui import charts
 from ui.format import local_datetime, money, number, percent, signed
-from ui.insights import district_breakdown, funnel_counts, stalled_projects, tight_resources
+from ui.insights import (
+    as_of_date,
+    district_breakdown,
+    funnel_counts,
+    planned_starts_by_month,
+    stall_days,
+    stalled_projects,
+    tight_resources,
+)
 
 
 def test_money_in_wan_and_yi_with_grouping():
@@ -107,15 +117,62 @@ def test_funnel_counts_each_stage_within_the_plan_library():
     }
 
 
-def test_stalled_projects_are_plan_projects_past_their_start_month(tiny_workbook):
+def test_stalled_projects_are_waiting_plan_projects_too_long_in_their_stage(tiny_workbook):
     wb: Workbook = tiny_workbook.copy()
+    wb.settings = {**wb.settings, "as_of": "2026-04-10", "stall_days": "60"}
     wb.projects = pd.DataFrame(
         {
-            "project_id": ["P1", "P2", "P3", "P4"],
-            "name": ["甲", "乙", "丙", "丁"],
-            "library": ["plan", "plan", "reserve", "plan"],
-            "stage": ["assisted_handling", "started", "reserve", "factor_guarantee"],
-            "planned_start_month": [3, 2, 1, 9],
+            "project_id": ["P1", "P2", "P3", "P4", "P5", "P6"],
+            "name": ["甲", "乙", "丙", "丁", "戊", "己"],
+            "library": ["plan", "plan", "reserve", "plan", "plan", "plan"],
+            "stage": [
+                "assisted_handling",  # 70 days: stalled
+                "started",  # long ago, but started
+                "reserve",  # reserve library: not the plan's concern
+                "factor_guarantee",  # 60 days exactly: not yet
+                "review_integration",  # 100 days, largest investment: stalled, listed first
+                "factor_guarantee",  # no date recorded: cannot say
+            ],
+            "stage_entered": [
+                "2026-01-30",
+                "2025-01-01",
+                "2025-01-01",
+                "2026-02-09",
+                "2025-12-31",
+                "",
+            ],
+            "annual_investment": [100.0, 900.0, 900.0, 900.0, 500.0, 900.0],
         }
     )
-    assert list(stalled_projects(wb, month=6)["project_id"]) == ["P1"]
+    stalled = stalled_projects(wb)
+    assert list(stalled["project_id"]) == ["P5", "P1"]
+    assert list(stalled["days_in_stage"]) == [100, 70]
+    # the limit and the date come from the settings, or are given
+    assert list(stalled_projects(wb, limit_days=90)["project_id"]) == ["P5"]
+    later = stalled_projects(wb, as_of=date(2026, 4, 11))
+    assert set(later["project_id"]) == {"P1", "P4", "P5"}
+
+
+def test_stall_settings_and_their_fallbacks(tiny_workbook):
+    wb: Workbook = tiny_workbook.copy()
+    wb.settings = {**wb.settings, "as_of": "2026-04-10", "stall_days": "45"}
+    assert as_of_date(wb) == date(2026, 4, 10) and stall_days(wb) == 45.0
+    wb.settings = {**wb.settings, "as_of": "not a date", "stall_days": "-3"}
+    assert as_of_date(wb, today=date(2030, 1, 2)) == date(2030, 1, 2)
+    assert stall_days(wb) == 60.0
+    # without stage dates there is nothing to judge
+    wb.projects = pd.DataFrame({"project_id": ["P1"], "stage": ["assisted_handling"]})
+    assert stalled_projects(wb).empty
+
+
+def test_planned_starts_split_into_overdue_and_upcoming():
+    projects = pd.DataFrame(
+        {
+            "stage": ["assisted_handling", "factor_guarantee", "started", "reserve"],
+            "planned_start_month": [2, 5, 1, 3],
+        }
+    )
+    months = planned_starts_by_month(projects, date(2026, 4, 10)).set_index("month")
+    assert len(months) == 12 and months.loc[1, "count"] == 0  # the started one is not pending
+    assert months.loc[2, "due"] == "overdue" and months.loc[3, "due"] == "overdue"
+    assert months.loc[4, "due"] == "upcoming" and months.loc[5, "count"] == 1

@@ -72,6 +72,32 @@ def _axis_font() -> dict[str, object]:
     }
 
 
+def _height(plot: int, legend_rows: int = 0) -> int:
+    """The height to give a chart so that its plot gets ``plot`` pixels.
+
+    Streamlit fits the whole chart (axis and legend included) into the height, so the axis labels
+    and each legend row are added on top; without this the bars of a chart with a legend are squeezed.
+    """
+    return plot + 36 + (22 * legend_rows + 8 if legend_rows else 0)
+
+
+def _legend(columns: int | None = None, label_limit: int = 0) -> alt.Legend:
+    """A legend above the chart, left-aligned, wrapping into ``columns`` (all in one row without).
+
+    Above rather than below: Streamlit sizes the chart to its column and a legend wider than the
+    plot was cut off at the right edge; ``label_limit`` 0 never shortens a label.
+    """
+    return alt.Legend(
+        orient="top",
+        direction="horizontal",
+        title=None,
+        columns=columns or alt.Undefined,
+        labelLimit=label_limit,
+        labelFont="Noto Sans CJK SC",
+        symbolType="square",
+    )
+
+
 def funnel_chart(frame: pd.DataFrame, label: str, count: str, title: str = "") -> alt.Chart:
     """Horizontal bars in the frame's order (reserve at the top), one per stage, with counts.
 
@@ -82,7 +108,12 @@ def funnel_chart(frame: pd.DataFrame, label: str, count: str, title: str = "") -
     """
     order = list(frame[label])
     base = alt.Chart(frame, title=title or alt.Undefined).encode(
-        y=alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(**_axis_font())),
+        y=alt.Y(
+            f"{label}:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(**_axis_font(), labelLimit=260, labelOverlap=False),
+        ),
         x=alt.X(f"{count}:Q", title=None),
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{count}:Q", format=",")],
     )
@@ -90,7 +121,7 @@ def funnel_chart(frame: pd.DataFrame, label: str, count: str, title: str = "") -
     text = base.mark_text(align="left", dx=4, color=str(theme()["textColor"])).encode(
         text=alt.Text(f"{count}:Q", format=",")
     )
-    return (bars + text).properties(height=max(120, 34 * len(frame)))
+    return (bars + text).properties(height=_height(max(90, 30 * len(frame))))
 
 
 def grouped_bars(
@@ -103,6 +134,7 @@ def grouped_bars(
     value_format: str = ",.0f",
     stack: bool = True,
     colours: list[str] | None = None,
+    legend_columns: int | None = 2,
 ) -> alt.Chart:
     """Horizontal bars per category; with ``colour``, stacked (parts of a whole) or side by side.
 
@@ -115,6 +147,8 @@ def grouped_bars(
         as "no support" against "the plan").
     colours : list of str, optional
         Colours for the groups in order; the theme's palette by default.
+    legend_columns : int or None, default 2
+        Legend entries per row (above the chart); ``None`` puts them all in one row.
     """
     encode: dict[str, object] = {
         "y": alt.Y(
@@ -133,13 +167,7 @@ def grouped_bars(
             f"{colour}:N",
             sort=groups,
             scale=alt.Scale(domain=groups, range=colours or palette()),
-            legend=alt.Legend(
-                orient="bottom",
-                title=None,
-                columns=3,
-                labelLimit=150,
-                labelFont="Noto Sans CJK SC",
-            ),
+            legend=_legend(legend_columns),
         )
         encode["tooltip"] = [*encode["tooltip"], alt.Tooltip(f"{colour}:N")]  # type: ignore[misc]
         if not stack:
@@ -147,12 +175,17 @@ def grouped_bars(
             rows *= max(1, len(groups)) * 0.6
         chart = alt.Chart(frame, title=title or alt.Undefined).mark_bar().encode(**encode)
     else:
-        chart = (
-            alt.Chart(frame, title=title or alt.Undefined)
-            .mark_bar(color=primary())
-            .encode(**encode)
+        base = alt.Chart(frame, title=title or alt.Undefined).encode(**encode)
+        # the count at the end of each bar: a tier of 3 firms is otherwise an invisible sliver
+        labels = base.mark_text(align="left", dx=4, color=str(theme()["textColor"])).encode(
+            text=alt.Text(f"{value}:Q", format=value_format)
         )
-    return chart.properties(height=max(160, int(34 * rows)))
+        chart = base.mark_bar(color=primary()) + labels
+    legend_rows = 0
+    if colour:
+        groups_n = frame[colour].nunique()
+        legend_rows = -(-groups_n // legend_columns) if legend_columns else 1
+    return chart.properties(height=_height(max(120, int(34 * rows)), legend_rows))
 
 
 def attainment_chart(
@@ -193,7 +226,7 @@ def attainment_chart(
                 "series:N",
                 sort=[base_name, plan_name],
                 scale=alt.Scale(domain=[base_name, plan_name], range=[muted(), primary()]),
-                legend=alt.Legend(orient="bottom", title=None),
+                legend=_legend(),
             ),
             tooltip=[
                 alt.Tooltip(f"{label}:N"),
@@ -207,7 +240,7 @@ def attainment_chart(
         .mark_rule(color=light_colors()["red"], strokeDash=[4, 3], size=2)
         .encode(x="goal:Q")
     )
-    return (bars + goal).properties(height=max(160, 52 * len(frame)))
+    return (bars + goal).properties(height=_height(max(120, 46 * len(frame)), 1))
 
 
 def use_chart(
@@ -237,7 +270,7 @@ def use_chart(
                 f"{label}:N",
                 title=None,
                 sort=list(data[label]),
-                axis=alt.Axis(**_axis_font(), labelLimit=260),
+                axis=alt.Axis(**_axis_font(), labelLimit=340),
             ),
             x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domainMin=0)),
             color=alt.Color(
@@ -261,7 +294,7 @@ def use_chart(
         .mark_rule(color=muted(), strokeDash=[4, 3])
         .encode(x="full:Q")
     )
-    return (bars + rule).properties(height=max(120, 32 * len(data)))
+    return (bars + rule).properties(height=_height(max(90, 28 * len(data))))
 
 
 def frontier_chart(
@@ -303,20 +336,35 @@ def frontier_chart(
     return alt.layer(*layers).properties(height=340)
 
 
-def month_chart(frame: pd.DataFrame, month: str, count: str, title: str = "") -> alt.Chart:
-    """Planned starts by month as columns, in the frame's order (January first)."""
+def month_chart(
+    frame: pd.DataFrame, month: str, count: str, title: str = "", colour: str | None = None
+) -> alt.Chart:
+    """Planned starts by month as columns, in the frame's order (January first).
+
+    With ``colour`` (e.g. "planned start passed" / "still to come"), the first group in the frame's
+    order is drawn amber (overdue needs attention) and the second in the primary colour.
+    """
+    encode: dict[str, object] = {
+        "x": alt.X(
+            f"{month}:O",
+            sort=list(frame[month]),
+            title=None,
+            axis=alt.Axis(**_axis_font(), labelAngle=0),
+        ),
+        "y": alt.Y(f"{count}:Q", title=None),
+        "tooltip": [alt.Tooltip(f"{month}:O"), alt.Tooltip(f"{count}:Q")],
+    }
+    if colour:
+        groups = list(dict.fromkeys(frame[colour]))
+        encode["color"] = alt.Color(
+            f"{colour}:N",
+            sort=groups,
+            scale=alt.Scale(domain=groups, range=[light_colors()["amber"], primary()]),
+            legend=_legend(),
+        )
     return (
         alt.Chart(frame, title=title or alt.Undefined)
         .mark_bar(color=primary())
-        .encode(
-            x=alt.X(
-                f"{month}:O",
-                sort=list(frame[month]),
-                title=None,
-                axis=alt.Axis(**_axis_font(), labelAngle=0),
-            ),
-            y=alt.Y(f"{count}:Q", title=None),
-            tooltip=[alt.Tooltip(f"{month}:O"), alt.Tooltip(f"{count}:Q")],
-        )
-        .properties(height=220)
+        .encode(**encode)
+        .properties(height=_height(200, 1 if colour else 0))
     )

@@ -8,7 +8,7 @@ billions (``CNY 12.3 m``, ``CNY 1.23 bn``) because English readers do not count 
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -96,6 +96,13 @@ def local_datetime(value: object) -> str:
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize(UTC)
     return stamp.tz_convert(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: date, lang: str = "zh") -> str:
+    """A calendar date as people write it: ``2026年4月10日`` / ``10 Apr 2026``."""
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {value.strftime('%b')} {value.year}"
 
 
 def today_local() -> datetime:

@@ -151,7 +151,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "common.candidates": ("候选对象", "Candidates"),
     "common.money": ("资金", "Money"),
     "common.status": ("状态", "Status"),
-    "common.chance": ("概率", "Chance"),
+    "common.chance": ("达成概率", "Chance"),
     "common.value": ("数值", "Value"),
     "common.no_data": ("暂无数据。", "No data."),
     "common.inflow": ("调入", "Inflow"),
@@ -164,6 +164,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "common.download_xlsx": ("下载 Excel", "Download Excel"),
     "common.filters": ("筛选", "Filters"),
     "common.rows": ("共 {n} 行", "{n} rows"),
+    "common.no_support": ("不支持时预期", "No support"),
+    "common.under_plan": ("当前方案预期", "Under the plan"),
     "common.month_n": ("{n}月", "M{n}"),
     # traffic light
     "light.green": ("达成把握大", "On track"),
@@ -213,15 +215,49 @@ TABLE: dict[str, tuple[str, str]] = {
     "cockpit.resources": ("资源使用", "Resource use"),
     "cockpit.risks": ("主要风险", "Top risks"),
     "cockpit.risk.targets": ("达成概率低于 80% 的目标", "Targets under 80% chance"),
-    "cockpit.risk.stalled": ("滞留未开工的计划项目", "Plan projects stalled before start"),
-    "cockpit.risk.stalled_note": (
-        "{n} 个项目计划开工月份已过但尚未开工：",
-        "{n} projects are past their planned start month but have not started:",
+    "cockpit.risk.stalled": (
+        "停滞的计划库项目（{n} 个）",
+        "Plan-library projects stalled in a stage ({n})",
     ),
+    "cockpit.risk.stalled_note": (
+        "尚未开工、在当前阶段停留超过 {days} 天（截至 {date}），按年度计划投资从大到小排列。",
+        "Not started and more than {days} days in their current stage on {date}; "
+        "largest annual planned investment first.",
+    ),
+    "cockpit.risk.stalled_more": (
+        "另有 {n} 个，见项目策划生成页（筛选“仅看停滞项目”）。",
+        "{n} more on the project pipeline page (filter “Stalled only”).",
+    ),
+    "cockpit.risk.stalled_none": (
+        "没有在同一阶段停留超过 {days} 天的计划库项目。",
+        "No plan-library project has spent more than {days} days in one stage.",
+    ),
+    "cockpit.risk.no_stage_dates": (
+        "数据未记录项目进入当前阶段的日期（projects 表 stage_entered 列），无法判断停滞。",
+        "The data do not record when projects entered their stage (projects.stage_entered), "
+        "so stalls cannot be judged.",
+    ),
+    "common.days_in_stage": ("本阶段已停留（天）", "Days in stage"),
+    "common.stage_entered": ("进入本阶段", "In stage since"),
+    "common.annual_investment_short": ("年度计划投资", "Annual investment"),
+    "app.as_of": ("数据截至 {date}", "Data as of {date}"),
     "cockpit.risk.capacity": ("满负荷的部门与资源", "Departments and resources at capacity"),
     "cockpit.risk.demand": ("需求为容量的 {demand}", "demand {demand} of capacity"),
     "cockpit.risk.none": ("无", "None"),
     "cockpit.districts": ("分区市情况", "By district"),
+    "cockpit.districts_note": (
+        "预计成功数：开工的项目与迈上一级的企业，不支持时与当前方案下。",
+        "Expected successes (projects started and firms reaching a rung), with no support and "
+        "under the plan.",
+    ),
+    "cockpit.attainment_note": (
+        "预期值占目标值的比例；红色虚线为目标。",
+        "Expected as a share of the goal; the red dashed line is the goal.",
+    ),
+    "cockpit.delta_help": (
+        "与不支持时相比的变化（百分点）。",
+        "Change against no support (percentage points).",
+    ),
     "cockpit.district.money": ("前期投入资金", "Up-front money"),
     # pipeline
     "pipeline.no_projects": (
@@ -232,6 +268,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "pipeline.in_plan": ("计划库项目", "In the plan library"),
     "pipeline.annual_investment": ("年度计划投资", "Annual planned investment"),
     "pipeline.total_investment": ("总投资（万元）", "Total investment (10k CNY)"),
+    "pipeline.total_investment_plain": ("总投资", "Total investment"),
     "pipeline.expected_starts": ("预计今年开工", "Expected to start this year"),
     "pipeline.funnel": ("储备库 → 计划库 → 服务阶段", "Reserve → plan library → service stages"),
     "pipeline.step.all": ("全部项目", "All projects"),
@@ -240,6 +277,30 @@ TABLE: dict[str, tuple[str, str]] = {
         "计划开工月份（未开工项目）",
         "Planned starts by month (not yet started)",
     ),
+    "pipeline.by_month_note": (
+        "截至 {date}：{month}之前的月份为计划开工已过期但尚未开工的项目（{n} 个）。",
+        "On {date}: months before {month} are planned starts that are overdue ({n} projects).",
+    ),
+    "pipeline.month.overdue": ("已过计划开工月份", "Planned start passed"),
+    "pipeline.month.upcoming": ("计划开工月份未到", "Still to come"),
+    "pipeline.only_stalled": (
+        "仅看停滞项目（计划库、未开工、本阶段超过 {days} 天）",
+        "Stalled only (plan library, not started, over {days} days in the stage)",
+    ),
+    "pipeline.stalled": ("停滞项目", "Stalled"),
+    "pipeline.stalled_help": (
+        "计划库中尚未开工、在当前阶段停留超过 {days} 天的项目。",
+        "Plan-library projects not yet started that have spent more than {days} days in their stage.",
+    ),
+    "pipeline.expected_starts_help": (
+        "各未开工项目在当前方案下今年开工概率之和 / 未开工项目数。",
+        "Sum of each waiting project's chance of starting this year under the plan / projects waiting.",
+    ),
+    "pipeline.in_stage_since": (
+        "自 {date} 进入本阶段，已 {days} 天。",
+        "In this stage since {date}: {days} days.",
+    ),
+    "pipeline.stalled_badge": ("停滞", "Stalled"),
     "pipeline.by_level_district": ("按区市与项目级别", "By district and level"),
     "pipeline.major": ("重大生产力布局与引擎性项目", "Major-layout and engine projects"),
     "pipeline.table": ("项目清单", "Project list"),
@@ -289,18 +350,22 @@ TABLE: dict[str, tuple[str, str]] = {
         "已达门槛待认定 {already} 家；尚有差距 {short} 家，按差距由小到大列出：",
         "{already} already meet the rule and await recognition; {short} are short, closest first:",
     ),
-    "ladder.gaps": ("尚有 {n} 项未达标", "{n} criteria still unmet"),
+    "ladder.gaps": ("尚有 {n} 项未达标", "criteria still unmet: {n}"),
+    "ladder.revenue_now": ("主营业务收入", "Main-business revenue"),
     "ladder.criterion": ("指标", "Criterion"),
     "ladder.actual": ("企业现状", "Firm now"),
     "ladder.required": ("要求", "Required"),
     "ladder.met": ("达标", "Met"),
     "ladder.gap": ("差距", "Gap"),
-    "ladder.by_district": ("按区市与产业集群", "By district and cluster"),
+    "ladder.by_district": (
+        "今年培育对象：按区市与产业集群",
+        "This year's candidates by district and cluster",
+    ),
     # studio
     "studio.reset": ("恢复为库存数据", "Reset to the stored data"),
     "studio.tab.money": ("资金", "Funds"),
     "studio.tab.resources": ("资源", "Resources"),
-    "studio.tab.targets": ("目标与权重", "Goals and weights"),
+    "studio.tab.targets": ("目标与权重", "Goals"),
     "studio.tab.locks": ("锁定", "Locks"),
     "studio.stored_value": ("库存数据：{value}", "Stored value: {value}"),
     "studio.pool_share": ("资金统筹比例", "Pool share"),
@@ -325,13 +390,32 @@ TABLE: dict[str, tuple[str, str]] = {
     "studio.figures": ("驾驶舱指标", "Cockpit figures"),
     "studio.objective": ("加权目标完成度", "Weighted attainment"),
     "studio.objective_help": (
-        "Σ 权重 × min(1, 预期 ÷ 目标值)，越高越好。",
-        "Σ weight × min(1, expected ÷ goal); higher is better.",
+        "Σ 权重 × min(1, 预期 ÷ 目标值)，以其最大值 Σ 权重（全部目标达成）的百分比显示；下方为原始数值 / 最大值。",
+        "Σ weight × min(1, expected ÷ goal), as a percentage of its maximum Σ weights (every "
+        "target met); below, the figure itself / the maximum.",
     ),
+    "studio.objective_raw": ("{value} / 最高 {most}", "{value} of {most}"),
     "studio.figure_help": (
-        "达成概率；下方为当前方案预期 / 目标值。",
-        "Chance of meeting the target; below, expected under the plan / goal.",
+        "{target}：达成概率；下方为当前方案预期 / 目标值。",
+        "{target}: chance of meeting it; below, expected under the plan / goal.",
     ),
+    "studio.targets_note": (
+        "预期：不支持时与当前方案下；完成度 = min(1, 预期 ÷ 目标值)；概率为达成目标的概率。",
+        "Expected with no support and under the plan; attainment = min(1, expected ÷ goal); "
+        "chance of meeting the goal.",
+    ),
+    "studio.slider_value": ("当前：{value}", "Now: {value}"),
+    "studio.slider_value_changed": (
+        "当前：{value}（库存数据 {stored}）",
+        "Now: {value} (stored: {stored})",
+    ),
+    # short target names for narrow places (metric labels); the full name is in the help
+    "target_short.new_srdi_champion": ("新增专精特新及冠军", "New SRDI & champions"),
+    "target_short.new_above_size": ("新增规上工业企业", "New above-size firms"),
+    "target_short.new_ten_billion": ("新增百亿级企业", "New 10-billion firms"),
+    "target_short.new_innovative_sme": ("新增创新型中小企业", "New innovative SMEs"),
+    "target_short.projects_started": ("重点项目新开工", "Projects started"),
+    "target_short.investment_completed": ("年度投资完成", "Investment completed"),
     "studio.fund_table": ("资金渠道明细（含统筹调剂）", "Fund lines in detail (with pooling)"),
     "studio.marginal": (
         "边际价值：再增加一档资金或资源的效果",

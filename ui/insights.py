@@ -5,7 +5,10 @@ Pure functions of the workbook and the plan (no Streamlit), so they are tested d
 
 from __future__ import annotations
 
+import math
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -34,26 +37,114 @@ GATES = (
 )
 
 
-def stalled_projects(wb: Workbook, month: int) -> pd.DataFrame:
-    """Plan-library projects whose planned start month has passed but which have not started.
+DEFAULT_STALL_DAYS = 60.0  # as the assumption ``stall_days`` (data/assumptions.py)
+STALLED_COLUMNS = [
+    "project_id",
+    "name",
+    "stage",
+    "stage_entered",
+    "days_in_stage",
+    "annual_investment",
+    "district",
+    "lead_department",
+]
+
+
+def as_of_date(wb: Workbook, today: date | None = None) -> date:
+    """The date the workbook's data describe: its ``as_of`` setting, else ``today``.
 
     Parameters
     ----------
     wb : Workbook
-        Needs the descriptive ``projects`` sheet (empty result without it).
-    month : int
-        The current month (1–12).
+        ``settings["as_of"]`` is an ISO date (text; a date typed in Excel reads back as ISO too).
+    today : date, optional
+        The fallback; the calendar date in Weihai when omitted.
+    """
+    stamp = pd.to_datetime(str(wb.settings.get("as_of", "")).strip() or None, errors="coerce")
+    if stamp is None or pd.isna(stamp):
+        return today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return stamp.date()
+
+
+def stall_days(wb: Workbook) -> float:
+    """Days in one stage after which a waiting plan-library project counts as stalled.
+
+    The workbook's ``stall_days`` setting (the demo copies the assumption there), else 60.
+    """
+    try:
+        value = float(str(wb.settings.get("stall_days", "")).strip())
+    except ValueError:
+        return DEFAULT_STALL_DAYS
+    return value if math.isfinite(value) and value >= 0 else DEFAULT_STALL_DAYS
+
+
+def days_in_stage(projects: pd.DataFrame, as_of: date) -> pd.Series:
+    """Whole days each project has been in its current stage on ``as_of`` (NaN without a date)."""
+    if "stage_entered" not in projects.columns:
+        return pd.Series(float("nan"), index=projects.index)
+    entered = pd.to_datetime(projects["stage_entered"].astype(str), errors="coerce")
+    return (pd.Timestamp(as_of) - entered).dt.days.astype(float)
+
+
+def stalled_projects(
+    wb: Workbook, as_of: date | None = None, limit_days: float | None = None
+) -> pd.DataFrame:
+    """Plan-library projects not yet started that have been in their stage longer than the limit.
+
+    Parameters
+    ----------
+    wb : Workbook
+        Needs the descriptive ``projects`` sheet with ``stage`` and ``stage_entered`` (an empty
+        result without them: a workbook that does not record when stages began cannot say).
+    as_of : date, optional
+        The day to count to; `as_of_date` by default.
+    limit_days : float, optional
+        Days in one stage before a project counts as stalled; `stall_days` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``STALLED_COLUMNS`` (missing descriptive ones blank), the largest annual planned
+        investment first, then the longest wait.
     """
     projects = wb.projects
-    needed = {"stage", "planned_start_month", "name"}
-    if projects.empty or not needed <= set(projects.columns):
-        return pd.DataFrame(columns=["project_id", "name", "stage", "planned_start_month"])
+    if projects.empty or not {"stage", "stage_entered"} <= set(projects.columns):
+        return pd.DataFrame(columns=STALLED_COLUMNS)
     frame = projects.copy()
-    frame["planned_start_month"] = pd.to_numeric(frame["planned_start_month"], errors="coerce")
-    mask = frame["stage"].astype(str).isin(NOT_STARTED) & (frame["planned_start_month"] < month)
+    for column in STALLED_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = float("nan") if column == "annual_investment" else ""
+    frame["days_in_stage"] = days_in_stage(frame, as_of or as_of_date(wb))
+    frame["annual_investment"] = pd.to_numeric(frame["annual_investment"], errors="coerce")
+    limit = stall_days(wb) if limit_days is None else limit_days
+    mask = frame["stage"].astype(str).isin(NOT_STARTED) & (frame["days_in_stage"] > limit)
     if "library" in frame.columns:
         mask &= frame["library"].astype(str) == "plan"
-    return frame[mask].sort_values(["planned_start_month", "stage"]).reset_index(drop=True)
+    out = frame.loc[mask, STALLED_COLUMNS].sort_values(
+        ["annual_investment", "days_in_stage"], ascending=False, na_position="last"
+    )
+    return out.reset_index(drop=True)
+
+
+def planned_starts_by_month(projects: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Projects not yet started by planned start month, split into overdue and still to come.
+
+    Returns columns ``month`` (1–12), ``count`` and ``due`` (``overdue`` for months before the
+    month of ``as_of``: the planned start has passed and the project has not started; else
+    ``upcoming``). Months without projects are kept, so the axis always shows the whole year.
+    """
+    pending = projects[projects["stage"].astype(str).isin(NOT_STARTED)]
+    months = (
+        pd.to_numeric(pending.get("planned_start_month"), errors="coerce")
+        .dropna()
+        .astype(int)
+        .value_counts()
+        .reindex(range(1, 13), fill_value=0)
+        .rename_axis("month")
+        .reset_index(name="count")
+    )
+    months["due"] = ["overdue" if m < as_of.month else "upcoming" for m in months["month"]]
+    return months
 
 
 def resource_demand(wb: Workbook) -> dict[str, float]:

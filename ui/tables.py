@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from data.schema import Workbook
-from ui.i18n import t, tv
+from ui.i18n import TABLE, t, tv
 
 # Allocation columns in display order, with their label keys.
 ALLOCATION_COLUMNS: dict[str, str] = {
@@ -50,6 +50,16 @@ def label_for(value: object, labels: Mapping[str, str], lang: str) -> str:
     """A fund line, resource or target by its display name, else the translated data value."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return labels.get(text) or tv(text, lang)
+
+
+def short_target_label(target: object, full: str, lang: str) -> str:
+    """A target's short name for narrow places (metric labels), else its full display name.
+
+    Short names exist in the translation table as ``target_short.<target>`` for the demo's targets;
+    an imported workbook's other targets keep their full name.
+    """
+    key = f"target_short.{target}"
+    return t(key, lang) if key in TABLE else full
 
 
 def option_label(option: object, lang: str) -> str:

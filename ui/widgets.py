@@ -76,6 +76,7 @@ def target_cards(plan: state.Plan, labels: Mapping[str, str], columns: int = 3) 
                         if str(row.target) in base_chance
                         else None
                     ),
+                    help=t("cockpit.delta_help") if str(row.target) in base_chance else None,
                 )
                 st.badge(t("light." + light), icon=LIGHT_ICON[light], color=LIGHT_BADGE[light])
                 unit = getattr(row, "unit", "")

@@ -6,18 +6,30 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.format import money, percent, today_local
+from ui.format import local_date, money, percent
 from ui.i18n import current_lang, t, tv
-from ui.insights import district_breakdown, stalled_projects, tight_resources
+from ui.insights import (
+    as_of_date,
+    district_breakdown,
+    stall_days,
+    stalled_projects,
+    tight_resources,
+)
 from ui.tables import label_for, name_labels
 from ui.widgets import light_of, page_header, plan_or_stop, target_cards
 
 lang = current_lang()
 wb, _ = state.workbook()
 labels = name_labels(wb, lang)
+as_of = as_of_date(wb)
+STALLED_SHOWN = 10
 
 page_header("nav.cockpit", "cockpit.caption")
-st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
+st.caption(
+    t("app.scenario_in_use", name=state.scenario_label(wb))
+    + " · "
+    + t("app.as_of", date=local_date(as_of, lang))
+)
 plan = plan_or_stop()
 
 # Headline: one card per target.
@@ -37,6 +49,7 @@ st.altair_chart(
     ),
     width="stretch",
 )
+st.caption(t("cockpit.attainment_note"))
 
 # Money and resources.
 left, right = st.columns(2)
@@ -60,12 +73,11 @@ with right:
         res["label"] = [label_for(v, labels, lang) for v in res["resource"]]
         st.altair_chart(charts.use_chart(res, "label", "used", "capacity"), width="stretch")
 
-# Top risks.
+# Top risks: targets, capacity, then the stalled projects as a table (names are long).
 st.subheader(t("cockpit.risks"))
 risk_targets = plan.targets[plan.targets["p_meet"] < 0.8]
-stalled = stalled_projects(wb, today_local().month)
 tight = tight_resources(plan, wb)
-col_a, col_b, col_c = st.columns(3)
+col_a, col_b = st.columns(2)
 with col_a:
     st.markdown(f"**{t('cockpit.risk.targets')}**")
     if risk_targets.empty:
@@ -76,17 +88,6 @@ with col_a:
             f"{t('common.p_meet')} {percent(row.p_meet)}"
         )
 with col_b:
-    st.markdown(f"**{t('cockpit.risk.stalled')}**")
-    if stalled.empty:
-        st.success(t("cockpit.risk.none"))
-    else:
-        st.caption(t("cockpit.risk.stalled_note", n=len(stalled)))
-        for row in stalled.head(8).itertuples(index=False):
-            st.markdown(
-                f"- {row.name} · {tv(row.stage, lang)} · "
-                f"{t('common.month_n', n=int(row.planned_start_month))}"
-            )
-with col_c:
     st.markdown(f"**{t('cockpit.risk.capacity')}**")
     if tight.empty:
         st.success(t("cockpit.risk.none"))
@@ -96,8 +97,43 @@ with col_c:
             f"({t('cockpit.risk.demand', demand=percent(row.demand_share))})"
         )
 
+stalled = stalled_projects(wb, as_of)
+limit = f"{stall_days(wb):g}"
+st.markdown(f"**{t('cockpit.risk.stalled', n=len(stalled))}**")
+if "stage_entered" not in wb.projects.columns:
+    st.info(t("cockpit.risk.no_stage_dates"))
+elif stalled.empty:
+    st.success(t("cockpit.risk.stalled_none", days=limit))
+else:
+    st.caption(t("cockpit.risk.stalled_note", days=limit, date=local_date(as_of, lang)))
+    top = stalled.head(STALLED_SHOWN)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("common.name"): top["name"],
+                t("common.district"): top["district"].map(lambda v: tv(v, lang)),
+                t("common.stage"): top["stage"].map(lambda v: tv(v, lang)),
+                t("common.days_in_stage"): top["days_in_stage"].astype(int),
+                t("common.annual_investment_short"): [
+                    money(v, lang) for v in top["annual_investment"]
+                ],
+                t("common.department"): top["lead_department"].map(lambda v: tv(v, lang)),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("common.name"): st.column_config.TextColumn(width=260),
+            t("common.district"): st.column_config.TextColumn(width=200),
+            t("common.days_in_stage"): st.column_config.NumberColumn(width=100),
+        },
+    )
+    if len(stalled) > STALLED_SHOWN:
+        st.caption(t("cockpit.risk.stalled_more", n=len(stalled) - STALLED_SHOWN))
+
 # District breakdown.
 st.subheader(t("cockpit.districts"))
+st.caption(t("cockpit.districts_note"))
 districts = district_breakdown(plan)
 if len(districts):
     districts["label"] = [tv(d, lang) for d in districts["district"]]

@@ -199,7 +199,7 @@ if firm_ids:
         f"#### {firm['name']}  \n"
         f"{tv(firm.get('district'), lang)} · {tv(firm.get('cluster'), lang)} · "
         f"{tv(firm.get('size_tier'), lang)} · {quality} · "
-        f"{t('criterion.revenue')}: {money(firm.get('revenue'), lang)}"
+        f"{t('ladder.revenue_now')}: {money(firm.get('revenue'), lang)}"
     )
     checklist_bytes = downloads.analysis_checklist()
     if checklist_bytes is not None:
@@ -255,13 +255,20 @@ if firm_ids:
 # By district and cluster.
 st.subheader(t("ladder.by_district"))
 if "rung" in candidates:
-    left, right = st.columns(2)
-    for cell, column in ((left, "district"), (right, "cluster")):
+    # One under the other, full width: long district and cluster names leave room for the bars
+    # and the rungs' legend.
+    for column in ("district", "cluster"):
         if column not in candidates:
             continue
+        cell = st.container()
         grouped = candidates.groupby([column, "rung"]).size().reset_index(name="count")
         grouped["label"] = grouped[column].map(lambda v: tv(v, lang))
+        # the legend reads up the ladder, whatever order the data came in
+        grouped["order"] = grouped["rung"].map({r: i for i, r in enumerate(RUNGS)})
+        grouped = grouped.sort_values(["order", "label"])
         grouped["rung_label"] = grouped["rung"].map(lambda v: tv(v, lang))
+        cell.markdown(f"**{t('common.' + column)}**")
         cell.altair_chart(
-            charts.grouped_bars(grouped, "label", "count", colour="rung_label"), width="stretch"
+            charts.grouped_bars(grouped, "label", "count", colour="rung_label", legend_columns=3),
+            width="stretch",
         )

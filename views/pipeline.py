@@ -6,9 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.format import money, percent, quantity
+from ui.format import local_date, money, percent, quantity
 from ui.i18n import current_lang, t, tv
-from ui.insights import STAGES, funnel_counts, open_gates, project_table
+from ui.insights import (
+    NOT_STARTED,
+    STAGES,
+    as_of_date,
+    days_in_stage,
+    funnel_counts,
+    open_gates,
+    planned_starts_by_month,
+    project_table,
+    stall_days,
+)
 from ui.tables import label_for, name_labels
 from ui.widgets import page_header, plan_or_stop
 
@@ -22,6 +32,16 @@ if wb.projects.empty:
     st.stop()
 plan = plan_or_stop()
 projects = project_table(wb, plan)
+LEVELS = ("province", "city", "county")
+as_of = as_of_date(wb)
+limit = stall_days(wb)
+projects["days_in_stage"] = days_in_stage(projects, as_of)
+projects["stalled"] = (
+    projects["stage"].astype(str).isin(NOT_STARTED)
+    & (projects["days_in_stage"] > limit)
+    & (projects.get("library", pd.Series("plan", index=projects.index)).astype(str) == "plan")
+)
+st.caption(t("app.as_of", date=local_date(as_of, lang)))
 
 
 def _choices(column: str) -> list[str]:
@@ -32,6 +52,9 @@ def _choices(column: str) -> list[str]:
 with st.expander(t("common.filters"), expanded=False):
     cols = st.columns(4)
     selected: dict[str, list[str]] = {}
+    only_stalled = st.toggle(
+        t("pipeline.only_stalled", days=f"{limit:g}"), key="pipeline.only_stalled"
+    )
     for cell, column, key in zip(
         cols,
         ("lead_department", "level", "district", "cluster"),
@@ -45,21 +68,34 @@ shown = projects
 for column, values in selected.items():
     if values:
         shown = shown[shown[column].astype(str).isin(values)]
+if only_stalled:
+    shown = shown[shown["stalled"]]
 
 # Headline numbers.
 in_plan = shown[shown["library"].astype(str) == "plan"] if "library" in shown else shown
 not_started = shown[~shown["stage"].astype(str).isin(["started", "production"])]
 expected_starts = float(not_started["probability"].fillna(0).sum()) if len(not_started) else 0.0
-m1, m2, m3, m4 = st.columns(4)
+# The investment figure is the longest ("CNY 83.76 bn"): its column is wider, so nothing is cut.
+m1, m2, m3, m4, m5 = st.columns([0.8, 1, 1.5, 1.2, 0.8])
 m1.metric(t("pipeline.projects"), f"{len(shown):,}")
 m2.metric(t("pipeline.in_plan"), f"{len(in_plan):,}")
 m3.metric(
     t("pipeline.annual_investment"),
     money(float(pd.to_numeric(shown.get("annual_investment"), errors="coerce").sum()), lang),
 )
-m4.metric(t("pipeline.expected_starts"), f"{expected_starts:,.0f} / {len(not_started):,}")
+m4.metric(
+    t("pipeline.expected_starts"),
+    f"{expected_starts:,.0f} / {len(not_started):,}",
+    help=t("pipeline.expected_starts_help"),
+)
+m5.metric(
+    t("pipeline.stalled"),
+    f"{int(shown['stalled'].sum()):,}",
+    help=t("pipeline.stalled_help", days=f"{limit:g}"),
+)
 
-# Funnel and stages by lead department.
+# Funnel and planned starts side by side; the charts with a legend get the full width, so that
+# long department and district names leave room for the bars and the legend is never cut.
 left, right = st.columns(2)
 with left:
     st.subheader(t("pipeline.funnel"))
@@ -69,49 +105,55 @@ with left:
     )
     st.altair_chart(charts.funnel_chart(funnel, "label", "count"), width="stretch")
 with right:
-    st.subheader(t("pipeline.by_department"))
-    if "lead_department" in shown:
-        by_dept = shown.groupby(["lead_department", "stage"]).size().reset_index(name="count")
-        by_dept["dept"] = by_dept["lead_department"].map(lambda v: tv(v, lang))
-        by_dept["order"] = by_dept["stage"].map({s: i for i, s in enumerate(STAGES)})
-        by_dept = by_dept.sort_values("order")
-        by_dept["stage_label"] = by_dept["stage"].map(lambda v: tv(v, lang))
-        st.altair_chart(
-            charts.grouped_bars(
-                by_dept,
-                "dept",
-                "count",
-                colour="stage_label",
-                colours=charts.palette()[: len(STAGES)],
-            ),
-            width="stretch",
-        )
-
-left, right = st.columns(2)
-with left:
     st.subheader(t("pipeline.by_month"))
-    pending = shown[shown["stage"].astype(str).isin(STAGES[:4])]
-    months = (
-        pd.to_numeric(pending["planned_start_month"], errors="coerce")
-        .dropna()
-        .astype(int)
-        .value_counts()
-        .reindex(range(1, 13), fill_value=0)
-        .rename_axis("month")
-        .reset_index(name="count")
-    )
+    months = planned_starts_by_month(shown, as_of)
     months["label"] = months["month"].map(lambda m: t("common.month_n", n=m))
-    st.altair_chart(charts.month_chart(months, "label", "count"), width="stretch")
-with right:
-    st.subheader(t("pipeline.by_level_district"))
-    if {"level", "district"} <= set(shown.columns):
-        by_level = shown.groupby(["district", "level"]).size().reset_index(name="count")
-        by_level["district_label"] = by_level["district"].map(lambda v: tv(v, lang))
-        by_level["level_label"] = by_level["level"].map(lambda v: tv(v, lang))
-        st.altair_chart(
-            charts.grouped_bars(by_level, "district_label", "count", colour="level_label"),
-            width="stretch",
+    months["due_label"] = months["due"].map(lambda d: t(f"pipeline.month.{d}"))
+    st.altair_chart(
+        charts.month_chart(months, "label", "count", colour="due_label"), width="stretch"
+    )
+    overdue = int(months.loc[months["due"] == "overdue", "count"].sum())
+    st.caption(
+        t(
+            "pipeline.by_month_note",
+            date=local_date(as_of, lang),
+            month=t("common.month_n", n=as_of.month),
+            n=overdue,
         )
+    )
+
+st.subheader(t("pipeline.by_department"))
+if "lead_department" in shown:
+    by_dept = shown.groupby(["lead_department", "stage"]).size().reset_index(name="count")
+    by_dept["dept"] = by_dept["lead_department"].map(lambda v: tv(v, lang))
+    by_dept["order"] = by_dept["stage"].map({s: i for i, s in enumerate(STAGES)})
+    by_dept = by_dept.sort_values("order")
+    by_dept["stage_label"] = by_dept["stage"].map(lambda v: tv(v, lang))
+    st.altair_chart(
+        charts.grouped_bars(
+            by_dept,
+            "dept",
+            "count",
+            colour="stage_label",
+            colours=charts.palette()[: len(STAGES)],
+            legend_columns=3,
+        ),
+        width="stretch",
+    )
+
+st.subheader(t("pipeline.by_level_district"))
+if {"level", "district"} <= set(shown.columns):
+    by_level = shown.groupby(["district", "level"]).size().reset_index(name="count")
+    by_level["order"] = by_level["level"].map({v: i for i, v in enumerate(LEVELS)})
+    by_level = by_level.sort_values("order")
+    by_level["district_label"] = by_level["district"].map(lambda v: tv(v, lang))
+    by_level["level_label"] = by_level["level"].map(lambda v: tv(v, lang))
+    st.altair_chart(
+        charts.grouped_bars(
+            by_level, "district_label", "count", colour="level_label", legend_columns=None
+        ),
+        width="stretch",
+    )
 
 # Major-layout and engine projects.
 st.subheader(t("pipeline.major"))
@@ -124,26 +166,29 @@ major = shown[flags]
 
 def _table(frame: pd.DataFrame) -> pd.DataFrame:
     """Projects as a readable table (translated values, chance of starting as a percentage)."""
+
+    def text(column: str) -> pd.Series:
+        values = frame.get(column, pd.Series("", index=frame.index))
+        return values.map(lambda v: tv(v, lang))
+
+    # What a planner scans for first (stage, how long, the chance) comes right after the name.
     out = pd.DataFrame(
         {
             t("common.id"): frame["project_id"],
             t("common.name"): frame["name"],
-            t("common.district"): frame["district"].map(lambda v: tv(v, lang)),
-            t("common.cluster"): frame.get("cluster", pd.Series("", index=frame.index)).map(
-                lambda v: tv(v, lang)
+            t("common.stage"): text("stage"),
+            t("common.days_in_stage"): frame["days_in_stage"].where(
+                frame["stage"].astype(str).isin(NOT_STARTED)
             ),
-            t("common.level"): frame.get("level", pd.Series("", index=frame.index)).map(
-                lambda v: tv(v, lang)
-            ),
-            t("common.department"): frame.get(
-                "lead_department", pd.Series("", index=frame.index)
-            ).map(lambda v: tv(v, lang)),
-            t("common.stage"): frame["stage"].map(lambda v: tv(v, lang)),
+            t("pipeline.chance_start"): (100 * frame["probability"].astype(float)).round(0),
+            t("common.option"): text("option"),
+            t("common.district"): text("district"),
+            t("common.level"): text("level"),
+            t("common.department"): text("lead_department"),
+            t("common.cluster"): text("cluster"),
             t("pipeline.total_investment"): pd.to_numeric(
                 frame.get("total_investment"), errors="coerce"
             ).round(0),
-            t("common.option"): frame["option"].map(lambda v: tv(v, lang)),
-            t("pipeline.chance_start"): (100 * frame["probability"].astype(float)).round(0),
         }
     )
     return out
@@ -154,6 +199,7 @@ column_config = {
         t("pipeline.chance_start"), min_value=0, max_value=100, format="%d%%"
     ),
     t("pipeline.total_investment"): st.column_config.NumberColumn(format="localized"),
+    t("common.days_in_stage"): st.column_config.NumberColumn(format="%d"),
 }
 if major.empty:
     st.info(t("common.no_data"))
@@ -175,7 +221,13 @@ st.dataframe(
 )
 
 st.subheader(t("pipeline.detail"))
-ids = list(found["project_id"].astype(str))
+# Stalled projects first (largest annual investment first), then the others waiting, then started.
+ordered = found.assign(
+    _rank=found["stalled"].map({True: 0, False: 1})
+    + (~found["stage"].astype(str).isin(NOT_STARTED)).astype(int),
+    _money=pd.to_numeric(found.get("annual_investment"), errors="coerce").fillna(0),
+).sort_values(["_rank", "_money"], ascending=[True, False], kind="stable")
+ids = list(ordered["project_id"].astype(str))
 if ids:
     names = dict(zip(found["project_id"].astype(str), found["name"].astype(str), strict=True))
     chosen = st.selectbox(
@@ -190,6 +242,19 @@ if ids:
             f"{t('common.level')}: {tv(row.get('level', ''), lang)} · "
             f"{t('common.department')}: {tv(row.get('lead_department', ''), lang)}"
         )
+        if pd.notna(row["days_in_stage"]):
+            entered = pd.Timestamp(str(row["stage_entered"])).date()
+            since = t(
+                "pipeline.in_stage_since",
+                date=local_date(entered, lang),
+                days=int(row["days_in_stage"]),
+            )
+            if row["stalled"]:
+                st.markdown(
+                    f"{since} :red-badge[:material/hourglass_bottom: {t('pipeline.stalled_badge')}]"
+                )
+            else:
+                st.markdown(since)
         gates = open_gates(row.get("open_gates"))
         st.markdown(f"**{t('pipeline.gates_open')}**")
         if gates:
@@ -200,7 +265,8 @@ if ids:
         st.markdown(
             f"- {t('pipeline.land')}: {quantity(row.get('land_mu'), t('unit.mu'), 1)}\n"
             f"- {t('pipeline.energy')}: {quantity(row.get('energy_tce'), t('unit.tce'))}\n"
-            f"- {t('pipeline.total_investment')}: {money(row.get('total_investment'), lang)}\n"
+            f"- {t('pipeline.total_investment_plain')}: "
+            f"{money(row.get('total_investment'), lang)}\n"
             f"- {t('pipeline.annual_investment')}: {money(row.get('annual_investment'), lang)}"
         )
     with b:

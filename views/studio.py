@@ -11,8 +11,8 @@ from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t, tv
-from ui.tables import allocation_frame, label_for, name_labels
-from ui.widgets import format_amount, light_of, page_header, plan_or_stop
+from ui.tables import allocation_frame, label_for, name_labels, short_target_label
+from ui.widgets import format_amount, page_header, plan_or_stop
 
 lang = current_lang()
 wb, fingerprint = state.workbook()
@@ -48,6 +48,21 @@ def _slider_max(value: float) -> float:
 
 def _step(top: float) -> float:
     return float(max(1, round(top / 200)))
+
+
+def _money_text(wan: float) -> str:
+    """A slider's amount in its own unit (万元, grouped) and, where different, as people say it."""
+    grouped = f"{number(wan)} {t('unit.wan')}"
+    spoken = money(wan, lang)
+    return grouped if spoken == grouped else f"{grouped} = {spoken}"
+
+
+def _value_caption(value: str, stored: str) -> None:
+    """The slider's value grouped and with its unit (st.slider's format cannot group thousands)."""
+    if value == stored:
+        st.caption(t("studio.slider_value", value=value))
+    else:
+        st.caption(t("studio.slider_value_changed", value=value, stored=stored))
 
 
 def _reset() -> None:
@@ -86,6 +101,7 @@ with controls:
                 args=(key, "budgets", fund_line),
                 help=t("studio.stored_value", value=money(amount, lang)),
             )
+            _value_caption(_money_text(st.session_state[key]), _money_text(amount))
         key = _bind(f"{W}pool_share", "pool_share", None, settings.get("pool_share", 0.0))
         st.slider(
             t("studio.pool_share"),
@@ -134,6 +150,8 @@ with controls:
                 args=(key, "resources", resource),
                 help=t("studio.stored_value", value=number(capacity)),
             )
+            unit_text = f" {tv(unit, lang)}" if unit else ""
+            _value_caption(number(st.session_state[key]) + unit_text, number(capacity) + unit_text)
     with tab_targets:
         for target, goal in stored["goals"].items():
             st.markdown(f"**{label_for(target, labels, lang)}**")
@@ -223,26 +241,37 @@ with results:
     st.subheader(t("studio.figures"))
     figures = st.container(key="cockpit-figures")
     with figures:
-        per_row = 4
-        cells = [(None, None), *[(row, None) for row in plan.targets.itertuples(index=False)]]
+        # Three to a row, so that no label or figure is cut; the full target name is in the help.
+        per_row = 3
+        cells = [None, *plan.targets.itertuples(index=False)]
+        most = float(pd.to_numeric(plan.targets["weight"], errors="coerce").fillna(0).sum())
         for start in range(0, len(cells), per_row):
             cols = st.columns(per_row)
-            for cell, (row, _) in zip(cols, cells[start : start + per_row], strict=False):
+            for cell, row in zip(cols, cells[start : start + per_row], strict=False):
                 if row is None:
+                    objective = float(plan.objective or 0.0)
                     cell.metric(
                         t("studio.objective"),
-                        f"{(plan.objective or 0):.3f}",
+                        percent(objective / most, 1) if most > 0 else "–",
+                        delta=t(
+                            "studio.objective_raw",
+                            value=f"{objective:.3f}",
+                            most=f"{most:g}",
+                        ),
+                        delta_color="off",
+                        delta_arrow="off",
                         help=t("studio.objective_help"),
                     )
                 else:
+                    full = label_for(row.target, labels, lang)
                     cell.metric(
-                        label_for(row.target, labels, lang),
+                        short_target_label(row.target, full, lang),
                         percent(row.p_meet),
                         delta=f"{format_amount(row.expected, row.unit, lang)} / "
                         f"{format_amount(row.goal, row.unit, lang)}",
                         delta_color="off",
                         delta_arrow="off",
-                        help=t("studio.figure_help"),
+                        help=t("studio.figure_help", target=full),
                     )
     st.caption(
         t("solve.seconds", seconds=f"{plan.build_seconds + plan.solve_seconds:.2f}")
@@ -251,24 +280,28 @@ with results:
 
     targets_shown = pd.DataFrame(
         {
-            t("common.target"): [label_for(v, labels, lang) for v in plan.targets["target"]],
+            t("common.target"): [
+                short_target_label(v, label_for(v, labels, lang), lang)
+                for v in plan.targets["target"]
+            ],
             t("common.goal"): [
                 format_amount(g, u, lang)
                 for g, u in zip(plan.targets["goal"], plan.targets["unit"], strict=True)
             ],
-            t("common.expected_base"): [
+            t("common.no_support"): [
                 format_amount(g, u, lang)
                 for g, u in zip(plan.targets["expected_base"], plan.targets["unit"], strict=True)
             ],
-            t("common.expected_plan"): [
+            t("common.under_plan"): [
                 format_amount(g, u, lang)
                 for g, u in zip(plan.targets["expected"], plan.targets["unit"], strict=True)
             ],
             t("common.attainment"): [percent(v) for v in plan.targets["attainment"]],
-            t("common.p_meet"): [light_of(p) + " " + percent(p) for p in plan.targets["p_meet"]],
+            t("common.chance"): [percent(p) for p in plan.targets["p_meet"]],
         }
     )
     st.dataframe(targets_shown, hide_index=True, width="stretch")
+    st.caption(t("studio.targets_note"))
 
     use_money, use_resources = st.tabs([t("cockpit.money"), t("cockpit.resources")])
     with use_money:
