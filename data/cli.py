@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from data.store import default_db_path, open_store
-from data.workbook import WorkbookError, read_workbook, write_workbook
+from data.workbook import WorkbookError, not_a_workbook_path, read_workbook, write_workbook
 
 
 def _user() -> str:
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "import":
         path: Path = args.path
-        if not path.is_dir() and path.suffix.lower() != ".xlsx":
+        if not_a_workbook_path(path):
             parser.error(f"{path}: expected an .xlsx file or a folder of <sheet>.csv files")
         try:
             wb = read_workbook(path)

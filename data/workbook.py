@@ -40,6 +40,7 @@ from data.schema import (
 __all__ = [
     "WorkbookError",
     "WorkbookIssue",
+    "not_a_workbook_path",
     "parse_number",
     "read_raw_tables",
     "read_workbook",
@@ -171,6 +172,18 @@ def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
             [_file_issue(f"{path.name}: expected an .xlsx file or a folder of CSV files")]
         )
     return _raw_from_xlsx(path.read_bytes(), path.name)
+
+
+def not_a_workbook_path(path: str | Path) -> bool:
+    """Whether a path cannot name a workbook: a file, or a name with a suffix, other than ``.xlsx``.
+
+    The command lines treat such a path as bad usage. A missing ``.xlsx`` file or folder is not caught
+    here: `read_workbook` reports it ("no such file or folder").
+    """
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() == ".xlsx":
+        return False
+    return path.exists() or bool(path.suffix)
 
 
 def read_workbook_upload(filename: str, data: bytes) -> Workbook:

@@ -83,9 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command != "solve":
         return args.func(args)
+    from data.workbook import not_a_workbook_path
+
+    path = Path(args.workbook)
+    # As in `python -m data import`: a path of the wrong kind is bad usage (exit 2).
+    if not_a_workbook_path(path):
+        parser.error(f"{path}: expected an .xlsx file or a folder of <sheet>.csv files")
     from data.safety import neutralise_frame
     from data.workbook import WorkbookError, read_workbook
     from optimizer.solve import solve

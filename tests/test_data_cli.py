@@ -121,6 +121,12 @@ def test_python_dash_m_data_runs(tmp_path):
     assert done.returncode == 2
 
 
+def test_import_of_a_missing_folder_exits_1_like_a_missing_file(db, tmp_path, capsys):
+    assert main(["import", str(tmp_path / "no_such_folder"), "--db", str(db)]) == 1
+    assert "no such file or folder" in capsys.readouterr().err
+    assert not db.exists()
+
+
 def test_every_command_is_documented():
     doc = (REPO / "docs" / "workbook.md").read_text(encoding="utf-8")
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]

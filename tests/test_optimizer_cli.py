@@ -109,6 +109,21 @@ def test_bad_usage_exits_2(args):
     assert proc.stdout == "" and proc.stderr.strip()
 
 
+def test_a_path_of_the_wrong_kind_is_bad_usage_and_a_missing_one_is_named(tmp_path):
+    # An existing file that is neither an .xlsx nor a folder is a usage error (2), as in `python -m
+    # data import`; a path that does not exist is reported by name (1); neither writes a CSV.
+    single = tmp_path / "budgets.csv"
+    single.write_text("fund_line,amount\nA,1\n", encoding="utf-8")
+    out = tmp_path / "a.csv"
+    wrong = run("solve", str(single), "--out", str(out))
+    assert wrong.returncode == 2 and wrong.stdout == ""
+    assert ".xlsx" in wrong.stderr and "usage" in wrong.stderr
+    missing = run("solve", str(tmp_path / "no_such_folder"), "--out", str(out))
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert "no such file or folder" in missing.stderr and "no_such_folder" in missing.stderr
+    assert not out.exists()
+
+
 def test_every_option_is_documented():
     doc = (REPO / "docs" / "optimizer.md").read_text(encoding="utf-8")
     solve_parser = build_parser()._subparsers._group_actions[0].choices["solve"]
