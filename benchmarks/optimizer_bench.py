@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -89,10 +90,17 @@ def child(size: str, run: str, limit: float) -> dict:
 
 
 def fmt_time(r: dict, gap: float) -> str:
+    """Solve time, and when the time limit stopped the run first, which plan it had and how close."""
     if "error" in r:
         return "error"
     t = f"{r['solve']:.2f} s"
-    return t if r["gap"] <= gap + 1e-6 else f"{t} (stopped at {r['gap']:.3%})"
+    reached = r["gap"] is not None and math.isfinite(r["gap"])
+    if reached and r["gap"] <= gap + 1e-6:
+        return t
+    plan = "no MILP plan; greedy fallback" if r["method"].startswith("greedy") else "best plan"
+    if not reached:
+        return f"{t} (time limit: {plan}, no bound to measure it)"
+    return f"{t} (time limit: {plan} {r['gap']:.3%} below the bound)"
 
 
 def main() -> None:
