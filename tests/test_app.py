@@ -112,6 +112,28 @@ def test_budget_slider_changes_the_plan_and_the_cockpit(app_db) -> None:
     assert at.slider(key="w.budget.enterprise_awards").value == 0.0
 
 
+def test_stalled_projects_on_the_cockpit_and_the_pipeline_filter(app_db) -> None:
+    """The demo (as of 10 Apr 2026, 60 days) has 45 stalled plan projects; both pages agree."""
+    at = open_app("en")
+    heading = [m.value for m in at.markdown if "stalled in a stage" in m.value]
+    assert heading == ["**Plan-library projects stalled in a stage (45)**"]
+    table = at.dataframe[0].value  # the first table on the cockpit lists them
+    days = table["Days in stage"]
+    assert len(table) == 10 and (days > 60).all()
+    assert any("10 Apr 2026" in c.value for c in at.caption)
+    goto(at, "pipeline")
+    assert_clean(at)
+    stalled = next(m for m in at.metric if m.label == "Stalled")
+    assert stalled.value == "45"
+    at.toggle(key="pipeline.only_stalled").set_value(True).run()
+    assert_clean(at)
+    assert "45 rows" in [c.value for c in at.caption]
+    listed = at.dataframe[1].value  # major-layout table first, then the project list
+    assert len(listed) == 45 and (listed["Days in stage"] > 60).all()
+    # the first project offered in the detail is a stalled one, and it says so
+    assert any("In this stage since" in m.value and "Stalled" in m.value for m in at.markdown)
+
+
 def test_a_bad_setting_keeps_the_last_good_plan_with_a_message(app_db) -> None:
     at = open_app("en")
     goto(at, "studio")
