@@ -160,8 +160,10 @@ def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     path = Path(path)
     if path.is_dir():
         files = {}
-        for csv_path in sorted(path.glob("*.csv")):
-            files[csv_path.stem] = csv_path.read_bytes()
+        # Budgets.CSV as well as budgets.csv (saved on Windows, where case does not matter).
+        for csv_path in sorted(path.iterdir()):
+            if csv_path.is_file() and csv_path.suffix.lower() == ".csv":
+                files[csv_path.stem] = csv_path.read_bytes()
         if not files:
             raise WorkbookError([_file_issue(f"no <sheet>.csv files in folder {path}")])
         return _raw_from_csv_files(files)

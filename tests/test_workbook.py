@@ -363,6 +363,15 @@ def test_csv_folder_in_every_encoding(csv_folder, tiny_sheets, tiny_workbook, en
     assert workbooks_equal(wb, tiny_workbook), workbook_differences(wb, tiny_workbook)
 
 
+def test_csv_folder_file_names_match_whatever_their_case(csv_folder, tiny_sheets, tiny_workbook):
+    # Saved on Windows as Budgets.CSV and copied over: the same sheets, as an uploaded zip reads them.
+    folder = csv_folder(tiny_sheets)
+    for path in folder.iterdir():
+        path.rename(folder / f"{path.stem.capitalize()}.CSV")
+    wb = read_workbook(folder)
+    assert workbooks_equal(wb, tiny_workbook), workbook_differences(wb, tiny_workbook)
+
+
 def test_csv_errors_use_excel_row_numbers(csv_folder, tiny_sheets):
     ERROR_CASES["probability above 1"][0](tiny_sheets)
     with pytest.raises(WorkbookError) as info:
