@@ -77,6 +77,17 @@ def open_page(page, url: str, name: str, lang: str = "zh") -> None:
     wait_for_app(page)
 
 
+def full_page_screenshot(page, path: Path) -> None:
+    """The whole page, not only the window: Streamlit scrolls inside its main block, so the
+    window is made as tall as that block for the picture (a page that is cut off hides problems)."""
+    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(500)  # charts re-fit to the new window
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_loads_and_is_screenshotted(app_url, page, lang) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -85,7 +96,7 @@ def test_every_page_loads_and_is_screenshotted(app_url, page, lang) -> None:
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
         expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
         page.wait_for_timeout(800)  # let charts finish drawing before the picture
-        page.screenshot(path=str(SCREENSHOTS / f"{name}_{lang}.png"))
+        full_page_screenshot(page, SCREENSHOTS / f"{name}_{lang}.png")
 
 
 def test_switching_language_keeps_the_page_and_the_link(app_url, page) -> None:

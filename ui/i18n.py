@@ -237,7 +237,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "The data do not record when projects entered their stage (projects.stage_entered), "
         "so stalls cannot be judged.",
     ),
-    "common.days_in_stage": ("本阶段已停留（天）", "Days in stage"),
+    "common.days_in_stage": ("停留天数", "Days in stage"),
     "common.stage_entered": ("进入本阶段", "In stage since"),
     "common.annual_investment_short": ("年度计划投资", "Annual investment"),
     "app.as_of": ("数据截至 {date}", "Data as of {date}"),

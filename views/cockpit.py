@@ -51,8 +51,8 @@ st.altair_chart(
 )
 st.caption(t("cockpit.attainment_note"))
 
-# Money and resources.
-left, right = st.columns(2)
+# Money and resources (the resources' names are longer: their chart gets more room).
+left, right = st.columns([2, 3])
 with left:
     st.subheader(t("cockpit.money"))
     fund = plan.fund_lines.copy()

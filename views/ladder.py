@@ -62,6 +62,8 @@ def _fmt_value(value: float) -> str:
     return number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 1)
 
 
+_SIGNS = {">=": "≥", "<=": "≤", "!=": "≠"}  # as a planner writes them on the checklist
+
 # Tiers.
 left, right = st.columns(2)
 with left:
@@ -243,7 +245,8 @@ if firm_ids:
                     t("ladder.criterion"): [t(f"criterion.{c.name}") for c in check.criteria],
                     t("ladder.actual"): [_fmt_value(c.value) for c in check.criteria],
                     t("ladder.required"): [
-                        f"{c.comparison} {_fmt_value(c.threshold)}" for c in check.criteria
+                        f"{_SIGNS.get(c.comparison, c.comparison)} {_fmt_value(c.threshold)}"
+                        for c in check.criteria
                     ],
                     t("ladder.met"): ["✓" if c.met else "✗" for c in check.criteria],
                     t("ladder.gap"): ["" if c.met else _fmt_value(c.gap) for c in check.criteria],

@@ -177,11 +177,10 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
             t("common.id"): frame["project_id"],
             t("common.name"): frame["name"],
             t("common.stage"): text("stage"),
-            t("common.days_in_stage"): frame["days_in_stage"].where(
-                frame["stage"].astype(str).isin(NOT_STARTED)
-            ),
+            t("common.days_in_stage"): frame["days_in_stage"],
             t("pipeline.chance_start"): (100 * frame["probability"].astype(float)).round(0),
-            t("common.option"): text("option"),
+            # started projects are not candidates: no option rather than "nan"
+            t("common.option"): frame["option"].map(lambda v: tv(v, lang) if pd.notna(v) else ""),
             t("common.district"): text("district"),
             t("common.level"): text("level"),
             t("common.department"): text("lead_department"),

@@ -19,7 +19,7 @@ from ui.auth import can
 from ui.format import local_datetime, money, number, percent
 from ui.i18n import current_lang, t, tv
 from ui.tables import label_for, name_labels
-from ui.widgets import page_header, plan_or_stop
+from ui.widgets import format_amount, page_header, plan_or_stop
 
 lang = current_lang()
 wb, fingerprint = state.workbook()
@@ -185,7 +185,7 @@ else:
             for title, p in plans.items():
                 tr = p.targets.set_index("target").loc[target] if p.has_plan else None
                 row[f"{title} · {t('common.expected')}"] = (
-                    number(tr["expected"], 1) if tr is not None else "–"
+                    format_amount(tr["expected"], tr["unit"], lang) if tr is not None else "–"
                 )
                 row[f"{title} · {t('common.chance')}"] = (
                     percent(tr["p_meet"]) if tr is not None else "–"
@@ -194,8 +194,11 @@ else:
         objective_row = {t("common.target"): t("studio.objective")}
         money_row = {t("common.target"): t("scenarios.money_used")}
         for title, p in plans.items():
-            objective_row[f"{title} · {t('common.expected')}"] = f"{(p.objective or 0):.3f}"
-            objective_row[f"{title} · {t('common.chance')}"] = tv(p.status, lang)
+            # the figure and its share of the maximum Σ weights (the scenario's own), as in the studio
+            most = float(pd.to_numeric(p.targets["weight"], errors="coerce").fillna(0).sum())
+            share = f" ({percent((p.objective or 0) / most, 1)})" if most > 0 else ""
+            objective_row[f"{title} · {t('common.expected')}"] = f"{(p.objective or 0):.3f}{share}"
+            objective_row[f"{title} · {t('common.chance')}"] = ""
             money_row[f"{title} · {t('common.expected')}"] = (
                 money(p.fund_lines["used"].sum(), lang) if p.has_plan else "–"
             )

@@ -493,9 +493,10 @@ with results:
     )
 
     # Downloads: allocation (CSV/XLSX, headers in the chosen language) and the whole scenario.
-    d1, d2, d3 = st.columns(3)
+    # A row that wraps, each button as wide as its label (equal columns cut the longer labels).
+    buttons = st.container(horizontal=True, wrap=True)
     stem = downloads.file_stem(state.scenario_label(wb), plan.settings_key)
-    d1.download_button(
+    buttons.download_button(
         t("studio.download_csv"),
         data=downloads.allocation_csv(plan, lang, labels, wb.resource_names),
         file_name=f"{stem}_allocation.csv",
@@ -503,7 +504,7 @@ with results:
         key="studio.download_csv",
         on_click="ignore",
     )
-    d2.download_button(
+    buttons.download_button(
         t("studio.download_xlsx"),
         data=downloads.allocation_xlsx(plan, lang, labels, wb.resource_names),
         file_name=f"{stem}_allocation.xlsx",
@@ -511,7 +512,7 @@ with results:
         key="studio.download_xlsx",
         on_click="ignore",
     )
-    d3.download_button(
+    buttons.download_button(
         t("studio.download_scenario"),
         data=downloads.scenario_workbook(wb, settings),
         file_name=f"{stem}_workbook.xlsx",
