@@ -59,6 +59,13 @@ def test_solve_demo_city_prints_clean_json_and_writes_the_allocation(tmp_path):
     ev = evaluate_plan(wb, dict(zip(allocation["candidate_id"], allocation["option"], strict=True)))
     assert ev.feasible, ev.violations
     assert ev.objective == pytest.approx(result["objective"], abs=1e-9)
+    # The objective recomputed from the CSV alone (its probabilities) and the workbook's contributions.
+    merged = wb.contributions.merge(allocation[["candidate_id", "probability"]], on="candidate_id")
+    expected = (merged["value"] * merged["probability"]).groupby(merged["target"]).sum()
+    recomputed = sum(
+        t.weight * min(1.0, expected.get(t.target, 0.0) / t.goal) for t in wb.targets.itertuples()
+    )
+    assert recomputed == pytest.approx(result["objective"], abs=1e-9)
 
 
 def test_cbc_and_time_limit_options(tmp_path):
