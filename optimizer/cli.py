@@ -119,7 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = result.to_json()
     if result.status == "infeasible":
         print(json.dumps(out, ensure_ascii=False))
-        print(f"No plan is possible: {result.message}", file=sys.stderr)
+        message = result.message
+        if not message.startswith("No plan"):  # the solver's own sentences already say so
+            message = f"No plan is possible: {message}"
+        print(message, file=sys.stderr)
         return 1
     allocation = result.allocation
     first = ["candidate_id", "option"]

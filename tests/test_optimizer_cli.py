@@ -92,6 +92,31 @@ def test_infeasible_exits_1_with_the_cause_on_stderr(tmp_path):
     assert not (tmp_path / "a.csv").exists()
 
 
+def test_infeasible_only_the_solver_can_see_reads_plainly(tmp_path):
+    # Two 50% floors that the locked 11 万元 and the only other option (20) can never share equally.
+    sheets = {
+        "budgets": "fund_line,amount\nA,1000\n",
+        "resources": "resource,capacity\n",
+        "targets": "target,goal\nstarts,2\n",
+        "candidates": "candidate_id,name,kind,district,base_probability\n"
+        "P1,one,project,North,0.5\nP2,two,project,South,0.1\n",
+        "contributions": "candidate_id,target,value\nP1,starts,1\nP2,starts,1\n",
+        "options": "candidate_id,option,probability,fund_line,cost\nP1,help,0.9,A,11\nP2,help,0.6,A,20\n",
+        "locks": "candidate_id,option\nP1,help\n",
+        "floors": "district,min_share\nNorth,0.5\nSouth,0.5\n",
+    }
+    folder = tmp_path / "wb"
+    folder.mkdir()
+    for name, text in sheets.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    proc = run("solve", str(folder), "--out", str(tmp_path / "a.csv"))
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["status"] == "infeasible"
+    message = proc.stderr.strip()
+    assert message.startswith("No plan keeps every rule"), message
+    assert "No plan is possible: No plan" not in message
+
+
 def test_invalid_workbook_exits_1_naming_the_sheet(tmp_path):
     wb = random_workbook(5, seed=1)
     folder = write_folder(wb, tmp_path / "wb")
