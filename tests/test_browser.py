@@ -160,4 +160,5 @@ def test_importing_a_bad_workbook_shows_the_report(app_url, page, tmp_path) -> N
     report = page.locator("[data-testid='stDataFrame']").first
     expect(report).to_be_visible()
     expect(page.get_by_text("Nothing was stored.")).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "data_import_report_en.png"))
+    wait_for_app(page)  # the rest of the page (the audit log) too, for the picture
+    full_page_screenshot(page, SCREENSHOTS / "data_import_report_en.png")

@@ -111,7 +111,6 @@ else:
         pd.DataFrame(
             {
                 t("common.name"): top["name"],
-                t("common.district"): top["district"].map(lambda v: tv(v, lang)),
                 t("common.stage"): top["stage"].map(lambda v: tv(v, lang)),
                 t("common.days_in_stage"): top["days_in_stage"].astype(int),
                 t("common.annual_investment_short"): [
@@ -122,11 +121,8 @@ else:
         ),
         hide_index=True,
         width="stretch",
-        column_config={
-            t("common.name"): st.column_config.TextColumn(width=260),
-            t("common.district"): st.column_config.TextColumn(width=200),
-            t("common.days_in_stage"): st.column_config.NumberColumn(width=100),
-        },
+        # no district column: a project's name starts with its district (乳山市…, 高区…)
+        column_config={t("common.name"): st.column_config.TextColumn(width=300)},
     )
     if len(stalled) > STALLED_SHOWN:
         st.caption(t("cockpit.risk.stalled_more", n=len(stalled) - STALLED_SHOWN))
@@ -168,4 +164,12 @@ if len(districts):
             t("common.expected_plan"): districts["expected"].round(1),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("common.expected_base"): st.column_config.NumberColumn(format="%.1f"),
+            t("common.expected_plan"): st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
