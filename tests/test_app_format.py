@@ -28,6 +28,7 @@ def test_money_in_wan_and_yi_with_grouping():
     assert money(1234, "en") == "CNY 12.3 m"
     assert money(123_456, "en") == "CNY 1.23 bn"
     assert money(50, "en") == "CNY 500k"
+    assert money(0, "en") == "CNY 0" and money(0, "zh") == "0 万元"
     assert money(None) == money(float("nan")) == "–"
 
 

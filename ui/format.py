@@ -57,6 +57,8 @@ def money(value_wan: float | int | None, lang: str = "zh") -> str:
             return f"{wan / WAN_PER_YI:,.2f} 亿元"
         return f"{wan:,.0f} 万元" if abs(wan) >= 100 or wan.is_integer() else f"{wan:,.1f} 万元"
     yuan = wan * 10_000
+    if yuan == 0:
+        return "CNY 0"  # not "CNY 0k"
     if abs(yuan) >= 1e9:
         return f"CNY {yuan / 1e9:,.2f} bn"
     if abs(yuan) >= 1e6:
