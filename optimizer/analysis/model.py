@@ -121,6 +121,9 @@ class PlanModel:
         Multiplier per option column for robustness samples (probabilities are clipped to [0, 1]).
     fallback_time_limit : float
         Seconds for the full MIP when the core re-solve cannot certify ``mip_gap`` (rare).
+    core_time_limit : float
+        Seconds for one core MIP; when it runs out, the best plan so far is measured against the LP
+        bound like any other (and the core grows if that is not within ``mip_gap``).
 
     Notes
     -----
@@ -138,9 +141,11 @@ class PlanModel:
         probability_factor: np.ndarray | None = None,
         _probabilities: np.ndarray | None = None,
         fallback_time_limit: float = 3.0,
+        core_time_limit: float = 2.0,
     ) -> None:
         self.wb = wb
         self.fallback_time_limit = float(fallback_time_limit)
+        self.core_time_limit = float(core_time_limit)
         self.mip_gap = float(mip_gap)
         self.time_limit = float(time_limit)
         self.threads = int(threads)
@@ -148,6 +153,7 @@ class PlanModel:
         self._build()
         self._last_selected: np.ndarray | None = None
         self._allocation_model = None  # optimizer.AllocationModel, built on first use
+        self._base_outcome: PlanOutcome | None = None  # today's plan, once solved
         self._best_core: np.ndarray | None = None
         # True when the probabilities differ from the workbook's (robustness samples)
         self._reprobabilised = probability_factor is not None or _probabilities is not None
@@ -253,6 +259,7 @@ class PlanModel:
         other.col_prob = np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0)
         other._build()
         other._last_selected = None
+        other._base_outcome = None
         other._reprobabilised = True
         other._allocation_model = None
         return other
@@ -529,6 +536,16 @@ class PlanModel:
             money). If the solver returns a worse plan (possible within the gap), this one is kept and
             the outcome is marked ``carried``.
         """
+        plain = (
+            budgets is None
+            and capacities is None
+            and locks is None
+            and warm_start is None
+            and keep_if_better is None
+        )
+        if plain and self._base_outcome is not None:
+            # every analysis starts from today's plan: solve it once per model
+            return copy.deepcopy(self._base_outcome)
         t0 = time.perf_counter()
         amounts, caps = self._limit_arrays(budgets, capacities)
         lock_map = dict(self.base_locks if locks is None else locks)
@@ -565,6 +582,8 @@ class PlanModel:
             kept.bound = outcome.bound
             kept.seconds = outcome.seconds
             return kept
+        if plain:
+            self._base_outcome = copy.deepcopy(outcome)
         return outcome
 
     def _optimizer_plan(self, amounts: np.ndarray, caps: np.ndarray) -> np.ndarray | None:
@@ -661,7 +680,15 @@ class PlanModel:
             # the core: the candidates nearest to a change; everyone else keeps the LP's option
             free = np.zeros(self.n_candidates, dtype=bool)
             free[order[:size]] = True
-            result = self._solve_sub(free, decided, row_lower, row_upper, all_lower, all_upper)
+            result = self._solve_sub(
+                free,
+                decided,
+                row_lower,
+                row_upper,
+                all_lower,
+                all_upper,
+                lp_bound=lp_bound,
+            )
             if result is not None:
                 selected, objective = result
                 gap = (lp_bound - objective) / max(abs(lp_bound), 1e-9)
@@ -723,11 +750,18 @@ class PlanModel:
         row_upper: np.ndarray,
         col_lower: np.ndarray,
         col_upper: np.ndarray,
+        *,
+        lp_bound: float = math.inf,
     ) -> tuple[np.ndarray, float] | None:
         """The MIP over the free candidates only, the others fixed at the LP's (integral) options.
 
         A small model of its own (the fixed columns moved into the right-hand sides), so HiGHS's
         presolve does not walk the whole city each time. Returns (plan, objective) or None.
+
+        The search stops as soon as a plan is within ``mip_gap`` of ``lp_bound`` (HiGHS's
+        ``objective_target``): that is the certificate the caller checks, and proving the core's own
+        optimum beyond it cost seconds per re-solve once money binds. (Offering the
+        reference plan as a start costs HiGHS an LP to complete it, more than the search it saves.)
         """
         free_col = free[self.col_cand]
         fixed_on = np.nonzero(~free_col & decided)[0]
@@ -737,20 +771,31 @@ class PlanModel:
         x_cols = np.nonzero(free_col)[0]
         cols = np.concatenate([x_cols, np.arange(self.n_x, self.n_cols)])
         start, index, value = self._columns(cols)
+        row_lower = row_lower - used
+        row_upper = row_upper - used
+        # Only the rows the free columns touch, and the shared ones (limits, floors, targets): the
+        # one-option rows of thousands of fixed candidates would only be presolved away again. A
+        # row with no free column that its fixed part already breaks stays, so HiGHS says so.
+        keep = np.zeros(self.n_rows, dtype=bool)
+        keep[self.n_candidates :] = True
+        keep[index] = True
+        keep |= (row_lower > 1e-9) | (row_upper < -1e-9)
+        new_row = np.cumsum(keep) - 1
+        n_kept = int(keep.sum())
         lp = highspy.HighsLp()
         lp.num_col_ = len(cols)
-        lp.num_row_ = self.n_rows
+        lp.num_row_ = n_kept
         lp.sense_ = highspy.ObjSense.kMaximize
         lp.col_cost_ = self._objective[cols]
         lp.col_lower_ = col_lower[cols]
         lp.col_upper_ = col_upper[cols]
-        lp.row_lower_ = row_lower - used
-        lp.row_upper_ = row_upper - used
+        lp.row_lower_ = row_lower[keep]
+        lp.row_upper_ = row_upper[keep]
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.num_col_ = len(cols)
-        lp.a_matrix_.num_row_ = self.n_rows
+        lp.a_matrix_.num_row_ = n_kept
         lp.a_matrix_.start_ = start.astype(np.int32)
-        lp.a_matrix_.index_ = index.astype(np.int32)
+        lp.a_matrix_.index_ = new_row[index].astype(np.int32)
         lp.a_matrix_.value_ = value
         kinds = [highspy.HighsVarType.kInteger] * len(x_cols) + [
             highspy.HighsVarType.kContinuous
@@ -758,8 +803,16 @@ class PlanModel:
         lp.integrality_ = kinds
         h = self._sub_highs
         h.clearModel()
-        # the core is small: solve it tightly, so that the gap left is the core's choice
+        fixed_objective = float(self._objective[fixed_on].sum())
+        # the core is small: solve it tightly, so that the gap left is the core's choice ...
         h.setOptionValue("mip_rel_gap", self.mip_gap / 10.0)
+        # ... but stop once the plan is certified against the whole model's LP bound (a little
+        # inside mip_gap, so that rounding cannot leave it just outside)
+        target = -_INF
+        if self.mip_gap > 0 and math.isfinite(lp_bound):
+            target = lp_bound - 0.98 * self.mip_gap * max(abs(lp_bound), 1e-9) - fixed_objective
+        h.setOptionValue("objective_target", target)
+        h.setOptionValue("time_limit", min(self.time_limit, self.core_time_limit))
         if h.passModel(lp) != highspy.HighsStatus.kOk:
             return None
         h.run()
@@ -769,7 +822,7 @@ class PlanModel:
         values = np.zeros(self.n_x)
         values[fixed_on] = 1.0
         values[x_cols] = np.asarray(h.getSolution().col_value)[: len(x_cols)]
-        objective = float(info.objective_function_value) + float(self._objective[fixed_on].sum())
+        objective = float(info.objective_function_value) + fixed_objective
         return self._selected_from_values(values), objective
 
     def _solve_full(
