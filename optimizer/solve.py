@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -20,12 +21,14 @@ from optimizer.baselines import (
 )
 from optimizer.evaluate import PlanEvaluation, evaluate_slots, is_feasible, plan_scores
 from optimizer.explain import FALLBACK, infeasibility_reasons
+from optimizer.guard import call_with_deadline
 from optimizer.model import (
     EPS_BEYOND,
     EPS_SPEND,
     HighsModel,
     LinearForm,
     PulpModel,
+    SolverOutcome,
     linear_form,
     primary_bound,
     tie_slack,
@@ -34,6 +37,8 @@ from optimizer.model import (
 from optimizer.problem import Problem, compile_problem
 
 METHODS = ("auto", "milp", "lp_round")
+# Extra wall-clock seconds a guarded HiGHS call gets beyond its own time limit before it is killed.
+_DEADLINE_GRACE = 2.0
 SOLVERS = ("highs", "cbc")
 
 
@@ -478,12 +483,18 @@ class AllocationModel:
         for size in sizes:
             if size == 0:
                 continue
-            core_slots = self._solve_core(
-                order[:size],
-                slots,
-                time_limit=min(left(), max(0.5, 0.4 * time_limit)),
-                mip_gap=mip_gap / 10,
-                threads=threads,
+            core_limit = min(left(), max(0.5, 0.4 * time_limit))
+            core_slots = call_with_deadline(
+                functools.partial(
+                    self._solve_core,
+                    order[:size],
+                    slots,
+                    time_limit=core_limit,
+                    mip_gap=mip_gap / 10,
+                    threads=threads,
+                ),
+                core_limit + _DEADLINE_GRACE,
+                None,
             )
             if better(core_slots, slots):
                 slots, used = core_slots, "lp_round+core"
@@ -491,7 +502,14 @@ class AllocationModel:
                 return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
         start = slots if is_feasible(p, slots) else None
-        out = hm.solve_mip(start, time_limit=left(), mip_gap=mip_gap, threads=threads)
+        mip_limit = left()
+        out = call_with_deadline(
+            functools.partial(
+                hm.solve_mip, start, time_limit=mip_limit, mip_gap=mip_gap, threads=threads
+            ),
+            mip_limit + _DEADLINE_GRACE,
+            SolverOutcome("no_solution", None, float("nan"), mip_limit),
+        )
         if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
             bound = min(bound, primary_bound(form, out.perturbed_bound))
         if better(out.slots, slots):
