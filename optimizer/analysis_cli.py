@@ -98,6 +98,13 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-scale", type=_positive_float, default=1.5, help="largest scale (default: 1.5)"
     )
+    p.add_argument(
+        "--entitlements",
+        choices=("kept", "scaled"),
+        default="kept",
+        help="kept (default): entitlement reserves stay whole and only the money above them "
+        "scales; scaled: whole amounts scale (low points may have no plan, and say why)",
+    )
     p.set_defaults(func=_frontier)
 
     p = subparsers.add_parser(
@@ -227,7 +234,11 @@ def _frontier(args: argparse.Namespace) -> int:
     def work(wb):
         model = _model(wb, args)
         return frontier(
-            model, scope=args.scope, points_count=args.points, max_scale=args.max_scale
+            model,
+            scope=args.scope,
+            points_count=args.points,
+            max_scale=args.max_scale,
+            entitlements=args.entitlements,
         ).to_json()
 
     return _run(args, work)

@@ -131,6 +131,47 @@ def test_frontier_keeps_the_previous_plan_when_the_solver_does_worse():
     assert np.all(np.diff(feasible["attainment"].to_numpy()) >= -1e-12)
 
 
+def test_frontier_keeps_entitlements_by_default_and_says_why_a_point_has_no_plan():
+    """Entitlements are owed at any budget: by default only the money above them scales."""
+    # D (no options) holds an award of 40 万元 at base probability 0.2: 8 万元 reserve on "awards"
+    wb = linear_workbook(
+        budgets="fund_line,amount,pooled\nfund,11,N\nawards,10,N\n",
+        candidates=(
+            "candidate_id,name,kind,district,base_probability,award,award_line\n"
+            "A,甲,enterprise,环翠区,0.1,,\n"
+            "B,乙,enterprise,文登区,0.1,,\n"
+            "C,丙,enterprise,文登区,0.1,,\n"
+            "D,丁,enterprise,文登区,0.2,40,awards\n"
+        ),
+    )
+    kept = frontier(wb, points_count=3, mip_gap=0)  # scales 0, 0.75, 1 (today), 1.5
+    assert kept.committed == {"fund": 0.0, "awards": pytest.approx(8.0)}
+    table = kept.table
+    assert (table["status"] != "infeasible").all() and (table["note_en"] == "").all()
+    # scale 0: awards 8 (the reserve), fund 0: do nothing, 0.3 expected of a goal of 10
+    assert table["total_budget"].iloc[0] == pytest.approx(8.0)
+    assert table["attainment"].iloc[0] == pytest.approx(0.03)
+    # scale 0.75: fund 8.25 buys C (0.3 for 5); awards 8 + 0.75 × 2
+    assert table["total_budget"].iloc[1] == pytest.approx(8.25 + 9.5)
+    assert table["attainment"].iloc[1] == pytest.approx(0.05)
+
+    scaled = frontier(wb, points_count=3, mip_gap=0, entitlements="scaled")
+    table = scaled.table
+    assert list(table["status"].iloc[:2]) == ["infeasible", "infeasible"]
+    assert "cannot cover the entitlements" in table["note_en"].iloc[1]
+    assert (
+        "needs 8 万元" in table["note_en"].iloc[1]
+        and "holds 8 万元" not in table["note_en"].iloc[1]
+    )
+    assert "兑现准备金" in table["note_zh"].iloc[0]
+    assert list(table["note_en"].iloc[2:]) == ["", ""]
+    # today and 150% agree either way (150%: A and C, 15 of 16.5 万元)
+    assert np.allclose(table["attainment"].iloc[2:], kept.table["attainment"].iloc[2:])
+    assert table["attainment"].iloc[-1] == pytest.approx((0.6 + 0.1 + 0.3) / 10)
+    with pytest.raises(ValueError):
+        frontier(wb, entitlements="sometimes")
+
+
 def test_what_it_would_take_by_hand():
     wb = linear_workbook()
     ex = explain_candidate(wb, "B", mip_gap=0)

@@ -45,6 +45,11 @@ def test_frontier_points(capsys, workbook_dir):
     assert code == 0
     assert [p["scale"] for p in out["points"]] == [0.0, 0.5, 1.0, 1.5]
     assert out["points"][2]["total_budget"] == 10
+    assert out["entitlements"] == "kept" and out["points"][0]["note_en"] == ""
+    code, out, _ = run(
+        capsys, "frontier", str(workbook_dir), "--points", "2", "--entitlements", "scaled"
+    )
+    assert code == 0 and out["entitlements"] == "scaled" and set(out["committed"].values()) == {0}
     code, _, err = run(capsys, "frontier", str(workbook_dir), "--scope", "nowhere")
     assert code == 1 and "nowhere" in err
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from data.schema import Workbook
+from data.schema import NONE_OPTION, Workbook
 
 from .common import Progress, as_model, points, round_or_none
 from .model import PlanModel, PlanOutcome
@@ -32,17 +32,25 @@ class Frontier:
         in 万元, or the line's amount / the resource's capacity), ``attainment``, ``points`` (0–100),
         ``status`` (``optimal|feasible|infeasible``), ``carried`` (the previous point's plan was kept
         because the solver's plan was worse, see Notes), ``funded`` (number of candidates supported),
-        ``spend`` (up-front money, 万元), ``seconds``, and ``expected:<target>`` per target.
+        ``spend`` (up-front money, 万元), ``seconds``, ``note_en`` / ``note_zh`` (why a point has no
+        plan, in a sentence; empty otherwise), and ``expected:<target>`` per target.
     targets : list[str]
     seconds : float
+    entitlements : str
+        ``kept`` (default): the entitlement reserves that doing nothing already needs stay whole on
+        every point and only the money above them scales; ``scaled``: whole amounts scale.
+    committed : dict[str, float]
+        Per fund line, the 万元 that did not scale (the entitlement reserves at base probabilities,
+        at most the line's amount; all zero when ``entitlements="scaled"``).
 
     Notes
     -----
     More money never hurts: the plan at one point stays feasible at the next (fund-line rules only get
     looser; district floors are shares, not amounts). The solver is offered the previous point's plan
     as a warm start, and if it still returns a worse plan (possible within the MIP gap) that plan is
-    kept, so the frontier never falls. Points with too little money for the locks and entitlement
-    reserves are ``infeasible``.
+    kept, so the frontier never falls. Points with too little money for the locks (or, with
+    ``entitlements="scaled"``, for the entitlement reserves) are ``infeasible`` and say why in
+    ``note_en`` / ``note_zh``.
     """
 
     scope: str
@@ -50,6 +58,8 @@ class Frontier:
     table: pd.DataFrame
     targets: list[str]
     seconds: float
+    entitlements: str = "kept"
+    committed: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """A JSON-able dict: per point the scale, the limit's value, attainment and expected per target."""
@@ -65,12 +75,16 @@ class Frontier:
                     "status": rec["status"],
                     "carried": bool(rec["carried"]),
                     "funded": int(rec["funded"]),
+                    "note_en": rec["note_en"],
+                    "note_zh": rec["note_zh"],
                     "expected": {t: round_or_none(rec[f"expected:{t}"]) for t in self.targets},
                 }
             )
         return {
             "scope": self.scope,
             "kind": self.kind,
+            "entitlements": self.entitlements,
+            "committed": {f: round_or_none(v) for f, v in self.committed.items()},
             "seconds": round(self.seconds, 3),
             "points": pts,
         }
@@ -85,8 +99,15 @@ def frontier(
     progress: Progress | None = None,
     mip_gap: float = 1e-3,
     time_limit: float = 10.0,
+    entitlements: str = "kept",
 ) -> Frontier:
     """Best weighted attainment as a limit scales from 0% to ``max_scale`` of today's value.
+
+    Entitlements (awards paid on success, whatever support a firm got) are owed at any budget, so
+    by default a fund line scales only above the entitlement reserves that doing nothing already
+    needs: amount(s) = committed + s × (amount − committed), committed = min(amount, reserves at
+    base probabilities). Scale 0 is then "no discretionary money" (do nothing, or what the locks
+    force), scale 1 is today. Lines without entitlements scale whole.
 
     Parameters
     ----------
@@ -104,6 +125,9 @@ def frontier(
         ``progress(done, total)`` after each solve.
     mip_gap, time_limit : float
         Solver options when a model is built here.
+    entitlements : str
+        ``kept`` (default, see above) or ``scaled`` (whole amounts scale; at low scales the
+        entitlement reserves may not fit, and those points say so).
 
     Returns
     -------
@@ -112,7 +136,8 @@ def frontier(
     Raises
     ------
     ValueError
-        If ``scope`` is neither ``total_budget`` nor a fund line or resource of the workbook.
+        If ``scope`` is neither ``total_budget`` nor a fund line or resource of the workbook, or
+        ``entitlements`` is neither ``kept`` nor ``scaled``.
     """
     t0 = time.perf_counter()
     model = as_model(wb_or_model, mip_gap=mip_gap, time_limit=time_limit)
@@ -128,17 +153,29 @@ def frontier(
     scales = np.linspace(0.0, max_scale, points_count)
     if max_scale >= 1.0 and not np.any(np.isclose(scales, 1.0)):
         scales = np.sort(np.append(scales, 1.0))  # always show today's plan
+    if entitlements not in ("kept", "scaled"):
+        raise ValueError(f"entitlements must be 'kept' or 'scaled', not {entitlements!r}")
     points_count = len(scales)
     budgets_today = model.budgets_dict()
+    committed = dict.fromkeys(budgets_today, 0.0)
+    if entitlements == "kept":
+        do_nothing = model.line_use(model.cand_start[:-1])  # entitlement reserves only
+        committed = {
+            f: float(min(a, do_nothing[i])) for i, (f, a) in enumerate(budgets_today.items())
+        }
+
+    def scaled(line: str, scale: float) -> float:
+        return committed[line] + scale * (budgets_today[line] - committed[line])
+
     records = []
     previous: PlanOutcome | None = None
     for k, scale in enumerate(scales):
         if kind == TOTAL_BUDGET:
-            budgets = {f: a * scale for f, a in budgets_today.items()}
+            budgets = {f: scaled(f, scale) for f in budgets_today}
             limits: dict = {"budgets": budgets}
             value = float(sum(budgets.values()))
         elif kind == "fund_line":
-            value = budgets_today[scope] * scale
+            value = scaled(scope, scale)
             limits = {"budgets": {scope: value}}
         else:
             value = model.capacities_dict()[scope] * scale
@@ -162,7 +199,11 @@ def frontier(
             "funded": len(outcome.choices),
             "spend": float(model.col_cost[outcome.selected].sum()) if outcome.feasible else np.nan,
             "seconds": outcome.seconds,
+            "note_en": "",
+            "note_zh": "",
         }
+        if not outcome.feasible:
+            rec["note_en"], rec["note_zh"] = why_no_plan(model, limits)
         for t in model.target_names:
             rec[f"expected:{t}"] = outcome.expected[t]
         records.append(rec)
@@ -174,6 +215,57 @@ def frontier(
         table=pd.DataFrame.from_records(records),
         targets=model.target_names,
         seconds=time.perf_counter() - t0,
+        entitlements=entitlements,
+        committed=committed,
+    )
+
+
+def why_no_plan(model: PlanModel, limits: dict) -> tuple[str, str]:
+    """Why no plan keeps every rule under these limits, in English and Chinese.
+
+    Checks, in order: the entitlement reserves that doing nothing needs (they are owed whatever
+    the plan), then the locked options on top of them, else the rules conflict together (e.g. a
+    district floor with the locked spending).
+    """
+    amounts, caps = model._limit_arrays(limits.get("budgets"), limits.get("capacities"))
+    budgets = model.wb.budgets
+
+    def label(f: int, lang: str) -> str:
+        column = f"label_{lang}"
+        text = budgets[column].iloc[f] if column in budgets.columns else None
+        return str(text) if isinstance(text, str) and text.strip() else model.fund_lines[f]
+
+    do_nothing = model.cand_start[:-1]
+    if not model.plan_fits(do_nothing, amounts, caps, {}):
+        need = model.line_use(do_nothing)
+        short = [f for f in range(len(model.fund_lines)) if need[f] > amounts[f] + 1e-6]
+        en = "; ".join(
+            f"{label(f, 'en')} needs {_wan(need[f])} 万元 "
+            f"for entitlement reserves but holds {_wan(amounts[f])} 万元"
+            for f in short
+        )
+        zh = "；".join(
+            f"{label(f, 'zh')}需兑现准备金 {_wan(need[f])} 万元，仅有 {_wan(amounts[f])} 万元"
+            for f in short
+        )
+        return (
+            f"No plan: the award lines cannot cover the entitlements ({en}; pooled lines cannot "
+            "lend enough).",
+            f"无可行方案：奖励资金不足以覆盖兑现准备金（{zh}；可调剂资金不足以弥补）。",
+        )
+    locked = model.selected_from_choices(
+        {c: o for c, o in model.base_locks.items() if o != NONE_OPTION}
+    )
+    if not model.plan_fits(locked, amounts, caps, model.base_locks):
+        return (
+            "No plan: the locked options and the entitlement reserves need more money or "
+            "resources than this point allows.",
+            "无可行方案：锁定的支持方式与兑现准备金所需资金或资源超过此点的额度。",
+        )
+    return (
+        "No plan: the rules conflict at this point (e.g. a district floor with the locked "
+        "spending).",
+        "无可行方案：此点各项规则相互冲突（如区县下限与锁定支出）。",
     )
 
 
@@ -181,3 +273,8 @@ def _total_budget(budgets_today: dict[str, float], limits: dict) -> float:
     merged = dict(budgets_today)
     merged.update(limits.get("budgets", {}))
     return float(sum(merged.values()))
+
+
+def _wan(x: float) -> str:
+    """万元 for a sentence: whole numbers plain (6,303), otherwise one decimal (7.5)."""
+    return f"{x:,.0f}" if abs(x - round(x)) < 0.05 else f"{x:,.1f}"
