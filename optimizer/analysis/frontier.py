@@ -32,7 +32,8 @@ class Frontier:
         in 万元, or the line's amount / the resource's capacity), ``attainment``, ``points`` (0–100),
         ``status`` (``optimal|feasible|infeasible``), ``carried`` (the previous point's plan was kept
         because the solver's plan was worse, see Notes), ``funded`` (number of candidates supported),
-        ``spend`` (up-front money, 万元), ``seconds``, ``note_en`` / ``note_zh`` (why a point has no
+        ``spend`` (up-front money, 万元), ``seconds``, ``gap`` (relative distance of the plan from
+        its bound), ``note_en`` / ``note_zh`` (why a point has no
         plan, in a sentence; empty otherwise), and ``expected:<target>`` per target.
     targets : list[str]
     seconds : float
@@ -75,6 +76,7 @@ class Frontier:
                     "status": rec["status"],
                     "carried": bool(rec["carried"]),
                     "funded": int(rec["funded"]),
+                    "gap": round_or_none(rec["gap"], 9),
                     "note_en": rec["note_en"],
                     "note_zh": rec["note_zh"],
                     "expected": {t: round_or_none(rec[f"expected:{t}"]) for t in self.targets},
@@ -199,6 +201,7 @@ def frontier(
             "funded": len(outcome.choices),
             "spend": float(model.col_cost[outcome.selected].sum()) if outcome.feasible else np.nan,
             "seconds": outcome.seconds,
+            "gap": outcome.gap,
             "note_en": "",
             "note_zh": "",
         }

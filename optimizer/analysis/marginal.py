@@ -81,7 +81,9 @@ class MarginalValues:
         ``loss_down`` (attainment lost with one step less), ``points_up``, ``points_down`` (the same on
         the 0–100 scale), ``status_up``, ``status_down``, ``lp_price`` (LP-relaxation shadow price:
         attainment per unit, a cross-check only), ``lp_per_step`` (``lp_price × step``), and per target
-        ``expected_up:<target>`` / ``expected_down:<target>`` (change in the expected value).
+        ``expected_up:<target>`` / ``expected_down:<target>`` (change in the expected value), and
+        ``gap_up`` / ``gap_down`` (each plan's relative distance from its bound, the certificate:
+        differences smaller than about gap × attainment are within the solver's tolerance).
     targets : list[str]
     seconds : float
         Wall time of the whole analysis.
@@ -123,6 +125,8 @@ class MarginalValues:
                     },
                     "status_up": rec["status_up"],
                     "status_down": rec["status_down"],
+                    "gap_up": round_or_none(rec["gap_up"], 9),
+                    "gap_down": round_or_none(rec["gap_down"], 9),
                     "lp_shadow_price": round_or_none(rec["lp_price"], 9),
                     "lp_delta_per_step": round_or_none(rec["lp_per_step"]),
                 }
@@ -225,6 +229,8 @@ def marginal_values(
             "loss_down": base.attainment - down_eff.attainment if down_eff.feasible else np.nan,
             "status_up": up.status,
             "status_down": down_eff.status if down is not None else "unchanged",
+            "gap_up": up.gap,
+            "gap_down": down_eff.gap,
         }
         rec["points_up"] = points(rec["gain_up"], model)  # type: ignore[arg-type]
         rec["points_down"] = points(rec["loss_down"], model)  # type: ignore[arg-type]

@@ -37,7 +37,8 @@ class Robustness:
         is ``base_plan_expected_p10`` / ``base_plan_expected_p90``.
     attainment : pd.DataFrame
         One row per sample: ``sample``, ``attainment`` (re-optimised), ``base_plan_attainment`` (the
-        base plan under that sample's probabilities), ``status``, ``seconds``.
+        base plan under that sample's probabilities), ``status``, ``gap`` (the re-solve's relative
+        distance from its bound), ``seconds``.
     samples, spread, seed : int, float, int
     seconds : float
     """
@@ -70,6 +71,9 @@ class Robustness:
                 k: round_or_none(float(self.attainment["attainment"].quantile(q)))
                 for k, q in (("p10", 0.1), ("median", 0.5), ("p90", 0.9))
             },
+            "max_gap": round_or_none(float(self.attainment["gap"].max()), 9)
+            if len(self.attainment)
+            else None,
             "targets": [
                 {k: (round_or_none(v) if isinstance(v, float) else v) for k, v in rec.items()}
                 for rec in self.targets.to_dict("records")
@@ -153,6 +157,7 @@ def robustness(
                 "attainment": out.attainment,
                 "base_plan_attainment": base_eval.attainment if base_eval else np.nan,
                 "status": out.status,
+                "gap": out.gap,
                 "seconds": out.seconds,
             }
         )
