@@ -95,6 +95,34 @@ def test_core_path_on_a_larger_instance_is_within_the_gap():
     assert evaluate_plan(wb, fast.choices).feasible
 
 
+def test_resolves_stop_at_the_certified_gap_and_keep_every_rule():
+    """Re-solves from a reference stop once within mip_gap of the LP bound, not before."""
+    wb = random_workbook(400, seed=5, n_fund_lines=3, n_resources=2, n_targets=3)
+    model = PlanModel(wb, mip_gap=5e-3)
+    base = model.solve()
+    line = model.fund_lines[0]
+    for amount in (0.8 * model.amounts[0], 1.2 * model.amounts[0]):
+        out = model.solve(budgets={line: amount}, warm_start=base)
+        changed = wb.copy()
+        changed.budgets.loc[changed.budgets["fund_line"] == line, "amount"] = amount
+        exact = PlanModel(changed, mip_gap=0).solve()
+        assert out.feasible and 0 <= out.gap <= 5e-3
+        assert out.bound >= exact.attainment - 1e-6  # the bound it is measured against is valid
+        assert exact.attainment * (1 - 5e-3) - 1e-9 <= out.attainment <= exact.attainment + 1e-9
+        assert evaluate_plan(changed, out.choices).feasible
+
+
+def test_todays_plan_is_solved_once_and_handed_out_as_a_copy():
+    model = PlanModel(random_workbook(60, seed=2, n_fund_lines=2, n_resources=1, n_targets=2))
+    first = model.solve()
+    first.choices.clear()
+    first.selected[:] = 0
+    again = model.solve()
+    assert again.choices and again.seconds == model._base_outcome.seconds
+    assert (again.selected != 0).any()
+    assert model.with_probabilities(model.col_prob)._base_outcome is None
+
+
 def test_keep_if_better_never_returns_worse():
     model = PlanModel(linear_workbook(), mip_gap=0)
     better = model.solve(budgets={"fund": 20})
