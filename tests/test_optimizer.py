@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -447,6 +450,27 @@ def test_time_limit_returns_a_feasible_plan_with_its_gap():
         assert_plan_consistent(wb, result)
         assert 0 < result.gap < 0.05
         assert result.solve_seconds < 5
+
+
+def test_highs_returns_within_its_time_limit_on_the_demo_with_a_tight_award_line():
+    # The full MIP of the demo with the award line at 3,600 万元 never returned: HiGHS's root
+    # reduced-cost heuristic ran on past the time limit (the dashboard's studio spun forever). A hang
+    # cannot be interrupted in-process, so the MIP runs in a child process with a deadline.
+    code = (
+        "from data.demo import generate_demo\n"
+        "from optimizer.solve import AllocationModel\n"
+        "wb = generate_demo()\n"
+        "wb.budgets.loc[wb.budgets['fund_line'] == 'enterprise_awards', 'amount'] = 3600.0\n"
+        "out = AllocationModel(wb).highs_model().solve_mip(None, time_limit=5, mip_gap=1e-3)\n"
+        "print(out.status, out.seconds)\n"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    status, seconds = done.stdout.split()
+    assert status in ("optimal", "feasible") and float(seconds) < 10
 
 
 def test_fast_path_is_close_to_the_exact_milp():
