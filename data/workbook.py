@@ -88,6 +88,10 @@ _NO = {"n", "no", "false", "0", "否", "f"}
 _PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
 _GROUPED_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _LOOSE_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# Characters an .xlsx cannot hold (XML 1.0 forbids them): controls other than tab, line feed and
+# carriage return, lone surrogates, U+FFFE/U+FFFF. A CSV may carry them as invisible debris; they are
+# dropped on reading (and, defensively, on writing) so that every valid workbook can be exported.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EXCEL_ERRORS = {
     "#NULL!",
     "#DIV/0!",
@@ -496,9 +500,9 @@ def parse_number(value: object) -> float:
 
 
 def _text(value: object) -> str:
-    """A cell as text: numbers without a spurious ``.0``, dates in ISO form."""
+    """A cell as text: numbers without a spurious ``.0``, dates in ISO form, no XML-illegal characters."""
     if isinstance(value, str):
-        return value
+        return _NOT_XML.sub("", value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if _is_number(value):
@@ -560,7 +564,8 @@ class _RawSheet:
     def __init__(self, name: str, frame: pd.DataFrame, issues: list[WorkbookIssue]):
         self.name = name
         self.headers: list[str | None] = [
-            None if _is_blank(c) else str(c).strip() for c in frame.columns
+            None if _is_blank(c) or _is_blank(_text(str(c))) else _text(str(c)).strip()
+            for c in frame.columns
         ]
         self.rows: list[tuple[int, list[object]]] = []
         blank_header_data: set[int] = set()
@@ -1063,7 +1068,7 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
     for name, frame in frames:
         ws = book.create_sheet(name)
         ws.freeze_panes = "A2"
-        headers = [str(c) for c in frame.columns]
+        headers = [_NOT_XML.sub("", str(c)) for c in frame.columns]
         types = _column_types(name)
         columns = [frame[c].tolist() for c in frame.columns] if len(frame.columns) else []
         for j, header in enumerate(headers):
@@ -1083,6 +1088,8 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
             row = []
             for j in range(len(headers)):
                 value = _cell_out(columns[j][i], column_types[j])
+                if isinstance(value, str):
+                    value = _NOT_XML.sub("", value)
                 if is_formula_like(value):
                     # Text that looks like a formula stays text, quote-prefixed as Excel does
                     # when a planner types '=..., so it cannot become a formula even when edited.

@@ -372,6 +372,17 @@ def test_csv_folder_file_names_match_whatever_their_case(csv_folder, tiny_sheets
     assert workbooks_equal(wb, tiny_workbook), workbook_differences(wb, tiny_workbook)
 
 
+def test_control_characters_are_dropped_so_the_workbook_can_be_written(csv_folder, tiny_sheets):
+    # A CSV can hold characters an .xlsx cannot (XML forbids most below U+0020): they are invisible
+    # debris, dropped on reading, so exporting and re-importing the workbook gives the same data.
+    tiny_sheets["options"] = tiny_sheets["options"].replace(",note\n", ",no\x19te\n", 1)
+    tiny_sheets["options"] = tiny_sheets["options"].replace("服务机构", "服务\x0b机构\x00")
+    wb = read_workbook(csv_folder(tiny_sheets))
+    assert "note" in wb.options.columns and wb.options.loc[0, "note"] == "服务机构"
+    back = read_workbook_upload("back.xlsx", workbook_to_xlsx_bytes(wb))
+    assert workbooks_equal(back, wb), workbook_differences(back, wb)
+
+
 def test_csv_errors_use_excel_row_numbers(csv_folder, tiny_sheets):
     ERROR_CASES["probability above 1"][0](tiny_sheets)
     with pytest.raises(WorkbookError) as info:
