@@ -322,9 +322,17 @@ class AllocationModel:
         if not is_feasible(p, slots):
             # Nothing in hand keeps every rule (rounding or a time-out left a floor or lock unmet, which
             # dropping supports cannot fix): only the exact MILP can find a plan or prove there is none.
-            remaining = time_limit - (time.perf_counter() - started)
-            out = self.highs_model().solve_mip(
-                None, time_limit=max(1.0, remaining), mip_gap=mip_gap, threads=threads
+            limit = max(1.0, time_limit - (time.perf_counter() - started))
+            out = call_with_deadline(  # under the same hard deadline as the fast path's MIPs
+                functools.partial(
+                    self.highs_model().solve_mip,
+                    None,
+                    time_limit=limit,
+                    mip_gap=mip_gap,
+                    threads=threads,
+                ),
+                limit + _DEADLINE_GRACE,
+                SolverOutcome("no_solution", None, float("nan"), limit),
             )
             if out.status == "infeasible":
                 return self._infeasible(FALLBACK, solver, method)
