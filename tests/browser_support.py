@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,10 +75,24 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> 
 
 
 @contextlib.contextmanager
-def running_app(db_path: Path, log_path: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port with ``WEIHAI_DB=db_path``; yield its base URL."""
-    port = free_port()
+def running_app(
+    db_path: Path,
+    log_path: Path | None = None,
+    *,
+    port: int | None = None,
+    app_dir: Path = REPO,
+    extra_args: Sequence[str] = (),
+    drop_env: Sequence[str] = (),
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` with ``WEIHAI_DB=db_path``; yield its base URL.
+
+    ``port`` defaults to a free one; ``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files``);
+    ``drop_env`` names environment variables the server must not inherit.
+    """
+    port = port or free_port()
     env = {**os.environ, "WEIHAI_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    for name in drop_env:
+        env.pop(name, None)
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [
@@ -86,7 +100,7 @@ def running_app(db_path: Path, log_path: Path | None = None) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(REPO / "app.py"),
+            str(app_dir / "app.py"),
             "--server.port",
             str(port),
             "--server.address",
@@ -97,8 +111,9 @@ def running_app(db_path: Path, log_path: Path | None = None) -> Iterator[str]:
             "none",
             "--browser.gatherUsageStats",
             "false",
+            *extra_args,
         ],
-        cwd=REPO,
+        cwd=app_dir,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

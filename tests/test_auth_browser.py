@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, wait_healthy
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -113,46 +113,15 @@ def auth_app(tmp_path_factory) -> Iterator[dict]:
     with oidc_provider() as idp_url:
         port = free_port()
         secrets = write_secrets(tmp / "secrets.toml", port, idp_url)
-        env = {**os.environ, "WEIHAI_DB": str(db), "PYTHONUNBUFFERED": "1"}
-        env.pop("WEIHAI_ROLES_FILE", None)
-        log = open(tmp / "app.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(APP_DIR / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-                "--secrets.files",
-                str(secrets),
-            ],
-            cwd=APP_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(url, process)
+        with running_app(
+            db,
+            tmp / "app.log",
+            port=port,
+            app_dir=APP_DIR,
+            extra_args=["--secrets.files", str(secrets)],
+            drop_env=["WEIHAI_ROLES_FILE"],
+        ) as url:
             yield {"url": url, "idp": idp_url, "db": db, "log": tmp / "app.log"}
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
 
 
 @pytest.fixture(scope="module")
