@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -499,8 +500,14 @@ class HighsModel:
         mip_gap: float,
         threads: int = 1,
         integer: np.ndarray | None = None,
+        stop_at: float | None = None,
     ) -> SolverOutcome:
-        """Solve with the given x variables integer (default all), warm-started from a plan."""
+        """Solve with the given x variables integer (default all), warm-started from a plan.
+
+        ``stop_at`` (solver objective, constants included): interrupt the search as soon as a plan at
+        least this good is in hand, proven or not (status ``feasible``). The fast path passes the value
+        that already meets the gap asked for against the LP bound, which HiGHS itself does not know.
+        """
         nv = self.form.nv
         integer = np.arange(nv) if integer is None else integer
         self.set_integer(integer)
@@ -513,11 +520,25 @@ class HighsModel:
             idx = np.arange(nv, dtype=np.int32)
             self.h.setSolution(nv, idx, x)
         started = time.perf_counter()
-        self._run(
-            time_limit=time_limit,
-            threads=threads,
-            options={"solver": "choose", "mip_rel_gap": float(mip_gap), "mip_abs_gap": 1e-10},
-        )
+        interrupt = None
+        if stop_at is not None and math.isfinite(stop_at):
+            target = float(stop_at) - self.form.objective_const
+
+            def interrupt(event: highspy.highs.HighsCallbackEvent) -> None:
+                # The incumbent (−inf while there is none; objective_function_value is +inf then).
+                # Set the flag either way: HiGHS keeps it from one run of this model to the next.
+                event.interrupt(bool(event.data_out.mip_primal_bound >= target))
+
+            self.h.cbMipInterrupt.subscribe(interrupt)
+        try:
+            self._run(
+                time_limit=time_limit,
+                threads=threads,
+                options={"solver": "choose", "mip_rel_gap": float(mip_gap), "mip_abs_gap": 1e-10},
+            )
+        finally:
+            if interrupt is not None:
+                self.h.cbMipInterrupt.unsubscribe(interrupt)
         seconds = time.perf_counter() - started
         status = self.h.getModelStatus()
         info = self.h.getInfo()

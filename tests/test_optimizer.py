@@ -488,6 +488,48 @@ def test_fast_path_is_close_to_the_exact_milp():
     assert auto.gap <= 1e-3 and auto.status == "optimal"
 
 
+def test_a_mip_told_what_is_good_enough_stops_there_and_otherwise_proves_its_gap():
+    from optimizer.model import primary_bound
+    from optimizer.solve import AllocationModel as Model
+
+    wb = random_workbook(1500, seed=3, n_locks=10, pool_share=0.2, floors={"D2": 0.15})
+    model = Model(wb)
+    hm = model.highs_model()
+    _, _, lp_bound, _ = hm.solve_lp(time_limit=30)
+    proven = hm.solve_mip(None, time_limit=30, mip_gap=1e-4)
+    best = model.score(proven.slots)
+    # Asked to stop at a plan within 1% of the best: it stops early, with such a plan, unproven.
+    enough = best - 0.01 * abs(best)
+    quick = hm.solve_mip(None, time_limit=30, mip_gap=1e-4, stop_at=enough)
+    assert quick.slots is not None and model.score(quick.slots) >= enough - 1e-9
+    # The interrupt does not linger in the model: the next solves without a target run in full.
+    assert hm.solve_mip(None, time_limit=30, mip_gap=1e-4).status == "optimal"
+    assert hm.solve_lp(time_limit=30)[0] == "optimal"
+    hm.solve_mip(None, time_limit=30, mip_gap=1e-4, stop_at=enough)
+    # A target no plan reaches changes nothing: the search runs to its own gap.
+    again = hm.solve_mip(None, time_limit=30, mip_gap=1e-4, stop_at=lp_bound + 1.0)
+    assert again.status == "optimal"
+    assert model.score(again.slots) == pytest.approx(best, abs=2e-4 * abs(best))
+    assert primary_bound(model.form, again.perturbed_bound) >= model.score(again.slots) - 1e-6
+
+
+def test_core_sizes_grow_from_the_open_candidates_and_stay_within_the_free_ones():
+    from optimizer.solve import core_sizes
+
+    for open_count, free in [(0, 50), (13, 2598), (30, 50_000), (400, 500), (0, 0)]:
+        sizes = core_sizes(open_count, free)
+        assert sizes == sorted(set(sizes)), sizes
+        assert all(0 < size <= free for size in sizes)
+        if open_count:
+            assert sizes[0] == min(open_count, free)
+        if free >= 1000:
+            assert sizes[-1] >= 1000  # the widest core reaches a large neighbourhood
+    # On large cities the widest core is 3% of the free candidates, at most 3,000: the full MIP
+    # takes over from there.
+    assert core_sizes(30, 50_000)[-1] == 1500
+    assert core_sizes(30, 500_000)[-1] == 3000
+
+
 def test_baselines_are_evaluated_and_beaten():
     wb = random_workbook(200, seed=11, pool_share=0.2)
     result = solve(wb)
