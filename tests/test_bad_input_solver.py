@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def restore_solver(monkeypatch):
-    """Put ``ui.state.solve_cached`` back after the test.
+    """Put ``ui.state.solve_live`` back after the test.
 
     The AppTest scripts below replace it to fake a crash or a time-out. AppTest runs scripts in this
     process, so without this the fake stays in ``ui.state`` for every later test in the session (the
@@ -31,7 +31,7 @@ def restore_solver(monkeypatch):
     """
     from ui import state
 
-    monkeypatch.setattr(state, "solve_cached", state.solve_cached)
+    monkeypatch.setattr(state, "solve_live", state.solve_live)
 
 
 def tiny(**changes: str):
@@ -136,7 +136,7 @@ def test_dashboard_keeps_the_last_good_plan_when_a_solve_fails(
         def broken(*args, **kwargs):
             raise RuntimeError("solver crashed (test)")
 
-        state.solve_cached = broken
+        state.solve_live = broken
         second = state.current_plan()
         st.session_state["second"] = (
             second.plan is first.plan,
@@ -175,7 +175,7 @@ def test_dashboard_labels_a_time_out_without_bound_readably(tmp_path, monkeypatc
         state.init_scenario(wb, fingerprint)
         good = state.current_plan().plan
         timed_out = dataclasses.replace(good, status="feasible", gap=float("nan"))
-        state.solve_cached = lambda *a, **k: timed_out
+        state.solve_live = lambda *a, **k: (timed_out, "")
         view = state.current_plan()
         st.session_state["view"] = (view.level, view.message)
 

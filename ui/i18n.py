@@ -89,6 +89,17 @@ TABLE: dict[str, tuple[str, str]] = {
         "求解达到时限，显示当前最好方案（与最优的差距不超过 {gap}）。",
         "The solver hit its time limit; showing the best plan found (within {gap} of optimal).",
     ),
+    "solve.refining": (
+        "显示 {seconds} 秒内求得的方案（与最优的差距不超过 {gap}）；后台正在继续优化，完成后页面自动更新。",
+        "Showing the plan found in {seconds} s (within {gap} of the best possible); the solver keeps "
+        "improving it in the background and the page updates when it is done.",
+    ),
+    "solve.refining_no_bound": (
+        "显示 {seconds} 秒内求得的方案（尚无上界，与最优的差距未知）；后台正在继续优化，完成后页面自动更新。",
+        "Showing the plan found in {seconds} s (no bound yet, so how far it is from the best possible "
+        "is unknown); the solver keeps improving it in the background and the page updates when it "
+        "is done.",
+    ),
     "solve.feasible_no_bound": (
         "求解达到时限，显示当前最好方案；尚无上界，与最优的差距未知。",
         "The solver hit its time limit; showing the best plan found. No bound was reached yet, "

@@ -32,8 +32,13 @@ from data.scenario import (
 from data.schema import Workbook
 from ui.auth import require
 from ui.i18n import DEFAULT_LANG, LANGS, t
+from ui.refine import DONE, FAILED, Refiner
 
 SOLVE_TIME_LIMIT = 10.0  # seconds; a timed-out solve still returns its best plan with the gap shown
+# Seconds a page waits for a new plan after a settings change (the "live" solve). A plan not proven
+# within the gap by then is shown with its gap and finished in the background (ui.refine).
+LIVE_TIME_LIMIT = float(os.environ.get("WEIHAI_LIVE_SECONDS", "1.0"))
+REFINE_POLL_SECONDS = 0.5
 WIDGET_PREFIX = "w."  # widget keys start with this so a scenario load can drop them all at once
 
 
@@ -396,7 +401,9 @@ def scenario_workbook(wb: Workbook, settings: dict[str, Any]) -> Workbook:
     return apply_scenario(wb, settings)
 
 
-def solve_settings(wb: Workbook, settings: dict[str, Any], key: str = "") -> Plan:
+def solve_settings(
+    wb: Workbook, settings: dict[str, Any], key: str = "", time_limit: float = SOLVE_TIME_LIMIT
+) -> Plan:
     """Solve the scenario ``settings`` on ``wb`` (no caching): the optimizer's result as a Plan."""
     from optimizer import evaluate_plan, solve
 
@@ -404,7 +411,7 @@ def solve_settings(wb: Workbook, settings: dict[str, Any], key: str = "") -> Pla
     scenario_wb = apply_scenario(wb, settings)
     # The optimizer's own baselines include greedy heuristics the pages do not show; the one the
     # cockpit needs (no support at all) is a single cheap evaluation.
-    result = solve(scenario_wb, time_limit=SOLVE_TIME_LIMIT, threads=threads, baselines=False)
+    result = solve(scenario_wb, time_limit=time_limit, threads=threads, baselines=False)
     plan = plan_from_result(result, key)
     if plan.has_plan:
         nothing = evaluate_plan(scenario_wb, {})
@@ -424,11 +431,55 @@ def _solve_cached(fingerprint: str, key: str, settings_json: str, _wb: Workbook)
     return solve_settings(_wb, json.loads(settings_json), key)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _solve_live_cached(
+    fingerprint: str, key: str, settings_json: str, seconds: float, _wb: Workbook
+) -> Plan:
+    return solve_settings(_wb, json.loads(settings_json), key, time_limit=seconds)
+
+
+@st.cache_resource(show_spinner=False)
+def refiner() -> Refiner[Plan]:
+    """The process-wide background solver that finishes live plans (one worker for all sessions)."""
+    return Refiner()
+
+
 def solve_cached(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> Plan:
-    """The plan for ``settings`` on the workbook with ``fingerprint``, solved once per input."""
+    """The plan for ``settings`` on the workbook with ``fingerprint``, solved once per input with the
+    full time limit (a plan the background finished for these settings counts)."""
     normal = normalise_settings(settings)
     key = settings_key(normal)
+    finished = refiner().result(f"{fingerprint}:{key}")
+    if finished is not None:
+        return finished
     return _solve_cached(fingerprint, key, json.dumps(normal, sort_keys=True), wb)
+
+
+def solve_live(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> tuple[Plan, str]:
+    """The plan for ``settings`` within about ``LIVE_TIME_LIMIT`` seconds, and the refinement state.
+
+    A plan found within the time but not proven within the gap is returned at once and solved again
+    with the full time limit in the background: the state is then ``queued`` or ``running`` until the
+    finished plan is returned here (state ``done``). A live solve that found no plan (out of time
+    before any plan kept every rule) is not shown: the full solve runs here and then.
+    """
+    normal = normalise_settings(settings)
+    key = settings_key(normal)
+    job = f"{fingerprint}:{key}"
+    tasks = refiner()
+    finished = tasks.result(job)
+    if finished is not None:
+        return finished, DONE
+    settings_json = json.dumps(normal, sort_keys=True)
+    plan = _solve_live_cached(fingerprint, key, settings_json, LIVE_TIME_LIMIT, wb)
+    if not plan.has_plan:
+        return _solve_cached(fingerprint, key, settings_json, wb), ""
+    if plan.status == "optimal":
+        return plan, ""
+    state = tasks.request(job, lambda: solve_settings(wb, normal, key))
+    if state == DONE:  # finished between the two calls
+        return tasks.result(job) or plan, DONE
+    return plan, state
 
 
 @dataclass
@@ -439,16 +490,17 @@ class PlanView:
     level: str = "ok"  # ok | info | warning | error
     message: str = ""
     stale: bool = False
+    refining: str = ""  # the background job's key while a better plan is being solved
 
 
 def current_plan() -> PlanView:
-    """Solve the session's scenario (cached). Errors keep the last good plan and explain why."""
+    """Solve the session's scenario (live, cached). Errors keep the last good plan and explain why."""
     wb, fingerprint = workbook()
     settings = scenario()
     last: Plan | None = st.session_state.get("last_good_plan")
     try:
         with st.spinner(t("solve.running"), show_time=True):
-            plan = solve_cached(wb, fingerprint, settings)
+            plan, refining = solve_live(wb, fingerprint, settings)
     except ScenarioError as exc:
         text = "; ".join(exc.problems)
         if last is None:
@@ -465,20 +517,39 @@ def current_plan() -> PlanView:
         return PlanView(last, "error", message + " " + t("solve.stale"), stale=True)
     st.session_state["last_good_plan"] = plan
     if plan.status == "feasible":
+        gap_known = plan.gap is not None and math.isfinite(plan.gap)
+        if refining and refining not in (DONE, FAILED):
+            job = f"{fingerprint}:{settings_key(normalise_settings(settings))}"
+            seconds = f"{LIVE_TIME_LIMIT:g}"
+            if gap_known:
+                message = t("solve.refining", seconds=seconds, gap=f"{100 * plan.gap:.2f}%")
+            else:
+                message = t("solve.refining_no_bound", seconds=seconds)
+            return PlanView(plan, "info", message, refining=job)
         # A time-out before the solver had any bound leaves the gap unknown (None or NaN): say so
         # rather than print "nan%" or pretend the plan is optimal.
-        if plan.gap is None or not math.isfinite(plan.gap):
+        if not gap_known:
             return PlanView(plan, "warning", t("solve.feasible_no_bound"))
         return PlanView(plan, "warning", t("solve.feasible_gap", gap=f"{100 * plan.gap:.2f}%"))
     return PlanView(plan)
 
 
+@st.fragment(run_every=REFINE_POLL_SECONDS)
+def _await_refinement(job: str) -> None:
+    """Re-run the page once the background solve for ``job`` has finished (or failed)."""
+    if refiner().state(job) in (DONE, FAILED, ""):
+        st.rerun()
+
+
 def show_plan_status(view: PlanView) -> None:
-    """Show the solve's message (if any) in the page."""
+    """Show the solve's message (if any) in the page; while a better plan is being solved in the
+    background, watch for it and re-run the page when it is there."""
     if view.message:
         {"info": st.info, "warning": st.warning, "error": st.error}.get(view.level, st.info)(
             view.message
         )
+    if view.refining:
+        _await_refinement(view.refining)
 
 
 def plan_summary_json(plan: Plan) -> dict[str, Any]:

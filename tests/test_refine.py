@@ -1,0 +1,139 @@
+"""Live solves and background refinement (ui.refine, ui.state.solve_live).
+
+A settings change is answered within the live time limit; a plan not proven by then is shown with its
+gap, solved again with the full limit in the background, and replaces the live plan when it is done.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ui.refine import DONE, FAILED, QUEUED, RUNNING, Refiner
+
+
+def test_a_job_runs_once_and_its_result_is_kept():
+    refiner: Refiner[int] = Refiner()
+    calls = []
+
+    def solve() -> int:
+        calls.append(1)
+        return 42
+
+    assert refiner.state("a") == ""
+    assert refiner.request("a", solve) in (QUEUED, RUNNING, DONE)
+    assert refiner.wait("a", 10) == DONE
+    assert refiner.result("a") == 42
+    assert refiner.request("a", solve) == DONE  # asked again: nothing runs
+    assert refiner.result("b") is None
+    assert calls == [1]
+
+
+def test_the_newest_waiting_job_runs_first_and_old_ones_are_dropped():
+    refiner: Refiner[str] = Refiner(max_queued=2)
+    gate = threading.Event()
+    order: list[str] = []
+
+    def job(name: str, block: bool = False):
+        def solve() -> str:
+            if block:
+                gate.wait(10)
+            order.append(name)
+            return name
+
+        return solve
+
+    refiner.request("first", job("first", block=True))
+    deadline = time.monotonic() + 10
+    while refiner.state("first") != RUNNING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert refiner.state("first") == RUNNING
+    for name in ("b", "c", "d"):
+        assert refiner.request(name, job(name)) == QUEUED
+    assert refiner.state("b") == ""  # dropped: more than two were waiting
+    assert refiner.request("c", job("c")) == QUEUED  # asked again: c is the newest now
+    gate.set()
+    assert refiner.wait("c", 10) == DONE and refiner.wait("d", 10) == DONE
+    assert order == ["first", "c", "d"]
+    assert refiner.result("b") is None
+
+
+def test_a_failed_job_says_why_and_is_not_retried():
+    refiner: Refiner[int] = Refiner()
+    calls = []
+
+    def broken() -> int:
+        calls.append(1)
+        raise RuntimeError("solver crashed (test)")
+
+    refiner.request("x", broken)
+    assert refiner.wait("x", 10) == FAILED
+    assert "solver crashed (test)" in refiner.error("x")
+    assert refiner.request("x", broken) == FAILED
+    assert refiner.result("x") is None and calls == [1]
+
+
+def test_only_the_latest_results_are_kept():
+    refiner: Refiner[int] = Refiner(max_results=2)
+    for i in range(3):
+        refiner.request(str(i), lambda i=i: i)
+        assert refiner.wait(str(i), 10) == DONE
+    assert refiner.result("0") is None
+    assert refiner.result("1") == 1 and refiner.result("2") == 2
+
+
+@pytest.fixture
+def demo_app(tmp_path: Path, monkeypatch):
+    from data.store import open_store
+    from ui import state
+
+    db = tmp_path / "weihai.db"
+    open_store(db, create_demo=True).close()
+    monkeypatch.setenv("WEIHAI_DB", str(db))
+    # Far too short for the demo city: the live solve cannot prove its plan, so it is refined.
+    monkeypatch.setattr(state, "LIVE_TIME_LIMIT", 0.05)
+    return db
+
+
+def _script() -> None:
+    import streamlit as st
+
+    from ui import state
+
+    wb, fingerprint = state.workbook()
+    state.init_scenario(wb, fingerprint)
+    view = state.current_plan()
+    st.session_state["view"] = (
+        view.level,
+        view.message,
+        view.refining,
+        view.plan.status,
+        view.plan.gap,
+        view.plan.objective,
+    )
+
+
+def test_a_live_plan_is_shown_with_its_gap_and_replaced_by_the_finished_one(demo_app):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_script, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    level, message, job, status, _gap, live_objective = at.session_state["view"]
+    assert (level, status) == ("info", "feasible")
+    assert job and "0.05" in message  # says how long the live solve had and that it goes on
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        level, message, job, status, gap, objective = at.session_state["view"]
+        if not job:
+            break
+    assert not job, "the background solve did not finish in 90 s"
+    assert (level, message, status) == ("ok", "", "optimal")
+    assert gap <= 1e-3 + 1e-6
+    assert objective >= live_objective - 1e-9
