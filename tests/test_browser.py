@@ -162,3 +162,25 @@ def test_importing_a_bad_workbook_shows_the_report(app_url, page, tmp_path) -> N
     expect(page.get_by_text("Nothing was stored.")).to_be_visible()
     wait_for_app(page)  # the rest of the page (the audit log) too, for the picture
     full_page_screenshot(page, SCREENSHOTS / "data_import_report_en.png")
+
+
+def test_a_live_plan_is_replaced_by_the_finished_one_without_a_click(browser, tmp_path) -> None:
+    """With a live limit far too short for the demo city, the studio first shows the live plan with
+    the note that the solver goes on, and then — with no click — the finished plan."""
+    db = prepare_db(tmp_path / "weihai.db")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WEIHAI_LIVE_SECONDS", "0.05")  # read by the server when it starts
+        with running_app(db, tmp_path / "streamlit.log") as url:
+            context = browser.new_context(viewport={"width": 1400, "height": 2400})
+            tab = context.new_page()
+            tab.set_default_timeout(LOAD_TIMEOUT)
+            tab.goto(f"{url}/{PAGES['studio']}?lang=en")
+            main = tab.locator("[data-testid='stMain']")
+            expect(main).to_contain_text("keeps improving it in the background")
+            expect(main).not_to_contain_text("keeps improving it")
+            wait_for_app(tab)
+            expect(tab.locator("[data-testid='stException']")).to_have_count(0)
+            expect(tab.locator("[data-testid='stAlertContentWarning']")).to_have_count(0)
+            # The finished plan: the demo's optimum is 97.4% of Σ weights.
+            assert float(_figure(tab, "Weighted attainment").rstrip("%")) > 90
+            context.close()
