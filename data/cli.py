@@ -19,7 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from data.store import default_db_path, open_store
-from data.workbook import WorkbookError, not_a_workbook_path, read_workbook, write_workbook
+from data.workbook import (
+    WorkbookError,
+    not_a_workbook_path,
+    read_workbook,
+    settings_notes,
+    write_workbook,
+)
 
 
 def _user() -> str:
@@ -85,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(issue, file=sys.stderr)
             print(f"{len(exc.issues)} problem(s) found; nothing was imported.", file=sys.stderr)
             return 1
+        for note in settings_notes(wb):
+            print(f"note: {note}", file=sys.stderr)
         store = open_store(args.db, create_demo=False)
         store.replace_workbook(wb, user=user, action="import", detail=str(path))
         print(

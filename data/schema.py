@@ -150,6 +150,8 @@ PROBLEM_SHEETS = [name for name, s in SHEETS.items() if not s.descriptive]
 DESCRIPTIVE_SHEETS = [name for name, s in SHEETS.items() if s.descriptive]
 
 SETTINGS_DEFAULTS: dict[str, float] = {"pool_share": 0.0, "award_prudence": 1.0}
+# Settings keys read beyond WORKBOOK.md's two: the dashboard's data date and stall rule (docs/dashboard.md).
+DASHBOARD_SETTINGS = ("as_of", "stall_days")
 NONE_OPTION = "none"
 KINDS = ("project", "enterprise")
 

@@ -12,6 +12,7 @@ numbered the same way. Completely blank rows are skipped but keep their number.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import re
@@ -28,6 +29,7 @@ import pandas as pd
 
 from data.safety import is_formula_like, neutralise_cell, restore_cell
 from data.schema import (
+    DASHBOARD_SETTINGS,
     DESCRIPTIVE_SHEETS,
     KINDS,
     NONE_OPTION,
@@ -42,6 +44,7 @@ __all__ = [
     "WorkbookIssue",
     "not_a_workbook_path",
     "parse_number",
+    "settings_notes",
     "read_raw_tables",
     "read_workbook",
     "read_workbook_upload",
@@ -931,6 +934,26 @@ def _check_references(
                 checker.add(
                     "floors", excel_row, "district", f"no candidate is in district {district!r}"
                 )
+
+
+def settings_notes(wb: Workbook) -> list[str]:
+    """Settings keys nothing reads (kept as text, as the contract allows), each with a likely meant key.
+
+    Not errors: another tool may keep its own keys in the sheet. But a misspelt ``pool_shares`` would
+    silently leave pooling off, so the import report names every such key.
+    """
+    known = [*SETTINGS_DEFAULTS, *DASHBOARD_SETTINGS]
+    notes = []
+    for key in wb.settings:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        notes.append(
+            f"settings: key {key!r} is not one this product reads ({', '.join(known)}); it is kept "
+            f"as text and has no effect.{hint}"
+        )
+    return notes
 
 
 def _settings(checker: _Checker, raw: _RawSheet | None) -> dict[str, object]:

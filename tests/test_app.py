@@ -199,6 +199,23 @@ def test_importing_a_bad_workbook_shows_the_report_and_stores_nothing(app_db) ->
     assert len(store.load_workbook().candidates) == candidates_before
 
 
+def test_a_valid_workbook_with_a_misspelt_setting_is_flagged_before_import(app_db) -> None:
+    from data.workbook import validate_tables, workbook_to_xlsx_bytes
+    from tests.conftest import TINY_SHEETS, raw_from_csv
+
+    sheets = dict(TINY_SHEETS, settings="key,value\npool_shares,0.3\n")
+    wb = validate_tables({name: raw_from_csv(text) for name, text in sheets.items()})
+    at = open_app("en")
+    goto(at, "data")
+    at.get("file_uploader")[0].upload(
+        "plan.xlsx", workbook_to_xlsx_bytes(wb), "application/vnd.ms-excel"
+    ).run()
+    assert not at.exception
+    assert any(s.value.startswith("Valid: 3 candidates") for s in at.success)
+    notes = " ".join(w.value for w in at.warning)
+    assert "'pool_shares'" in notes and "Did you mean 'pool_share'?" in notes
+
+
 def _bad_workbook_bytes() -> bytes:
     """A workbook with a negative budget and a target without a goal."""
     buffer = io.BytesIO()

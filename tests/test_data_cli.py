@@ -45,6 +45,14 @@ def test_import_then_export_round_trip(
     assert set(log["user"]) == {"tester"}
 
 
+def test_import_names_settings_keys_nothing_reads(db, csv_folder, tiny_sheets, capsys):
+    tiny_sheets["settings"] = "key,value\npool_shares,0.3\n"
+    assert main(["import", str(csv_folder(tiny_sheets)), "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert "3 candidates" in captured.out
+    assert "'pool_shares'" in captured.err and "Did you mean 'pool_share'?" in captured.err
+
+
 def test_invalid_import_exits_1_lists_every_error_and_writes_nothing(
     db, csv_folder, tiny_sheets, tiny_workbook, tmp_path, capsys
 ):

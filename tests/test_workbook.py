@@ -113,6 +113,23 @@ def test_unknown_settings_are_kept_as_text(raw_tables, tiny_sheets):
     }
 
 
+def test_unread_settings_keys_are_named_with_the_key_likely_meant(raw_tables, tiny_sheets):
+    from data.workbook import settings_notes
+
+    tiny_sheets["settings"] = (
+        "key,value\npool_shares,0.3\nAward_Prudance,0.8\nowner,发改委\nstall_days,60\nas_of,2026-04-10\n"
+    )
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.pool_share == 0.0  # the misspelt key is not read: pooling stays off
+    notes = settings_notes(wb)
+    assert len(notes) == 3, notes  # stall_days and as_of are read by the dashboard
+    assert "'pool_shares'" in notes[0] and "Did you mean 'pool_share'?" in notes[0]
+    assert "'Award_Prudance'" in notes[1] and "Did you mean 'award_prudence'?" in notes[1]
+    assert "'owner'" in notes[2] and "Did you mean" not in notes[2]
+    tiny_sheets["settings"] = "key,value\npool_share,0.3\n"
+    assert settings_notes(validate_tables(raw_tables(tiny_sheets))) == []
+
+
 def test_setting_keys_and_lock_none_ignore_case(raw_tables, tiny_sheets):
     tiny_sheets["settings"] = "key,value\nPool_Share,0.3\n"
     tiny_sheets["locks"] = "candidate_id,option\nE1,None\n"

@@ -546,6 +546,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "校验通过：{candidates} 个候选对象、{options} 个支持方式、{targets} 个目标。",
         "Valid: {candidates} candidates, {options} options, {targets} targets.",
     ),
+    "data.settings_note": ("请检查设置表：{note}", "Check the settings sheet: {note}"),
     "data.import_button": ("导入并替换现有数据", "Import and replace the stored data"),
     "data.imported": ("已导入“{name}”。", "Imported “{name}”."),
     "data.downloads": ("下载", "Downloads"),

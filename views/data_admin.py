@@ -39,7 +39,7 @@ upload = st.file_uploader(
     disabled=not can("import"),
 )
 if upload is not None:
-    from data.workbook import WorkbookError, read_workbook_upload
+    from data.workbook import WorkbookError, read_workbook_upload, settings_notes
 
     try:
         imported = read_workbook_upload(upload.name, upload.getvalue())
@@ -67,6 +67,8 @@ if upload is not None:
                 targets=len(imported.targets),
             )
         )
+        for note in settings_notes(imported):
+            st.warning(t("data.settings_note", note=note))
         if st.button(
             t("data.import_button"),
             type="primary",
