@@ -20,6 +20,12 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+# Held from os.pipe() until the parent has closed its copy of the write end: a fork by another thread in
+# between would give that child a copy too, and this caller would then never see end-of-file (it would
+# wait out its deadline and throw the finished result away). Seen with the dashboard's background
+# solver forking while a live solve forked.
+_FORK_LOCK = threading.Lock()
+
 
 def call_with_deadline(fn: Callable[[], T], seconds: float, fallback: T) -> T:
     """``fn()`` if it returns within ``seconds``, else ``fallback`` (the child process is killed).
@@ -40,8 +46,11 @@ def call_with_deadline(fn: Callable[[], T], seconds: float, fallback: T) -> T:
     """
     if not hasattr(os, "fork"):
         return fn()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with _FORK_LOCK:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid != 0:
+            os.close(write_fd)
     if pid == 0:  # the child: compute, send the pickled result, exit without cleanup handlers
         status = 1
         try:
@@ -59,7 +68,6 @@ def call_with_deadline(fn: Callable[[], T], seconds: float, fallback: T) -> T:
             status = 0
         finally:
             os._exit(status)
-    os.close(write_fd)
     chunks: list[bytes] = []
     finished = False
     deadline = time.monotonic() + max(0.0, seconds)

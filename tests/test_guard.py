@@ -29,3 +29,33 @@ def test_a_call_that_raises_gives_the_fallback():
 def test_a_large_result_is_read_whole():
     big = np.random.default_rng(1).random(300_000)
     assert np.array_equal(call_with_deadline(lambda: big, 20.0, None), big)
+
+
+def test_calls_from_two_threads_at_once_both_get_their_results():
+    """A fork by one thread must not keep another thread's pipe open (its caller would wait out the
+    deadline and lose the finished result): the dashboard's background solver forks while live solves
+    fork."""
+    import threading
+    import time
+
+    ballast = bytearray(200 * 2**20)  # a dashboard-sized process: a fork takes a few milliseconds
+    stop = threading.Event()
+    lost = {"background": 0, "foreground": 0}
+
+    def background() -> None:
+        while not stop.is_set():
+            if call_with_deadline(lambda: (time.sleep(0.5), "bg")[1], 5.0, None) is None:
+                lost["background"] += 1
+
+    worker = threading.Thread(target=background, daemon=True)
+    worker.start()
+    try:
+        # A quick call whose pipe leaked into a background child would wait for that child (0.5 s).
+        for _ in range(600):
+            if call_with_deadline(lambda: "ok", 0.3, None) is None:
+                lost["foreground"] += 1
+    finally:
+        stop.set()
+        worker.join(10)
+    assert lost == {"background": 0, "foreground": 0}
+    assert len(ballast)
