@@ -76,6 +76,23 @@ def test_a_failed_job_says_why_and_is_not_retried():
     assert refiner.result("x") is None and calls == [1]
 
 
+def test_a_failed_job_may_be_asked_for_again_after_a_while():
+    refiner: Refiner[int] = Refiner(retry_after=0.0)
+    outcomes = iter([RuntimeError("first try fails (test)"), 7])
+
+    def flaky() -> int:
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    refiner.request("x", flaky)
+    assert refiner.wait("x", 10) == FAILED
+    time.sleep(0.01)
+    assert refiner.request("x", flaky) in (QUEUED, RUNNING, DONE)
+    assert refiner.wait("x", 10) == DONE and refiner.result("x") == 7
+
+
 def test_only_the_latest_results_are_kept():
     refiner: Refiner[int] = Refiner(max_results=2)
     for i in range(3):

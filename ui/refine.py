@@ -10,6 +10,7 @@ key, so every session and every page that asks for the same settings gets the sa
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class _Job:
     solve: Callable[[], Any]
     state: str = QUEUED
     error: str = ""
+    failed_at: float = 0.0
 
 
 class Refiner(Generic[T]):
@@ -37,15 +39,18 @@ class Refiner(Generic[T]):
     max_queued : int
         Jobs waiting at most; when more are asked for, the oldest waiting one is dropped (a planner
         who moved the slider on no longer looks at it; asking again queues it again).
+    retry_after : float
+        Seconds after which a failed job may be asked for again (until then it stays ``failed``).
     """
 
-    def __init__(self, max_results: int = 64, max_queued: int = 4):
+    def __init__(self, max_results: int = 64, max_queued: int = 16, retry_after: float = 60.0):
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._results: OrderedDict[str, T] = OrderedDict()
         self._jobs: OrderedDict[str, _Job] = OrderedDict()  # waiting, running and failed jobs
         self._max_results = max_results
         self._max_queued = max_queued
+        self._retry_after = retry_after
         self._worker: threading.Thread | None = None
 
     def result(self, key: str) -> T | None:
@@ -76,22 +81,33 @@ class Refiner(Generic[T]):
             if key in self._results:
                 return DONE
             job = self._jobs.get(key)
-            if job is not None and job.state in (QUEUED, RUNNING, FAILED):
+            retry = (
+                job is not None
+                and job.state == FAILED
+                and time.monotonic() - job.failed_at > self._retry_after
+            )
+            if job is not None and not retry:
                 if job.state == QUEUED:
                     self._jobs.move_to_end(key)  # asked again: it is the newest now
+                    self._ensure_worker()
                 return job.state
             self._jobs[key] = _Job(solve)
+            self._jobs.move_to_end(key)
             waiting = [k for k, j in self._jobs.items() if j.state == QUEUED]
             for old in waiting[: max(0, len(waiting) - self._max_queued)]:
                 del self._jobs[old]
             failed = [k for k, j in self._jobs.items() if j.state == FAILED]
             for old in failed[: max(0, len(failed) - self._max_results)]:
                 del self._jobs[old]
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="plan-refiner", daemon=True)
-                self._worker.start()
+            self._ensure_worker()
             self._wake.notify()
             return QUEUED
+
+    def _ensure_worker(self) -> None:
+        """Start the worker thread if there is none (first job, idle exit, or a crash). Lock held."""
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="plan-refiner", daemon=True)
+            self._worker.start()
 
     def wait(self, key: str, timeout: float) -> str:
         """Block until the job for ``key`` is done or failed, or ``timeout`` seconds pass; its state."""
@@ -120,10 +136,13 @@ class Refiner(Generic[T]):
                 job.state = RUNNING
             try:
                 value = job.solve()
-            except Exception as exc:  # a failed refinement leaves the live plan on screen
+            except BaseException as exc:  # a failed refinement leaves the live plan on screen
                 with self._wake:
                     job.state, job.error = FAILED, f"{type(exc).__name__}: {exc}"
+                    job.failed_at = time.monotonic()
                     self._wake.notify_all()
+                if not isinstance(exc, Exception):
+                    raise  # SystemExit and the like end the worker; the next request starts one
                 continue
             with self._wake:
                 self._results[key] = value

@@ -32,7 +32,7 @@ from data.scenario import (
 from data.schema import Workbook
 from ui.auth import require
 from ui.i18n import DEFAULT_LANG, LANGS, t
-from ui.refine import DONE, FAILED, Refiner
+from ui.refine import DONE, FAILED, QUEUED, RUNNING, Refiner
 
 SOLVE_TIME_LIMIT = 10.0  # seconds; a timed-out solve still returns its best plan with the gap shown
 # Seconds a page waits for a new plan after a settings change (the "live" solve). A plan not proven
@@ -449,8 +449,12 @@ def solve_cached(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> Pl
     full time limit (a plan the background finished for these settings counts)."""
     normal = normalise_settings(settings)
     key = settings_key(normal)
-    finished = refiner().result(f"{fingerprint}:{key}")
-    if finished is not None:
+    job = f"{fingerprint}:{key}"
+    tasks = refiner()
+    if tasks.state(job) in (QUEUED, RUNNING):  # being solved in the background: the same plan
+        tasks.wait(job, SOLVE_TIME_LIMIT + 5.0)
+    finished = tasks.result(job)
+    if finished is not None and finished.has_plan:
         return finished
     return _solve_cached(fingerprint, key, json.dumps(normal, sort_keys=True), wb)
 
@@ -467,9 +471,6 @@ def solve_live(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> tupl
     key = settings_key(normal)
     job = f"{fingerprint}:{key}"
     tasks = refiner()
-    finished = tasks.result(job)
-    if finished is not None:
-        return finished, DONE
     settings_json = json.dumps(normal, sort_keys=True)
     plan = _solve_live_cached(fingerprint, key, settings_json, LIVE_TIME_LIMIT, wb)
     if not plan.has_plan:
@@ -477,9 +478,17 @@ def solve_live(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> tupl
     if plan.status == "optimal":
         return plan, ""
     state = tasks.request(job, lambda: solve_settings(wb, normal, key))
-    if state == DONE:  # finished between the two calls
-        return tasks.result(job) or plan, DONE
-    return plan, state
+    finished = tasks.result(job) if state == DONE else None
+    # The finished plan replaces the live one only when it is at least as good (a full solve that
+    # itself ran out of time could, rarely, end lower).
+    at_least_as_good = (
+        finished is not None
+        and finished.has_plan
+        and (finished.objective or 0.0) >= (plan.objective or 0.0) - 1e-12
+    )
+    if at_least_as_good:
+        return finished, DONE
+    return plan, FAILED if state == DONE else state
 
 
 @dataclass
