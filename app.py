@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from optimizer.quiet import set_quiet
 from ui import state
 from ui.auth import identity_panel, sign_in_gate
 from ui.i18n import t
+
+# The server's standard output is its log, not a result: solver calls of different sessions and of the
+# background worker need not queue for the banner redirection (optimizer/quiet.py).
+set_quiet(False)
 
 st.set_page_config(page_title="威海 · Weihai", page_icon=":material/insights:", layout="wide")
 

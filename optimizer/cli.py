@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from optimizer.quiet import set_quiet
+
+    set_quiet(True)  # standard output carries only the result (the dashboard turns this off)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "solve":

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 _lock = threading.RLock()
+_enabled = True
 _libc = None
 with contextlib.suppress(OSError):
     _libc = ctypes.CDLL(None)
@@ -22,14 +23,26 @@ def _flush_c_stdio() -> None:
             _libc.fflush(None)
 
 
+def set_quiet(enabled: bool) -> None:
+    """Turn the redirection on (the default: command lines whose standard output is their result) or
+    off (the dashboard: its standard output is a server log, and solves of different sessions and of
+    the background worker must not wait for each other on the process-wide lock)."""
+    global _enabled
+    _enabled = bool(enabled)
+
+
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
     """Discard anything written to file descriptor 1 (by C or Python) meanwhile.
 
     HiGHS prints a banner when its first ``Highs`` object is created, even with ``output_flag`` off, and
     the command line's standard output must carry only its JSON. The redirection is process-wide, so
-    calls are serialised with a lock; other threads' prints during a solve are lost.
+    calls are serialised with a lock; other threads' prints during a solve are lost. After
+    ``set_quiet(False)`` it does nothing.
     """
+    if not _enabled:
+        yield
+        return
     with _lock:
         with contextlib.suppress(AttributeError, ValueError):
             sys.stdout.flush()

@@ -59,3 +59,40 @@ def test_calls_from_two_threads_at_once_both_get_their_results():
         worker.join(10)
     assert lost == {"background": 0, "foreground": 0}
     assert len(ballast)
+
+
+def test_without_the_redirection_solver_calls_of_two_threads_do_not_queue():
+    import threading
+
+    from optimizer.quiet import quiet_stdout, set_quiet
+
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def hold() -> None:
+        with quiet_stdout():
+            inside.set()
+            leave.wait(10)
+
+    for enabled, expect_waiting in ((True, True), (False, False)):
+        set_quiet(enabled)
+        inside.clear()
+        leave.clear()
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            assert inside.wait(10)
+            entered = threading.Event()
+
+            def enter(flag: threading.Event = entered) -> None:
+                with quiet_stdout():
+                    flag.set()
+
+            other = threading.Thread(target=enter)
+            other.start()
+            assert entered.wait(0.5) is not expect_waiting
+        finally:
+            leave.set()
+            holder.join(10)
+            other.join(10)
+    set_quiet(True)
