@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -265,4 +266,5 @@ def test_robustness_runs_with_progress_on_request(app_db) -> None:
     goto(at, "studio")
     at.button(key="studio.robustness_run").click().run()
     assert_clean(at)
-    assert any("几乎总被支持" in c.value for c in at.caption)
+    caption = next(c.value for c in at.caption if "几乎总被支持" in c.value)
+    assert re.search(r"占本方案资金的 \d+%", caption), caption

@@ -177,3 +177,25 @@ def test_planned_starts_split_into_overdue_and_upcoming():
     assert len(months) == 12 and months.loc[1, "count"] == 0  # the started one is not pending
     assert months.loc[2, "due"] == "overdue" and months.loc[3, "due"] == "overdue"
     assert months.loc[4, "due"] == "upcoming" and months.loc[5, "count"] == 1
+
+
+def test_money_by_robustness_class_weighs_cost_and_reserve():
+    from ui.insights import money_by_robustness
+
+    allocation = pd.DataFrame(
+        {
+            "candidate_id": ["A", "B", "C", "D"],
+            "cost": [60.0, 30.0, 0.0, 0.0],
+            "reserve": [0.0, 0.0, 10.0, 0.0],
+        }
+    )
+    classes = pd.DataFrame(
+        {"candidate_id": ["A", "B", "C", "D"], "class": ["core", "borderline", "core", "exterior"]}
+    )
+    assert money_by_robustness(allocation, classes) == {
+        "core": 0.7,
+        "borderline": 0.3,
+        "exterior": 0.0,
+    }
+    assert money_by_robustness(allocation.assign(cost=0.0, reserve=0.0), classes) == {}
+    assert money_by_robustness(allocation.iloc[0:0], classes) == {}

@@ -457,8 +457,11 @@ TABLE: dict[str, tuple[str, str]] = {
     "studio.robust_p10": ("预期（较差情形，P10）", "Expected, low case (P10)"),
     "studio.robust_p90": ("预期（较好情形，P90）", "Expected, high case (P90)"),
     "studio.robust_classes": (
-        "几乎总被支持的对象 {core} 个；视概率而定的对象 {borderline} 个。",
-        "{core} candidates are supported in almost every case; {borderline} depend on the estimates.",
+        "几乎总被支持的对象 {core} 个，占本方案资金的 {core_money}；视概率而定的对象 {borderline} 个，"
+        "本方案投向其中的资金占 {borderline_money}。",
+        "{core} candidates are supported in almost every case and take {core_money} of this plan's "
+        "money; {borderline} depend on the estimates, and this plan puts {borderline_money} of its "
+        "money on them.",
     ),
     "studio.explain": ("为什么支持（或不支持）某个对象？", "Why is a candidate (not) supported?"),
     "studio.explain_pick": ("选择对象", "Choose a candidate"),

@@ -11,6 +11,7 @@ from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t, tv
+from ui.insights import money_by_robustness
 from ui.tables import allocation_frame, label_for, name_labels, short_target_label
 from ui.widgets import format_amount, page_header, plan_or_stop
 
@@ -450,11 +451,16 @@ with results:
                     width="stretch",
                 )
                 counts = classes["class"].value_counts()
+                shares = money_by_robustness(plan.allocation, classes)
                 st.caption(
                     t(
                         "studio.robust_classes",
                         core=int(counts.get("core", 0)),
                         borderline=int(counts.get("borderline", 0)),
+                        core_money=percent(shares.get("core", 0.0)),
+                        borderline_money=percent(
+                            shares.get("borderline", 0.0) + shares.get("exterior", 0.0)
+                        ),
                     )
                 )
 
