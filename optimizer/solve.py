@@ -275,6 +275,7 @@ class AllocationModel:
         threads: int = 1,
         baselines: bool = True,
         odds: bool = True,
+        start: dict[str, str] | None = None,
     ) -> AllocationResult:
         """Find the plan with the highest weighted expected attainment (see `solve`)."""
         if solver not in SOLVERS:
@@ -348,6 +349,7 @@ class AllocationModel:
                 time_limit=time_limit,
                 mip_gap=mip_gap,
                 threads=threads,
+                start=self._start_slots(start),
             )
             if status == "infeasible":
                 return self._infeasible(FALLBACK, solver, method)
@@ -448,11 +450,29 @@ class AllocationModel:
             evaluation=ev,
         )
 
+    def _start_slots(self, start: dict[str, str] | None) -> np.ndarray | None:
+        """A given plan as slots, or None when there is none or it does not fit this workbook."""
+        if not start:
+            return None
+        try:
+            return self.problem.slots_from_choices(start)
+        except ValueError:  # a plan for other data: ignore it rather than fail the solve
+            return None
+
     def _solve_fast(
-        self, hm: HighsModel, *, lp_only: bool, time_limit: float, mip_gap: float, threads: int
+        self,
+        hm: HighsModel,
+        *,
+        lp_only: bool,
+        time_limit: float,
+        mip_gap: float,
+        threads: int,
+        start: np.ndarray | None = None,
     ) -> tuple[np.ndarray, str, float, str]:
         """LP relaxation → round fractional candidates down → greedy fill → MILP on a core of
-        borderline candidates → full MILP warm-started, stopping as soon as the gap is met."""
+        borderline candidates → full MILP warm-started, stopping as soon as the gap is met.
+        ``start``, a plan already in hand, replaces the rounded plan when it keeps every rule and is
+        better."""
         p, form = self.problem, self.form
         started = time.perf_counter()
 
@@ -496,6 +516,8 @@ class AllocationModel:
         if is_feasible(p, filled):
             slots = filled
         used = "lp_round"
+        if start is not None and better(start, slots):
+            slots, used = start.copy(), "start"
         if lp_only or done(slots) or left() <= 0.05:
             return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
@@ -639,6 +661,7 @@ def solve(
     threads: int = 1,
     baselines: bool = True,
     method: str = "auto",
+    start: dict[str, str] | None = None,
 ) -> AllocationResult:
     """Choose an option (or none) for every candidate to maximise weighted expected attainment.
 
@@ -665,6 +688,10 @@ def solve(
         greedily (fast, with its gap to the LP bound). ``auto``: with HiGHS, ``lp_round``, then a MILP
         on the few undecided candidates, then the full MILP warm-started, until the gap is met; with
         CBC, ``milp``.
+    start : dict, optional
+        A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
+        path starts from it when it keeps every rule and beats the rounded LP plan. Ignored by
+        ``milp`` and when it names candidates or options the workbook does not have.
 
     Returns
     -------
@@ -682,4 +709,5 @@ def solve(
         mip_gap=mip_gap,
         threads=threads,
         baselines=baselines,
+        start=start,
     )

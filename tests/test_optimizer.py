@@ -513,6 +513,32 @@ def test_a_mip_told_what_is_good_enough_stops_there_and_otherwise_proves_its_gap
     assert primary_bound(model.form, again.perturbed_bound) >= model.score(again.slots) - 1e-6
 
 
+def test_a_plan_in_hand_is_a_start_never_a_constraint():
+    wb = random_workbook(1500, seed=3, n_locks=10, pool_share=0.2, floors={"D2": 0.15})
+    quick = solve(wb, method="lp_round", baselines=False)
+    best = solve(wb, mip_gap=1e-3, baselines=False)
+    started = solve(wb, mip_gap=1e-3, baselines=False, start=quick.choices)
+    assert_plan_consistent(wb, started)
+    assert started.status == "optimal" and started.objective >= quick.objective - 1e-9
+    assert started.objective == pytest.approx(best.objective, rel=2e-3)
+    # Starting from the optimum itself: nothing left to do, the plan comes back.
+    again = solve(wb, mip_gap=1e-3, baselines=False, start=best.choices)
+    assert again.objective >= best.objective - 1e-9
+    # A plan for other data, or one that breaks a rule, is ignored rather than trusted.
+    other = solve(wb, mip_gap=1e-3, baselines=False, start={"no-such-candidate": "x"})
+    assert other.status == "optimal"
+    everything = {c: opts[-1] for c, opts in zip(*_options_by_candidate(wb), strict=True)}
+    assert not evaluate_plan(wb, everything).feasible  # supporting everyone overspends
+    greedy = solve(wb, mip_gap=1e-3, baselines=False, start=everything)
+    assert_plan_consistent(wb, greedy)
+    assert greedy.status == "optimal"
+
+
+def _options_by_candidate(wb) -> tuple[list[str], list[list[str]]]:
+    grouped = wb.options.groupby("candidate_id", sort=False)["option"].apply(list)
+    return list(grouped.index), list(grouped.values)
+
+
 def test_core_sizes_grow_from_the_open_candidates_and_stay_within_the_free_ones():
     from optimizer.solve import core_sizes
 

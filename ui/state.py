@@ -402,16 +402,23 @@ def scenario_workbook(wb: Workbook, settings: dict[str, Any]) -> Workbook:
 
 
 def solve_settings(
-    wb: Workbook, settings: dict[str, Any], key: str = "", time_limit: float = SOLVE_TIME_LIMIT
+    wb: Workbook,
+    settings: dict[str, Any],
+    key: str = "",
+    time_limit: float = SOLVE_TIME_LIMIT,
+    start: dict[str, str] | None = None,
 ) -> Plan:
-    """Solve the scenario ``settings`` on ``wb`` (no caching): the optimizer's result as a Plan."""
+    """Solve the scenario ``settings`` on ``wb`` (no caching): the optimizer's result as a Plan.
+    ``start``: a plan in hand for these settings (the live one), to start from."""
     from optimizer import evaluate_plan, solve
 
     threads = int(os.environ.get("WEIHAI_SOLVER_THREADS", "1"))
     scenario_wb = apply_scenario(wb, settings)
     # The optimizer's own baselines include greedy heuristics the pages do not show; the one the
     # cockpit needs (no support at all) is a single cheap evaluation.
-    result = solve(scenario_wb, time_limit=time_limit, threads=threads, baselines=False)
+    result = solve(
+        scenario_wb, time_limit=time_limit, threads=threads, baselines=False, start=start
+    )
     plan = plan_from_result(result, key)
     if plan.has_plan:
         nothing = evaluate_plan(scenario_wb, {})
@@ -477,7 +484,8 @@ def solve_live(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> tupl
         return _solve_cached(fingerprint, key, settings_json, wb), ""
     if plan.status == "optimal":
         return plan, ""
-    state = tasks.request(job, lambda: solve_settings(wb, normal, key))
+    live = dict(plan.choices)  # the background solve starts from the live plan
+    state = tasks.request(job, lambda: solve_settings(wb, normal, key, start=live))
     finished = tasks.result(job) if state == DONE else None
     # The finished plan replaces the live one only when it is at least as good (a full solve that
     # itself ran out of time could, rarely, end lower).
