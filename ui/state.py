@@ -37,7 +37,7 @@ from ui.refine import DONE, FAILED, QUEUED, RUNNING, Refiner
 SOLVE_TIME_LIMIT = 10.0  # seconds; a timed-out solve still returns its best plan with the gap shown
 # Seconds a page waits for a new plan after a settings change (the "live" solve). A plan not proven
 # within the gap by then is shown with its gap and finished in the background (ui.refine).
-LIVE_TIME_LIMIT = float(os.environ.get("WEIHAI_LIVE_SECONDS", "1.0"))
+LIVE_TIME_LIMIT = float(os.environ.get("WEIHAI_LIVE_SECONDS", "0.8"))
 REFINE_POLL_SECONDS = 0.5
 WIDGET_PREFIX = "w."  # widget keys start with this so a scenario load can drop them all at once
 
