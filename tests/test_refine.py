@@ -112,6 +112,10 @@ def demo_app(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("WEIHAI_DB", str(db))
     # Far too short for the demo city: the live solve cannot prove its plan, so it is refined.
     monkeypatch.setattr(state, "LIVE_TIME_LIMIT", 0.05)
+    # A fresh worker and no finished plans from an earlier test (the same demo, the same keys).
+    state.refiner.clear()
+    state._solve_live_cached.clear()
+    state._solve_cached.clear()
     return db
 
 
@@ -154,3 +158,35 @@ def test_a_live_plan_is_shown_with_its_gap_and_replaced_by_the_finished_one(demo
     assert (level, message, status) == ("ok", "", "optimal")
     assert gap <= 1e-3 + 1e-6
     assert objective >= live_objective - 1e-9
+
+
+def _script_saving() -> None:
+    import streamlit as st
+
+    from ui import state
+
+    wb, fingerprint = state.workbook()
+    state.init_scenario(wb, fingerprint)
+    view = state.current_plan()
+    # What the scenarios page saves and compares: the finished plan, waited for.
+    final = state.solve_cached(wb, fingerprint, state.scenario())
+    st.session_state["plans"] = (
+        view.refining,
+        view.plan.objective,
+        final.status,
+        final.objective,
+        state.refiner().state(view.refining),
+    )
+
+
+def test_a_comparison_or_save_waits_for_the_background_plan(demo_app):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_script_saving, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    job, live_objective, status, objective, job_state = at.session_state["plans"]
+    assert job  # the live plan was still being improved …
+    assert (
+        job_state == DONE
+    )  # … and the finished plan came from the background job, not a 2nd solve
+    assert status == "optimal" and objective >= live_objective - 1e-9

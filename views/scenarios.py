@@ -54,10 +54,14 @@ if submitted:
         from data.store import ScenarioNameTaken
 
         try:
+            # The result saved is the finished plan: when the page shows a live one still being
+            # improved in the background, wait for that (comparisons use the finished plan too).
+            with st.spinner(t("solve.running"), show_time=True):
+                final = state.solve_cached(wb, fingerprint, state.scenario())
             store.save_scenario(
                 name.strip(),
                 state.scenario(),
-                state.plan_summary_json(plan),
+                state.plan_summary_json(final if final.has_plan else plan),
                 overwrite=overwrite,
             )
             st.session_state["scenario_name"] = name.strip()
