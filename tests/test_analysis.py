@@ -57,6 +57,10 @@ def test_marginal_values_by_hand():
     assert row["loss_down"] == pytest.approx((0.5 - 0.2) / 10)
     assert row["expected_down:firms"] == pytest.approx(-0.3)
     assert row["points_down"] == pytest.approx(100 * 0.03)
+    # The LP estimate on the same 0–100 scale as the re-solves.
+    assert row["points_lp"] == pytest.approx(
+        row["lp_per_step"] * row["points_down"] / row["loss_down"]
+    )
     staff = mv.table.set_index("name").loc["staff"]
     assert staff["gain_up"] == pytest.approx(0.0) and staff["loss_down"] == pytest.approx(0.0)
     js = mv.to_json()

@@ -248,6 +248,19 @@ def _bad_workbook_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def test_marginal_values_run_on_request_with_their_precision(app_db) -> None:
+    at = open_app("en")
+    goto(at, "studio")
+    at.button(key="studio.marginal_run").click().run()
+    assert_clean(at)
+    table = next(
+        d.value for d in at.dataframe if "LP estimate per step (points)" in d.value.columns
+    )
+    assert len(table) == 15  # 5 fund lines and 10 resources on the demo
+    assert table["One step more (points)"].ge(0).all()  # more money never hurts
+    assert any("±0.06 points" in c.value for c in at.caption)
+
+
 def test_frontier_and_explanations_run_on_request(app_db) -> None:
     at = open_app("en")
     goto(at, "scenarios")

@@ -443,6 +443,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "studio.step": ("一档", "Step"),
     "studio.points_up": ("增加一档（分）", "One step more (points)"),
     "studio.points_down": ("减少一档（分）", "One step less (points)"),
+    "studio.points_lp": ("线性松弛估计（每档，分）", "LP estimate per step (points)"),
+    "studio.marginal_precision": (
+        "重新求解的方案与最优的差距均在 0.1% 以内，因此两次求解之差只精确到约 ±0.06 分：小于此值的变化可视为约等于零。"
+        "线性松弛估计是放宽整数约束后的影子价格乘以一档，数值平滑，可作参照；两者差别大时，说明效果不均匀（例如一档资金恰好够或不够支持某个大项目）。",
+        "Each re-solved plan is within 0.1% of the best possible, so a difference of two solves is exact "
+        "only to about ±0.06 points: read smaller changes as about zero. The LP estimate (the relaxed "
+        "problem's shadow price × one step) is smooth and a useful reference; where the two differ "
+        "much, the effect is uneven (one step may just fund, or just miss, a large candidate).",
+    ),
     "studio.allocation": ("配置方案", "The allocation"),
     "studio.robustness": (
         "稳健性：成功概率估计不准时方案如何变化",

@@ -358,11 +358,15 @@ with results:
                             t("studio.step"): [number(v) for v in table["step"]],
                             t("studio.points_up"): table["points_up"].round(2),
                             t("studio.points_down"): (-table["points_down"]).round(2),
+                            t("studio.points_lp"): table["points_lp"].round(2)
+                            if "points_lp" in table
+                            else None,
                         }
                     ),
                     hide_index=True,
                     width="stretch",
                 )
+                st.caption(t("studio.marginal_precision"))
 
     # Why a candidate is (not) supported, where the analysis module explains it (a few re-solves).
     explain = downloads.analysis_function("explain_candidate")

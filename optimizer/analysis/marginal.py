@@ -80,7 +80,8 @@ class MarginalValues:
         ``attainment_up``, ``attainment_down``, ``gain_up`` (attainment gained with one step more),
         ``loss_down`` (attainment lost with one step less), ``points_up``, ``points_down`` (the same on
         the 0–100 scale), ``status_up``, ``status_down``, ``lp_price`` (LP-relaxation shadow price:
-        attainment per unit, a cross-check only), ``lp_per_step`` (``lp_price × step``), and per target
+        attainment per unit, a cross-check only), ``lp_per_step`` (``lp_price × step``), ``points_lp``
+        (the same on the 0–100 scale: smooth where the re-solves' differences are noisy), and per target
         ``expected_up:<target>`` / ``expected_down:<target>`` (change in the expected value), and
         ``gap_up`` / ``gap_down`` (each plan's relative distance from its bound, the certificate:
         differences smaller than about gap × attainment are within the solver's tolerance).
@@ -241,6 +242,7 @@ def marginal_values(
         else:
             rec["lp_price"] = np.nan
             rec["lp_per_step"] = np.nan
+        rec["points_lp"] = points(rec["lp_per_step"], model)  # type: ignore[arg-type]
         for t in targets:
             rec[f"expected_up:{t}"] = up.expected[t] - base.expected[t] if up.feasible else np.nan
             rec[f"expected_down:{t}"] = (
