@@ -258,6 +258,7 @@ def test_marginal_values_run_on_request_with_their_precision(app_db) -> None:
     )
     assert len(table) == 15  # 5 fund lines and 10 resources on the demo
     assert table["One step more (points)"].ge(0).all()  # more money never hurts
+    assert table["LP estimate per step (points)"].notna().all()
     assert any("±0.06 points" in c.value for c in at.caption)
 
 

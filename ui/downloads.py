@@ -72,7 +72,7 @@ def _marginal_cached(fingerprint: str, settings_json: str, _wb: Workbook) -> pd.
     module = _analysis_module("marginal")
     if module is None:
         return None
-    result = module.marginal_values(apply_scenario(_wb, json.loads(settings_json)), lp_check=False)
+    result = module.marginal_values(apply_scenario(_wb, json.loads(settings_json)), lp_check=True)
     return result.table
 
 

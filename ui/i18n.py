@@ -444,6 +444,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "studio.points_up": ("增加一档（分）", "One step more (points)"),
     "studio.points_down": ("减少一档（分）", "One step less (points)"),
     "studio.points_lp": ("线性松弛估计（每档，分）", "LP estimate per step (points)"),
+    "studio.points_up_short": ("增一档", "+1 step"),
+    "studio.points_down_short": ("减一档", "−1 step"),
+    "studio.points_lp_short": ("LP估计", "LP est."),
     "studio.marginal_precision": (
         "重新求解的方案与最优的差距均在 0.1% 以内，因此两次求解之差只精确到约 ±0.06 分：小于此值的变化可视为约等于零。"
         "线性松弛估计是放宽整数约束后的影子价格乘以一档，数值平滑，可作参照；两者差别大时，说明效果不均匀（例如一档资金恰好够或不够支持某个大项目）。",

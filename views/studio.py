@@ -365,6 +365,23 @@ with results:
                     ),
                     hide_index=True,
                     width="stretch",
+                    # Narrow columns with short headers (the full wording in each header's help), so
+                    # the figures fit beside the long resource names without scrolling sideways.
+                    column_config={
+                        t("studio.limit"): st.column_config.TextColumn(width=200),
+                        t("studio.current"): st.column_config.TextColumn(width=70),
+                        t("studio.step"): st.column_config.TextColumn(width=60),
+                        **{
+                            t(key): st.column_config.NumberColumn(
+                                label=t(f"{key}_short"), help=t(key), format="%.2f", width=70
+                            )
+                            for key in (
+                                "studio.points_up",
+                                "studio.points_down",
+                                "studio.points_lp",
+                            )
+                        },
+                    },
                 )
                 st.caption(t("studio.marginal_precision"))
 
@@ -453,14 +470,21 @@ with results:
                     ),
                     hide_index=True,
                     width="stretch",
+                    column_config={
+                        t("common.target"): st.column_config.TextColumn(width=180),
+                        **{
+                            t(key): st.column_config.TextColumn(width=105)
+                            for key in ("common.goal", "studio.robust_p10", "studio.robust_p90")
+                        },
+                    },
                 )
                 counts = classes["class"].value_counts()
                 shares = money_by_robustness(plan.allocation, classes)
                 st.caption(
                     t(
                         "studio.robust_classes",
-                        core=int(counts.get("core", 0)),
-                        borderline=int(counts.get("borderline", 0)),
+                        core=number(int(counts.get("core", 0))),
+                        borderline=number(int(counts.get("borderline", 0))),
                         core_money=percent(shares.get("core", 0.0)),
                         borderline_money=percent(
                             shares.get("borderline", 0.0) + shares.get("exterior", 0.0)
