@@ -260,6 +260,7 @@ def test_marginal_values_run_on_request_with_their_precision(app_db) -> None:
     assert table["One step more (points)"].ge(0).all()  # more money never hurts
     assert table["LP estimate per step (points)"].notna().all()
     assert any("±0.06 points" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key == "studio.marginal_run"]  # done: no button left
 
 
 def test_frontier_and_explanations_run_on_request(app_db) -> None:

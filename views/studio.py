@@ -338,7 +338,8 @@ with results:
         with st.expander(t("studio.marginal")):
             st.caption(t("studio.marginal_help"))
             computed = st.session_state.setdefault("marginal", {})
-            if plan.settings_key not in computed and st.button(
+            button = st.empty()  # gone once the values are there
+            if plan.settings_key not in computed and button.button(
                 t("studio.marginal_run"), key="studio.marginal_run"
             ):
                 with st.spinner(t("studio.marginal_running"), show_time=True):
@@ -346,6 +347,7 @@ with results:
                         computed[plan.settings_key] = downloads.marginal_values_table(
                             wb, fingerprint, settings
                         )
+                        button.empty()
                     except Exception as exc:  # an analysis failure is a message, not a crash
                         st.error(t("solve.failed_no_plan", error=exc))
             table = computed.get(plan.settings_key)
@@ -422,7 +424,8 @@ with results:
         with st.expander(t("studio.robustness")):
             st.caption(t("studio.robustness_help"))
             runs = st.session_state.setdefault("robustness", {})
-            if plan.settings_key not in runs and st.button(
+            button = st.empty()  # gone once the analysis has run
+            if plan.settings_key not in runs and button.button(
                 t("studio.robustness_run"), key="studio.robustness_run"
             ):
                 bar = st.progress(0.0, text=t("studio.robustness_running"))
@@ -438,6 +441,7 @@ with results:
                         state.scenario_workbook(wb, settings), samples=20, progress=_tick
                     )
                     runs[plan.settings_key] = (result.targets, result.candidates)
+                    button.empty()
                 except Exception as exc:  # an analysis failure is a message, not a crash
                     st.error(t("solve.failed_no_plan", error=exc))
                 bar.empty()
