@@ -451,12 +451,17 @@ def refiner() -> Refiner[Plan]:
     return Refiner()
 
 
+def _solve_inputs(fingerprint: str, settings: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """The normalised settings, their key (the solve caches'), and the background job's key."""
+    normal = normalise_settings(settings)
+    key = settings_key(normal)
+    return normal, key, f"{fingerprint}:{key}"
+
+
 def solve_cached(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> Plan:
     """The plan for ``settings`` on the workbook with ``fingerprint``, solved once per input with the
     full time limit (a plan the background finished for these settings counts)."""
-    normal = normalise_settings(settings)
-    key = settings_key(normal)
-    job = f"{fingerprint}:{key}"
+    normal, key, job = _solve_inputs(fingerprint, settings)
     tasks = refiner()
     if tasks.state(job) in (QUEUED, RUNNING):  # being solved in the background: the same plan
         tasks.wait(job, SOLVE_TIME_LIMIT + 5.0)
@@ -474,9 +479,7 @@ def solve_live(wb: Workbook, fingerprint: str, settings: dict[str, Any]) -> tupl
     finished plan is returned here (state ``done``). A live solve that found no plan (out of time
     before any plan kept every rule) is not shown: the full solve runs here and then.
     """
-    normal = normalise_settings(settings)
-    key = settings_key(normal)
-    job = f"{fingerprint}:{key}"
+    normal, key, job = _solve_inputs(fingerprint, settings)
     tasks = refiner()
     settings_json = json.dumps(normal, sort_keys=True)
     plan = _solve_live_cached(fingerprint, key, settings_json, LIVE_TIME_LIMIT, wb)
@@ -536,7 +539,7 @@ def current_plan() -> PlanView:
     if plan.status == "feasible":
         gap_known = plan.gap is not None and math.isfinite(plan.gap)
         if refining and refining not in (DONE, FAILED):
-            job = f"{fingerprint}:{settings_key(normalise_settings(settings))}"
+            job = _solve_inputs(fingerprint, settings)[2]
             seconds = f"{LIVE_TIME_LIMIT:g}"
             if gap_known:
                 message = t("solve.refining", seconds=seconds, gap=f"{100 * plan.gap:.2f}%")
