@@ -104,3 +104,17 @@ def demo_assumptions():
     """The demo's default assumptions table; skips while data.demo is not written yet."""
     demo = pytest.importorskip("data.demo")
     return demo.default_assumptions()
+
+
+# Browser assertions wait for content, not a fixed time: Playwright's `expect` waits 5 s by default, which a
+# first solve of the demo city overruns on a shared CI machine (three times slower than this one, a whole
+# page switch plus a solve). One long default for every browser test; each passes as soon as its content is
+# there.
+BROWSER_EXPECT_TIMEOUT_MS = 90_000
+
+try:
+    from playwright.sync_api import expect as _expect
+except ImportError:  # the browser tests are skipped without Playwright
+    pass
+else:
+    _expect.set_options(timeout=BROWSER_EXPECT_TIMEOUT_MS)
