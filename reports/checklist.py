@@ -2,7 +2,8 @@
 
 Generated from a firm's stored attributes (the ``enterprises`` sheet) with the ladder's rules in
 `data.criteria`, in Chinese and English, as Markdown for one firm or a district's whole list, or as a
-CSV table (one row per firm, rung and criterion) that opens in Excel.
+CSV table (one row per firm, rung and criterion) that opens in Excel. Names of rungs, tiers, districts,
+options and criteria are the vocabulary's (`data.vocabulary`); the document's own words are below.
 """
 
 from __future__ import annotations
