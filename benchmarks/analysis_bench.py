@@ -30,8 +30,8 @@ from optimizer.analysis import (  # noqa: E402
     marginal_values,
     robustness,
 )
-from optimizer.checklist import district_checklists_bytes  # noqa: E402
 from optimizer.quiet import quiet_stdout  # noqa: E402
+from reports.checklist import district_checklists_bytes  # noqa: E402
 
 
 def main() -> None:

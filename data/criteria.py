@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from data.vocabulary import CRITERION_LABELS, QUALITY_TIERS, RUNGS, SIZE_TIERS
+
 # ---------------------------------------------------------------------------------------------------
 # Thresholds (万元 and fractions)
 # ---------------------------------------------------------------------------------------------------
@@ -41,7 +43,7 @@ IP_POINTS = {"class1_high_value": 20.0, "class1": 15.0, "class2": 5.0}
 IP_HIGH_VALUE_CLASS1_COUNT = 2
 INNOVATIVE_SME_DIRECT_EQUITY = 500.0  # ≥ 5 million yuan equity financing in 3 years
 
-# Provincial SRDI SME (专精特新中小企业)
+# Provincial SRDI SME (省级专精特新中小企业)
 SRDI_MIN_YEARS = 2.0
 SRDI_MIN_RD_EXPENSE = 100.0  # ≥ 1 million yuan R&D last year
 SRDI_MIN_RD_RATIO = 0.03
@@ -58,7 +60,7 @@ SRDI_ALT_ROUTE_EQUITY = (
     3000.0  # [E] alternative route: large recent equity financing (or an S&T award)
 )
 
-# National "little giant" (专精特新"小巨人")
+# National "little giant" (专精特新“小巨人”企业)
 LITTLE_GIANT_MIN_YEARS = 3.0
 LITTLE_GIANT_MIN_MAIN_SHARE = 0.70
 LITTLE_GIANT_MIN_GROWTH_2Y = 0.05
@@ -69,42 +71,15 @@ LITTLE_GIANT_RD_RATIO_SMALL = 0.06  # revenue below that
 LITTLE_GIANT_LARGE_REVENUE = 10000.0
 LITTLE_GIANT_MIN_CLASS1_IP = 2.0
 
-# Manufacturing single champion (制造业单项冠军)
+# Manufacturing single champion (制造业单项冠军企业)
 CHAMPION_PROVINCIAL_RANK = 1.0  # first in Shandong ...
 CHAMPION_NATIONAL_RANK = 5.0  # ... and top 5 nationally in its product
 CHAMPION_NATIONAL_MIN_YEARS = 10.0
 CHAMPION_GLOBAL_RANK = 3.0
 
-QUALITY_LADDER = ("none", "innovative_sme", "srdi", "little_giant", "champion")
-SIZE_LADDER = ("seed", "quasi_above_size", "above_size", "large", "ten_billion")
-RUNGS = ("above_size", "innovative_sme", "srdi", "little_giant", "champion", "ten_billion")
-
-# Labels for checklists and tables (criterion name -> (zh, en)).
-CRITERION_LABELS: dict[str, tuple[str, str]] = {
-    "revenue": ("主营业务收入（万元）", "Main-business revenue (10k yuan)"),
-    "innovation_score": ("创新型中小企业评价得分", "Innovative-SME score"),
-    "innovation_points": ("创新能力得分", "Innovation points"),
-    "growth_points": ("成长性得分", "Growth points"),
-    "specialisation_points": ("专业化得分", "Specialisation points"),
-    "direct_route": ("直通条件（高企/省级以上奖励/省级以上研发机构/股权融资）", "Direct route"),
-    "is_innovative_sme": ("已是创新型中小企业", "Already an innovative SME"),
-    "years_in_niche": ("从事细分市场年限", "Years in niche"),
-    "rd_expense": ("上年研发费用（万元）", "R&D expense last year (10k yuan)"),
-    "rd_ratio": ("研发费用占营业收入比重", "R&D / revenue"),
-    "revenue_or_equity": ("营业收入或股权融资达标", "Revenue or equity financing"),
-    "srdi_score": ("专精特新评价得分（估算）", "SRDI score (proxy)"),
-    "is_srdi": ("已是省级专精特新中小企业", "Already a provincial SRDI SME"),
-    "main_business_share": ("主营业务收入占比", "Main-business share"),
-    "growth_2y_avg": ("近2年主营业务收入平均增长率", "2-year average growth"),
-    "debt_ratio": ("资产负债率", "Debt ratio"),
-    "niche_market_share": ("细分市场全国占有率", "National niche market share"),
-    "has_rd_institution": ("自建或合作研发机构", "Own or joint R&D institution"),
-    "ip_class1": ("主导产品I类知识产权（项）", "Class-I IP on main product"),
-    "provincial_rank": ("全省细分市场排名", "Rank in Shandong"),
-    "national_rank": ("全国细分市场排名", "National rank"),
-    "global_rank": ("全球细分市场排名", "Global rank"),
-    "is_provincial_champion": ("已是省级制造业单项冠军", "Already a provincial champion"),
-}
+# The ladder's codes and the criteria's labels are the vocabulary's (one list for every layer).
+QUALITY_LADDER = QUALITY_TIERS
+SIZE_LADDER = SIZE_TIERS
 
 
 class CriterionResult(NamedTuple):
@@ -468,6 +443,7 @@ def check_champion(firm: Mapping[str, object], level: str = "provincial") -> Run
     ``provincial_rank``, ``national_rank`` and ``global_rank`` columns (missing = not ranked).
     """
     unranked = 999.0
+    criteria: tuple[CriterionResult, ...]
     if level == "provincial":
         criteria = (
             _criterion(

@@ -282,7 +282,7 @@ def _robustness(args: argparse.Namespace) -> int:
 
 
 def _checklist(args: argparse.Namespace) -> int:
-    from optimizer.checklist import (
+    from reports.checklist import (
         district_checklists_bytes,
         district_firm_ids,
         firm_checklist,

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data.workbook import validate_tables
-from optimizer.checklist import (
+from reports.checklist import (
     checklist_markdown,
     district_checklist_table,
     district_checklists_bytes,

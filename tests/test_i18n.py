@@ -93,7 +93,7 @@ def test_data_values_translate_and_unknown_values_pass_through() -> None:
     assert tv("环翠区", "en") == "Huancui District"
     assert tv("环翠区", "zh") == "环翠区"
     assert tv("factor_guarantee", "zh") == "要素保障"
-    assert tv("little_giant", "en") == "“Little giant”"
+    assert tv("little_giant", "en") == "SRDI “little giant” enterprise"
     assert tv("某新区", "en") == "某新区"
 
 

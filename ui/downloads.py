@@ -94,9 +94,9 @@ def analysis_function(name: str) -> Callable[..., Any] | None:
 
 
 def analysis_checklist() -> Callable[..., bytes] | None:
-    """``optimizer.checklist.firm_checklist_bytes`` (a firm's 明白纸 as Markdown), or None."""
+    """``reports.checklist.firm_checklist_bytes`` (a firm's 明白纸 as Markdown), or None."""
     try:
-        from optimizer.checklist import firm_checklist_bytes
+        from reports.checklist import firm_checklist_bytes
     except Exception:  # the checklist writer is optional
         return None
     return firm_checklist_bytes

@@ -1,20 +1,33 @@
-"""The one translation table: every label the dashboard shows, in Chinese (default) and English.
+"""The dashboard's screen text in Chinese (default) and English; the domain's names come from data.vocabulary.
 
 ``t("key")`` gives a label in the current language; ``tv(value)`` translates a known data value
-(district, cluster, department, stage, level, tier, rung, gate, target, fund line, resource, option)
-and passes unknown values through unchanged, so imported data with new names still shows.
-A test checks that every key used in the code exists in both languages.
+(district, cluster, department, stage, level, tier, rung, gate, target, fund line, option) from
+`data.vocabulary` and passes unknown values through unchanged, so imported data with new names
+still shows. A test checks that every key used in the code exists in both languages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+from data import vocabulary
+from data.vocabulary import DEFAULT_LANG, LANGS
 
-# key: (中文, English). Labels for screens first, then known data values under "value.<raw>".
-TABLE: dict[str, tuple[str, str]] = {
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "SCREEN",
+    "TABLE",
+    "current_lang",
+    "has_value",
+    "t",
+    "tv",
+    "tv_map",
+]
+
+# key: (中文, English). Screen text only: the domain's names (rungs, stages, options, districts,
+# criteria, …) are in data/vocabulary.py and reach `TABLE` below.
+SCREEN: dict[str, tuple[str, str]] = {
     # app shell
     "app.title": ("威海市经济运行决策支持", "Weihai economic planning support"),
     "app.subtitle": (
@@ -420,13 +433,6 @@ TABLE: dict[str, tuple[str, str]] = {
         "当前：{value}（库存数据 {stored}）",
         "Now: {value} (stored: {stored})",
     ),
-    # short target names for narrow places (metric labels); the full name is in the help
-    "target_short.new_srdi_champion": ("新增专精特新及冠军", "New SRDI & champions"),
-    "target_short.new_above_size": ("新增规上工业企业", "New above-size firms"),
-    "target_short.new_ten_billion": ("新增百亿级企业", "New 10-billion firms"),
-    "target_short.new_innovative_sme": ("新增创新型中小企业", "New innovative SMEs"),
-    "target_short.projects_started": ("重点项目新开工", "Projects started"),
-    "target_short.investment_completed": ("年度投资完成", "Investment completed"),
     "studio.fund_table": ("资金渠道明细（含统筹调剂）", "Fund lines in detail (with pooling)"),
     "studio.marginal": (
         "边际价值：再增加一档资金或资源的效果",
@@ -593,6 +599,32 @@ TABLE: dict[str, tuple[str, str]] = {
 }
 
 
+# Values the dashboard itself produces (the solver's status), not names of the domain.
+_SCREEN_VALUES: dict[str, tuple[str, str]] = {
+    "optimal": ("最优", "optimal"),
+    "feasible": ("可行（未证最优）", "feasible (not proven optimal)"),
+    "infeasible": ("无可行解", "infeasible"),
+}
+
+
+def _domain_keys() -> dict[str, tuple[str, str]]:
+    """The vocabulary under the keys pages use: ``value.<code>``, ``criterion.<name>``, ``<kind>.<code>``.
+
+    Screen keys win where a name is both (none is today); the membership tests of pages
+    (``key in TABLE``) keep working because the keys are listed, not computed on the fly.
+    """
+    keys: dict[str, tuple[str, str]] = {}
+    for kind in ("criterion", "target_short"):
+        keys.update({f"{kind}.{code}": pair for code, pair in vocabulary.table(kind).items()})
+    keys.update({f"value.{code}": pair for code, pair in vocabulary.VALUE_LABELS.items()})
+    keys.update({f"value.{code}": pair for code, pair in _SCREEN_VALUES.items()})
+    return keys
+
+
+# Every key t() knows: the screen text and the vocabulary (built once; the vocabulary is frozen).
+TABLE: dict[str, tuple[str, str]] = {**_domain_keys(), **SCREEN}
+
+
 def _lang_from_session() -> str:
     """The language chosen in this browser session (``zh`` outside Streamlit)."""
     try:
@@ -615,7 +647,7 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     Parameters
     ----------
     key : str
-        A key of :data:`TABLE`.
+        A key of :data:`TABLE`, or ``<kind>.<code>`` of a vocabulary kind (``rung.srdi``).
     lang : {"zh", "en"}, optional
         Language; the session's language when omitted.
     **values
@@ -629,6 +661,9 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     lang = lang or _lang_from_session()
     pair = TABLE.get(key)
     if pair is None:
+        kind, _, code = key.partition(".")
+        if kind in vocabulary.TABLES and code in vocabulary.TABLES[kind]:
+            return vocabulary.label(kind, code, lang)
         return key
     text = pair[LANGS.index(lang)]
     return text.format(**values) if values else text
@@ -639,140 +674,24 @@ def has_value(value: object) -> bool:
     return f"value.{value}" in TABLE
 
 
-def tv(value: object, lang: str | None = None) -> str:
-    """A data value (district, cluster, stage, tier, …) in ``lang``; unknown values pass through."""
+def tv(value: object, lang: str | None = None, kind: str | None = None) -> str:
+    """A data value (district, cluster, stage, tier, …) in ``lang``; unknown values pass through.
+
+    ``kind`` (a kind of `data.vocabulary`, e.g. ``"option"``) picks the label where one code names
+    two things (``factor_guarantee`` is a stage and an option); without it the stage wins.
+    """
     if value is None:
         return ""
+    lang = lang or _lang_from_session()
+    if kind is not None:
+        return vocabulary.label(kind, value, lang)
     text = str(value)
     pair = TABLE.get(f"value.{text}")
     if pair is None:
         return text
-    return pair[LANGS.index(lang or _lang_from_session())]
+    return pair[LANGS.index(lang)]
 
 
 def tv_map(values: Iterable[object], lang: str | None = None) -> dict[str, str]:
     """``{raw: translated}`` for a set of data values (for chart legends and select boxes)."""
     return {str(v): tv(v, lang) for v in values}
-
-
-def _values(pairs: dict[str, tuple[str, str]]) -> None:
-    """Add known data values to the table under ``value.<raw>``."""
-    for raw, pair in pairs.items():
-        TABLE[f"value.{raw}"] = pair
-
-
-# Criterion names of the ladder's checklists (data.criteria keeps them beside the rules they name).
-def _criteria() -> None:
-    try:
-        from data.criteria import CRITERION_LABELS
-    except ImportError:  # the checklist module is optional for the translation table
-        return
-    for name, pair in CRITERION_LABELS.items():
-        TABLE[f"criterion.{name}"] = pair
-
-
-_criteria()
-
-# Known data values. Data carries Chinese names (districts, clusters, departments) or English codes
-# (stages, levels, tiers, rungs, gates, options); both kinds are listed here once.
-_values(
-    {
-        # districts (DOMAIN.md §5)
-        "环翠区": ("环翠区", "Huancui District"),
-        "文登区": ("文登区", "Wendeng District"),
-        "荣成市": ("荣成市", "Rongcheng City"),
-        "乳山市": ("乳山市", "Rushan City"),
-        "火炬高技术产业开发区": ("火炬高技术产业开发区", "Torch High-tech Zone"),
-        "高区": ("高区", "High-tech Zone"),
-        "经济技术开发区": ("经济技术开发区", "Economic & Technological Development Zone"),
-        "经区": ("经区", "Economic Development Zone"),
-        "临港经济技术开发区": ("临港经济技术开发区", "Lingang Economic & Technological Zone"),
-        "临港区": ("临港区", "Lingang Zone"),
-        "南海新区": ("南海新区", "Nanhai New Area"),
-        # clusters
-        "新一代信息技术": ("新一代信息技术", "Next-generation IT"),
-        "新医药与医疗器械": ("新医药与医疗器械", "Pharma & medical devices"),
-        "先进装备与智能制造": ("先进装备与智能制造", "Advanced equipment & smart manufacturing"),
-        "碳纤维等复合材料": ("碳纤维等复合材料", "Carbon fibre & composites"),
-        "海洋生物与健康食品": ("海洋生物与健康食品", "Marine bio & health food"),
-        "时尚与休闲运动产品": ("时尚与休闲运动产品", "Fashion & leisure sports goods"),
-        "康养旅游": ("康养旅游", "Health & wellness tourism"),
-        "新能源": ("新能源", "New energy"),
-        # project kinds and libraries
-        "project": ("项目", "Project"),
-        "enterprise": ("企业", "Enterprise"),
-        "reserve": ("项目储备", "Reserve"),
-        "plan": ("计划库", "Plan library"),
-        # service stages
-        "review_integration": ("审查集成", "Review integration"),
-        "assisted_handling": ("帮办代办", "Assisted handling"),
-        "factor_guarantee": ("要素保障", "Factor guarantee"),
-        "started": ("开工", "Started"),
-        "production": ("投产", "In production"),
-        # levels
-        "province": ("省级", "Province"),
-        "city": ("市级", "City"),
-        "county": ("县级", "County"),
-        # size and quality tiers, rungs
-        "seed": ("种子企业", "Seed firm"),
-        "quasi_above_size": ("准规上企业", "Quasi-above-size firm"),
-        "above_size": ("规上工业企业", "Above-size industrial firm"),
-        "large": ("大型企业", "Large firm"),
-        "ten_billion": ("百亿级企业", "10-billion firm"),
-        "innovative_sme": ("创新型中小企业", "Innovative SME"),
-        "srdi": ("专精特新中小企业", "SRDI SME"),
-        "little_giant": ("专精特新“小巨人”", "“Little giant”"),
-        "champion": ("制造业单项冠军", "Single champion"),
-        "start": ("开工", "Start"),
-        "none": ("无", "None"),
-        # approval gates
-        "approval": ("审批/核准/备案", "Approval / registration"),
-        "land": ("用地", "Land"),
-        "planning": ("规划许可", "Planning permit"),
-        "environment": ("环评", "Environmental review"),
-        "energy": ("节能审查", "Energy review"),
-        "construction_permit": ("施工许可", "Construction permit"),
-        "sea_use": ("用海审批", "Sea-use approval"),
-        # solve status
-        "optimal": ("最优", "optimal"),
-        "feasible": ("可行（未证最优）", "feasible (not proven optimal)"),
-        "infeasible": ("无可行解", "infeasible"),
-        # departments (“1+6”)
-        "发展改革委": ("发展改革委", "Development & Reform Commission"),
-        "市发展改革委": ("市发展改革委", "Development & Reform Commission"),
-        "工信局": ("工信局", "Industry & IT Bureau"),
-        "市工业和信息化局": ("市工业和信息化局", "Industry & IT Bureau"),
-        "财政局": ("财政局", "Finance Bureau"),
-        "商务局": ("商务局", "Commerce Bureau"),
-        "住建局": ("住建局", "Housing & Construction Bureau"),
-        "交通运输局": ("交通运输局", "Transport Bureau"),
-        "文旅局": ("文旅局", "Culture & Tourism Bureau"),
-        "海洋发展局": ("海洋发展局", "Ocean Development Bureau"),
-        "科技局": ("科技局", "Science & Technology Bureau"),
-        "自然资源和规划局": ("自然资源和规划局", "Natural Resources & Planning Bureau"),
-        "生态环境局": ("生态环境局", "Ecology & Environment Bureau"),
-        "卫健委": ("卫健委", "Health Commission"),
-        "农业农村局": ("农业农村局", "Agriculture & Rural Affairs Bureau"),
-        "市住房城乡建设局": ("市住房城乡建设局", "Housing & Urban-Rural Development Bureau"),
-        "市文化和旅游局": ("市文化和旅游局", "Culture & Tourism Bureau"),
-        "市科技局": ("市科技局", "Science & Technology Bureau"),
-        "市海洋发展局": ("市海洋发展局", "Ocean Development Bureau"),
-        "市商务局": ("市商务局", "Commerce Bureau"),
-        "市财政局": ("市财政局", "Finance Bureau"),
-        # support options
-        "application_coaching": ("申报辅导", "Application coaching"),
-        "coaching_and_ip": ("申报辅导 + 知识产权服务", "Coaching + IP services"),
-        "coaching_ip_rd_subsidy": ("辅导 + 知识产权 + 研发补助", "Coaching + IP + R&D subsidy"),
-        "coaching_ip_rd_centre": (
-            "辅导 + 知识产权 + 研发机构建设",
-            "Coaching + IP + R&D centre help",
-        ),
-        "full_support": ("帮办代办 + 要素保障 + 融资", "Full support (handling, factors, finance)"),
-        "upgrade_guidance": ("升规指导", "Upgrade guidance"),
-        "guidance_and_orders": ("升规指导 + 订单对接", "Guidance + order matching"),
-        "tech_renovation": ("技术改造补助", "Technical-renovation subsidy"),
-        "dispatch": ("实时调度", "Real-time dispatch"),
-        "dispatch_and_factors": ("调度 + 要素保障", "Dispatch + factor guarantee"),
-        "dispatch_factors_renovation": ("调度 + 要素 + 技改", "Dispatch + factors + renovation"),
-    }
-)

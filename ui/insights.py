@@ -14,28 +14,12 @@ import pandas as pd
 
 from data.schema import NONE_OPTION, Workbook
 
-STAGES = (
-    "reserve",
-    "review_integration",
-    "assisted_handling",
-    "factor_guarantee",
-    "started",
-    "production",
-)
-NOT_STARTED = STAGES[:4]
-QUALITY_TIERS = ("none", "innovative_sme", "srdi", "little_giant", "champion")
-SIZE_TIERS = ("seed", "quasi_above_size", "above_size", "large", "ten_billion")
-RUNGS = ("above_size", "innovative_sme", "srdi", "little_giant", "champion", "ten_billion")
-GATES = (
-    "approval",
-    "land",
-    "planning",
-    "environment",
-    "energy",
-    "construction_permit",
-    "sea_use",
-)
-
+# The domain's codes in their order come from the one vocabulary; pages import them from here too.
+from data.vocabulary import GATES as GATES
+from data.vocabulary import NOT_STARTED, STAGES
+from data.vocabulary import QUALITY_TIERS as QUALITY_TIERS
+from data.vocabulary import RUNGS as RUNGS
+from data.vocabulary import SIZE_TIERS as SIZE_TIERS
 
 DEFAULT_STALL_DAYS = 60.0  # as the assumption ``stall_days`` (data/assumptions.py)
 STALLED_COLUMNS = [
@@ -86,6 +70,18 @@ def days_in_stage(projects: pd.DataFrame, as_of: date) -> pd.Series:
     return (pd.Timestamp(as_of) - entered).dt.days.astype(float)
 
 
+def stalled_mask(projects: pd.DataFrame, days: pd.Series, limit_days: float) -> pd.Series:
+    """The stall rule: True for each plan-library project not yet started that has been in its
+    stage more than ``limit_days`` (``days``: `days_in_stage`, NaN never counts).
+
+    A sheet without a ``library`` column counts every project as in the plan library.
+    """
+    mask = projects["stage"].astype(str).isin(NOT_STARTED) & (days > limit_days)
+    if "library" in projects.columns:
+        mask &= projects["library"].astype(str) == "plan"
+    return mask
+
+
 def stalled_projects(
     wb: Workbook, as_of: date | None = None, limit_days: float | None = None
 ) -> pd.DataFrame:
@@ -117,9 +113,7 @@ def stalled_projects(
     frame["days_in_stage"] = days_in_stage(frame, as_of or as_of_date(wb))
     frame["annual_investment"] = pd.to_numeric(frame["annual_investment"], errors="coerce")
     limit = stall_days(wb) if limit_days is None else limit_days
-    mask = frame["stage"].astype(str).isin(NOT_STARTED) & (frame["days_in_stage"] > limit)
-    if "library" in frame.columns:
-        mask &= frame["library"].astype(str) == "plan"
+    mask = stalled_mask(frame, frame["days_in_stage"], limit)
     out = frame.loc[mask, STALLED_COLUMNS].sort_values(
         ["annual_investment", "days_in_stage"], ascending=False, na_position="last"
     )

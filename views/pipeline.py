@@ -18,6 +18,7 @@ from ui.insights import (
     planned_starts_by_month,
     project_table,
     stall_days,
+    stalled_mask,
 )
 from ui.tables import label_for, name_labels
 from ui.widgets import page_header, plan_or_stop
@@ -36,11 +37,7 @@ LEVELS = ("province", "city", "county")
 as_of = as_of_date(wb)
 limit = stall_days(wb)
 projects["days_in_stage"] = days_in_stage(projects, as_of)
-projects["stalled"] = (
-    projects["stage"].astype(str).isin(NOT_STARTED)
-    & (projects["days_in_stage"] > limit)
-    & (projects.get("library", pd.Series("plan", index=projects.index)).astype(str) == "plan")
-)
+projects["stalled"] = stalled_mask(projects, projects["days_in_stage"], limit)
 st.caption(t("app.as_of", date=local_date(as_of, lang)))
 
 

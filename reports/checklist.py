@@ -2,7 +2,8 @@
 
 Generated from a firm's stored attributes (the ``enterprises`` sheet) with the ladder's rules in
 `data.criteria`, in Chinese and English, as Markdown for one firm or a district's whole list, or as a
-CSV table (one row per firm, rung and criterion) that opens in Excel.
+CSV table (one row per firm, rung and criterion) that opens in Excel. Names of rungs, tiers, districts,
+options and criteria are the vocabulary's (`data.vocabulary`); the document's own words are below.
 """
 
 from __future__ import annotations
@@ -14,19 +15,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data import criteria as rules
+from data import vocabulary
 from data.safety import safe_csv_bytes
 from data.schema import NONE_OPTION, Workbook
-
-LANGS = ("zh", "en")
-
-RUNG_LABELS: dict[str, tuple[str, str]] = {
-    "above_size": ("规上工业企业", "Above-size industrial firm"),
-    "innovative_sme": ("创新型中小企业", "Innovative SME"),
-    "srdi": ("省级专精特新中小企业", "Provincial SRDI SME"),
-    "little_giant": ("国家级专精特新“小巨人”企业", "National little giant"),
-    "champion": ("制造业单项冠军", "Manufacturing single champion"),
-    "ten_billion": ("百亿级企业", "10-billion-yuan firm"),
-}
+from data.vocabulary import CRITERION_LABELS, LANGS
 
 # What to prepare for each rung's application (zh, en).
 MATERIALS: dict[str, list[tuple[str, str]]] = {
@@ -142,7 +134,8 @@ _RANK = {"provincial_rank", "national_rank", "global_rank"}
 
 
 def _label(name: str, lang: str, *, unit: bool = True) -> str:
-    pair = rules.CRITERION_LABELS.get(name)
+    """A criterion's name; without its unit where the sentence states it."""
+    pair = CRITERION_LABELS.get(name)
     if pair is None:
         return name
     text = pair[LANGS.index(lang)]
@@ -151,13 +144,9 @@ def _label(name: str, lang: str, *, unit: bool = True) -> str:
     return text
 
 
-def _value_label(value: object, lang: str) -> str:
-    """A data value (option, district, tier) in the shared translation table, if it knows it."""
-    try:
-        from ui.i18n import tv  # the one translation table; imports no Streamlit at module level
-    except ImportError:  # pragma: no cover - the table is optional for the optimizer layer
-        return str(value)
-    return tv(value, lang)
+def _option(option: str, lang: str) -> str:
+    """A support option's name in ``lang`` (the vocabulary's, else its code)."""
+    return vocabulary.label("option", option, lang)
 
 
 def _pct(x: float) -> str:
@@ -539,7 +528,9 @@ def checklist_markdown(cl: FirmChecklist, lang: str = "zh") -> str:
     k = LANGS.index(lang)
     tier = (
         " / ".join(
-            _value_label(x, lang) for x in (cl.size_tier, cl.quality_tier) if x and x != "none"
+            vocabulary.label(kind, x, lang)
+            for kind, x in (("size_tier", cl.size_tier), ("quality_tier", cl.quality_tier))
+            if x and x != "none"
         )
         or h["none"]
     )
@@ -548,21 +539,21 @@ def checklist_markdown(cl: FirmChecklist, lang: str = "zh") -> str:
         if lang == "zh"
         else f"# {h['title']}: {cl.name} ({cl.firm_id})",
         "",
-        f"- {h['district']}：{_value_label(cl.district, lang)}"
+        f"- {h['district']}：{vocabulary.label('district', cl.district, lang)}"
         if lang == "zh"
-        else f"- {h['district']}: {_value_label(cl.district, lang)}",
-        f"- {h['cluster']}：{_value_label(cl.cluster, lang)}"
+        else f"- {h['district']}: {vocabulary.label('district', cl.district, lang)}",
+        f"- {h['cluster']}：{vocabulary.label('cluster', cl.cluster, lang)}"
         if lang == "zh"
-        else f"- {h['cluster']}: {_value_label(cl.cluster, lang)}",
+        else f"- {h['cluster']}: {vocabulary.label('cluster', cl.cluster, lang)}",
         f"- {h['tier']}：{tier}" if lang == "zh" else f"- {h['tier']}: {tier}",
         "",
     ]
     for rs in cl.rungs:
         status = h["eligible"] if rs.eligible else h["not_eligible"]
         out.append(
-            f"## {h['next']}：{RUNG_LABELS[rs.rung][k]}（{status}）"
+            f"## {h['next']}：{vocabulary.label('rung', rs.rung, lang)}（{status}）"
             if lang == "zh"
-            else f"## {h['next']}: {RUNG_LABELS[rs.rung][k]} ({status})"
+            else f"## {h['next']}: {vocabulary.label('rung', rs.rung, lang)} ({status})"
         )
         if rs.base_probability is not None:
             out.append(f"{h['candidate']} {100 * rs.base_probability:.0f}%")
@@ -575,9 +566,9 @@ def checklist_markdown(cl: FirmChecklist, lang: str = "zh") -> str:
             if not ln.met and ln.addressed_by:
                 names = "、".join if lang == "zh" else ", ".join
                 extra = (
-                    f"（{h['by']}：{names(_value_label(o, lang) for o in ln.addressed_by)}）"
+                    f"（{h['by']}：{names(_option(o, lang) for o in ln.addressed_by)}）"
                     if lang == "zh"
-                    else f" ({h['by']}: {names(_value_label(o, lang) for o in ln.addressed_by)})"
+                    else f" ({h['by']}: {names(_option(o, lang) for o in ln.addressed_by)})"
                 )
             out.append(f"- {mark} {ln.text(lang)}{extra}")
         options = [s for s in cl.support if s["rung"] == rs.rung]
@@ -588,10 +579,10 @@ def checklist_markdown(cl: FirmChecklist, lang: str = "zh") -> str:
                 aims = target(_label(a, lang) for a in s["addresses"]) or "—"
                 planned = h["planned"] if s["planned"] else ""
                 out.append(
-                    f"- {_value_label(s['option'], lang)}：{_money(s['cost'])}{h['cost']}，"
+                    f"- {_option(s['option'], lang)}：{_money(s['cost'])}{h['cost']}，"
                     f"{h['prob']}{100 * s['probability']:.0f}%；{h['addresses']}：{aims}{planned}"
                     if lang == "zh"
-                    else f"- {_value_label(s['option'], lang)}: {_money(s['cost'])} {h['cost']}, "
+                    else f"- {_option(s['option'], lang)}: {_money(s['cost'])} {h['cost']}, "
                     f"{h['prob']} {100 * s['probability']:.0f}%; {h['addresses']}: {aims}{planned}"
                 )
         out += ["", f"**{h['materials']}**", ""]

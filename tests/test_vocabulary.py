@@ -1,0 +1,189 @@
+"""The one vocabulary: every code of the demo city has both labels, and no two tables disagree."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data import vocabulary as vocab
+
+REPO = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _codes(column: pd.Series) -> set[str]:
+    return {str(v) for v in column.dropna()}
+
+
+@pytest.fixture(scope="module")
+def demo_codes(demo_workbook) -> dict[str, set[str]]:
+    """Every code the demo city uses, by the vocabulary kind that names it."""
+    wb = demo_workbook
+    p, e, c = wb.projects, wb.enterprises, wb.candidates
+    gates = {g for cell in p["open_gates"].dropna().astype(str) for g in cell.split(";") if g}
+    return {
+        "rung": _codes(c["rung"]),
+        "size_tier": _codes(e["size_tier"]),
+        "quality_tier": _codes(e["quality_tier"]),
+        "stage": _codes(p["stage"]),
+        "library": _codes(p["library"]),
+        "level": _codes(p["level"]),
+        "gate": gates,
+        "option": _codes(wb.options["option"]),
+        "entity_kind": _codes(c["kind"]),
+        "district": _codes(p["district"]) | _codes(e["district"]) | _codes(c["district"]),
+        "cluster": _codes(p["cluster"]) | _codes(e["cluster"]),
+        "department": _codes(p["lead_department"]),
+        "target": _codes(wb.targets["target"]),
+        "fund_line": _codes(wb.budgets["fund_line"]),
+    }
+
+
+def test_every_code_of_the_demo_has_a_chinese_and_an_english_label(demo_codes) -> None:
+    missing = {
+        kind: sorted(codes - set(vocab.table(kind)))
+        for kind, codes in demo_codes.items()
+        if codes - set(vocab.table(kind))
+    }
+    assert not missing, f"demo codes without a label: {missing}"
+    for kind, codes in demo_codes.items():
+        for code in codes:
+            zh, en = vocab.table(kind)[code]
+            assert CJK.search(zh), (kind, code, zh)
+            assert en.strip() and not CJK.search(en), (kind, code, en)
+
+
+def test_the_ordered_codes_all_have_labels() -> None:
+    for kind, codes in (
+        ("rung", vocab.RUNGS),
+        ("size_tier", vocab.SIZE_TIERS),
+        ("quality_tier", vocab.QUALITY_TIERS),
+        ("stage", vocab.STAGES),
+        ("library", vocab.LIBRARIES),
+        ("gate", vocab.GATES),
+        ("level", vocab.LEVELS),
+        ("entity_kind", vocab.ENTITY_KINDS),
+    ):
+        assert set(codes) <= set(vocab.table(kind)), kind
+    assert set(vocab.NOT_STARTED) < set(vocab.STAGES)
+    # the criteria the ladder's checks name
+    from data import criteria
+
+    assert set(criteria.CHECKS) == set(vocab.RUNGS)
+
+
+def test_a_code_that_names_one_thing_in_two_kinds_has_one_label() -> None:
+    """A rung and the tier of that name are the same recognition; the reserve stage is the library."""
+    same = [("rung", "size_tier"), ("rung", "quality_tier"), ("stage", "library")]
+    for a, b in same:
+        for code in set(vocab.table(a)) & set(vocab.table(b)):
+            assert vocab.table(a)[code] == vocab.table(b)[code], (a, b, code)
+    # the criteria that say "already a …" use the rung's own name
+    for criterion, rung in (("is_innovative_sme", "innovative_sme"), ("is_srdi", "srdi")):
+        assert vocab.RUNG_LABELS[rung][0] in vocab.CRITERION_LABELS[criterion][0]
+    assert vocab.RUNG_LABELS["champion"][0] in vocab.CRITERION_LABELS["is_provincial_champion"][0]
+
+
+def test_official_wording() -> None:
+    assert vocab.label("rung", "srdi", "zh") == "省级专精特新中小企业"
+    assert vocab.label("rung", "little_giant", "zh") == "专精特新“小巨人”企业"
+    assert vocab.label("rung", "champion", "zh") == "制造业单项冠军企业"
+    assert vocab.label("rung", "innovative_sme", "zh") == "创新型中小企业"
+    assert vocab.label("size_tier", "above_size", "zh") == "规模以上工业企业"
+    assert vocab.labels("library", "zh") == {"reserve": "储备库", "plan": "计划库"}
+
+
+def test_label_api() -> None:
+    assert vocab.label("district", "环翠区", "en") == "Huancui District"
+    assert vocab.label("rung", "no_such_rung", "en") == "no_such_rung"  # unknown codes as they are
+    assert vocab.label("option", None, "zh") == ""
+    assert vocab.label("criterion", "rd_ratio") == "研发费用占营业收入比重"  # Chinese by default
+    # a code in two kinds: the kind decides; a bare value takes the stage
+    assert vocab.label("option", "factor_guarantee", "zh") == "帮办代办+要素保障"
+    assert vocab.label("stage", "factor_guarantee", "zh") == "要素保障"
+    assert vocab.value_label("factor_guarantee", "zh") == "要素保障"
+    assert vocab.value_label("某新区", "en") == "某新区"
+    with pytest.raises(KeyError):
+        vocab.label("no_such_kind", "x", "zh")
+    with pytest.raises(ValueError):
+        vocab.label("rung", "srdi", "fr")
+    with pytest.raises(TypeError):
+        vocab.RUNG_LABELS["srdi"] = ("x", "y")  # type: ignore[index]
+
+
+def test_ui_i18n_keeps_screen_text_only_and_delegates() -> None:
+    from ui import i18n
+
+    assert i18n.LANGS is vocab.LANGS
+    domain = [k for k in i18n.SCREEN if k.split(".", 1)[0] in (*vocab.TABLES, "value")]
+    assert not domain, f"domain labels still written in ui/i18n.py: {domain}"
+    for code, pair in vocab.VALUE_LABELS.items():
+        assert i18n.TABLE[f"value.{code}"] == pair
+    for code, pair in vocab.CRITERION_LABELS.items():
+        assert i18n.TABLE[f"criterion.{code}"] == pair
+    assert i18n.t("rung.srdi", "zh") == "省级专精特新中小企业"
+    assert i18n.t("target_short.new_above_size", "en") == "New above-size firms"
+    assert i18n.tv("factor_guarantee", "zh", kind="option") == "帮办代办+要素保障"
+
+
+def test_the_codes_and_labels_are_defined_once() -> None:
+    from data import criteria
+    from reports import checklist
+    from ui import insights
+
+    assert criteria.RUNGS is vocab.RUNGS and insights.RUNGS is vocab.RUNGS
+    assert criteria.QUALITY_LADDER is vocab.QUALITY_TIERS
+    assert insights.STAGES is vocab.STAGES and insights.GATES is vocab.GATES
+    assert criteria.CRITERION_LABELS is vocab.CRITERION_LABELS
+    assert not hasattr(checklist, "RUNG_LABELS") and checklist.LANGS is vocab.LANGS
+
+
+def test_the_demo_names_targets_and_fund_lines_as_the_vocabulary_does() -> None:
+    from data import demo
+
+    for code, _unit, zh, en in demo.TARGETS:
+        assert vocab.TARGET_LABELS[code] == (zh, en), code
+    for code, _pooled, zh, en in demo.FUND_LINES:
+        assert vocab.FUND_LINE_LABELS[code] == (zh, en), code
+    for department, _resource, en in demo.LEAD_DEPARTMENTS:
+        assert vocab.DEPARTMENT_LABELS[department] == (department, en), department
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="data/demo.py keeps its own OPTION_LABELS until it takes vocabulary.OPTION_LABELS; "
+    "remove this marker then",
+)
+def test_the_demo_option_labels_are_the_vocabulary() -> None:
+    from data import demo
+
+    assert (
+        dict(demo.OPTION_LABELS)
+        == {k: v for k, v in vocab.OPTION_LABELS.items() if k != vocab.NO_SUPPORT}
+        or demo.OPTION_LABELS is vocab.OPTION_LABELS
+    )
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_layers() -> None:
+    """The vocabulary imports nothing of the project; reports/ nothing of the dashboard."""
+    project = ("data", "optimizer", "ui", "views", "reports", "app")
+    own = {m for m in _imports(REPO / "data" / "vocabulary.py") if m.split(".")[0] in project}
+    assert not own, own
+    for path in sorted((REPO / "reports").glob("*.py")):
+        upward = {m for m in _imports(path) if m.split(".")[0] in ("ui", "views", "app")}
+        assert not upward, (path.name, upward)
