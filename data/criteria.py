@@ -468,6 +468,7 @@ def check_champion(firm: Mapping[str, object], level: str = "provincial") -> Run
     ``provincial_rank``, ``national_rank`` and ``global_rank`` columns (missing = not ranked).
     """
     unranked = 999.0
+    criteria: tuple[CriterionResult, ...]
     if level == "provincial":
         criteria = (
             _criterion(

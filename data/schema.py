@@ -8,7 +8,7 @@ type each has. The reader/validator (`data.workbook`), the store (`data.store`),
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -197,11 +197,14 @@ class Workbook:
 
     @property
     def pool_share(self) -> float:
-        return float(self.settings.get("pool_share", SETTINGS_DEFAULTS["pool_share"]))
+        # Settings hold numbers or text (a value read from the sheet may be "0.2").
+        value = self.settings.get("pool_share", SETTINGS_DEFAULTS["pool_share"])
+        return float(cast(float | str, value))
 
     @property
     def award_prudence(self) -> float:
-        return float(self.settings.get("award_prudence", SETTINGS_DEFAULTS["award_prudence"]))
+        value = self.settings.get("award_prudence", SETTINGS_DEFAULTS["award_prudence"])
+        return float(cast(float | str, value))
 
     def sheet(self, name: str) -> pd.DataFrame:
         """The sheet as a DataFrame (``settings`` as key/value rows)."""

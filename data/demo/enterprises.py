@@ -106,7 +106,7 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
 
     profile = [_TIER_PROFILE[q] for q in quality]
     rd_median = np.array([p[0] for p in profile]) * np.where(revenue > 40_000, 0.7, 1.0)
-    rd_ratio = np.clip(rd_median * rng.lognormal(0.0, 0.4, n), 0.0, 0.25)
+    rd_ratio: np.ndarray = np.clip(rd_median * rng.lognormal(0.0, 0.4, n), 0.0, 0.25)
     rd_expense = np.round(rd_ratio * revenue, 1)
     rd_ratio = np.round(np.where(revenue > 0, rd_expense / revenue, 0.0), 4)
     ip_class1 = rng.poisson([p[1] for p in profile]).astype(float)

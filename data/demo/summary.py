@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from data import criteria
@@ -94,7 +96,8 @@ def _stalled_summary(wb: Workbook) -> str:
     waiting = (p["library"] == "plan") & ~p["stage"].isin(["started", "production"])
     as_of = pd.Timestamp(str(wb.settings.get("as_of", POPULATION.as_of)))
     days = (as_of - pd.to_datetime(p["stage_entered"], format="%Y-%m-%d")).dt.days
-    stalled = waiting & (days > float(wb.settings.get("stall_days", 60)))
+    stall_days = float(cast(float | str, wb.settings.get("stall_days", 60)))  # a number or its text
+    stalled = waiting & (days > stall_days)
     rule = f"> {wb.settings.get('stall_days')} days on {as_of.date()}"
     return f"{int(waiting.sum())} / {int(stalled.sum())} ({rule})"
 

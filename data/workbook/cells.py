@@ -49,7 +49,7 @@ def _is_blank(value: object) -> bool:
     if value is None:
         return True
     if kind is str:
-        return not value.strip()  # type: ignore[union-attr]
+        return not value.strip()  # type: ignore[attr-defined]
     if kind is float:
         return value != value  # NaN
     if kind is int or kind is bool:

@@ -93,7 +93,9 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
             ]
         values[name] = cols
     # Options need the resource names to tell resource-use columns from extra ones.
-    resource_names = [r for r in values.get("resources", {}).get("resource", []) if r]
+    resource_names = [
+        r for r in values.get("resources", {}).get("resource", []) if isinstance(r, str) and r
+    ]
     if "options" in raw:
         values["options"] = {
             c.name: checker.column(raw["options"], c) for c in SHEETS["options"].columns
@@ -308,7 +310,8 @@ def _settings(checker: _Checker, raw: _RawSheet | None) -> dict[str, object]:
     keys = [k.lower() if isinstance(k, str) and k.lower() in _SETTING_RANGES else k for k in keys]
     checker.unique(raw, [(k,) for k in keys], "key", "key")
     for (excel_row, cells), key in zip(raw.rows, keys, strict=True):
-        if not key:
+        # A valid key cell is text; None marks a blank or invalid one (already reported).
+        if not isinstance(key, str) or not key:
             continue
         value = cells[j]
         if key in _SETTING_RANGES:
