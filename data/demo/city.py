@@ -163,7 +163,7 @@ _CANDIDATE_STAGES = ("reserve", "review_integration", "assisted_handling", "fact
 
 @dataclass(frozen=True)
 class _Population:
-    """How many projects and firms of which kinds (DOMAIN.md §4–5)."""
+    """How many projects and firms of which kinds (docs/demo-city.md, "The population")."""
 
     n_projects: int = 800
     # stage shares: reserve → ... → production (started ones are not candidates)

@@ -53,7 +53,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
     Returns
     -------
     Workbook
-        Contract columns first in WORKBOOK.md's order and canonical types, then resource-use columns
+        Contract columns first in docs/workbook.md's order and canonical types, then resource-use columns
         (options only), then extra columns in their original order.
 
     Raises

@@ -43,7 +43,7 @@ def _column_types(name: str) -> dict[str, str]:
 
 
 def workbook_to_xlsx_bytes(wb: Workbook) -> bytes:
-    """The workbook as ``.xlsx`` bytes: one sheet per WORKBOOK.md sheet, bold frozen header row."""
+    """The workbook as ``.xlsx`` bytes: one sheet per docs/workbook.md sheet, bold frozen header row."""
     return _xlsx_bytes(_export_frames(wb), readme=False)
 
 
