@@ -1,8 +1,8 @@
 """The policy assumptions table: every number that shapes the demo city's awards, support options,
 probabilities, goals and budgets, in one editable place.
 
-Each row has ``key, value, unit, description_en, description_zh, source``; ``source`` is marked as in
-DOMAIN.md: [S] official document or press report, [G] general knowledge, [E] estimate. The demo
+Each row has ``key, value, unit, description_en, description_zh, source``; ``source`` is marked
+[S] official document or press report, [G] general knowledge, [E] estimate. The demo
 generator reads these values from the table it is given, so an edited table changes the options.
 """
 

@@ -239,7 +239,7 @@ def _xlsx_value(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and isinstance(value, Number):
-        return value.item()
+        return value.item()  # type: ignore[attr-defined]
     if isinstance(value, bool | int | float | str):
         return value
     return str(value)

@@ -1,4 +1,4 @@
-"""The planning workbook's sheets and columns (WORKBOOK.md), and the in-memory Workbook that carries them.
+"""The planning workbook's sheets and columns (docs/workbook.md), and the in-memory Workbook that carries them.
 
 This module is the one place that says which sheets and columns exist, which are required and what
 type each has. The reader/validator (`data.workbook`), the store (`data.store`), the demo generator
@@ -8,7 +8,7 @@ type each has. The reader/validator (`data.workbook`), the store (`data.store`),
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -131,7 +131,7 @@ SHEETS: dict[str, Sheet] = {
             (Column("key", "text"), Column("value", "text")),
             key=("key",),
         ),
-        # Descriptive sheets (not in WORKBOOK.md's problem; extra sheets other tools ignore). They carry
+        # Descriptive sheets (not in the contract's problem; extra sheets other tools ignore). They carry
         # the attributes the dashboard and the firm checklists show. Only the key is required.
         Sheet(
             "projects",
@@ -150,7 +150,7 @@ PROBLEM_SHEETS = [name for name, s in SHEETS.items() if not s.descriptive]
 DESCRIPTIVE_SHEETS = [name for name, s in SHEETS.items() if s.descriptive]
 
 SETTINGS_DEFAULTS: dict[str, float] = {"pool_share": 0.0, "award_prudence": 1.0}
-# Settings keys read beyond WORKBOOK.md's two: the dashboard's data date and stall rule (docs/dashboard.md).
+# Settings keys read beyond the contract's two: the dashboard's data date and stall rule (docs/dashboard.md).
 DASHBOARD_SETTINGS = ("as_of", "stall_days")
 NONE_OPTION = "none"
 KINDS = ("project", "enterprise")
@@ -170,7 +170,7 @@ def empty_frame(sheet: str) -> pd.DataFrame:
 class Workbook:
     """A validated planning workbook in canonical form.
 
-    Every problem sheet is a DataFrame whose contract columns come first, in WORKBOOK.md's order and
+    Every problem sheet is a DataFrame whose contract columns come first, in docs/workbook.md's order and
     canonical dtypes: text columns are Python ``str`` (blank is ``""``), number columns ``float64``
     (optional blanks filled with the default: ``award`` 0, ``weight`` 1, resource use 0), ``pooled`` is
     ``bool``. Extra (descriptive) columns follow, kept as read. ``options`` has one float column per
@@ -197,11 +197,14 @@ class Workbook:
 
     @property
     def pool_share(self) -> float:
-        return float(self.settings.get("pool_share", SETTINGS_DEFAULTS["pool_share"]))
+        # Settings hold numbers or text (a value read from the sheet may be "0.2").
+        value = self.settings.get("pool_share", SETTINGS_DEFAULTS["pool_share"])
+        return float(cast(float | str, value))
 
     @property
     def award_prudence(self) -> float:
-        return float(self.settings.get("award_prudence", SETTINGS_DEFAULTS["award_prudence"]))
+        value = self.settings.get("award_prudence", SETTINGS_DEFAULTS["award_prudence"])
+        return float(cast(float | str, value))
 
     def sheet(self, name: str) -> pd.DataFrame:
         """The sheet as a DataFrame (``settings`` as key/value rows)."""

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -498,7 +498,7 @@ class Store:
                 " updated_at) VALUES (?, ?, ?, 0, ?, ?, ?)",
                 (name, settings_json, result_json, user, now, now),
             )
-            scenario_id = int(cursor.lastrowid)
+            scenario_id = int(cast(int, cursor.lastrowid))  # set after an INSERT
             self._audit(conn, user, "save_scenario", f"#{scenario_id} {name}")
             return scenario_id
 

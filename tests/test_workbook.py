@@ -23,6 +23,7 @@ from data.workbook import (
     workbooks_equal,
     write_workbook,
 )
+from data.workbook import read as wbread
 
 
 def issues_of(raw_tables, sheets) -> list[WorkbookIssue]:
@@ -593,11 +594,11 @@ def test_upload_of_non_spreadsheets_is_refused(filename, data, message):
 
 def test_upload_zip_bomb_guards(monkeypatch, tiny_workbook):
     data = workbook_to_csv_zip_bytes(tiny_workbook)
-    monkeypatch.setattr(wbmod, "MAX_UNCOMPRESSED_BYTES", 200)
+    monkeypatch.setattr(wbread, "MAX_UNCOMPRESSED_BYTES", 200)
     with pytest.raises(WorkbookError, match="unpacks to more than"):
         read_workbook_upload("plan.zip", data)
     monkeypatch.undo()
-    monkeypatch.setattr(wbmod, "MAX_ARCHIVE_MEMBERS", 3)
+    monkeypatch.setattr(wbread, "MAX_ARCHIVE_MEMBERS", 3)
     with pytest.raises(WorkbookError, match="more than 3 files"):
         read_workbook_upload("plan.zip", data)
     with pytest.raises(WorkbookError, match="more than 3 files"):

@@ -1,0 +1,75 @@
+"""Support options: their labels, and how a menu is built and priced for one candidate.
+
+A menu item says what an option costs, from which fund line, which resources it uses and the share
+of the candidate's headroom (ceiling − base) it closes; pricing turns that share into a probability
+and drops dominated options.
+"""
+
+from __future__ import annotations
+
+OPTION_LABELS: dict[str, tuple[str, str]] = {
+    "assisted_handling": ("帮办代办", "Assisted handling"),
+    "factor_guarantee": ("帮办代办+要素保障", "Assisted handling + factor guarantee"),
+    "full_support": ("帮办代办+要素保障+融资调度", "Assisted handling + factors + financing"),
+    "upgrade_guidance": ("升规指导", "Upgrade guidance"),
+    "guidance_and_orders": ("升规指导+产需对接", "Upgrade guidance + order matching"),
+    "tech_renovation": ("技改补助", "Tech-renovation subsidy"),
+    "application_coaching": ("服务机构申报辅导", "Application coaching"),
+    "coaching_and_ip": ("申报辅导+知识产权服务", "Coaching + IP service"),
+    "coaching_ip_rd_subsidy": ("辅导+知识产权+研发补助", "Coaching + IP + R&D subsidy"),
+    "coaching_ip_rd_centre": ("辅导+知识产权+研发机构建设", "Coaching + IP + R&D centre"),
+    "dispatch": ("实时调度", "Real-time dispatch"),
+    "dispatch_and_factors": ("实时调度+要素保障", "Dispatch + factor guarantee"),
+    "dispatch_factors_renovation": (
+        "调度+要素保障+技改补助",
+        "Dispatch + factors + tech renovation",
+    ),
+}
+
+# Numerical guards, not policy: no chance is exactly 0, and every option must raise the chance.
+_MIN_PROBABILITY = 0.01
+_MIN_HEADROOM = 0.02
+
+
+def _combined_uplift(uplifts: list[float]) -> float:
+    """Share of the headroom closed by several supports together: each closes its share of what the
+    previous ones left (so adding support has diminishing returns)."""
+    left = 1.0
+    for u in uplifts:
+        left *= 1.0 - min(1.0, max(0.0, u))
+    return 1.0 - left
+
+
+def _clip_cost(amount: float, low: float, high: float) -> float:
+    return float(min(high, max(low, amount)))
+
+
+def _option(name: str, fund_line: str, cost: float, uplifts: list[float], **use: float) -> dict:
+    """One support option before pricing: what it costs, from which fund line, which resources it
+    uses, and the share of the candidate's headroom it closes."""
+    return {
+        "option": name,
+        "fund_line": fund_line,
+        "cost": float(cost),
+        "uplift": _combined_uplift(uplifts),
+        **use,
+    }
+
+
+def _priced_options(candidate_id: str, base: float, ceiling: float, menu: list[dict]) -> list[dict]:
+    """Probabilities for a menu (base + uplift × headroom), keeping only options that are not
+    dominated: sorted by cost, each must raise the probability (so stronger always costs more)."""
+    rows: list[dict] = []
+    for item in sorted(menu, key=lambda o: (o["cost"], o["uplift"])):
+        p = round(base + (ceiling - base) * item["uplift"], 4)
+        cost = round(float(item["cost"]), 1)
+        if rows and (p <= rows[-1]["probability"] or cost < rows[-1]["cost"]):
+            continue
+        if rows and cost == rows[-1]["cost"]:
+            rows.pop()  # same cost, higher chance: the weaker one is dominated
+        row = {k: val for k, val in item.items() if k != "uplift"}
+        row.update(candidate_id=candidate_id, probability=p, cost=cost)
+        if cost == 0:
+            row["fund_line"] = ""
+        rows.append(row)
+    return rows

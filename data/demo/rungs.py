@@ -1,0 +1,188 @@
+"""Firms as candidates: which rungs a firm could reach this year, its chances, and its support menu.
+
+Size rungs (above-size, ten-billion) come from revenue growth; quality rungs from the firm's gap
+against the rung's criteria (`data.criteria`). Every rate, cost and uplift comes from the
+assumptions values.
+"""
+
+from __future__ import annotations
+
+import math
+
+from data import criteria
+from data.demo.options import _MIN_HEADROOM, _MIN_PROBABILITY, _clip_cost, _option
+
+
+def _normal_cdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def _growth_rung(
+    firm: dict, threshold: float, uplift_max: float, values: dict[str, float]
+) -> tuple[float, float]:
+    """Base and best chance that revenue crosses ``threshold`` this year.
+
+    The growth needed is compared with the firm's momentum (the mean of last year's and the 2-year
+    growth), with normal uncertainty ``growth_sd``; full support adds up to ``uplift_max`` growth.
+    """
+    needed = threshold / firm["revenue"] - 1.0
+    sd = values["growth_sd"]
+    cap = values["probability_cap"]
+    momentum = 0.5 * (firm["revenue_growth"] + firm["growth_2y_avg"])
+    base = _normal_cdf((momentum - needed) / sd)
+    ceiling = min(_normal_cdf((momentum + uplift_max - needed) / sd), cap)
+    base = min(max(base, _MIN_PROBABILITY / 10), ceiling - _MIN_HEADROOM)
+    return base, ceiling
+
+
+def _tech_subsidy(firm: dict, values: dict[str, float]) -> float:
+    """The technical-renovation subsidy the firm's planned equipment investment qualifies for
+    (0 below the minimum investment); firms above 10 billion yuan get the higher rate and cap."""
+    equipment = firm["planned_equipment_investment"]
+    if equipment < values["tech_renovation_min_equipment"]:
+        return 0.0
+    if firm["revenue"] >= criteria.TEN_BILLION_REVENUE:
+        rate, cap = (
+            values["tech_renovation_rate_ten_billion"],
+            values["tech_renovation_cap_ten_billion"],
+        )
+    else:
+        rate, cap = values["tech_renovation_rate"], values["tech_renovation_cap"]
+    return min(rate * equipment, cap)
+
+
+def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]:
+    """The support menu of one firm for one rung (before probabilities)."""
+    v = values
+    subsidy = _tech_subsidy(firm, v)
+    renovation = [v["tech_renovation_uplift"]]
+    if rung == "above_size":
+        slots = {"service_agency_slots": v["agency_slots_per_guided_firm"]}
+        guidance = [v["upgrade_guidance_uplift"]]
+        orders = guidance + [v["order_matching_uplift"]]
+        line = "above_size_upgrade"
+        options = [
+            _option("upgrade_guidance", line, v["upgrade_guidance_cost"], guidance, **slots),
+            _option(
+                "guidance_and_orders",
+                line,
+                v["upgrade_guidance_cost"] + v["order_matching_cost"],
+                orders,
+                **slots,
+            ),
+        ]
+        if subsidy > 0:
+            options.append(_option("tech_renovation", "tech_renovation", subsidy, renovation))
+        return options
+    if rung == "ten_billion":
+        staff = {"staff_days_industry": v["dispatch_staff_days"]}
+        quotas = {
+            "land_quota_mu": v["ten_billion_factor_land_mu"],
+            "energy_quota_tce": v["ten_billion_factor_energy_tce"],
+        }
+        dispatch = [v["dispatch_uplift"]]
+        factors = dispatch + [v["ten_billion_factor_uplift"]]
+        options = [
+            _option("dispatch", "", 0.0, dispatch, **staff),
+            _option(
+                "dispatch_and_factors",
+                "project_factor_support",
+                v["ten_billion_factor_cost"],
+                factors,
+                **staff,
+                **quotas,
+            ),
+        ]
+        if subsidy > 0:
+            options.append(
+                _option(
+                    "dispatch_factors_renovation",
+                    "tech_renovation",
+                    subsidy,
+                    factors + renovation,
+                    **staff,
+                    **quotas,
+                )
+            )
+        return options
+    # quality rungs: coaching by a service agency, then IP service, R&D subsidy, R&D-centre help
+    slots = {"service_agency_slots": v["agency_slots_per_option"]}
+    line = "srdi_cultivation"
+    coaching = v[f"coaching_cost_{rung}"]
+    with_ip_cost = coaching + v["ip_service_cost"]
+    coach = [v["coaching_uplift"]]
+    with_ip = coach + [v["ip_service_uplift"]]
+    options = [
+        _option("application_coaching", line, coaching, coach, **slots),
+        _option("coaching_and_ip", line, with_ip_cost, with_ip, **slots),
+    ]
+    if rung == "innovative_sme":
+        return options
+    rd_subsidy = _clip_cost(
+        v["rd_subsidy_rate"] * firm["rd_expense"], v["rd_subsidy_min"], v["rd_subsidy_cap"]
+    )
+    with_rd = with_ip + [v["rd_subsidy_uplift"]]
+    options.append(
+        _option("coaching_ip_rd_subsidy", line, with_ip_cost + rd_subsidy, with_rd, **slots)
+    )
+    if rung == "champion":  # a champion's strongest lever is renovation, not an R&D centre
+        if subsidy > 0:
+            options.append(_option("tech_renovation", "tech_renovation", subsidy, renovation))
+    elif criteria.rd_institution_level(firm) in ("none", "city"):
+        options.append(
+            _option(
+                "coaching_ip_rd_centre",
+                line,
+                with_ip_cost + rd_subsidy + v["rd_centre_cost"],
+                with_rd + [v["rd_centre_uplift"]],
+                **slots,
+            )
+        )
+    return options
+
+
+def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, float, float]]:
+    """(rung, base, ceiling) for each rung this firm could reach this year.
+
+    Size: seed and quasi-above-size firms → above_size; firms at ``ten_billion_candidate_share`` of
+    10 billion yuan or more → ten_billion. Quality: the next rung of the ladder, and for SRDI firms
+    also the provincial champion. A quality candidate's base chance decays with its gap index (the
+    summed relative shortfall against the rung's criteria); firms too far away are left out.
+    """
+    v = values
+    out: list[tuple[str, float, float]] = []
+    size = firm["size_tier"]
+    if size in ("seed", "quasi_above_size"):
+        base, ceiling = _growth_rung(
+            firm, criteria.ABOVE_SIZE_REVENUE, v["growth_uplift_above_size"], v
+        )
+        if ceiling >= v["min_candidate_probability"]:
+            out.append(("above_size", base, ceiling))
+    elif (
+        size != "ten_billion"
+        and firm["revenue"] >= v["ten_billion_candidate_share"] * criteria.TEN_BILLION_REVENUE
+    ):
+        base, ceiling = _growth_rung(
+            firm, criteria.TEN_BILLION_REVENUE, v["growth_uplift_ten_billion"], v
+        )
+        if ceiling >= v["min_candidate_probability"]:
+            out.append(("ten_billion", base, ceiling))
+    quality = firm["quality_tier"]
+    rungs = []
+    nxt = criteria.next_quality_rung(quality)
+    if nxt is not None:
+        rungs.append(nxt)
+    if quality == "srdi":  # provincial champions need not be little giants first
+        rungs.append("champion")
+    for rung in rungs:
+        gap = criteria.check_rung(firm, rung).gap_index
+        if gap > v["max_candidate_gap"]:
+            continue
+        ceiling = min(
+            v[f"ceiling_{rung}"] * math.exp(-v["support_gap_decay"] * gap), v["probability_cap"]
+        )
+        if ceiling < v["min_candidate_probability"]:
+            continue
+        base = v[f"p_meet_{rung}"] * math.exp(-v["gap_decay"] * gap)
+        out.append((rung, min(base, ceiling - _MIN_HEADROOM), ceiling))
+    return out

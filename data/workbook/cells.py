@@ -1,0 +1,169 @@
+"""Cell values as reading, validation and writing share them: blanks, numbers, text, Y/N, sheet keys.
+
+Nothing here knows a sheet's rules; it only says what a cell holds. The sheet order is here too, as
+every step lists sheets in it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+import numpy as np
+import pandas as pd
+
+from data.schema import SHEETS
+
+# Sheets in the order the writer puts them (also the order of the README sheet in the template).
+SHEET_ORDER = list(SHEETS)
+
+_YES = {"y", "yes", "true", "1", "是", "t"}
+_NO = {"n", "no", "false", "0", "否", "f"}
+
+# A plain number as a CSV or a text cell writes it: no leading zeros (so codes like "007" stay text).
+_PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_LOOSE_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# Characters an .xlsx cannot hold (XML 1.0 forbids them): controls other than tab, line feed and
+# carriage return, lone surrogates, U+FFFE/U+FFFF. A CSV may carry them as invisible debris; they are
+# dropped on reading (and, defensively, on writing) so that every valid workbook can be exported.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_EXCEL_ERRORS = {
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+}
+
+
+def _is_blank(value: object) -> bool:
+    """Whether a cell is empty: None, NaN, pd.NA or text of spaces only."""
+    kind = type(value)
+    if value is None:
+        return True
+    if kind is str:
+        return not value.strip()  # type: ignore[attr-defined]
+    if kind is float:
+        return value != value  # NaN
+    if kind is int or kind is bool:
+        return False
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))  # pd.NA, NaT, numpy nan
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_number(value: object) -> bool:
+    """Whether a cell holds a number (TRUE/FALSE are not numbers)."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def parse_number(value: object) -> float:
+    """A cell as a float: numbers as they are; text such as ``1,234.5``, ``１２３``, ``30%`` too.
+
+    Raises
+    ------
+    ValueError
+        When the cell is not a number.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a number, found TRUE/FALSE")
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+        if text in _EXCEL_ERRORS:
+            raise ValueError(f"the cell holds the Excel error {text}")
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1]
+        if _GROUPED_NUMBER.match(text):
+            text = text.replace(",", "")
+        if not _LOOSE_NUMBER.match(text):
+            raise ValueError(f"expected a number, found '{value.strip()}'")
+        number = float(text) / (100.0 if percent else 1.0)
+    elif isinstance(value, (datetime, date, time)):
+        raise ValueError(f"expected a number, found a date or time ({value})")
+    else:
+        raise ValueError(f"expected a number, found '{value}'")
+    if not math.isfinite(number):
+        raise ValueError("expected a finite number")
+    return number
+
+
+def _text(value: object) -> str:
+    """A cell as text: numbers without a spurious ``.0``, dates in ISO form, no XML-illegal characters."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _parse_yn(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"expected Y or N, found '{_text(value).strip()}'")
+
+
+def _extra_column_kind(values: Iterable[object]) -> str:
+    """``number`` when every non-blank cell is a number (or plain numeric text), else ``text``."""
+    seen = False
+    for v in values:
+        if _is_blank(v):
+            continue
+        seen = True
+        if isinstance(v, bool):
+            return "text"
+        if _is_number(v):
+            if not math.isfinite(float(v)):  # type: ignore[arg-type]
+                return "text"
+            continue
+        if isinstance(v, str) and _PLAIN_NUMBER.match(v.strip()):
+            continue
+        return "text"
+    return "number" if seen else "text"
+
+
+def _extra_values(values: list[object], kind: str) -> list[object]:
+    if kind == "number":
+        return [float("nan") if _is_blank(v) else float(_text(v)) for v in values]
+    return ["" if _is_blank(v) else _text(v) for v in values]
+
+
+def _cell_name(j: int, excel_row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(j + 1)}{excel_row}"
+
+
+def _sheet_key(title: str) -> str:
+    return title.strip().lower()

@@ -1,0 +1,179 @@
+"""Cell-level checking: a raw sheet's headers and rows, and the checker that turns cells into canonical values.
+
+`data.workbook.validate` uses these to check every contract column; each problem becomes a
+`WorkbookIssue` with its sheet, Excel row and column, and checking goes on so all are reported.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.schema import Column
+from data.workbook.cells import (
+    _EXCEL_ERRORS,
+    _cell_name,
+    _is_blank,
+    _parse_yn,
+    _text,
+    parse_number,
+)
+from data.workbook.issues import WorkbookIssue
+
+# Range rules per (sheet, column): (lowest, highest, lowest_is_exclusive).
+_RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
+    ("budgets", "amount"): (0.0, None, False),
+    ("resources", "capacity"): (0.0, None, False),
+    ("targets", "goal"): (0.0, None, True),
+    ("targets", "weight"): (0.0, None, False),
+    ("candidates", "base_probability"): (0.0, 1.0, False),
+    ("candidates", "award"): (0.0, None, False),
+    ("contributions", "value"): (0.0, None, True),
+    ("options", "probability"): (0.0, 1.0, False),
+    ("options", "cost"): (0.0, None, False),
+    ("floors", "min_share"): (0.0, 1.0, False),
+}
+_SETTING_RANGES: dict[str, tuple[float, float | None]] = {
+    "pool_share": (0.0, 1.0),
+    "award_prudence": (0.0, None),
+}
+
+
+class _RawSheet:
+    """A raw sheet prepared for checking: its headers and its non-blank rows with Excel row numbers."""
+
+    def __init__(self, name: str, frame: pd.DataFrame, issues: list[WorkbookIssue]):
+        self.name = name
+        self.headers: list[str | None] = [
+            None if _is_blank(c) or _is_blank(_text(str(c))) else _text(str(c)).strip()
+            for c in frame.columns
+        ]
+        self.rows: list[tuple[int, list[object]]] = []
+        blank_header_data: set[int] = set()
+        for position, cells in enumerate(frame.itertuples(index=False, name=None)):
+            cells = list(cells)
+            if all(_is_blank(v) for v in cells):
+                continue
+            excel_row = position + 2
+            self.rows.append((excel_row, cells))
+            for j, v in enumerate(cells):
+                if self.headers[j] is None and not _is_blank(v) and j not in blank_header_data:
+                    blank_header_data.add(j)
+                    issues.append(
+                        WorkbookIssue(
+                            name,
+                            excel_row,
+                            _cell_name(j, excel_row),
+                            "this column has data but no header",
+                        )
+                    )
+        # Column positions by header; a header used twice is an error (which of the two is meant?).
+        self.index: dict[str, int] = {}
+        lowered: dict[str, int] = {}
+        for j, h in enumerate(self.headers):
+            if h is None:
+                continue
+            key = h.lower()
+            if key in lowered:
+                issues.append(WorkbookIssue(name, 1, h, "this column header appears twice"))
+                continue
+            lowered[key] = j
+            self.index[h] = j
+        self._lowered = lowered
+
+    def find(self, column: str) -> int | None:
+        """Position of a contract column; headers match whatever their case."""
+        return self._lowered.get(column.lower())
+
+    def values(self, j: int) -> list[object]:
+        return [cells[j] for _, cells in self.rows]
+
+
+class _Checker:
+    """Turns raw sheets into canonical columns, recording every issue on the way."""
+
+    def __init__(self) -> None:
+        self.issues: list[WorkbookIssue] = []
+
+    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.issues.append(WorkbookIssue(sheet, row, column, message))
+
+    def column(self, raw: _RawSheet, col: Column, *, present_required: bool = True) -> list[object]:
+        """Canonical values of one contract column (``None`` where the cell was invalid)."""
+        j = raw.find(col.name)
+        if j is None:
+            if col.required and present_required:
+                self.add(raw.name, 1, col.name, "required column is missing")
+                return [None] * len(raw.rows)
+            return [col.default] * len(raw.rows)
+        out: list[object] = []
+        bounds = _RANGES.get((raw.name, col.name))
+        for excel_row, cells in raw.rows:
+            out.append(self.cell(raw.name, excel_row, col, cells[j], bounds))
+        return out
+
+    def cell(
+        self,
+        sheet: str,
+        excel_row: int,
+        col: Column,
+        value: object,
+        bounds: tuple[float, float | None, bool] | None,
+    ) -> object:
+        if _is_blank(value):
+            if col.required:
+                self.add(sheet, excel_row, col.name, "required value is blank")
+                return None
+            return col.default if col.default is not None else ""
+        if col.type == "text":
+            if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+                self.add(sheet, excel_row, col.name, f"the cell holds the Excel error {value}")
+                return None
+            return _text(value).strip()
+        if col.type == "yn":
+            try:
+                return _parse_yn(value)
+            except ValueError as exc:
+                self.add(sheet, excel_row, col.name, str(exc))
+                return None
+        try:
+            number = parse_number(value)
+        except ValueError as exc:
+            self.add(sheet, excel_row, col.name, str(exc))
+            return None
+        if bounds is not None and not _in_range(number, bounds):
+            self.add(sheet, excel_row, col.name, _range_message(bounds, number))
+            return None
+        return number
+
+    def unique(self, raw: _RawSheet, keys: list[tuple], column: str, label: str) -> None:
+        first: dict[tuple, int] = {}
+        for (excel_row, _), key in zip(raw.rows, keys, strict=True):
+            if any(k is None or k == "" for k in key):
+                continue
+            if key in first:
+                shown = key[0] if len(key) == 1 else key
+                self.add(
+                    raw.name,
+                    excel_row,
+                    column,
+                    f"duplicate {label} {shown!r} (first on row {first[key]})",
+                )
+            else:
+                first[key] = excel_row
+
+
+def _in_range(x: float, bounds: tuple[float, float | None, bool]) -> bool:
+    low, high, exclusive = bounds
+    if x < low or (exclusive and x == low):
+        return False
+    return high is None or x <= high
+
+
+def _range_message(bounds: tuple[float, float | None, bool], x: float) -> str:
+    low, high, exclusive = bounds
+    shown = _text(x)
+    if high is not None:
+        return f"must be between {_text(low)} and {_text(high)} (found {shown})"
+    if exclusive:
+        return f"must be greater than {_text(low)} (found {shown})"
+    return f"must be {_text(low)} or more (found {shown})"

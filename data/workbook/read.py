@@ -1,0 +1,309 @@
+"""Raw reading: an .xlsx file, a CSV folder or an upload (.xlsx or .zip of CSVs) into raw sheets.
+
+Every cell is read as it stands (text or number, no formula is ever evaluated) into one object
+DataFrame per sheet; `data.workbook.validate` then checks them. Uploads and archives are vetted here:
+size, member count and unpacked size (zip bombs), damaged members.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from data.safety import restore_cell
+from data.schema import SHEETS, Workbook
+from data.workbook.cells import _cell_name, _is_blank, _sheet_key
+from data.workbook.issues import WorkbookError, WorkbookIssue, _file_issue
+from data.workbook.validate import validate_tables
+
+# Guards for uploaded archives (an .xlsx is a zip too): a planning workbook is a few MB at most.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 1000
+MAX_CSV_MEMBERS = 50
+
+
+def read_workbook(path: str | Path) -> Workbook:
+    """Read and validate a planning workbook.
+
+    Parameters
+    ----------
+    path
+        An ``.xlsx`` file, or a folder holding ``<sheet>.csv`` files (UTF-8, UTF-8 with BOM, GBK or
+        GB18030).
+
+    Returns
+    -------
+    Workbook
+        The workbook in canonical form.
+
+    Raises
+    ------
+    WorkbookError
+        When the file cannot be read or any cell breaks the rules; lists every problem.
+    """
+    return validate_tables(read_raw_tables(path))
+
+
+def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
+    path = Path(path)
+    if path.is_dir():
+        files = {}
+        # Budgets.CSV as well as budgets.csv (saved on Windows, where case does not matter).
+        for csv_path in sorted(path.iterdir()):
+            if csv_path.is_file() and csv_path.suffix.lower() == ".csv":
+                files[csv_path.stem] = csv_path.read_bytes()
+        if not files:
+            raise WorkbookError([_file_issue(f"no <sheet>.csv files in folder {path}")])
+        return _raw_from_csv_files(files)
+    if not path.exists():
+        raise WorkbookError([_file_issue(f"no such file or folder: {path}")])
+    if path.suffix.lower() != ".xlsx":
+        raise WorkbookError(
+            [_file_issue(f"{path.name}: expected an .xlsx file or a folder of CSV files")]
+        )
+    return _raw_from_xlsx(path.read_bytes(), path.name)
+
+
+def not_a_workbook_path(path: str | Path) -> bool:
+    """Whether a path cannot name a workbook: a file, or a name with a suffix, other than ``.xlsx``.
+
+    The command lines treat such a path as bad usage. A missing ``.xlsx`` file or folder is not caught
+    here: `read_workbook` reports it ("no such file or folder").
+    """
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() == ".xlsx":
+        return False
+    return path.exists() or bool(path.suffix)
+
+
+def read_workbook_upload(filename: str, data: bytes) -> Workbook:
+    """Read and validate an uploaded workbook: ``.xlsx`` bytes or a ``.zip`` of ``<sheet>.csv`` files.
+
+    Parameters
+    ----------
+    filename
+        The uploaded file's name; its suffix says which kind it is.
+    data
+        The file's bytes.
+
+    Raises
+    ------
+    WorkbookError
+        For a file that is not a spreadsheet, an oversized or suspicious archive, or invalid data.
+    """
+    name = Path(filename).name
+    suffix = Path(filename).suffix.lower()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise WorkbookError([_file_issue(f"{name}: file is larger than 50 MB")])
+    if suffix == ".xlsx":
+        return validate_tables(_raw_from_xlsx(data, name))
+    if suffix == ".zip":
+        return validate_tables(_raw_from_csv_zip(data, name))
+    raise WorkbookError(
+        [_file_issue(f"{name}: upload an .xlsx workbook or a .zip of <sheet>.csv files")]
+    )
+
+
+# What a damaged or hostile archive raises while a member is unpacked (bad CRC, sizes that lie,
+# truncated data, unsupported compression or encryption).
+_ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str, max_members: int) -> None:
+    """Refuse zip bombs before anything is decompressed (the declared sizes are checked again on read)."""
+    members = archive.infolist()
+    if len(members) > max_members:
+        raise WorkbookError([_file_issue(f"{name}: archive has more than {max_members} files")])
+    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
+        raise WorkbookError([_file_issue(f"{name}: archive unpacks to more than 200 MB")])
+
+
+def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
+    if not data.startswith(b"PK"):
+        raise WorkbookError([_file_issue(f"{name}: not {what}")])
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
+
+
+def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
+    """Read an .xlsx as cached cell values; a formula without a cached value is an error."""
+    import openpyxl
+
+    what = "a valid .xlsx workbook"
+    with _open_zip(data, name, what) as archive:
+        _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
+        # Only workbooks that contain formulas need the second (formula) pass.
+        try:
+            has_formulas = any(
+                _has_formula(archive.read(m))
+                for m in archive.namelist()
+                if m.startswith("xl/worksheets/") and m.endswith(".xml")
+            )
+        except _ZIP_READ_ERRORS as exc:
+            raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
+    try:
+        values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formula_book = (
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if has_formulas
+            else None
+        )
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
+
+    tables: dict[str, pd.DataFrame] = {}
+    issues: list[WorkbookIssue] = []
+    try:
+        for ws in values_book.worksheets:
+            sheet = _sheet_key(ws.title)
+            if sheet not in SHEETS:
+                continue  # extra sheets are ignored
+            if sheet in tables:
+                issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
+                continue
+            ws.reset_dimensions()  # the stored <dimension> may be stale; read every row present
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            if formula_book is not None:
+                fws = formula_book[ws.title]
+                fws.reset_dimensions()
+                for excel_row, (values, formulas) in enumerate(
+                    zip(rows, fws.iter_rows(values_only=True), strict=False), start=1
+                ):
+                    for j, formula in enumerate(formulas):
+                        is_formula = isinstance(formula, str) and formula.startswith("=")
+                        if is_formula and (j >= len(values) or values[j] is None):
+                            issues.append(
+                                WorkbookIssue(
+                                    sheet,
+                                    excel_row,
+                                    _header_at(rows, j),
+                                    f"cell {_cell_name(j, excel_row)} holds a formula "
+                                    f"({formula}) with no saved value: open the file in Excel, "
+                                    "save it, and upload it again",
+                                )
+                            )
+            tables[sheet] = _frame_from_rows(rows)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a readable archive (bad XML, bad CRC)
+        raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
+    finally:
+        values_book.close()
+        if formula_book is not None:
+            formula_book.close()
+    if issues:
+        raise WorkbookError(issues)
+    return tables
+
+
+def _has_formula(sheet_xml: bytes) -> bool:
+    return b"<f>" in sheet_xml or b"<f " in sheet_xml or b":f>" in sheet_xml
+
+
+def _header_at(rows: list[list], j: int) -> str | None:
+    if rows and j < len(rows[0]) and rows[0][j] is not None:
+        return str(rows[0][j]).strip()
+    return None
+
+
+def _frame_from_rows(rows: list[list]) -> pd.DataFrame:
+    """Header row → columns, other rows → data, as an object DataFrame (no dtype inference)."""
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    # Drop trailing columns that are blank everywhere (formatting often extends the used range).
+    while width > 0 and all(len(r) < width or _is_blank(r[width - 1]) for r in rows):
+        width -= 1
+    padded = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
+    # Drop trailing blank rows (they would otherwise just be skipped one by one).
+    while len(padded) > 1 and all(_is_blank(v) for v in padded[-1]):
+        padded.pop()
+    header = [None if _is_blank(h) else str(h).strip() for h in padded[0]]
+    return pd.DataFrame(padded[1:], columns=header, dtype=object)
+
+
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first; otherwise GB18030, a superset of GBK that Chinese Excel saves."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValueError("not UTF-8, GBK or GB18030 text") from exc
+
+
+def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+    tables: dict[str, pd.DataFrame] = {}
+    issues: list[WorkbookIssue] = []
+    for stem, data in files.items():
+        sheet = _sheet_key(stem)
+        if sheet not in SHEETS:
+            continue
+        if sheet in tables:
+            issues.append(WorkbookIssue(sheet, None, None, "two CSV files have this name"))
+            continue
+        try:
+            text = _decode_csv(data)
+        except ValueError as exc:
+            issues.append(WorkbookIssue(sheet, None, None, f"{stem}.csv: {exc}"))
+            continue
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            issues.append(WorkbookIssue(sheet, None, None, f"{stem}.csv is not valid CSV: {exc}"))
+            continue
+        # restore_cell undoes the quote our CSV export puts before formula-like text.
+        tables[sheet] = _frame_from_rows(
+            [[None if c == "" else restore_cell(c) for c in r] for r in rows]
+        )
+    if issues:
+        raise WorkbookError(issues)
+    return tables
+
+
+def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
+    with _open_zip(data, name, "a valid .zip archive") as archive:
+        _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
+        files: dict[str, bytes] = {}
+        budget = MAX_UNCOMPRESSED_BYTES
+        for info in archive.infolist():
+            member = Path(info.filename)
+            if info.is_dir() or member.suffix.lower() != ".csv" or "__MACOSX" in member.parts:
+                continue
+            if len(files) >= MAX_CSV_MEMBERS:
+                raise WorkbookError([_file_issue(f"{name}: more than {MAX_CSV_MEMBERS} CSV files")])
+            # Read with a hard cap: the sizes declared in the archive can lie.
+            try:
+                with archive.open(info) as fh:
+                    content = fh.read(budget + 1)
+            except _ZIP_READ_ERRORS as exc:
+                raise WorkbookError(
+                    [_file_issue(f"{name}: {info.filename} cannot be unpacked ({exc})")]
+                ) from exc
+            budget -= len(content)
+            if budget < 0:
+                raise WorkbookError([_file_issue(f"{name}: archive unpacks to more than 200 MB")])
+            files[member.stem] = content
+    if not files:
+        raise WorkbookError([_file_issue(f"{name}: the archive holds no <sheet>.csv files")])
+    return _raw_from_csv_files(files)

@@ -1,0 +1,379 @@
+"""Validation: raw sheets against `data.schema.SHEETS` and docs/workbook.md into a canonical `Workbook`.
+
+`validate_tables` collects *every* problem with its sheet, Excel row and column (cells, keys,
+references between sheets, settings) and either raises one `WorkbookError` listing them all or
+returns the workbook.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from data.schema import (
+    DASHBOARD_SETTINGS,
+    DESCRIPTIVE_SHEETS,
+    KINDS,
+    NONE_OPTION,
+    SETTINGS_DEFAULTS,
+    SHEETS,
+    Column,
+    Workbook,
+)
+from data.workbook.cells import (
+    SHEET_ORDER,
+    _extra_column_kind,
+    _extra_values,
+    _is_blank,
+    _sheet_key,
+    _text,
+    parse_number,
+)
+from data.workbook.checker import (
+    _SETTING_RANGES,
+    _Checker,
+    _in_range,
+    _range_message,
+    _RawSheet,
+)
+from data.workbook.issues import WorkbookError, WorkbookIssue
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
+    """Check raw sheets (every cell as read) and build the canonical `Workbook`.
+
+    Parameters
+    ----------
+    tables
+        Sheet name → DataFrame whose columns are the header cells and whose cells are as read (text,
+        numbers, ``None``/NaN for blanks). Row ``i`` of a DataFrame is Excel row ``i + 2``. Sheets
+        not in `data.schema.SHEETS` are ignored.
+
+    Returns
+    -------
+    Workbook
+        Contract columns first in docs/workbook.md's order and canonical types, then resource-use columns
+        (options only), then extra columns in their original order.
+
+    Raises
+    ------
+    WorkbookError
+        Listing every problem found, with sheet, Excel row and column.
+    """
+    checker = _Checker()
+    raw: dict[str, _RawSheet] = {}
+    for name, frame in tables.items():
+        key = _sheet_key(str(name))
+        if key in SHEETS:
+            raw[key] = _RawSheet(key, frame, checker.issues)
+    for name, sheet in SHEETS.items():
+        if sheet.required and name not in raw:
+            checker.add(name, None, None, "required sheet is missing")
+
+    frames: dict[str, pd.DataFrame] = {}
+    values: dict[str, dict[str, list[object]]] = {}
+    for name in (
+        "budgets",
+        "resources",
+        "targets",
+        "candidates",
+        "contributions",
+        "locks",
+        "floors",
+    ):
+        if name not in raw:
+            continue
+        cols = {c.name: checker.column(raw[name], c) for c in SHEETS[name].columns}
+        if name == "locks":
+            # 'None' or 'NONE' in a lock means no support, as 'none' does.
+            cols["option"] = [
+                NONE_OPTION if isinstance(o, str) and o.lower() == NONE_OPTION else o
+                for o in cols["option"]
+            ]
+        values[name] = cols
+    # Options need the resource names to tell resource-use columns from extra ones.
+    resource_names = [
+        r for r in values.get("resources", {}).get("resource", []) if isinstance(r, str) and r
+    ]
+    if "options" in raw:
+        values["options"] = {
+            c.name: checker.column(raw["options"], c) for c in SHEETS["options"].columns
+        }
+        _resource_use(checker, raw["options"], resource_names, values["options"])
+
+    for name, cols in values.items():
+        sheet = SHEETS[name]
+        keys = list(zip(*(cols[k] for k in sheet.key), strict=True)) if raw[name].rows else []
+        label = sheet.key[0] if len(sheet.key) == 1 else "(" + ", ".join(sheet.key) + ")"
+        checker.unique(raw[name], keys, sheet.key[-1], label)
+
+    _check_references(checker, raw, values, resource_names)
+    settings = _settings(checker, raw.get("settings"))
+
+    descriptive: dict[str, pd.DataFrame] = {}
+    for name in DESCRIPTIVE_SHEETS:
+        if name not in raw:
+            continue
+        key_col = SHEETS[name].columns[0]
+        cols = {key_col.name: checker.column(raw[name], key_col)}
+        checker.unique(raw[name], [(k,) for k in cols[key_col.name]], key_col.name, key_col.name)
+        values[name] = cols
+
+    if checker.issues:
+        raise WorkbookError(_sorted_issues(checker.issues))
+
+    for name, cols in values.items():
+        frames[name] = _build_frame(name, raw[name], cols, resource_names)
+    for name in DESCRIPTIVE_SHEETS:
+        if name in frames:
+            descriptive[name] = frames.pop(name)
+    return Workbook(**frames, settings=settings, **descriptive)
+
+
+def _resource_use(
+    checker: _Checker, raw: _RawSheet, resource_names: list[str], cols: dict[str, list[object]]
+) -> None:
+    contract = {c.name.lower() for c in SHEETS["options"].columns}
+    for resource in resource_names:
+        if resource.lower() in contract:
+            checker.add(
+                "resources",
+                None,
+                "resource",
+                f"resource {resource!r} has the same name as an options column",
+            )
+            continue
+        j = raw.find(resource)
+        if j is None:
+            cols[resource] = [0.0] * len(raw.rows)
+            continue
+        column = Column(resource, "number", required=False, default=0.0)
+        cols[resource] = [
+            checker.cell("options", r, column, cells[j], (0.0, None, False))
+            for r, cells in raw.rows
+        ]
+
+
+def _check_references(
+    checker: _Checker,
+    raw: dict[str, _RawSheet],
+    values: dict[str, dict[str, list[object]]],
+    resource_names: list[str],
+) -> None:
+    def rows(sheet: str) -> list[int]:
+        return [r for r, _ in raw[sheet].rows]
+
+    fund_lines = set(values["budgets"]["fund_line"]) if "budgets" in values else None
+    targets = set(values["targets"]["target"]) if "targets" in values else None
+    candidates = values.get("candidates")
+    candidate_ids = set(candidates["candidate_id"]) if candidates else None
+
+    if fund_lines is not None:
+        for excel_row, resource in zip(
+            rows("resources") if "resources" in values else [],
+            values.get("resources", {}).get("resource", []),
+            strict=True,
+        ):
+            if resource and resource in fund_lines:
+                checker.add("resources", excel_row, "resource", f"{resource!r} is also a fund line")
+
+    if candidates is not None:
+        for excel_row, kind, award, line in zip(
+            rows("candidates"),
+            candidates["kind"],
+            candidates["award"],
+            candidates["award_line"],
+            strict=True,
+        ):
+            if kind is not None and kind != "" and str(kind).lower() not in KINDS:
+                checker.add(
+                    "candidates",
+                    excel_row,
+                    "kind",
+                    f"must be project or enterprise, found {kind!r}",
+                )
+            if isinstance(award, float) and award > 0 and line == "":
+                checker.add(
+                    "candidates",
+                    excel_row,
+                    "award_line",
+                    "an award needs the fund line that pays it",
+                )
+            if line and fund_lines is not None and line not in fund_lines:
+                checker.add("candidates", excel_row, "award_line", f"unknown fund line {line!r}")
+
+    def check_candidate(sheet: str, excel_row: int, cid: object) -> None:
+        if cid and candidate_ids is not None and cid not in candidate_ids:
+            checker.add(sheet, excel_row, "candidate_id", f"unknown candidate {cid!r}")
+
+    if "contributions" in values:
+        cols = values["contributions"]
+        for excel_row, cid, target in zip(
+            rows("contributions"), cols["candidate_id"], cols["target"], strict=True
+        ):
+            check_candidate("contributions", excel_row, cid)
+            if target and targets is not None and target not in targets:
+                checker.add("contributions", excel_row, "target", f"unknown target {target!r}")
+
+    options_by_candidate: dict[object, set[object]] = {}
+    if "options" in values:
+        cols = values["options"]
+        for excel_row, cid, option, line, cost in zip(
+            rows("options"),
+            cols["candidate_id"],
+            cols["option"],
+            cols["fund_line"],
+            cols["cost"],
+            strict=True,
+        ):
+            check_candidate("options", excel_row, cid)
+            options_by_candidate.setdefault(cid, set()).add(option)
+            if isinstance(option, str) and option.lower() == NONE_OPTION:
+                checker.add(
+                    "options",
+                    excel_row,
+                    "option",
+                    "'none' is reserved for no support and cannot be listed as an option",
+                )
+            if line and fund_lines is not None and line not in fund_lines:
+                checker.add("options", excel_row, "fund_line", f"unknown fund line {line!r}")
+            if isinstance(cost, float) and cost > 0 and line == "":
+                checker.add(
+                    "options",
+                    excel_row,
+                    "fund_line",
+                    "a cost above 0 needs the fund line that pays it",
+                )
+
+    if "locks" in values:
+        cols = values["locks"]
+        for excel_row, cid, option in zip(
+            rows("locks"), cols["candidate_id"], cols["option"], strict=True
+        ):
+            check_candidate("locks", excel_row, cid)
+            known = candidate_ids is None or cid in candidate_ids
+            if (
+                option
+                and known
+                and "options" in values
+                and option != NONE_OPTION
+                and option not in options_by_candidate.get(cid, set())
+            ):
+                checker.add(
+                    "locks",
+                    excel_row,
+                    "option",
+                    f"candidate {cid!r} has no option {option!r} (use 'none' to rule support out)",
+                )
+
+    if "floors" in values and candidates is not None:
+        districts = set(candidates["district"])
+        for excel_row, district in zip(rows("floors"), values["floors"]["district"], strict=True):
+            if district and district not in districts:
+                checker.add(
+                    "floors", excel_row, "district", f"no candidate is in district {district!r}"
+                )
+
+
+def settings_notes(wb: Workbook) -> list[str]:
+    """Settings keys nothing reads (kept as text, as the contract allows), each with a likely meant key.
+
+    Not errors: another tool may keep its own keys in the sheet. But a misspelt ``pool_shares`` would
+    silently leave pooling off, so the import report names every such key.
+    """
+    known = [*SETTINGS_DEFAULTS, *DASHBOARD_SETTINGS]
+    notes = []
+    for key in wb.settings:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        notes.append(
+            f"settings: key {key!r} is not one this product reads ({', '.join(known)}); it is kept "
+            f"as text and has no effect.{hint}"
+        )
+    return notes
+
+
+def _settings(checker: _Checker, raw: _RawSheet | None) -> dict[str, object]:
+    settings: dict[str, object] = dict(SETTINGS_DEFAULTS)
+    if raw is None:
+        return settings
+    key_col, value_col = SHEETS["settings"].columns
+    keys = checker.column(raw, key_col)
+    j = raw.find("value")
+    if j is None:
+        checker.add("settings", 1, "value", "required column is missing")
+        return settings
+    # The known keys match whatever their case (Pool_Share is pool_share).
+    keys = [k.lower() if isinstance(k, str) and k.lower() in _SETTING_RANGES else k for k in keys]
+    checker.unique(raw, [(k,) for k in keys], "key", "key")
+    for (excel_row, cells), key in zip(raw.rows, keys, strict=True):
+        # A valid key cell is text; None marks a blank or invalid one (already reported).
+        if not isinstance(key, str) or not key:
+            continue
+        value = cells[j]
+        if key in _SETTING_RANGES:
+            if _is_blank(value):
+                continue  # blank: keep the default
+            low, high = _SETTING_RANGES[key]
+            try:
+                number = parse_number(value)
+            except ValueError as exc:
+                checker.add("settings", excel_row, "value", f"{key}: {exc}")
+                continue
+            if not _in_range(number, (low, high, False)):
+                checker.add(
+                    "settings",
+                    excel_row,
+                    "value",
+                    f"{key}: {_range_message((low, high, False), number)}",
+                )
+                continue
+            settings[key] = number
+        else:
+            settings[key] = "" if _is_blank(value) else _text(value)
+    return settings
+
+
+def _build_frame(
+    name: str, raw: _RawSheet, cols: dict[str, list[object]], resource_names: list[str]
+) -> pd.DataFrame:
+    sheet = SHEETS[name]
+    data: dict[str, pd.Series] = {}
+    n = len(raw.rows)
+    for col in sheet.columns:
+        series = cols[col.name]
+        if name == "candidates" and col.name == "kind":
+            series = [str(k).lower() for k in series]
+        data[col.name] = _typed(series, col.type)
+    used = {c.name.lower() for c in sheet.columns}
+    if name == "options":
+        for resource in resource_names:
+            data[resource] = _typed(cols[resource], "number")
+            used.add(resource.lower())
+    for j, header in enumerate(raw.headers):
+        if header is None or header.lower() in used or raw.index.get(header) != j:
+            continue
+        column_values = raw.values(j)
+        kind = _extra_column_kind(column_values)
+        data[header] = _typed(_extra_values(column_values, kind), kind)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    return frame
+
+
+def _typed(values: list[object], kind: str) -> pd.Series:
+    if kind == "number":
+        return pd.Series(values, dtype="float64")
+    if kind == "yn":
+        return pd.Series(values, dtype="bool")
+    return pd.Series(values, dtype=object)
+
+
+def _sorted_issues(issues: list[WorkbookIssue]) -> list[WorkbookIssue]:
+    order = {name: i for i, name in enumerate(SHEET_ORDER)}
+    return sorted(
+        issues,
+        key=lambda i: (order.get(i.sheet, -1), i.row if i.row is not None else 0),
+    )
