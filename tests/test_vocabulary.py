@@ -153,19 +153,10 @@ def test_the_demo_names_targets_and_fund_lines_as_the_vocabulary_does() -> None:
         assert vocab.DEPARTMENT_LABELS[department] == (department, en), department
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data/demo.py keeps its own OPTION_LABELS until it takes vocabulary.OPTION_LABELS; "
-    "remove this marker then",
-)
 def test_the_demo_option_labels_are_the_vocabulary() -> None:
     from data import demo
 
-    assert (
-        dict(demo.OPTION_LABELS)
-        == {k: v for k, v in vocab.OPTION_LABELS.items() if k != vocab.NO_SUPPORT}
-        or demo.OPTION_LABELS is vocab.OPTION_LABELS
-    )
+    assert demo.OPTION_LABELS is vocab.OPTION_LABELS
 
 
 def _imports(path: Path) -> set[str]:

@@ -7,24 +7,10 @@ and drops dominated options.
 
 from __future__ import annotations
 
-OPTION_LABELS: dict[str, tuple[str, str]] = {
-    "assisted_handling": ("帮办代办", "Assisted handling"),
-    "factor_guarantee": ("帮办代办+要素保障", "Assisted handling + factor guarantee"),
-    "full_support": ("帮办代办+要素保障+融资调度", "Assisted handling + factors + financing"),
-    "upgrade_guidance": ("升规指导", "Upgrade guidance"),
-    "guidance_and_orders": ("升规指导+产需对接", "Upgrade guidance + order matching"),
-    "tech_renovation": ("技改补助", "Tech-renovation subsidy"),
-    "application_coaching": ("服务机构申报辅导", "Application coaching"),
-    "coaching_and_ip": ("申报辅导+知识产权服务", "Coaching + IP service"),
-    "coaching_ip_rd_subsidy": ("辅导+知识产权+研发补助", "Coaching + IP + R&D subsidy"),
-    "coaching_ip_rd_centre": ("辅导+知识产权+研发机构建设", "Coaching + IP + R&D centre"),
-    "dispatch": ("实时调度", "Real-time dispatch"),
-    "dispatch_and_factors": ("实时调度+要素保障", "Dispatch + factor guarantee"),
-    "dispatch_factors_renovation": (
-        "调度+要素保障+技改补助",
-        "Dispatch + factors + tech renovation",
-    ),
-}
+from data import vocabulary
+
+# The options' names are the vocabulary's (data/vocabulary.py), one table for every screen and file.
+OPTION_LABELS = vocabulary.OPTION_LABELS
 
 # Numerical guards, not policy: no chance is exactly 0, and every option must raise the chance.
 _MIN_PROBABILITY = 0.01
