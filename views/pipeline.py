@@ -19,6 +19,7 @@ from ui.insights import (
     project_table,
     stall_days,
 )
+from ui.safe_text import plain
 from ui.tables import label_for, name_labels
 from ui.widgets import page_header, plan_or_stop
 
@@ -235,7 +236,7 @@ if ids:
     row = found[found["project_id"].astype(str) == chosen].iloc[0]
     a, b = st.columns(2)
     with a:
-        st.markdown(f"#### {row['name']}")
+        st.markdown(f"#### {plain(row['name'])}")
         st.markdown(
             f"{t('common.stage')}: **{tv(row['stage'], lang)}** · "
             f"{t('common.level')}: {tv(row.get('level', ''), lang)} · "
