@@ -31,12 +31,15 @@ pytestmark = pytest.mark.browser
 # Run the same test against another copy of the app (e.g. a patched one) with WEIHAI_AUTH_TEST_APP.
 APP_DIR = Path(os.environ.get("WEIHAI_AUTH_TEST_APP", REPO))
 
+# Roles match the verified address (`[roles] match = "email"`, the default): the provider vouches for it.
 ACCOUNTS = {
     "viewer": {"sub": "mayor", "email": "mayor@weihai.gov.cn", "name": "市长办公室"},
     "planner": {"sub": "wang", "email": "wang.fang@weihai.gov.cn", "name": "王芳"},
     "admin": {"sub": "chen", "email": "chen.li@weihai.gov.cn", "name": "陈立"},
     "stranger": {"sub": "stranger", "email": "someone@example.com", "name": "Someone"},
 }
+for _claims in ACCOUNTS.values():
+    _claims["email_verified"] = True
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SIGN_IN = re.compile(r"登录|sign in|log in", re.I)
 

@@ -27,7 +27,7 @@ AUTH = {
 }
 ROLES_TABLE = {
     "admin": ["Chen.Li@weihai.gov.cn"],
-    "planner": ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn", "sub-42"],
+    "planner": ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn"],
     "viewer": ["mayor@weihai.gov.cn", "@weihai.gov.cn"],
 }
 SECRETS = {"auth": AUTH, "roles": ROLES_TABLE}
@@ -43,8 +43,16 @@ WRITE_ACTIONS = {
 ADMIN_ACTIONS = {"reset_demo", "read_audit"}
 
 
-def signed_in(email: str | None = None, sub: str = "s-1", name: str = "") -> dict:
-    return {"is_logged_in": True, "email": email, "sub": sub, "name": name}
+def signed_in(
+    email: str | None = None, sub: str = "s-1", name: str = "", verified: object = True
+) -> dict:
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": verified,
+        "sub": sub,
+        "name": name,
+    }
 
 
 def test_permission_matrix_is_as_specified():
@@ -71,7 +79,7 @@ def test_unknown_action_fails_loudly():
         (signed_in("mayor@weihai.gov.cn"), "viewer"),
         (signed_in("clerk@weihai.gov.cn"), "viewer"),  # domain entry
         (signed_in("someone@gmail.com"), "viewer"),  # default
-        (signed_in(None, sub="sub-42"), "planner"),  # by subject when no e-mail
+        (signed_in(None, sub="sub-42"), "none"),  # no address to match on (match = "email")
         (signed_in("x@evil.fgw.weihai.gov.cn.example"), "viewer"),  # no suffix tricks
         (signed_in("evil@notfgw.weihai.gov.cn"), "viewer"),
         ({"is_logged_in": True}, "none"),  # token with no identity at all
@@ -86,8 +94,69 @@ def test_exact_entry_beats_domain_and_highest_exact_wins():
         {"admin": ["boss@fgw.weihai.gov.cn"], "viewer": ["@fgw.weihai.gov.cn"]}
     )
     assert role_for(signed_in("boss@fgw.weihai.gov.cn"), config) == "admin"
-    config = parse_role_config({"planner": ["p@x.cn"], "admin": ["sub-9"]})
-    assert role_for(signed_in("p@x.cn", sub="sub-9"), config) == "admin"
+    config = parse_role_config({"planner": ["p@x.cn"], "admin": ["a@x.cn"]})
+    assert role_for(signed_in("p@x.cn", sub="a@x.cn"), config) == "planner"
+
+
+# --- issue 16 item 3: one claim, verified addresses only ------------------------------------------
+
+
+def test_a_subject_equal_to_the_admins_address_is_not_the_admin():
+    """The attack: an account whose `sub` is the admin's address (and whose own address is another)."""
+    config = parse_role_config(ROLES_TABLE)
+    attacker = signed_in("attacker@example.com", sub="chen.li@weihai.gov.cn")
+    assert role_for(attacker, config) == "viewer"  # the default, not admin
+    p = principal_for(attacker, {**SECRETS, "roles": {**ROLES_TABLE, "default": "none"}}, {})
+    assert p.role == "none" and p.user == "attacker@example.com"
+
+
+@pytest.mark.parametrize("verified", [False, None, "false", "", 0])
+def test_an_unverified_address_is_never_matched(verified):
+    config = parse_role_config({**ROLES_TABLE, "default": "viewer"})
+    for email in ("chen.li@weihai.gov.cn", "zhao@fgw.weihai.gov.cn", "someone@gmail.com"):
+        user = signed_in(email, sub="s-9", verified=verified)
+        assert role_for(user, config) == "none", (email, verified)
+    p = principal_for(signed_in("chen.li@weihai.gov.cn", sub="s-9", verified=verified), SECRETS, {})
+    assert p.role == "none" and p.user == "s-9"  # named by the subject, not the unverified address
+
+
+def test_verified_may_be_the_text_true():
+    config = parse_role_config(ROLES_TABLE)
+    assert role_for(signed_in("chen.li@weihai.gov.cn", verified="true"), config) == "admin"
+    assert role_for(signed_in("chen.li@weihai.gov.cn", verified="TRUE"), config) == "admin"
+
+
+def test_match_sub_matches_exact_subjects_only():
+    config = parse_role_config({"match": "sub", "admin": ["Chen-01"], "planner": ["wang"]})
+    assert config.match == "sub"
+    assert role_for(signed_in("x@y.cn", sub="Chen-01"), config) == "admin"
+    assert role_for(signed_in("x@y.cn", sub="chen-01"), config) == "viewer"  # subjects are exact
+    # the address never counts under match = "sub", verified or not
+    assert role_for(signed_in("Chen-01", sub="other"), config) == "viewer"
+    assert role_for({"is_logged_in": True, "email": "a@b.cn", "email_verified": True}, config) == (
+        "none"
+    )
+    p = principal_for(
+        signed_in("x@y.cn", sub="Chen-01"),
+        {**SECRETS, "roles": {"match": "sub", "admin": ["Chen-01"]}},
+        {},
+    )
+    assert (p.user, p.role) == ("Chen-01", "admin")
+
+
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        ({"match": "both"}, "roles.match"),
+        ({"match": "name"}, "roles.match"),
+        ({"admin": ["sub-42"]}, "not an e-mail address"),  # a subject under match = "email"
+        ({"match": "sub", "planner": ["@fgw.weihai.gov.cn"]}, "is a domain"),
+    ],
+)
+def test_mixing_claims_is_a_configuration_error(table, needle):
+    with pytest.raises(RoleConfigError) as err:
+        parse_role_config(table)
+    assert any(needle in p for p in err.value.problems), err.value.problems
 
 
 def test_default_none_refuses_unlisted_users():
