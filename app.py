@@ -6,7 +6,7 @@ import streamlit as st
 
 from optimizer.quiet import set_quiet
 from ui import state
-from ui.auth import identity_panel, sign_in_gate
+from ui.auth import demo_banner, identity_panel, sign_in_gate
 from ui.i18n import t
 from ui.safe_text import plain, plain_lines
 
@@ -23,6 +23,7 @@ with st.sidebar:
 
 # Nobody gets further (no page, no query parameter, no data load) without a role.
 user = sign_in_gate()
+demo_banner(user)  # the open demo says so at the top of every page, also on a phone
 
 try:
     with st.spinner(t("app.loading")):

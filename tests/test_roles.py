@@ -196,13 +196,26 @@ def test_auth_configured():
     assert auth_configured({"auth": named})
 
 
-def test_no_sign_in_configured_is_the_open_demo():
+def test_no_sign_in_configured_is_the_open_demo(tmp_path):
     p = principal_for(None, {}, environ={})
     assert p == Principal(user="demo", role="admin", signed_in=False, demo=True)
     assert p.can("save_scenario")
-    # an operator can make the demo read-only
-    p = principal_for(None, {"roles": {"demo": "viewer"}}, environ={})
+    # an operator can make the demo read-only (roles file: the demo has no secrets file at all)
+    path = tmp_path / "roles.toml"
+    path.write_text('[roles]\ndemo = "viewer"\n', encoding="utf-8")
+    p = principal_for(None, None, environ={ROLES_FILE_ENV: str(path)})
     assert p.demo and not p.can("save_scenario") and p.can("view")
+
+
+def test_secrets_without_sign_in_are_an_error_not_the_demo():
+    """Issue 16 item 1: a secrets file that exists never falls back to the open demo."""
+    for secrets in (
+        {"roles": {"demo": "viewer"}},
+        {"auth": {k: v for k, v in AUTH.items() if k != "cookie_secret"}},
+        {"auth": {**{k: v for k, v in AUTH.items() if k != "redirect_uri"}, "redirect_url": "x"}},
+    ):
+        with pytest.raises(RoleConfigError):
+            principal_for(None, secrets, environ={})
 
 
 def test_configured_but_not_signed_in_can_do_nothing():
@@ -380,13 +393,29 @@ def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
     repo = __import__("pathlib").Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(repo / "app.py"), default_timeout=180).run()
     assert not at.exception
-    shown = [c.value for c in at.sidebar.caption] + [m.value for m in at.sidebar.markdown]
+    # in the main area (a banner at the top of every page), not only in the sidebar hidden on phones
+    shown = banner_text(at)
     notice = t("app.open_demo", "zh")
-    assert any(notice in str(text) for text in shown), shown
+    assert notice in shown, shown
+    for page in APP_PAGES:
+        at.switch_page(page).run()
+        assert notice in banner_text(at), page
 
 
 def sidebar_text(at) -> str:
     return "\n".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown])
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of Markdown made by ``ui.safe_text.plain``: escapes and word joiners gone."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
+
+
+def banner_text(at) -> str:
+    """The warnings of the main area (where the open-demo banner is)."""
+    return "\n".join(str(e.value) for e in at.main.warning)
 
 
 @pytest.mark.slow
@@ -407,7 +436,7 @@ def test_open_demo_notice_says_what_the_demo_role_allows(role, demo_db_file, tmp
     repo = __import__("pathlib").Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(repo / "app.py"), default_timeout=180).run()
     assert not at.exception, [e.value for e in at.exception]
-    shown = sidebar_text(at)
+    shown = banner_text(at)
     assert t("app.open_demo", "zh") in shown
     assert t(f"app.open_demo_{role}", "zh") in shown
     others = {r for r in ("viewer", "planner", "admin") if r != role}
@@ -455,7 +484,8 @@ def test_gate_refuses_a_signed_in_account_without_a_role(demo_db_file, tmp_path,
     shutil.copy(demo_db_file, db)
     at = signed_in_app(db, monkeypatch, signed_in("someone@example.com"))
     assert not at.exception, [e.value for e in at.exception]
-    assert any("someone@example.com" in e.value for e in at.error)
+    # the identity is shown as text (ui/safe_text.plain): compare what the reader sees
+    assert any("someone@example.com" in shown_text(e.value) for e in at.error)
     assert [b.key for b in at.button] == ["auth.sign_out_refused"]
     assert not at.dataframe and not at.metric
 
@@ -472,7 +502,7 @@ def test_signed_in_viewer_sees_name_role_and_sign_out(demo_db_file, tmp_path, mo
     assert not at.exception, [e.value for e in at.exception]
     shown = sidebar_text(at)
     assert "市长办公室" in shown and t("role.viewer", "zh") in shown
-    assert t("app.open_demo", "zh") not in shown
+    assert t("app.open_demo", "zh") not in shown + banner_text(at)
     assert "auth.sign_out" in [b.key for b in at.sidebar.button]
     at.switch_page("views/data_admin.py").run()
     assert not at.exception

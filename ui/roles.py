@@ -262,6 +262,101 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What `st.login` requires (streamlit/auth_util.py `validate_auth_credentials`, Streamlit 1.67): the
+# shared keys in [auth], and per provider (the default one in [auth] itself, or named sub-tables).
+AUTH_SHARED_KEYS = ("redirect_uri", "cookie_secret")
+AUTH_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+AUTH_OPTIONAL_KEYS = ("client_kwargs", "expose_tokens")
+# A short cookie secret can be guessed offline, and whoever knows it can sign any identity cookie.
+MIN_COOKIE_SECRET = 32
+
+
+def _is_url(value: object) -> bool:
+    text = str(value).strip().lower()
+    return text.startswith(("https://", "http://")) and len(text) > len("https://")
+
+
+def _provider_problems(section: Mapping[str, Any], where: str) -> list[str]:
+    problems = [
+        f"{where}: {key} is missing or empty"
+        for key in AUTH_PROVIDER_KEYS
+        if not str(section.get(key) or "").strip()
+    ]
+    url = section.get("server_metadata_url")
+    if url and not _is_url(url):
+        problems.append(f"{where}: server_metadata_url must be an http(s) URL")
+    return problems
+
+
+def auth_problems(secrets: Mapping[str, Any] | None, source: str = "secrets") -> list[str]:
+    """Why the secrets do not configure sign-in completely; ``[]`` when they do.
+
+    A secrets file that exists must configure sign-in completely: the open demo (everyone gets the
+    demo role) runs only when there is no secrets file at all, so a missing or misspelt key fails
+    closed instead of opening the app (``docs/security.md``).
+
+    Parameters
+    ----------
+    secrets : Mapping or None
+        The secrets read from the file(s); ``None`` or empty counts as a file without ``[auth]``.
+    source : str
+        The file(s) the secrets came from, named in every message.
+
+    Returns
+    -------
+    list of str
+        One message per problem, each naming the file and the key: no ``[auth]`` table; a missing,
+        empty or malformed ``redirect_uri`` / ``cookie_secret``; an unknown (misspelt) key; no
+        provider; a provider without ``client_id``, ``client_secret`` or ``server_metadata_url``.
+    """
+    auth = (secrets or {}).get("auth")
+    if not isinstance(auth, Mapping):
+        return [
+            f"{source}: no [auth] table, so sign-in is not configured (the open demo runs only "
+            "when there is no secrets file at all)"
+        ]
+    where = f"{source} [auth]"
+    problems = [
+        f"{where}: {key} is missing or empty"
+        for key in AUTH_SHARED_KEYS
+        if not str(auth.get(key) or "").strip()
+    ]
+    redirect = str(auth.get("redirect_uri") or "").strip()
+    if redirect and not (_is_url(redirect) and redirect.rstrip("/").endswith("/oauth2callback")):
+        problems.append(
+            f"{where}: redirect_uri must be the app's http(s) URL ending in /oauth2callback"
+        )
+    secret = str(auth.get("cookie_secret") or "")
+    if secret.strip() and len(secret) < MIN_COOKIE_SECRET:
+        problems.append(
+            f"{where}: cookie_secret is too short (use at least {MIN_COOKIE_SECRET} random characters)"
+        )
+    known = set(AUTH_SHARED_KEYS) | set(AUTH_PROVIDER_KEYS) | set(AUTH_OPTIONAL_KEYS)
+    named: dict[str, Mapping[str, Any]] = {}
+    for key, value in auth.items():
+        if isinstance(value, Mapping) and key != "client_kwargs":
+            named[str(key)] = value
+        elif key not in known:
+            problems.append(
+                f"{where}: unknown key {key!r} (misspelt? known: {', '.join(sorted(known))})"
+            )
+    if any(key in auth for key in AUTH_PROVIDER_KEYS):
+        problems += _provider_problems(auth, where)
+    for name, section in named.items():
+        here = f"{source} [auth.{name}]"
+        if "_" in name:
+            problems.append(f"{here}: a provider name must not contain '_' (Streamlit refuses it)")
+        problems += _provider_problems(section, here)
+        extra = set(section) - set(AUTH_PROVIDER_KEYS) - set(AUTH_OPTIONAL_KEYS)
+        problems += [f"{here}: unknown key {key!r} (misspelt?)" for key in sorted(extra)]
+    if not named and not any(key in auth for key in AUTH_PROVIDER_KEYS):
+        problems.append(
+            f"{where}: no provider (client_id, client_secret, server_metadata_url in [auth] "
+            "or in a named [auth.<provider>] table)"
+        )
+    return problems
+
+
 def auth_configured(secrets: Mapping[str, Any] | None) -> bool:
     """Whether the secrets configure ``st.login``: an ``[auth]`` table with a provider.
 
@@ -369,7 +464,7 @@ def principal_for(
     user_info : Mapping or None
         ``st.user`` as a dict (``is_logged_in``, ``email``, ``sub``, ``name``), or ``None``.
     secrets : Mapping or None
-        ``st.secrets`` as a dict, or ``None`` when the app has no secrets file.
+        ``st.secrets`` as a dict, or ``None`` (or empty) when the app has no secrets file at all.
     environ : Mapping or None
         Environment variables (default ``os.environ``), for ``WEIHAI_ROLES_FILE``.
 
@@ -377,15 +472,21 @@ def principal_for(
     -------
     Principal
         With sign-in configured: the signed-in user's role, or an anonymous principal with role
-        ``"none"`` who must sign in first. Without it: the open demo's principal (``demo=True``).
+        ``"none"`` who must sign in first. Without any secrets: the open demo's principal
+        (``demo=True``).
 
     Raises
     ------
     RoleConfigError
-        When the roles configuration is malformed (``ui.auth`` should show it and let nobody write).
+        When the roles configuration is malformed, or when secrets exist but do not configure
+        sign-in completely (:func:`auth_problems`): ``ui.auth`` shows it and lets nobody write.
     """
+    if secrets:  # a secrets file exists: it must configure sign-in, never fall back to the demo
+        problems = auth_problems(secrets)
+        if problems:
+            raise RoleConfigError(problems)
     config = load_role_config(secrets, environ)
-    if not auth_configured(secrets):
+    if not secrets:
         return Principal(user=DEMO_USER, role=config.demo, signed_in=False, demo=True)
     info = dict(user_info or {})
     if not info.get("is_logged_in"):
