@@ -586,8 +586,20 @@ def test_guarded_store_refuses_outside_a_page(tmp_path, monkeypatch):
 # greyed-out editor. Streamlit 1.67 drops forged values of disabled widgets itself, and the store
 # re-checks the role; whichever layer stops it, nothing may change. The planner runs the same steps
 # as a control, so each test can fail.
-PLANNER = {"is_logged_in": True, "email": "wang.fang@weihai.gov.cn", "sub": "wang", "name": "王芳"}
-VIEWER = {"is_logged_in": True, "email": "mayor@weihai.gov.cn", "sub": "mayor", "name": "市长"}
+PLANNER = {
+    "is_logged_in": True,
+    "email": "wang.fang@weihai.gov.cn",
+    "email_verified": True,
+    "sub": "wang",
+    "name": "王芳",
+}
+VIEWER = {
+    "is_logged_in": True,
+    "email": "mayor@weihai.gov.cn",
+    "email_verified": True,
+    "sub": "mayor",
+    "name": "市长",
+}
 
 
 def force(at, kind: str, key: str, value) -> bool:
