@@ -10,6 +10,7 @@ typed; interpolate only ``plain(value)`` into such text (see ``docs/security.md`
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark, and an escaped one is
 # always literal; escaping all of them (not a hand-picked list) also covers GitHub-flavoured extras
@@ -55,6 +56,6 @@ def plain(text: object) -> str:
     return "".join(out)
 
 
-def plain_lines(items: list[object] | tuple[object, ...]) -> str:
+def plain_lines(items: Iterable[object]) -> str:
     """A Markdown bullet list of user-supplied items, each shown literally (see :func:`plain`)."""
     return "\n".join(f"- {plain(item)}" for item in items)
