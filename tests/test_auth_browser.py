@@ -21,6 +21,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -351,7 +352,8 @@ def no_live_markup(page, requests: list[str]) -> None:
     assert not [h for h in hrefs if "evil" in h or "127.0.0.1:9" in h], hrefs
     sources = [i.get_attribute("src") or "" for i in main.locator("img").all()]
     assert not [s for s in sources if "pixel" in s], sources
-    assert not [r for r in requests if "pixel.png" in r or "evil.example" in r], requests
+    hosts = {urlparse(r).netloc for r in requests}
+    assert not hosts & {"evil.example", "127.0.0.1:9"}, hosts
 
 
 def test_link_parameter_names_show_as_text(browser, auth_app):
@@ -388,10 +390,12 @@ def test_scenario_name_shows_as_text(browser, auth_app):
         sidebar.get_by_text(literal(PHISHING)).first.wait_for(timeout=90_000)
         idle(page)
         no_live_markup(page, requests)
-        for path in ["", "studio", "data"]:
-            goto(page, f"{auth_app['url']}/{path}")
+        # the name belongs to this session: move between pages through the navigation, not by URL
+        for nav in ("nav.cockpit", "nav.studio", "nav.data"):
+            page.locator("[data-testid='stSidebarNav'] a").filter(has_text=t(nav, "zh")).click()
+            idle(page)
             shown = sidebar.inner_text().replace("\u2060", "")
-            assert PHISHING in shown and PIXEL in shown, (path, shown)
+            assert PHISHING in shown and PIXEL in shown, (nav, shown)
             no_live_markup(page, requests)
     finally:
         context.close()

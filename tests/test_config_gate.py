@@ -221,7 +221,7 @@ def assert_closed(at, needle: str) -> None:
     errors = [shown_text(e.value) for e in at.error]
     assert any(needle in e for e in errors), errors
     assert not at.button and not at.dataframe and not at.metric and not at.get("file_uploader")
-    assert not any(t("app.open_demo", "zh") in str(w.value) for w in at.warning)
+    assert not any(t("app.open_demo", "zh") in str(w.value) for w in [*at.warning, *at.info])
 
 
 @pytest.mark.slow

@@ -414,8 +414,8 @@ def shown_text(markdown: str) -> str:
 
 
 def banner_text(at) -> str:
-    """The warnings of the main area (where the open-demo banner is)."""
-    return "\n".join(str(e.value) for e in at.main.warning)
+    """The info boxes of the main area (where the open-demo banner is)."""
+    return "\n".join(str(e.value) for e in at.main.info)
 
 
 @pytest.mark.slow

@@ -255,7 +255,8 @@ def demo_banner(user: Principal) -> None:
     is configured.
     """
     if user.demo:
-        st.warning(
+        # An info box, not a warning: pages use warnings for problems with the data or the plan.
+        st.info(
             t("app.open_demo") + " " + t(f"app.open_demo_{user.role}"),
             icon=":material/lock_open:",
         )
