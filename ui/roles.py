@@ -10,7 +10,7 @@ environment variable ``WEIHAI_ROLES_FILE`` (which wins, so an operator can keep 
     [roles]
     match = "email"         # the ONE claim identities are matched on: "email" (default) or "sub"
     default = "viewer"      # a signed-in identity not listed below; "none" refuses it
-    demo = "admin"          # everyone's role in the open demo (no secrets file at all)
+    demo = "admin"          # the open demo's role (no secrets file: so set it in WEIHAI_ROLES_FILE)
     admin = ["chen.li@weihai.gov.cn"]
     planner = ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn"]   # "@domain": everyone at that domain
     viewer = ["office@weihai.gov.cn"]
