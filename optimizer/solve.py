@@ -237,6 +237,11 @@ class AllocationModel:
         """Set a resource's capacity."""
         self.problem.with_capacity(resource, capacity)
 
+    def set_limits(self, amount: np.ndarray, capacity: np.ndarray) -> None:
+        """Set every fund line's amount and every resource's capacity at once (in workbook order)."""
+        self.problem.amount[:] = np.asarray(amount, dtype=float)
+        self.problem.capacity[:] = np.asarray(capacity, dtype=float)
+
     def set_pool_share(self, pool_share: float) -> None:
         """Set the share of each pooled line that may move to other pooled lines."""
         old = self.problem.pool_share
