@@ -25,11 +25,14 @@ EPS_SPEND = 1e-7
 # budget, e.g. spending nothing under a floor or using nothing of a zero capacity). Instead HiGHS runs
 # with tight feasibility tolerances, every plan is re-checked exactly by the evaluator, and a plan that
 # breaks a rule by more than FEASIBILITY_TOL (1e-6 万元) is repaired (solve._repair).
-HIGHS_TOLERANCES = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
+HIGHS_TOLERANCES: dict[str, bool | float | str] = {
+    "mip_feasibility_tolerance": 1e-9,
+    "primal_feasibility_tolerance": 1e-9,
+}
 # HiGHS's root reduced-cost heuristic (a sub-MIP) can run on far past the time limit: on the demo with
 # the award line at 3,600 万元 it never returned, while without it the same MIP proves 0.02% in seconds.
 # Every HiGHS MIP run here switches it off (compare ERGO-Code/HiGHS#2226).
-HIGHS_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
+HIGHS_MIP_OPTIONS: dict[str, bool | float | str] = {"mip_heuristic_run_root_reduced_cost": False}
 
 
 @dataclass
@@ -482,7 +485,9 @@ class HighsModel:
                 int(self.net_col[j]), -self.problem.pool_share * self.problem.amount[line], inf
             )
 
-    def _run(self, *, time_limit: float, threads: int, options: dict[str, object]) -> None:
+    def _run(
+        self, *, time_limit: float, threads: int, options: dict[str, bool | float | str]
+    ) -> None:
         h = self.h
         h.setOptionValue("threads", int(threads))
         h.setOptionValue("time_limit", float(max(0.01, time_limit)))

@@ -1,15 +1,19 @@
-"""A re-solvable copy of the allocation model for what-if analysis: change limits, locks, solve again.
+"""A re-solvable layout of the allocation model for what-if analysis: change limits, locks, solve again.
 
 The analyses ask the same question many times with one number changed (a fund line's amount, a
 resource's capacity, a lock). Rebuilding the model through PuLP for each of 20–50 questions costs more
-than solving it, so this module builds the problem of WORKBOOK.md once as numpy arrays, hands it to
-HiGHS (highspy) directly, and afterwards changes only row/column bounds before each re-solve. The
-incumbent of the previous solve is offered as a warm start.
+than solving it, so `PlanModel` hands the problem to HiGHS (highspy) once and afterwards changes only
+row/column bounds before each re-solve. The incumbent of the previous solve is offered as a warm start.
 
-The model is the one of WORKBOOK.md ("The allocation problem it defines"), with the same tie-breaks:
-the objective is the weighted capped attainment, plus a tiny weight on expectation beyond the goals,
-minus a tinier weight on money spent. ``tests/test_analysis_model.py`` checks it against
-``optimizer.solve`` on small instances, so the two cannot drift apart silently.
+Nothing about the problem is defined here. The workbook is compiled once by
+`optimizer.problem.compile_problem`; the coupling rows (fund lines with entitlement reserves,
+resources, district floors) and their limits come from `optimizer.model.coupling_rows` /
+`row_limits`, the tie-breaks from `optimizer.model.tie_breaks`, the rule check of a plan from
+`optimizer.evaluate.rule_excess` — the same functions the optimizer's MILP (`optimizer.solve`) and the
+evaluator use, so a rule added there appears here too. What this module adds is the layout the
+analyses need: one column per (candidate, option) *including* "none" (so a lock is a column bound and
+a row dual is a shadow price), explicit pooled inflow/outflow columns, and the core re-solves.
+``tests/test_analysis_model.py`` checks it against ``optimizer.solve`` on small instances.
 """
 
 from __future__ import annotations
@@ -19,15 +23,20 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
+import numpy.typing as npt
 
 from data.schema import NONE_OPTION, Workbook
 from optimizer.evaluate import fund_needs, rule_excess
 from optimizer.model import coupling_rows, row_limits, tie_breaks
 from optimizer.problem import Problem, compile_problem
 from optimizer.quiet import quiet_stdout
+
+if TYPE_CHECKING:
+    from optimizer.solve import AllocationModel
 
 # A lock value meaning "any option except none" (used to force a candidate into the plan).
 ANY_OPTION = "*"
@@ -71,9 +80,10 @@ class PlanOutcome:
     gap: float = math.nan
     seconds: float = 0.0
     carried: bool = False
-    selected: np.ndarray | None = field(
-        default=None, repr=False
-    )  # column index chosen per candidate
+    # column index chosen per candidate (empty when there is no plan)
+    selected: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
+    )
 
     @property
     def feasible(self) -> bool:
@@ -153,7 +163,7 @@ class PlanModel:
         self._prepare(wb, probability_factor, _probabilities)
         self._build()
         self._last_selected: np.ndarray | None = None
-        self._allocation_model = None  # optimizer.AllocationModel, built on first use
+        self._allocation_model: AllocationModel | None = None  # built on first use
         self._base_outcome: PlanOutcome | None = None  # today's plan, once solved
         self._best_core: np.ndarray | None = None
         # True when the probabilities differ from the workbook's (robustness samples)
@@ -213,9 +223,13 @@ class PlanModel:
         self.cand_value = problem.values  # (n, T) contribution on success
         self.floor_districts = problem.floor_districts
         self.floor_shares = problem.floor_share
+        # The Problem's locks (so a rule that fixes options there applies here too), in the
+        # workbook's order of its locks sheet.
+        locked = [int(i) for i in np.nonzero(problem.lock >= 0)[0]]
+        sheet = {str(c): k for k, c in enumerate(wb.locks["candidate_id"])}
+        locked.sort(key=lambda i: sheet.get(self.candidate_ids[i], len(sheet) + i))
         self.base_locks = {
-            str(c): str(o)
-            for c, o in zip(wb.locks["candidate_id"], wb.locks["option"], strict=True)
+            self.candidate_ids[i]: problem.option_names[i][problem.lock[i]] for i in locked
         }
 
     def _set_probabilities(self, col_prob: np.ndarray) -> None:
@@ -366,7 +380,7 @@ class PlanModel:
         lp.a_matrix_.num_row_ = n_rows
         lp.a_matrix_.start_ = start.astype(np.int32)
         lp.a_matrix_.index_ = r_all.astype(np.int32)
-        lp.a_matrix_.value_ = v_all
+        lp.a_matrix_.value_ = np.asarray(v_all, dtype=np.float64)
         integrality = [highspy.HighsVarType.kContinuous] * n_cols
         lp.integrality_ = integrality
         self._lp = lp
@@ -465,7 +479,10 @@ class PlanModel:
             return
         lower, upper = row_limits(self._coupling.kind, self._coupling.ref, amounts, caps)
         if len(lower):
-            h.changeRowsBounds(len(lower), self._coupling_row.astype(np.int32), lower, upper)
+            # changeRowsBounds exists in highspy 1.16 but is missing from its type stubs
+            h.changeRowsBounds(  # type: ignore[attr-defined]
+                len(lower), self._coupling_row.astype(np.int32), lower, upper
+            )
         if self.pooled_lines:
             k = len(self.pooled_lines)
             idx = np.arange(self.col_out0, self.col_out0 + k, dtype=np.int32)
@@ -566,12 +583,11 @@ class PlanModel:
         """
         from optimizer.solve import AllocationModel
 
-        if self._allocation_model is None:
-            # the same compiled Problem (a copy whose limits it may change), not a second compilation
-            self._allocation_model = AllocationModel(
-                self._limited(self.amounts.copy(), self.capacities.copy())
-            )
         am = self._allocation_model
+        if am is None:
+            # the same compiled Problem (a copy whose limits it may change), not a second compilation
+            am = AllocationModel(self._limited(self.amounts.copy(), self.capacities.copy()))
+            self._allocation_model = am
         am.set_limits(amounts, caps)
         with quiet_stdout():
             result = am.solve(
