@@ -33,7 +33,7 @@ def render() -> None:
         + " · "
         + t("app.as_of", date=local_date(as_of, lang))
     )
-    plan = plan_or_stop()
+    plan, _ = plan_or_stop()
 
     # Headline: one card per target.
     st.subheader(t("cockpit.targets"))

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from data import criteria
-from ui import charts, downloads, state
+from optimizer.checklist import firm_checklist_bytes
+from ui import charts, state
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t, tv
 from ui.insights import QUALITY_TIERS, RUNGS, SIZE_TIERS, firm_candidates
@@ -23,7 +24,7 @@ def render() -> None:
     if firms.empty:
         st.info(t("ladder.no_firms"))
         st.stop()
-    plan = plan_or_stop()
+    plan, _ = plan_or_stop()
     candidates = firm_candidates(wb, plan)
 
     # The headline distance for each rung: the criterion a planner would quote first.
@@ -208,16 +209,14 @@ def render() -> None:
             f"{tv(firm.get('size_tier'), lang)} · {quality} · "
             f"{t('ladder.revenue_now')}: {money(firm.get('revenue'), lang)}"
         )
-        checklist_bytes = downloads.analysis_checklist()
-        if checklist_bytes is not None:
-            st.download_button(
-                t("ladder.download_checklist"),
-                data=lambda: checklist_bytes(wb, chosen, lang=lang, choices=plan.choices),
-                file_name=f"{chosen}_checklist_{lang}.md",
-                mime="text/markdown",
-                key="ladder.download_checklist",
-                on_click="ignore",
-            )
+        st.download_button(
+            t("ladder.download_checklist"),
+            data=lambda: firm_checklist_bytes(wb, chosen, lang=lang, choices=plan.choices),
+            file_name=f"{chosen}_checklist_{lang}.md",
+            mime="text/markdown",
+            key="ladder.download_checklist",
+            on_click="ignore",
+        )
         own = candidates[
             candidates.get("entity_id", pd.Series("", index=candidates.index)).astype(str) == chosen
         ]

@@ -33,7 +33,7 @@ def render() -> None:
     if wb.projects.empty:
         st.info(t("pipeline.no_projects"))
         st.stop()
-    plan = plan_or_stop()
+    plan, _ = plan_or_stop()
     projects = project_table(wb, plan)
     LEVELS = ("province", "city", "county")
     as_of = as_of_date(wb)

@@ -14,6 +14,7 @@ from data.scenario import (
     validate_settings,
 )
 from data.schema import NONE_OPTION
+from optimizer.solve import AllocationResult
 from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import local_datetime, money, number, percent
@@ -32,7 +33,7 @@ def render() -> None:
 
     page_header("nav.scenarios", "scenarios.caption")
     st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
-    plan = plan_or_stop()
+    plan, plan_key = plan_or_stop()
 
     # Messages from the last action survive the rerun that follows it.
     for level, text in st.session_state.pop("scenarios.flash", []):
@@ -63,8 +64,8 @@ def render() -> None:
                     final = state.solve_cached(wb, fingerprint, state.scenario())
                 store.save_scenario(
                     name.strip(),
-                    state.scenario(),
-                    state.plan_summary_json(final if final.has_plan else plan),
+                    state.scenario().as_dict(),
+                    state.plan_summary_json(final if state.has_plan(final) else plan),
                     overwrite=overwrite,
                 )
                 st.session_state["scenario_name"] = name.strip()
@@ -177,7 +178,7 @@ def render() -> None:
     if len(picked) < 2:
         st.info(t("scenarios.compare_need"))
     else:
-        plans: dict[str, state.Plan] = {}
+        plans: dict[str, AllocationResult] = {}
         progress = st.progress(0.0, text=t("scenarios.solving"))
         for n, scenario_id in enumerate(picked, start=1):
             title = option_names[scenario_id]
@@ -195,7 +196,7 @@ def render() -> None:
             for target in plan.targets["target"]:
                 row = {t("common.target"): label_for(target, labels, lang)}
                 for title, p in plans.items():
-                    tr = p.targets.set_index("target").loc[target] if p.has_plan else None
+                    tr = p.targets.set_index("target").loc[target] if state.has_plan(p) else None
                     row[f"{title} · {t('common.expected')}"] = (
                         format_amount(tr["expected"], tr["unit"], lang) if tr is not None else "–"
                     )
@@ -214,7 +215,7 @@ def render() -> None:
                 )
                 objective_row[f"{title} · {t('common.chance')}"] = ""
                 money_row[f"{title} · {t('common.expected')}"] = (
-                    money(p.fund_lines["used"].sum(), lang) if p.has_plan else "–"
+                    money(p.fund_lines["used"].sum(), lang) if state.has_plan(p) else "–"
                 )
                 money_row[f"{title} · {t('common.chance')}"] = ""
             st.dataframe(
@@ -263,7 +264,7 @@ def render() -> None:
     st.subheader(t("scenarios.frontier"))
     st.caption(t("scenarios.frontier_help"))
     frontier_store = st.session_state.setdefault("frontier", {})
-    frontier_key = (fingerprint, plan.settings_key)
+    frontier_key = (fingerprint, plan_key)
     if frontier_key not in frontier_store and st.button(
         t("scenarios.frontier_run"), key="scenarios.frontier_run"
     ):
@@ -279,14 +280,6 @@ def render() -> None:
             table = downloads.analysis_frontier(
                 wb, state.scenario(), points_count=9, max_scale=1.6, progress=_tick
             )
-            if table is None:
-                table = downloads.frontier_points(
-                    wb,
-                    state.scenario(),
-                    [0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6],
-                    lambda s: state.solve_cached(wb, fingerprint, s),
-                    progress=_tick,
-                )
             frontier_store[frontier_key] = table
         except Exception as exc:  # the frontier is an extra: a failure is a message
             st.error(t("solve.failed_no_plan", error=exc))

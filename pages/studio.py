@@ -7,6 +7,7 @@ import streamlit as st
 
 from data.scenario import settings_from_workbook
 from data.schema import NONE_OPTION
+from optimizer.analysis import explain_candidate, robustness
 from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import money, number, percent
@@ -240,7 +241,7 @@ def render() -> None:
                 st.caption(t("auth.denied"))
 
     with results:
-        plan = plan_or_stop()
+        plan, plan_key = plan_or_stop()
         # The cockpit's figures, right above the plan, so a planner sees the effect of each change.
         st.subheader(t("studio.figures"))
         figures = st.container(key="cockpit-figures")
@@ -340,169 +341,162 @@ def render() -> None:
             st.dataframe(fund_table, hide_index=True, width="stretch")
 
         # Marginal values, where the analysis module provides them (several solves: on request).
-        if downloads.marginal_values_available():
-            with st.expander(t("studio.marginal")):
-                st.caption(t("studio.marginal_help"))
-                computed = st.session_state.setdefault("marginal", {})
-                button = st.empty()  # gone once the values are there
-                if plan.settings_key not in computed and button.button(
-                    t("studio.marginal_run"), key="studio.marginal_run"
-                ):
-                    with st.spinner(t("studio.marginal_running"), show_time=True):
-                        try:
-                            computed[plan.settings_key] = downloads.marginal_values_table(
-                                wb, fingerprint, settings
-                            )
-                            button.empty()
-                        except Exception as exc:  # an analysis failure is a message, not a crash
-                            st.error(t("solve.failed_no_plan", error=exc))
-                table = computed.get(plan.settings_key)
-                if table is not None and len(table):
-                    st.dataframe(
-                        pd.DataFrame(
-                            {
-                                t("studio.limit"): [
-                                    label_for(n, labels, lang) for n in table["name"]
-                                ],
-                                t("studio.current"): [number(v) for v in table["current"]],
-                                t("studio.step"): [number(v) for v in table["step"]],
-                                t("studio.points_up"): table["points_up"].round(2),
-                                t("studio.points_down"): (-table["points_down"]).round(2),
-                                t("studio.points_lp"): table["points_lp"].round(2)
-                                if "points_lp" in table
-                                else None,
-                            }
-                        ),
-                        hide_index=True,
-                        width="stretch",
-                        # Narrow columns with short headers (the full wording in each header's help), so
-                        # the figures fit beside the long resource names without scrolling sideways.
-                        column_config={
-                            t("studio.limit"): st.column_config.TextColumn(width=200),
-                            t("studio.current"): st.column_config.TextColumn(width=70),
-                            t("studio.step"): st.column_config.TextColumn(width=60),
-                            **{
-                                t(key): st.column_config.NumberColumn(
-                                    label=t(f"{key}_short"), help=t(key), format="%.2f", width=70
-                                )
-                                for key in (
-                                    "studio.points_up",
-                                    "studio.points_down",
-                                    "studio.points_lp",
-                                )
-                            },
-                        },
-                    )
-                    st.caption(t("studio.marginal_precision"))
-
-        # Why a candidate is (not) supported, where the analysis module explains it (a few re-solves).
-        explain = downloads.analysis_function("explain_candidate")
-        if explain is not None:
-            with st.expander(t("studio.explain")):
-                cand_names = dict(
-                    zip(
-                        plan.allocation["candidate_id"].astype(str),
-                        plan.allocation["name"].astype(str),
-                        strict=True,
-                    )
-                )
-                who = st.selectbox(
-                    t("studio.explain_pick"),
-                    list(cand_names),
-                    index=None,
-                    format_func=lambda c: f"{c} · {cand_names[c]}",
-                    placeholder=t("common.search"),
-                    key="studio.explain_pick",
-                )
-                answers = st.session_state.setdefault("explanations", {})
-                if who and st.button(t("studio.explain_run"), key="studio.explain_run"):
-                    with st.spinner(t("studio.marginal_running"), show_time=True):
-                        try:
-                            result = explain(state.scenario_workbook(wb, settings), who)
-                            answers[(plan.settings_key, who)] = result.sentences
-                        except Exception as exc:  # an analysis failure is a message, not a crash
-                            st.error(t("solve.failed_no_plan", error=exc))
-                sentences = answers.get((plan.settings_key, who))
-                if sentences:
-                    st.markdown("\n".join(f"- {s}" for s in sentences.get(lang, [])))
-
-        # Robustness: the plan re-solved with the probabilities perturbed (many solves, with progress).
-        robustness = downloads.analysis_function("robustness")
-        if robustness is not None:
-            with st.expander(t("studio.robustness")):
-                st.caption(t("studio.robustness_help"))
-                runs = st.session_state.setdefault("robustness", {})
-                button = st.empty()  # gone once the analysis has run
-                if plan.settings_key not in runs and button.button(
-                    t("studio.robustness_run"), key="studio.robustness_run"
-                ):
-                    bar = st.progress(0.0, text=t("studio.robustness_running"))
-
-                    def _tick(done: int, total: int) -> None:
-                        bar.progress(
-                            min(1.0, done / max(total, 1)),
-                            text=f"{t('studio.robustness_running')} {done}/{total}",
-                        )
-
+        with st.expander(t("studio.marginal")):
+            st.caption(t("studio.marginal_help"))
+            computed = st.session_state.setdefault("marginal", {})
+            button = st.empty()  # gone once the values are there
+            if plan_key not in computed and button.button(
+                t("studio.marginal_run"), key="studio.marginal_run"
+            ):
+                with st.spinner(t("studio.marginal_running"), show_time=True):
                     try:
-                        result = robustness(
-                            state.scenario_workbook(wb, settings), samples=20, progress=_tick
+                        computed[plan_key] = downloads.marginal_values_table(
+                            wb, fingerprint, settings
                         )
-                        runs[plan.settings_key] = (result.targets, result.candidates)
                         button.empty()
                     except Exception as exc:  # an analysis failure is a message, not a crash
                         st.error(t("solve.failed_no_plan", error=exc))
-                    bar.empty()
-                if plan.settings_key in runs:
-                    spread, classes = runs[plan.settings_key]
-                    units = dict(zip(plan.targets["target"], plan.targets["unit"], strict=True))
-                    st.dataframe(
-                        pd.DataFrame(
-                            {
-                                t("common.target"): [
-                                    label_for(v, labels, lang) for v in spread["target"]
-                                ],
-                                t("common.goal"): [
-                                    format_amount(g, units.get(n, ""), lang)
-                                    for n, g in zip(spread["target"], spread["goal"], strict=True)
-                                ],
-                                t("studio.robust_p10"): [
-                                    format_amount(g, units.get(n, ""), lang)
-                                    for n, g in zip(
-                                        spread["target"], spread["expected_p10"], strict=True
-                                    )
-                                ],
-                                t("studio.robust_p90"): [
-                                    format_amount(g, units.get(n, ""), lang)
-                                    for n, g in zip(
-                                        spread["target"], spread["expected_p90"], strict=True
-                                    )
-                                ],
-                            }
-                        ),
-                        hide_index=True,
-                        width="stretch",
-                        column_config={
-                            t("common.target"): st.column_config.TextColumn(width=180),
-                            **{
-                                t(key): st.column_config.TextColumn(width=105)
-                                for key in ("common.goal", "studio.robust_p10", "studio.robust_p90")
-                            },
+            table = computed.get(plan_key)
+            if table is not None and len(table):
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("studio.limit"): [label_for(n, labels, lang) for n in table["name"]],
+                            t("studio.current"): [number(v) for v in table["current"]],
+                            t("studio.step"): [number(v) for v in table["step"]],
+                            t("studio.points_up"): table["points_up"].round(2),
+                            t("studio.points_down"): (-table["points_down"]).round(2),
+                            t("studio.points_lp"): table["points_lp"].round(2)
+                            if "points_lp" in table
+                            else None,
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    # Narrow columns with short headers (the full wording in each header's help), so
+                    # the figures fit beside the long resource names without scrolling sideways.
+                    column_config={
+                        t("studio.limit"): st.column_config.TextColumn(width=200),
+                        t("studio.current"): st.column_config.TextColumn(width=70),
+                        t("studio.step"): st.column_config.TextColumn(width=60),
+                        **{
+                            t(key): st.column_config.NumberColumn(
+                                label=t(f"{key}_short"), help=t(key), format="%.2f", width=70
+                            )
+                            for key in (
+                                "studio.points_up",
+                                "studio.points_down",
+                                "studio.points_lp",
+                            )
                         },
+                    },
+                )
+                st.caption(t("studio.marginal_precision"))
+
+        # Why a candidate is (not) supported, where the analysis module explains it (a few re-solves).
+        with st.expander(t("studio.explain")):
+            cand_names = dict(
+                zip(
+                    plan.allocation["candidate_id"].astype(str),
+                    plan.allocation["name"].astype(str),
+                    strict=True,
+                )
+            )
+            who = st.selectbox(
+                t("studio.explain_pick"),
+                list(cand_names),
+                index=None,
+                format_func=lambda c: f"{c} · {cand_names[c]}",
+                placeholder=t("common.search"),
+                key="studio.explain_pick",
+            )
+            answers = st.session_state.setdefault("explanations", {})
+            if who and st.button(t("studio.explain_run"), key="studio.explain_run"):
+                with st.spinner(t("studio.marginal_running"), show_time=True):
+                    try:
+                        result = explain_candidate(state.scenario_workbook(wb, settings), who)
+                        answers[(plan_key, who)] = result.sentences
+                    except Exception as exc:  # an analysis failure is a message, not a crash
+                        st.error(t("solve.failed_no_plan", error=exc))
+            sentences = answers.get((plan_key, who))
+            if sentences:
+                st.markdown("\n".join(f"- {s}" for s in sentences.get(lang, [])))
+
+        # Robustness: the plan re-solved with the probabilities perturbed (many solves, with progress).
+        with st.expander(t("studio.robustness")):
+            st.caption(t("studio.robustness_help"))
+            runs = st.session_state.setdefault("robustness", {})
+            button = st.empty()  # gone once the analysis has run
+            if plan_key not in runs and button.button(
+                t("studio.robustness_run"), key="studio.robustness_run"
+            ):
+                bar = st.progress(0.0, text=t("studio.robustness_running"))
+
+                def _tick(done: int, total: int) -> None:
+                    bar.progress(
+                        min(1.0, done / max(total, 1)),
+                        text=f"{t('studio.robustness_running')} {done}/{total}",
                     )
-                    counts = classes["class"].value_counts()
-                    shares = money_by_robustness(plan.allocation, classes)
-                    st.caption(
-                        t(
-                            "studio.robust_classes",
-                            core=number(int(counts.get("core", 0))),
-                            borderline=number(int(counts.get("borderline", 0))),
-                            core_money=percent(shares.get("core", 0.0)),
-                            borderline_money=percent(
-                                shares.get("borderline", 0.0) + shares.get("exterior", 0.0)
-                            ),
-                        )
+
+                try:
+                    result = robustness(
+                        state.scenario_workbook(wb, settings), samples=20, progress=_tick
                     )
+                    runs[plan_key] = (result.targets, result.candidates)
+                    button.empty()
+                except Exception as exc:  # an analysis failure is a message, not a crash
+                    st.error(t("solve.failed_no_plan", error=exc))
+                bar.empty()
+            if plan_key in runs:
+                spread, classes = runs[plan_key]
+                units = dict(zip(plan.targets["target"], plan.targets["unit"], strict=True))
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("common.target"): [
+                                label_for(v, labels, lang) for v in spread["target"]
+                            ],
+                            t("common.goal"): [
+                                format_amount(g, units.get(n, ""), lang)
+                                for n, g in zip(spread["target"], spread["goal"], strict=True)
+                            ],
+                            t("studio.robust_p10"): [
+                                format_amount(g, units.get(n, ""), lang)
+                                for n, g in zip(
+                                    spread["target"], spread["expected_p10"], strict=True
+                                )
+                            ],
+                            t("studio.robust_p90"): [
+                                format_amount(g, units.get(n, ""), lang)
+                                for n, g in zip(
+                                    spread["target"], spread["expected_p90"], strict=True
+                                )
+                            ],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
+                        t("common.target"): st.column_config.TextColumn(width=180),
+                        **{
+                            t(key): st.column_config.TextColumn(width=105)
+                            for key in ("common.goal", "studio.robust_p10", "studio.robust_p90")
+                        },
+                    },
+                )
+                counts = classes["class"].value_counts()
+                shares = money_by_robustness(plan.allocation, classes)
+                st.caption(
+                    t(
+                        "studio.robust_classes",
+                        core=number(int(counts.get("core", 0))),
+                        borderline=number(int(counts.get("borderline", 0))),
+                        core_money=percent(shares.get("core", 0.0)),
+                        borderline_money=percent(
+                            shares.get("borderline", 0.0) + shares.get("exterior", 0.0)
+                        ),
+                    )
+                )
 
         # The allocation table.
         st.subheader(t("studio.allocation"))
@@ -545,7 +539,7 @@ def render() -> None:
         # Downloads: allocation (CSV/XLSX, headers in the chosen language) and the whole scenario.
         # A row that wraps, each button as wide as its label (equal columns cut the longer labels).
         buttons = st.container(horizontal=True, wrap=True)
-        stem = downloads.file_stem(state.scenario_label(wb), plan.settings_key)
+        stem = downloads.file_stem(state.scenario_label(wb), plan_key)
         buttons.download_button(
             t("studio.download_csv"),
             data=downloads.allocation_csv(plan, lang, labels, wb.resource_names),

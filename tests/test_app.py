@@ -141,8 +141,11 @@ def test_a_bad_setting_keeps_the_last_good_plan_with_a_message(app_db) -> None:
     at = open_app("en")
     goto(at, "studio")
     good = figures(at)
+    from ui.settings import ScenarioSettings
+
     scenario = dict(at.session_state["scenario"])
-    at.session_state["scenario"] = {**scenario, "locks": {"no-such-candidate": "none"}}
+    bad = {**scenario, "locks": {"no-such-candidate": "none"}}
+    at.session_state["scenario"] = ScenarioSettings.from_mapping(bad)
     at.run()
     assert not at.exception
     assert any("no-such-candidate" in e.value for e in at.error)
