@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import state
+from ui import data_panels, state
 from ui.auth import can
 from ui.format import local_datetime
 from ui.i18n import TABLE, t
@@ -13,7 +13,7 @@ from ui.widgets import page_header
 
 
 def render() -> None:
-    """Draw the page (st.Page runs this; importing the module draws nothing)."""
+    """What is stored, import, downloads, reset to the demo city, the audit log."""
     wb, fingerprint = state.workbook()
     store = state.get_store()  # its writes check the role and log the signed-in user
 
@@ -28,108 +28,8 @@ def render() -> None:
     c2.metric(t("data.options"), f"{len(wb.options):,}")
     c3.metric(t("data.projects"), f"{len(wb.projects):,}")
     c4.metric(t("data.firms"), f"{len(wb.enterprises):,}")
-
-    # ---- import
-    st.subheader(t("data.import"))
-    st.caption(t("data.import_help"))
-    # A fresh uploader after each import, so the imported file does not linger in the widget.
-    upload_round = st.session_state.setdefault("data.upload_round", 0)
-    upload = st.file_uploader(
-        t("data.upload"),
-        type=["xlsx", "zip"],
-        key=f"data.upload.{upload_round}",
-        disabled=not can("import"),
-    )
-    if upload is not None:
-        from data.workbook import WorkbookError, read_workbook_upload, settings_notes
-
-        try:
-            imported = read_workbook_upload(upload.name, upload.getvalue())
-        except WorkbookError as exc:
-            st.error(t("data.invalid", n=len(exc.issues)))
-            report = pd.DataFrame(
-                {
-                    t("data.sheet"): [i.sheet for i in exc.issues],
-                    t("data.row"): [i.row if i.row is not None else "" for i in exc.issues],
-                    t("data.column"): [i.column or "" for i in exc.issues],
-                    t("data.message"): [i.message for i in exc.issues],
-                }
-            )
-            st.dataframe(report, hide_index=True, width="stretch", key="data.report")
-            st.caption(t("data.nothing_stored"))
-        except Exception as exc:  # an unreadable file is a message, never a traceback
-            st.error(t("data.unreadable", error=exc))
-            st.caption(t("data.nothing_stored"))
-        else:
-            st.success(
-                t(
-                    "data.valid",
-                    candidates=len(imported.candidates),
-                    options=len(imported.options),
-                    targets=len(imported.targets),
-                )
-            )
-            for note in settings_notes(imported):
-                st.warning(t("data.settings_note", note=note))
-            if st.button(
-                t("data.import_button"),
-                type="primary",
-                key="data.import_button",
-                disabled=not can("import"),
-            ):
-                store.replace_workbook(imported, action="import", detail=upload.name)
-                st.session_state["data.upload_round"] = upload_round + 1
-                st.session_state.setdefault("data.flash", []).append(
-                    ("success", t("data.imported", name=upload.name))
-                )
-                st.rerun()
-
-    # ---- downloads
-    st.subheader(t("data.downloads"))
-
-    @st.cache_data(show_spinner=False, max_entries=2)
-    def _demo_bytes() -> bytes:
-        from data.demo import generate_demo
-        from data.workbook import workbook_to_xlsx_bytes
-
-        return workbook_to_xlsx_bytes(generate_demo())
-
-    def _template() -> bytes:
-        from data.workbook import template_xlsx_bytes
-
-        return template_xlsx_bytes()
-
-    def _current() -> bytes:
-        from data.workbook import workbook_to_xlsx_bytes
-
-        return workbook_to_xlsx_bytes(wb)
-
-    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(
-        t("data.download_template"),
-        _template,
-        "weihai_template.xlsx",
-        XLSX,
-        key="data.dl_template",
-        on_click="ignore",
-    )
-    d2.download_button(
-        t("data.download_current"),
-        _current,
-        "weihai_current.xlsx",
-        XLSX,
-        key="data.dl_current",
-        on_click="ignore",
-    )
-    d3.download_button(
-        t("data.download_demo"),
-        _demo_bytes,
-        "weihai_demo.xlsx",
-        XLSX,
-        key="data.dl_demo",
-        on_click="ignore",
-    )
+    data_panels.import_panel(store)
+    data_panels.workbook_downloads(wb)
 
     # ---- reset to the demo city
     st.subheader(t("data.reset"))
