@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -192,7 +193,7 @@ def project_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def column_config() -> dict[str, object]:
+def column_config() -> dict[str, Any]:
     """The project tables' column formats."""
     return {
         t("pipeline.chance_start"): st.column_config.ProgressColumn(

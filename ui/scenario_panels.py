@@ -184,7 +184,7 @@ def comparison(
         key="scenarios.compare_pick",
     )
 
-    def _settings_of(scenario_id: int) -> dict:
+    def _settings_of(scenario_id: int) -> Mapping[str, Any]:
         if scenario_id == CURRENT:
             return state.scenario()
         if scenario_id == STORED:

@@ -116,10 +116,11 @@ class ScenarioSettings(Mapping[str, Any]):
     def with_value(self, section: str, name: str | None, value: Any) -> ScenarioSettings:
         """These settings with one value changed (``name`` None: the scalar ``section``)."""
         if name is None:
-            return replace(self, **{section: _finite(section, None, value)})
+            # section names a field (SETTING_KEYS); mypy cannot tie the name to its type
+            return replace(self, **{section: _finite(section, None, value)})  # type: ignore[arg-type]
         current = dict(getattr(self, section) or {})
         current[name] = str(value) if section == "locks" else _finite(section, name, value)
-        return replace(self, **{section: FrozenMap.of(current)})
+        return replace(self, **{section: FrozenMap.of(current)})  # type: ignore[arg-type]
 
     def without_locks(self, candidates: list[str]) -> ScenarioSettings:
         """These settings without the locks of ``candidates``."""

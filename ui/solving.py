@@ -131,7 +131,7 @@ def solve_live(
         and has_plan(finished)
         and (finished.objective or 0.0) >= (plan.objective or 0.0) - 1e-12
     )
-    if at_least_as_good:
+    if finished is not None and at_least_as_good:
         return finished, DONE
     return plan, FAILED if state == DONE else state
 
