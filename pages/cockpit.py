@@ -8,6 +8,7 @@ from ui import cockpit, state
 from ui.format import local_date
 from ui.i18n import current_lang, t
 from ui.insights import as_of_date
+from ui.safe_text import plain
 from ui.tables import name_labels
 from ui.widgets import page_header, plan_or_stop, target_cards
 
@@ -21,7 +22,7 @@ def render() -> None:
 
     page_header("nav.cockpit", "cockpit.caption")
     st.caption(
-        t("app.scenario_in_use", name=state.scenario_label(wb))
+        t("app.scenario_in_use", name=plain(state.scenario_label(wb)))
         + " · "
         + t("app.as_of", date=local_date(as_of, lang))
     )

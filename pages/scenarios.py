@@ -7,6 +7,7 @@ import streamlit as st
 from data.scenario import settings_from_workbook
 from ui import scenario_panels, state
 from ui.i18n import current_lang, t
+from ui.safe_text import plain
 from ui.tables import name_labels
 from ui.widgets import page_header, plan_or_stop
 
@@ -20,7 +21,7 @@ def render() -> None:
     stored_settings = settings_from_workbook(wb)
 
     page_header("nav.scenarios", "scenarios.caption")
-    st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
+    st.caption(t("app.scenario_in_use", name=plain(state.scenario_label(wb))))
     plan, plan_key = plan_or_stop()
     scenario_panels.show_flash()
     scenario_panels.save_form(wb, fingerprint, store, plan)

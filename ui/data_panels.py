@@ -10,6 +10,7 @@ from data.schema import Workbook
 from ui import state
 from ui.auth import can
 from ui.i18n import t
+from ui.safe_text import plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,7 +59,7 @@ def import_panel(store: state.GuardedStore) -> None:
             st.dataframe(report, hide_index=True, width="stretch", key="data.report")
             st.caption(t("data.nothing_stored"))
         except Exception as exc:  # an unreadable file is a message, never a traceback
-            st.error(t("data.unreadable", error=exc))
+            st.error(t("data.unreadable", error=plain(exc)))
             st.caption(t("data.nothing_stored"))
         else:
             st.success(
@@ -70,7 +71,7 @@ def import_panel(store: state.GuardedStore) -> None:
                 )
             )
             for note in settings_notes(imported):
-                st.warning(t("data.settings_note", note=note))
+                st.warning(t("data.settings_note", note=plain(note)))
             if st.button(
                 t("data.import_button"),
                 type="primary",
@@ -80,7 +81,7 @@ def import_panel(store: state.GuardedStore) -> None:
                 store.replace_workbook(imported, action="import", detail=upload.name)
                 st.session_state["data.upload_round"] = upload_round + 1
                 st.session_state.setdefault("data.flash", []).append(
-                    ("success", t("data.imported", name=upload.name))
+                    ("success", t("data.imported", name=plain(upload.name)))
                 )
                 st.rerun()
 

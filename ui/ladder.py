@@ -8,8 +8,8 @@ import streamlit as st
 
 from data import criteria
 from data.schema import Workbook
-from optimizer.checklist import firm_checklist_bytes
 from optimizer.solve import AllocationResult
+from reports.checklist import firm_checklist_bytes
 from ui import charts
 from ui.format import money, number, percent
 from ui.i18n import t, tv

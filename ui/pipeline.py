@@ -21,7 +21,9 @@ from ui.insights import (
     funnel_counts,
     open_gates,
     planned_starts_by_month,
+    stalled_mask,
 )
+from ui.safe_text import plain
 from ui.tables import label_for
 
 LEVELS = ("province", "city", "county")
@@ -31,11 +33,7 @@ def mark_stalled(projects: pd.DataFrame, as_of: date, limit: float) -> None:
     """Add ``days_in_stage`` and ``stalled`` (a plan-library project not started, in its stage
     longer than ``limit`` days) to ``projects``, in place."""
     projects["days_in_stage"] = days_in_stage(projects, as_of)
-    projects["stalled"] = (
-        projects["stage"].astype(str).isin(NOT_STARTED)
-        & (projects["days_in_stage"] > limit)
-        & (projects.get("library", pd.Series("plan", index=projects.index)).astype(str) == "plan")
-    )
+    projects["stalled"] = stalled_mask(projects, projects["days_in_stage"], limit)
 
 
 def filtered(projects: pd.DataFrame, limit: float, lang: str) -> pd.DataFrame:
@@ -262,7 +260,7 @@ def table_and_detail(
         row = found[found["project_id"].astype(str) == chosen].iloc[0]
         a, b = st.columns(2)
         with a:
-            st.markdown(f"#### {row['name']}")
+            st.markdown(f"#### {plain(row['name'])}")
             st.markdown(
                 f"{t('common.stage')}: **{tv(row['stage'], lang)}** · "
                 f"{t('common.level')}: {tv(row.get('level', ''), lang)} · "

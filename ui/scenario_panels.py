@@ -21,6 +21,7 @@ from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import local_datetime, money, number, percent
 from ui.i18n import t, tv
+from ui.safe_text import plain, plain_lines
 from ui.tables import label_for
 from ui.widgets import format_amount
 
@@ -69,12 +70,12 @@ def save_form(
                     overwrite=overwrite,
                 )
                 st.session_state["scenario_name"] = name.strip()
-                _flash("success", t("scenarios.saved", name=name.strip()))
+                _flash("success", t("scenarios.saved", name=plain(name.strip())))
                 st.rerun()
             except ScenarioNameTaken:
-                st.error(t("scenarios.name_taken", name=name.strip()))
+                st.error(t("scenarios.name_taken", name=plain(name.strip())))
             except Exception as exc:  # a database error is a message in the page
-                st.error(t("scenarios.error", error=exc))
+                st.error(t("scenarios.error", error=plain(exc)))
 
 
 def saved_list(
@@ -107,12 +108,10 @@ def saved_list(
             record = store.get_scenario(chosen)
             problems = validate_settings(wb, record["settings"])
             if problems:
-                st.error(
-                    t("scenarios.cannot_load") + "\n\n" + "\n".join(f"- `{p}`" for p in problems)
-                )
+                st.error(t("scenarios.cannot_load") + "\n\n" + plain_lines(problems))
             else:
                 state.set_scenario({**stored_settings, **record["settings"]}, record["name"])
-                _flash("success", t("scenarios.loaded", name=record["name"]))
+                _flash("success", t("scenarios.loaded", name=plain(record["name"])))
                 st.rerun()
         if b2.button(
             t("scenarios.set_baseline"),
@@ -120,11 +119,11 @@ def saved_list(
             disabled=not can("set_baseline"),
         ):
             store.set_baseline(chosen)
-            _flash("success", t("scenarios.baseline_set", name=names[chosen]))
+            _flash("success", t("scenarios.baseline_set", name=plain(names[chosen])))
             st.rerun()
         may_edit = can("edit_scenario")
         with b3.popover(t("scenarios.delete"), disabled=not may_edit):
-            st.warning(t("scenarios.delete_confirm", name=names[chosen]))
+            st.warning(t("scenarios.delete_confirm", name=plain(names[chosen])))
             if st.button(
                 t("scenarios.delete_button"),
                 key="scenarios.delete_button",
@@ -134,7 +133,7 @@ def saved_list(
                 store.delete_scenario(chosen)
                 if st.session_state.get("scenario_name") == names[chosen]:
                     st.session_state["scenario_name"] = None
-                _flash("success", t("scenarios.deleted", name=names[chosen]))
+                _flash("success", t("scenarios.deleted", name=plain(names[chosen])))
                 st.rerun()
         with st.form("scenarios.rename_form", border=False):
             r1, r2 = st.columns([3, 1])
@@ -147,10 +146,10 @@ def saved_list(
                 store.rename_scenario(chosen, new_name.strip())
                 if st.session_state.get("scenario_name") == names[chosen]:
                     st.session_state["scenario_name"] = new_name.strip()
-                _flash("success", t("scenarios.renamed", name=new_name.strip()))
+                _flash("success", t("scenarios.renamed", name=plain(new_name.strip())))
                 st.rerun()
             except ScenarioNameTaken:
-                st.error(t("scenarios.name_taken", name=new_name.strip()))
+                st.error(t("scenarios.name_taken", name=plain(new_name.strip())))
     return saved
 
 
@@ -204,7 +203,7 @@ def comparison(
                 ScenarioError,
                 Exception,
             ) as exc:  # one broken scenario must not hide the others
-                st.error(f"{title}: {exc}")
+                st.error(plain(f"{title}: {exc}"))
             progress.progress(n / len(picked), text=t("scenarios.solving"))
         progress.empty()
         if len(plans) >= 2:

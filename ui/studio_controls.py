@@ -15,6 +15,7 @@ from ui import state
 from ui.auth import can
 from ui.format import money, number
 from ui.i18n import t, tv
+from ui.safe_text import plain
 from ui.studio_context import StudioContext
 from ui.tables import label_for
 
@@ -175,7 +176,7 @@ def target_inputs(ctx: StudioContext) -> None:
     lang, labels = ctx.lang, ctx.labels
     stored, settings = ctx.stored, ctx.settings
     for target, goal in stored["goals"].items():
-        st.markdown(f"**{label_for(target, labels, lang)}**")
+        st.markdown(f"**{plain(label_for(target, labels, lang))}**")
         a, b = st.columns(2)
         key = _bind(f"{W}goal.{target}", "goals", target, settings["goals"].get(target, goal))
         a.number_input(
