@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import PAGES, free_port, running_app
+from devtools.browser import PAGES, free_port, running_app
 from tests.test_auth_browser import (
     IDLE,
     SIGN_IN,
@@ -49,7 +49,7 @@ def idp_url():
 def browser():
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import launch_chromium
+    from devtools.browser import launch_chromium
 
     with sync_playwright() as p:
         chromium = launch_chromium(p)
