@@ -1,4 +1,4 @@
-"""The enterprise ladder's thresholds and scoring rules (DOMAIN.md §2) as data and pure functions.
+"""The enterprise ladder's thresholds and scoring rules (docs/domain.md §2) as data and pure functions.
 
 Every check returns one `CriterionResult` per criterion (name, value, threshold, met, gap), so the same
 code scores the demo city's candidates and writes a firm's plain checklist (明白纸): what it has, what

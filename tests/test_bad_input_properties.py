@@ -1,7 +1,7 @@
 """Property-based bad input: random mutations of a valid workbook never crash the validator.
 
 Whatever hypothesis does to the tiny workbook (odd cell values, dropped or duplicated rows, columns and
-sheets, renamed headers), ``validate_tables`` either returns a workbook that keeps WORKBOOK.md's rules or
+sheets, renamed headers), ``validate_tables`` either returns a workbook that keeps docs/workbook.md's rules or
 raises ``WorkbookError`` whose every issue names a sheet and explains itself. Scenario query parameters
 get the same treatment.
 """
@@ -129,7 +129,7 @@ def mutated_tables(draw) -> dict[str, pd.DataFrame]:
 
 
 def check_invariants(wb) -> None:
-    """What a returned workbook promises (WORKBOOK.md)."""
+    """What a returned workbook promises (docs/workbook.md)."""
     for frame, column, low, high in (
         (wb.candidates, "base_probability", 0, 1),
         (wb.options, "probability", 0, 1),

@@ -1,4 +1,4 @@
-"""The ladder's criteria (data.criteria) against hand-computed cases from DOMAIN.md §2."""
+"""The ladder's criteria (data.criteria) against hand-computed cases from docs/domain.md §2."""
 
 from __future__ import annotations
 
