@@ -1,8 +1,8 @@
 """Altair charts for the dashboard, coloured from the theme in ``.streamlit/config.toml``.
 
 Each function takes a small DataFrame whose labels are already translated and returns an
-``alt.Chart``; pages pass it to ``st.altair_chart``. Colours are read from the theme file, the one
-source of truth, so charts and the rest of the app always match.
+Altair chart (one mark or layered marks); pages pass it to ``st.altair_chart``. Colours are read
+from the theme file, the one source of truth, so charts and the rest of the app always match.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 import altair as alt
 import pandas as pd
@@ -17,9 +18,33 @@ import pandas as pd
 CONFIG_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 _FALLBACK = ["#1f5aa6", "#e07b39", "#2e9e6a", "#c23b3b", "#7a5cb8", "#8c6d46", "#d064a4", "#6b7785"]
 
+# What the chart functions return: one mark, or marks layered with ``+`` / ``alt.layer`` (which
+# Altair types as "layer or facet"); ``st.altair_chart`` takes any of them.
+AnyChart: TypeAlias = alt.Chart | alt.LayerChart | alt.FacetChart
+
+# A traffic light's state (cockpit cards, tables); the translation keys are ``light.<state>``.
+Light: TypeAlias = Literal["green", "amber", "red"]
+
+
+class _AxisFont(TypedDict):
+    """Axis font options (keyword arguments of ``alt.Axis``)."""
+
+    labelFont: str
+    titleFont: str
+
+
+class _BarEncoding(TypedDict):
+    """The channels of a bar chart built up step by step (keyword arguments of ``encode``)."""
+
+    x: alt.X
+    y: alt.Y
+    tooltip: list[alt.Tooltip]
+    color: NotRequired[alt.Color]
+    yOffset: NotRequired[alt.YOffset]
+
 
 @cache
-def theme() -> dict[str, object]:
+def theme() -> dict[str, Any]:
     """The theme section of ``.streamlit/config.toml`` (with the categorical palette as a list)."""
     try:
         with CONFIG_PATH.open("rb") as handle:
@@ -35,7 +60,10 @@ def theme() -> dict[str, object]:
 
 def palette() -> list[str]:
     """The categorical colours, in order."""
-    return list(theme()["chartCategoricalColors"])  # type: ignore[arg-type]
+    colours = theme()["chartCategoricalColors"]
+    if not isinstance(colours, list):  # a malformed theme file: keep the charts readable
+        return list(_FALLBACK)
+    return [str(colour) for colour in colours]
 
 
 def primary() -> str:
@@ -49,13 +77,13 @@ def muted() -> str:
 
 
 # Traffic-light colours, taken from the palette: green, amber, red.
-def light_colors() -> dict[str, str]:
+def light_colors() -> dict[Light, str]:
     """Colours for the cockpit's traffic lights: ``green``, ``amber``, ``red``."""
     colours = palette()
     return {"green": colours[2], "amber": colours[1], "red": colours[3]}
 
 
-def traffic_light(p_meet: float | None) -> str:
+def traffic_light(p_meet: float | None) -> Light:
     """``green`` from 80 % chance of meeting a target, ``amber`` from 50 %, else ``red``."""
     if p_meet is None or pd.isna(p_meet):
         return "amber"
@@ -64,7 +92,7 @@ def traffic_light(p_meet: float | None) -> str:
     return "amber" if p_meet >= 0.5 else "red"
 
 
-def _axis_font() -> dict[str, object]:
+def _axis_font() -> _AxisFont:
     """Fonts that render Chinese in the browser and in screenshots."""
     return {
         "labelFont": "Noto Sans CJK SC, sans-serif",
@@ -98,7 +126,7 @@ def _legend(columns: int | None = None, label_limit: int = 0) -> alt.Legend:
     )
 
 
-def funnel_chart(frame: pd.DataFrame, label: str, count: str, title: str = "") -> alt.Chart:
+def funnel_chart(frame: pd.DataFrame, label: str, count: str, title: str = "") -> AnyChart:
     """Horizontal bars in the frame's order (reserve at the top), one per stage, with counts.
 
     Parameters
@@ -135,7 +163,7 @@ def grouped_bars(
     stack: bool = True,
     colours: list[str] | None = None,
     legend_columns: int | None = 2,
-) -> alt.Chart:
+) -> AnyChart:
     """Horizontal bars per category; with ``colour``, stacked (parts of a whole) or side by side.
 
     Parameters
@@ -150,7 +178,7 @@ def grouped_bars(
     legend_columns : int or None, default 2
         Legend entries per row (above the chart); ``None`` puts them all in one row.
     """
-    encode: dict[str, object] = {
+    encode: _BarEncoding = {
         "y": alt.Y(
             f"{category}:N",
             sort=sort or "-x",
@@ -169,7 +197,7 @@ def grouped_bars(
             scale=alt.Scale(domain=groups, range=colours or palette()),
             legend=_legend(legend_columns),
         )
-        encode["tooltip"] = [*encode["tooltip"], alt.Tooltip(f"{colour}:N")]  # type: ignore[misc]
+        encode["tooltip"] = [*encode["tooltip"], alt.Tooltip(f"{colour}:N")]
         if not stack:
             encode["yOffset"] = alt.YOffset(f"{colour}:N", sort=groups)
             rows *= max(1, len(groups)) * 0.6
@@ -196,7 +224,7 @@ def attainment_chart(
     plan_name: str,
     base_name: str,
     title: str = "",
-) -> alt.Chart:
+) -> AnyChart:
     """Attainment per target (expected ÷ goal) with no support and under the plan; goal line at 100 %.
 
     Parameters
@@ -250,7 +278,7 @@ def use_chart(
     capacity: str,
     title: str = "",
     warn_full: bool = True,
-) -> alt.Chart:
+) -> AnyChart:
     """Use against capacity per fund line or resource, as a share, with the 100 % line.
 
     With ``warn_full`` bars turn amber from 95 % (a bottleneck: a department's staff fully booked);
@@ -305,7 +333,7 @@ def frontier_chart(
     y_title: str,
     scenarios: pd.DataFrame | None = None,
     scenario_label: str = "name",
-) -> alt.Chart:
+) -> AnyChart:
     """The efficient frontier (budget → best weighted attainment) with saved scenarios as points."""
     line = (
         alt.Chart(frontier)
@@ -344,7 +372,7 @@ def month_chart(
     With ``colour`` (e.g. "planned start passed" / "still to come"), the first group in the frame's
     order is drawn amber (overdue needs attention) and the second in the primary colour.
     """
-    encode: dict[str, object] = {
+    encode: _BarEncoding = {
         "x": alt.X(
             f"{month}:O",
             sort=list(frame[month]),

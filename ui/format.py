@@ -22,7 +22,7 @@ def _is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return bool(pd.isna(value))  # type: ignore[arg-type]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -92,7 +92,7 @@ def local_datetime(value: object) -> str:
     if _is_missing(value) or value == "":
         return "–"
     try:
-        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
         return str(value)
     if stamp.tzinfo is None:

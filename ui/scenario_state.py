@@ -41,7 +41,8 @@ def init_scenario(wb: Workbook, fingerprint: str) -> None:
 
 def load_link(wb: Workbook) -> None:
     """Apply scenario settings carried by the link's query parameters, reporting bad ones."""
-    params = {k: st.query_params.get(k) for k in st.query_params}
+    # each key's last value (what ``get`` gave); indexing, as every key is present
+    params = {k: st.query_params[k] for k in st.query_params}
     if not any(k not in ("lang",) for k in params):
         return
     settings, problems = settings_from_query(params, wb)

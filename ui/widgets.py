@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal, TypeAlias
 
 import pandas as pd
 import streamlit as st
 
 from optimizer.solve import AllocationResult
 from ui import solving
-from ui.charts import traffic_light
+from ui.charts import Light, traffic_light
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t
 from ui.safe_text import plain
 from ui.tables import label_for, unit_label
 
-LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red"}
-LIGHT_ICON = {
+# The colours ``st.badge`` and Markdown's ``:colour[...]`` accept.
+BadgeColor: TypeAlias = Literal[
+    "red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"
+]
+LIGHT_BADGE: dict[Light, BadgeColor] = {"green": "green", "amber": "orange", "red": "red"}
+LIGHT_ICON: dict[Light, str] = {
     "green": ":material/check_circle:",
     "amber": ":material/error:",
     "red": ":material/cancel:",
