@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -20,6 +20,9 @@ from data.vocabulary import NOT_STARTED, STAGES
 from data.vocabulary import QUALITY_TIERS as QUALITY_TIERS
 from data.vocabulary import RUNGS as RUNGS
 from data.vocabulary import SIZE_TIERS as SIZE_TIERS
+
+if TYPE_CHECKING:  # for the annotations only: these summaries need no solver at run time
+    from optimizer.solve import AllocationResult
 
 DEFAULT_STALL_DAYS = 60.0  # as the assumption ``stall_days`` (data/assumptions.py)
 STALLED_COLUMNS = [
@@ -152,7 +155,9 @@ def resource_demand(wb: Workbook) -> dict[str, float]:
     return demand
 
 
-def tight_resources(plan: Any, wb: Workbook | None = None, threshold: float = 0.95) -> pd.DataFrame:
+def tight_resources(
+    plan: AllocationResult, wb: Workbook | None = None, threshold: float = 0.95
+) -> pd.DataFrame:
     """Resources (e.g. a department's staff days) used to at least ``threshold`` of capacity.
 
     Returns columns ``resource, used, capacity, share, demand_share`` (demand: see
@@ -172,7 +177,7 @@ def tight_resources(plan: Any, wb: Workbook | None = None, threshold: float = 0.
     return out[columns].reset_index(drop=True)
 
 
-def district_breakdown(plan: Any) -> pd.DataFrame:
+def district_breakdown(plan: AllocationResult) -> pd.DataFrame:
     """Per district: candidates, how many get support, up-front money, expected successes."""
     allocation = plan.allocation
     if allocation.empty:
@@ -224,7 +229,7 @@ def open_gates(value: object) -> list[str]:
     return [g.strip() for g in str(value).split(";") if g.strip()]
 
 
-def candidate_view(wb: Workbook, plan: Any) -> pd.DataFrame:
+def candidate_view(wb: Workbook, plan: AllocationResult) -> pd.DataFrame:
     """Candidates with their descriptive columns and their plan: option, probability, cost."""
     columns = ["candidate_id", "option", "probability", "cost", "fund_line"]
     plan_part = plan.allocation[[c for c in columns if c in plan.allocation.columns]]
@@ -234,7 +239,7 @@ def candidate_view(wb: Workbook, plan: Any) -> pd.DataFrame:
     return out
 
 
-def project_table(wb: Workbook, plan: Any) -> pd.DataFrame:
+def project_table(wb: Workbook, plan: AllocationResult) -> pd.DataFrame:
     """Projects joined with their start candidate's plan (option, chance of starting this year)."""
     projects = wb.projects.copy()
     if projects.empty:
@@ -250,7 +255,7 @@ def project_table(wb: Workbook, plan: Any) -> pd.DataFrame:
     return projects
 
 
-def firm_candidates(wb: Workbook, plan: Any) -> pd.DataFrame:
+def firm_candidates(wb: Workbook, plan: AllocationResult) -> pd.DataFrame:
     """Enterprise candidates (one per firm and rung) with the firm's descriptive columns and the plan."""
     view = candidate_view(wb, plan)
     view = view[view["kind"].astype(str) == "enterprise"]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from data.schema import Workbook
 from ui.auth import require
+
+if TYPE_CHECKING:  # the store module is imported when first used (see the functions below)
+    from data.store import Store
 
 
 def db_path() -> Path:
@@ -22,7 +25,7 @@ def db_path() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(path: str) -> Any:
+def _store_for(path: str) -> Store:
     from data.store import open_store
 
     return open_store(Path(path), create_demo=True)
@@ -42,7 +45,7 @@ class GuardedStore:
         The store to guard.
     """
 
-    def __init__(self, store: Any):
+    def __init__(self, store: Store):
         self._store = store
 
     # reads (open to every role)
