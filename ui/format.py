@@ -29,9 +29,9 @@ def _is_missing(value: object) -> bool:
 
 def number(value: float | int | None, digits: int = 0) -> str:
     """A number with thousands grouping and ``digits`` decimals; ``–`` when missing."""
-    if _is_missing(value):
+    if value is None or _is_missing(value):  # the None test narrows the type for mypy
         return "–"
-    return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+    return f"{float(value):,.{digits}f}"
 
 
 def money(value_wan: float | int | None, lang: str = "zh") -> str:
@@ -49,9 +49,9 @@ def money(value_wan: float | int | None, lang: str = "zh") -> str:
     str
         ``"1,234 万元"`` / ``"12.35 亿元"`` in Chinese; ``"CNY 12.3 m"`` / ``"CNY 1.23 bn"`` in English.
     """
-    if _is_missing(value_wan):
+    if value_wan is None or _is_missing(value_wan):
         return "–"
-    wan = float(value_wan)  # type: ignore[arg-type]
+    wan = float(value_wan)
     if lang == "zh":
         if abs(wan) >= WAN_PER_YI:
             return f"{wan / WAN_PER_YI:,.2f} 亿元"
@@ -73,9 +73,9 @@ def money_unit(lang: str = "zh") -> str:
 
 def percent(value: float | None, digits: int = 0) -> str:
     """A fraction (0.873) as a percentage (``87%``); ``–`` when missing."""
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return "–"
-    return f"{100 * float(value):.{digits}f}%"  # type: ignore[arg-type]
+    return f"{100 * float(value):.{digits}f}%"
 
 
 def quantity(value: float | None, unit: str = "", digits: int = 0) -> str:
@@ -114,7 +114,7 @@ def today_local() -> datetime:
 
 def signed(value: float | None, digits: int = 0) -> str:
     """A difference with its sign (``+12``, ``−3``)."""
-    if _is_missing(value) or (isinstance(value, float) and math.isnan(value)):
+    if value is None or _is_missing(value) or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{abs(float(value)):,.{digits}f}"  # type: ignore[arg-type]
-    return ("+" if float(value) >= 0 else "−") + text  # type: ignore[arg-type]
+    text = f"{abs(float(value)):,.{digits}f}"
+    return ("+" if float(value) >= 0 else "−") + text

@@ -132,7 +132,10 @@ class Refiner(Generic[T]):
                 if not self._wake.wait_for(lambda: self._next() is not None, timeout=60.0):
                     self._worker = None  # idle for a minute: let the thread end
                     return
-                key, job = self._next()  # type: ignore[misc]
+                picked = self._next()
+                if picked is None:  # wait_for saw a queued job under this same lock: cannot happen
+                    continue
+                key, job = picked
                 job.state = RUNNING
             try:
                 value = job.solve()
