@@ -269,8 +269,14 @@ def settings_to_query(settings: Mapping[str, Any], base: Mapping[str, Any]) -> d
     return params
 
 
+# A shared link carries what differs from the stored workbook: a few amounts, goals and weights, and the
+# scenario's locks. A city's scenario needs tens of parameters; past this many the link is not one of ours,
+# and reading it would only cost the server time (a crafted link with 999 locks took a minute).
+MAX_LINK_PARAMETERS = 300
+
+
 def settings_from_query(
-    params: Mapping[str, str], wb: Workbook
+    params: Mapping[str, str], wb: Workbook, *, locks_allowed: bool = True
 ) -> tuple[dict[str, Any], list[str]]:
     """Scenario settings read from query parameters, and one message per bad parameter.
 
@@ -280,69 +286,76 @@ def settings_from_query(
         The page's query parameters (``lang`` and ``page`` are ignored).
     wb : Workbook
         The stored workbook: the settings start from it and names are checked against it.
+    locks_allowed : bool
+        Whether the link may set locks (a planner's decision): when False, lock parameters are
+        skipped with a message.
 
     Returns
     -------
     (dict, list of str)
         Full settings (the workbook's, with the link's changes applied; bad parameters skipped), and
-        messages naming each parameter that was skipped and why.
+        messages naming each parameter that was skipped and why, in the link's order. A link with
+        more than `MAX_LINK_PARAMETERS` parameters is ignored whole, with one message.
     """
     settings = settings_from_workbook(wb)
-    problems: list[str] = []
-    link_locks: dict[str, str] | None = None
-    names = {
-        "budgets": set(settings["budgets"]),
-        "resources": set(settings["resources"]),
-        "goals": set(settings["goals"]),
-        "weights": set(settings["weights"]),
-    }
-    for param, raw in params.items():
-        if param in RESERVED_QUERY_KEYS:
-            continue
-        text = str(raw).strip()
-        if param == "locks":
-            if text != "none":
-                problems.append(f"{param}: expected 'none', got {text!r}")
-            else:
-                link_locks = link_locks or {}
-            continue
-        scalar = {v: k for k, v in _QUERY_SCALAR.items()}.get(param)
-        if scalar is not None:
-            problems.extend(_set_checked(settings, wb, scalar, None, text, param))
-            continue
+    items = [(p, str(raw).strip()) for p, raw in params.items() if p not in RESERVED_QUERY_KEYS]
+    if len(items) > MAX_LINK_PARAMETERS:
+        return settings, [
+            f"the link carries {len(items)} parameters, more than the {MAX_LINK_PARAMETERS} a "
+            "scenario link holds; none was applied"
+        ]
+    problems: list[tuple[int, str]] = []
+    trial: dict[str, Any] = {}  # every value the link sets, validated together below
+    source: dict[str, int] = {}  # "key" or "key.name" as validate_settings names it -> parameter
+    clear_locks = False
+    prefixes = {v[:-1]: k for k, v in _QUERY_PREFIX.items()}
+    scalars = {v: k for k, v in _QUERY_SCALAR.items()}
+    for index, (param, text) in enumerate(items):
         prefix, _, name = param.partition(".")
-        key = {v[:-1]: k for k, v in _QUERY_PREFIX.items()}.get(prefix)
-        if key is None or not name:
-            problems.append(f"{param}: unknown parameter")
-        elif key == "locks":
-            candidate_problems = validate_settings(wb, {"locks": {name: text}})
-            if candidate_problems:
-                problems.append(f"{param}: " + candidate_problems[0].split(": ", 1)[1])
+        key = scalars.get(param) or prefixes.get(prefix)
+        if param == "locks" or key == "locks":
+            if not locks_allowed:
+                problems.append((index, f"{param}: locks are a planner's decision; not applied"))
+            elif param == "locks" and text != "none":
+                problems.append((index, f"{param}: expected 'none', got {text!r}"))
+            elif param == "locks":
+                clear_locks = True
+            elif name:
+                trial.setdefault("locks", {})[name] = text
+                source[f"locks.{name}"] = index
             else:
-                link_locks = link_locks or {}
-                link_locks[name] = text
-        elif name not in names[key]:
-            problems.append(f"{param}: unknown name {name!r}")
+                problems.append((index, f"{param}: unknown parameter"))
+            continue
+        if key is None or (key not in _QUERY_SCALAR and not name):
+            problems.append((index, f"{param}: unknown parameter"))
+            continue
+        number = _number(text)
+        if number is None:
+            problems.append((index, f"{param}: {text!r} is not a number"))
+        elif key in _QUERY_SCALAR:
+            trial[key] = number
+            source[key] = index
+        elif name not in settings[key]:
+            problems.append((index, f"{param}: unknown name {name!r}"))
         else:
-            problems.extend(_set_checked(settings, wb, key, name, text, param))
+            trial.setdefault(key, {})[name] = number
+            source[f"{key}.{name}"] = index
+    rejected = set()
+    for message in validate_settings(wb, trial):
+        where, _, reason = message.partition(": ")
+        rejected.add(where)
+        index = source.get(where, len(items))
+        problems.append((index, f"{items[index][0] if index < len(items) else where}: {reason}"))
+    link_locks: dict[str, str] | None = {} if clear_locks else None
+    for key, value in trial.items():
+        if isinstance(value, dict):
+            kept = {n: v for n, v in value.items() if f"{key}.{n}" not in rejected}
+            if key == "locks":
+                link_locks = {**(link_locks or {}), **kept} if kept or clear_locks else link_locks
+            else:
+                settings[key].update(kept)
+        elif key not in rejected:
+            settings[key] = value
     if link_locks is not None:
         settings["locks"] = link_locks
-    return settings, problems
-
-
-def _set_checked(
-    settings: dict[str, Any], wb: Workbook, key: str, name: str | None, text: str, param: str
-) -> list[str]:
-    """Set one value in ``settings`` when it validates; else return the message naming ``param``."""
-    number = _number(text)
-    if number is None:
-        return [f"{param}: {text!r} is not a number"]
-    trial = {key: number} if name is None else {key: {name: number}}
-    problems = validate_settings(wb, trial)
-    if problems:
-        return [f"{param}: " + problems[0].split(": ", 1)[1]]
-    if name is None:
-        settings[key] = number
-    else:
-        settings[key][name] = number
-    return []
+    return settings, [message for _, message in sorted(problems, key=lambda p: p[0])]

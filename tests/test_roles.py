@@ -762,3 +762,43 @@ def test_the_store_checks_the_role_at_the_point_of_writing(
         assert "done" not in at.session_state
         assert db_fingerprint(db) == before
         assert any(t("auth.denied", "zh") in e.value for e in at.error)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("email", "locks_apply"), [("mayor@weihai.gov.cn", False), (None, True)])
+def test_a_link_sets_locks_only_for_planners(
+    demo_db_file, tmp_path, monkeypatch, email, locks_apply
+):
+    """Issue 16 item 6: locks are a planner's; a viewer's link moves amounts in their own session but
+    keeps the workbook's locks, and the warning names the lock parameter it did not apply."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from data.store import open_store
+
+    db = tmp_path / "link.db"
+    shutil.copy(demo_db_file, db)
+    wb = open_store(db, create_demo=False).load_workbook()
+    candidate, option = str(wb.options["candidate_id"].iloc[0]), str(wb.options["option"].iloc[0])
+    line = str(wb.budgets["fund_line"].iloc[0])
+    monkeypatch.setenv("WEIHAI_DB", str(db))
+    monkeypatch.delenv(ROLES_FILE_ENV, raising=False)
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(repo / "app.py"), default_timeout=180)
+    at.secrets = {"auth": AUTH, "roles": ROLES_TABLE}
+    planner = next(e for e in ROLES_TABLE["planner"] if "@" in e and not e.startswith("@"))
+    at.user = signed_in(email or planner)
+    at.query_params[f"l.{candidate}"] = option
+    at.query_params[f"b.{line}"] = "12345"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    settings = at.session_state["scenario"]
+    assert settings["budgets"][line] == 12345.0
+    stored_locks = dict(zip(wb.locks["candidate_id"], wb.locks["option"], strict=True))
+    if locks_apply:
+        assert dict(settings["locks"]) == {candidate: option}
+    else:
+        assert dict(settings["locks"]) == stored_locks
+        warned = " ".join(shown_text(w.value) for w in at.warning)
+        assert f"l.{candidate}" in warned and "planner" in warned

@@ -183,3 +183,41 @@ def test_scenario_settings_reject_numbers_that_are_not(bad) -> None:
     with pytest.raises(ScenarioError) as info:
         ScenarioSettings.from_mapping({"budgets": {"industry": bad}})
     assert info.value.problems[0].startswith("budgets.industry")
+
+
+def test_a_link_is_validated_once_whatever_its_length(tiny_workbook, monkeypatch) -> None:
+    """Each parameter used to be checked against the whole options table on its own (a crafted link
+    with 999 locks cost a minute of server time); now the link is checked in one pass."""
+    import data.scenario as scenario
+
+    calls = []
+    real = scenario.validate_settings
+    monkeypatch.setattr(scenario, "validate_settings", lambda wb, s: calls.append(1) or real(wb, s))
+    params = {f"l.X{i}": "coaching" for i in range(250)}
+    params.update({"l.E1": "coaching", "b.industry": "90", "pool": "0.1"})
+    settings, problems = scenario.settings_from_query(params, tiny_workbook)
+    assert len(calls) == 1
+    assert len(problems) == 250 and all("unknown candidate" in p for p in problems)
+    assert problems[0].startswith("l.X0:") and problems[-1].startswith("l.X249:")
+    assert settings["locks"] == {"E1": "coaching"}
+    assert settings["budgets"]["industry"] == 90.0 and settings["pool_share"] == 0.1
+
+
+def test_a_link_with_too_many_parameters_is_not_read(tiny_workbook) -> None:
+    from data.scenario import MAX_LINK_PARAMETERS
+
+    params = {f"l.X{i}": "none" for i in range(MAX_LINK_PARAMETERS + 1)}
+    settings, problems = settings_from_query({**params, "b.industry": "90"}, tiny_workbook)
+    assert len(problems) == 1 and "none was applied" in problems[0]
+    assert settings == settings_from_workbook(tiny_workbook)
+
+
+def test_a_link_opened_by_a_viewer_sets_no_locks(tiny_workbook) -> None:
+    """Locks are a planner's decision: a viewer's link keeps the workbook's locks, and says so."""
+    params = {"l.E1": "coaching", "locks": "none", "b.industry": "90"}
+    settings, problems = settings_from_query(params, tiny_workbook, locks_allowed=False)
+    assert settings["locks"] == settings_from_workbook(tiny_workbook)["locks"]
+    assert [p.split(":")[0] for p in problems] == ["l.E1", "locks"]
+    assert settings["budgets"]["industry"] == 90.0
+    planner, none = settings_from_query(params, tiny_workbook)
+    assert none == [] and planner["locks"] == {"E1": "coaching"}

@@ -13,7 +13,7 @@ import streamlit as st
 
 from data.scenario import settings_diff, settings_from_query, settings_from_workbook
 from data.schema import Workbook
-from ui.auth import require
+from ui.auth import can, require
 from ui.i18n import t
 from ui.session import drop_widget_state
 from ui.settings import ScenarioSettings
@@ -45,7 +45,8 @@ def load_link(wb: Workbook) -> None:
     params = {k: st.query_params[k] for k in st.query_params}
     if not any(k not in ("lang",) for k in params):
         return
-    settings, problems = settings_from_query(params, wb)
+    # Locks are a planner's decision: a viewer's link may move amounts and goals in their own session only.
+    settings, problems = settings_from_query(params, wb, locks_allowed=can("edit_locks"))
     st.session_state["scenario"] = ScenarioSettings.from_mapping(settings)
     st.session_state["link_messages"] = problems
     st.session_state["link_loaded"] = True
