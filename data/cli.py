@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except WorkbookError as exc:
             for issue in exc.issues:
                 print(issue, file=sys.stderr)
-            print(f"{len(exc.issues)} problem(s) found; nothing was imported.", file=sys.stderr)
+            print(f"{exc.total} problem(s) found; nothing was imported.", file=sys.stderr)
             return 1
         for note in settings_notes(wb):
             print(f"note: {note}", file=sys.stderr)

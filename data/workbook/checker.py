@@ -91,10 +91,18 @@ class _RawSheet:
 class _Checker:
     """Turns raw sheets into canonical columns, recording every issue on the way."""
 
+    # Problems kept for sorting; past this they are only counted (a sheet of 200,000 bad rows must
+    # not hold a million messages). WorkbookError lists the first 200 of those kept.
+    KEEP = 10_000
+
     def __init__(self) -> None:
         self.issues: list[WorkbookIssue] = []
+        self.more = 0  # problems found but not kept
 
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        if len(self.issues) >= self.KEEP:
+            self.more += 1
+            return
         self.issues.append(WorkbookIssue(sheet, row, column, message))
 
     def column(self, raw: _RawSheet, col: Column, *, present_required: bool = True) -> list[object]:

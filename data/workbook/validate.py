@@ -121,7 +121,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
         values[name] = cols
 
     if checker.issues:
-        raise WorkbookError(_sorted_issues(checker.issues))
+        raise WorkbookError(_sorted_issues(checker.issues), more=checker.more)
 
     for name, cols in values.items():
         frames[name] = _build_frame(name, raw[name], cols, resource_names)
