@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data.scenario import settings_from_workbook
-from data.schema import NONE_OPTION
+from data.schema import AWARD_PRUDENCE_RANGE, NONE_OPTION, POOL_SHARE_RANGE
 from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import money, number, percent
@@ -106,8 +106,8 @@ with controls:
         key = _bind(f"{W}pool_share", "pool_share", None, settings.get("pool_share", 0.0))
         st.slider(
             t("studio.pool_share"),
-            min_value=0.0,
-            max_value=1.0,
+            min_value=POOL_SHARE_RANGE[0],
+            max_value=POOL_SHARE_RANGE[1],
             step=0.05,
             key=key,
             on_change=_changed,
@@ -119,8 +119,8 @@ with controls:
         )
         st.slider(
             t("studio.award_prudence"),
-            min_value=0.0,
-            max_value=2.0,
+            min_value=AWARD_PRUDENCE_RANGE[0],  # the import's range (data.schema)
+            max_value=AWARD_PRUDENCE_RANGE[1],
             step=0.1,
             key=key,
             on_change=_changed,
