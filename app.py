@@ -6,8 +6,9 @@ import streamlit as st
 
 from optimizer.quiet import set_quiet
 from ui import state
-from ui.auth import identity_panel, sign_in_gate
+from ui.auth import demo_banner, identity_panel, sign_in_gate
 from ui.i18n import t
+from ui.safe_text import plain, plain_lines
 
 # The server's standard output is its log, not a result: solver calls of different sessions and of the
 # background worker need not queue for the banner redirection (optimizer/quiet.py).
@@ -22,6 +23,7 @@ with st.sidebar:
 
 # Nobody gets further (no page, no query parameter, no data load) without a role.
 user = sign_in_gate()
+demo_banner(user)  # the open demo says so at the top of every page, also on a phone
 
 try:
     with st.spinner(t("app.loading")):
@@ -71,13 +73,13 @@ pages = {
 page = st.navigation(pages)
 
 with st.sidebar:
-    st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
+    st.caption(t("app.scenario_in_use", name=plain(state.scenario_label(wb))))
     identity_panel(user)
 
 if st.session_state.pop("link_loaded", False):
     st.toast(t("app.link_loaded"))
 problems = st.session_state.pop("link_messages", [])
 if problems:
-    st.warning(t("app.link_problems") + "\n\n" + "\n".join(f"- `{p}`" for p in problems))
+    st.warning(t("app.link_problems") + "\n\n" + plain_lines(problems))
 
 page.run()

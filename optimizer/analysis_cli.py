@@ -1,4 +1,4 @@
-"""Command-line subcommands of the decision analytics: marginal, frontier, explain, locks, robustness, checklist.
+"""Command-line subcommands of the decision analytics: marginal, frontier, explain, locks, robustness.
 
 Each prints one JSON object on standard output (solver output never reaches it). Exit status: 0 with
 a result, 1 when the workbook is invalid, the plan infeasible or a name unknown (with a plain message
@@ -11,8 +11,8 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
+from data.schema import Workbook
 from optimizer.quiet import quiet_stdout
 
 
@@ -149,25 +149,9 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=_robustness)
 
-    p = subparsers.add_parser(
-        "checklist",
-        help="firm checklists (明白纸) for one firm or a district (JSON; file with --out)",
-        description="Build the firm checklist from the enterprises sheet: next rungs, each "
-        "criterion met or missed and by how much, materials, support options per gap.",
-    )
-    p.add_argument("workbook", help="an .xlsx file or a folder of <sheet>.csv files")
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--firm", help="one firm_id")
-    who.add_argument("--district", help="every listed firm of one district")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default: zh)")
-    p.add_argument(
-        "--format", choices=["md", "csv"], default="md", help="file format for --out (default: md)"
-    )
-    p.add_argument("--out", help="also write the checklist(s) to this file")
-    p.set_defaults(func=_checklist)
 
-
-def _load(path: str):
+def load_workbook_or_report(path: str) -> Workbook | None:
+    """The workbook at ``path``, or None after naming every problem with it on standard error."""
     from data.workbook import WorkbookError, read_workbook
 
     try:
@@ -181,9 +165,9 @@ def _load(path: str):
     return None
 
 
-def _run(args: argparse.Namespace, work: Callable[[object], dict | None]) -> int:
+def run_on_workbook(args: argparse.Namespace, work: Callable[[Workbook], dict | None]) -> int:
     """Load the workbook, run ``work(wb)`` with solver output kept off stdout, print its JSON."""
-    wb = _load(args.workbook)
+    wb = load_workbook_or_report(args.workbook)
     if wb is None:
         return 1
     try:
@@ -225,7 +209,7 @@ def _marginal(args: argparse.Namespace) -> int:
             return None
         return marginal_values(model, lp_check=not args.no_lp_check).to_json()
 
-    return _run(args, work)
+    return run_on_workbook(args, work)
 
 
 def _frontier(args: argparse.Namespace) -> int:
@@ -241,7 +225,7 @@ def _frontier(args: argparse.Namespace) -> int:
             entitlements=args.entitlements,
         ).to_json()
 
-    return _run(args, work)
+    return run_on_workbook(args, work)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -253,7 +237,7 @@ def _explain(args: argparse.Namespace) -> int:
             return None
         return explain_candidate(model, args.candidate_id, resolution=args.resolution).to_json()
 
-    return _run(args, work)
+    return run_on_workbook(args, work)
 
 
 def _locks(args: argparse.Namespace) -> int:
@@ -265,7 +249,7 @@ def _locks(args: argparse.Namespace) -> int:
             return None
         return lock_prices(model).to_json()
 
-    return _run(args, work)
+    return run_on_workbook(args, work)
 
 
 def _robustness(args: argparse.Namespace) -> int:
@@ -278,65 +262,4 @@ def _robustness(args: argparse.Namespace) -> int:
         result = robustness(model, samples=args.samples, spread=args.spread, seed=args.seed)
         return result.to_json(candidates=args.candidates)
 
-    return _run(args, work)
-
-
-def _checklist(args: argparse.Namespace) -> int:
-    from reports.checklist import (
-        district_checklists_bytes,
-        district_firm_ids,
-        firm_checklist,
-        firm_checklist_bytes,
-    )
-
-    def work(wb):
-        ids = [args.firm] if args.firm else district_firm_ids(wb, args.district)
-        firms = []
-        for fid in ids:
-            cl = firm_checklist(wb, fid)
-            firms.append(
-                {
-                    "firm_id": cl.firm_id,
-                    "name": cl.name,
-                    "district": cl.district,
-                    "rungs": [r.__dict__ for r in cl.rungs],
-                    "gaps": [
-                        {
-                            "rung": ln.rung,
-                            "criterion": ln.criterion,
-                            "gap": ln.gap,
-                            "money_gap": ln.money_gap,
-                            "text": ln.text(args.lang),
-                            "addressed_by": ln.addressed_by,
-                        }
-                        for ln in cl.gaps()
-                    ],
-                }
-            )
-        out: dict = {"firms": firms}
-        if args.out:
-            if args.firm:
-                data = firm_checklist_bytes(wb, args.firm, lang=args.lang)
-                if args.format == "csv":
-                    data = district_checklists_bytes(
-                        _only_firm(wb, args.firm), cl.district, fmt="csv", candidates_only=False
-                    )
-            else:
-                data = district_checklists_bytes(wb, args.district, lang=args.lang, fmt=args.format)
-            try:
-                Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-                Path(args.out).write_bytes(data)
-            except OSError as exc:
-                print(f"Cannot write {args.out}: {exc}", file=sys.stderr)
-                return None
-            out["file"] = str(args.out)
-        return out
-
-    return _run(args, work)
-
-
-def _only_firm(wb, firm_id: str):
-    """A copy of the workbook whose enterprises sheet holds one firm (for a one-firm CSV)."""
-    one = wb.copy()
-    one.enterprises = one.enterprises[one.enterprises["firm_id"].astype(str) == firm_id]
-    return one
+    return run_on_workbook(args, work)

@@ -123,7 +123,7 @@ def random_workbook(
     max_cost = np.zeros(n_fund_lines)
     np.add.at(max_cost, o_line, cost)
     reserve_base = np.zeros(n_fund_lines)
-    for i in np.nonzero(has_award)[0]:
+    for i in np.nonzero(has_award)[0].tolist():
         reserve_base[lines.index(award_line[i])] += min(1.0, award_prudence * base[i]) * award[i]
     amount = (
         reserve_base

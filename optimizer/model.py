@@ -25,12 +25,14 @@ EPS_SPEND = 1e-7
 # budget, e.g. spending nothing under a floor or using nothing of a zero capacity). Instead HiGHS runs
 # with tight feasibility tolerances, every plan is re-checked exactly by the evaluator, and a plan that
 # breaks a rule by more than FEASIBILITY_TOL (1e-6 万元) is repaired (solve._repair).
-SAFETY = 0.0
-HIGHS_TOLERANCES = {"mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9}
+HIGHS_TOLERANCES: dict[str, bool | float | str] = {
+    "mip_feasibility_tolerance": 1e-9,
+    "primal_feasibility_tolerance": 1e-9,
+}
 # HiGHS's root reduced-cost heuristic (a sub-MIP) can run on far past the time limit: on the demo with
 # the award line at 3,600 万元 it never returned, while without it the same MIP proves 0.02% in seconds.
 # Every HiGHS MIP run here switches it off (compare ERGO-Code/HiGHS#2226).
-HIGHS_MIP_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
+HIGHS_MIP_OPTIONS: dict[str, bool | float | str] = {"mip_heuristic_run_root_reduced_cost": False}
 
 
 @dataclass
@@ -63,6 +65,89 @@ class LinearForm:
         return len(self.var_cand)
 
 
+@dataclass
+class CouplingRows:
+    """The coupling rules of the problem, one row each, as coefficients per (candidate, slot).
+
+    ``coef[i, k, r]`` is what slot k of candidate i puts into row r: fund lines (up-front cost on its
+    line plus the entitlement reserve on the award line, ≤ amount), then resources (use ≤ capacity),
+    then district floors (cost × (1[district] − min_share) ≥ 0). This is the one place where the rules
+    become rows: `linear_form` (the optimizer's MILP) and `optimizer.analysis.model.PlanModel` (the
+    analyses' model) both take their rows from here, and `row_limits` gives their bounds.
+    """
+
+    coef: np.ndarray  # (n, K, m)
+    kind: list[str]  # "fund" | "resource" | "floor"
+    ref: list[int]  # index into the fund lines / resources / floors
+
+
+def coupling_rows(problem: Problem) -> CouplingRows:
+    """The coupling rows of a problem (see `CouplingRows`)."""
+    p = problem
+    parts = [p.fund_coef()]
+    kinds = ["fund"] * len(p.fund_lines)
+    refs = list(range(len(p.fund_lines)))
+    if p.resources:
+        parts.append(p.use)
+        kinds += ["resource"] * len(p.resources)
+        refs += list(range(len(p.resources)))
+    if p.floor_districts:
+        parts.append(p.floor_coef())
+        kinds += ["floor"] * len(p.floor_districts)
+        refs += list(range(len(p.floor_districts)))
+    return CouplingRows(np.concatenate(parts, axis=2), kinds, refs)
+
+
+def row_limits(
+    kind: list[str],
+    ref: list[int],
+    amount: np.ndarray,
+    capacity: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper limit of each coupling row (whole row, constants included): fund lines ≤
+    amount, resources ≤ capacity, floors ≥ 0."""
+    m = len(kind)
+    lower = np.full(m, -np.inf)
+    upper = np.full(m, np.inf)
+    for r, (k, j) in enumerate(zip(kind, ref, strict=True)):
+        if k == "fund":
+            upper[r] = amount[j]
+        elif k == "resource":
+            upper[r] = capacity[j]
+        else:
+            lower[r] = 0.0
+    return lower, upper
+
+
+@dataclass
+class TieBreaks:
+    """The two tie-break terms of the objective per (candidate, slot), with their scales.
+
+    The solver maximises Σ_t w_t a_t + Σ_i coef[i, slot_i]: the first term (Σ_t w_t E_t / g_t scaled by
+    its largest possible value ``beyond_ref``) prefers more expected beyond the goals, the second
+    (up-front spending scaled by ``spend_ref``, which no plan exceeds) less spending. Both are weighted
+    by EPS_BEYOND / EPS_SPEND × ``total_weight``. The one definition for the optimizer and the analyses.
+    """
+
+    coef: np.ndarray  # (n, K)
+    total_weight: float  # W = Σ weights (1 when all are 0)
+    beyond_ref: float
+    spend_ref: float
+
+
+def tie_breaks(problem: Problem) -> TieBreaks:
+    """The tie-break terms of a problem (see `TieBreaks`)."""
+    p = problem
+    w_total = float(p.weight.sum()) or 1.0
+    best_p = np.where(p.valid, p.prob, 0.0).max(axis=1)
+    s_ref = float(((best_p @ p.values) / p.goal) @ p.weight) or 1.0
+    a_ref = max(1.0, float(p.amount.sum()), float(np.where(p.valid, p.cost, 0).max(axis=1).sum()))
+    # Σ_t w_t v_it p_ik / g_t per slot
+    beyond = p.prob * ((p.values / p.goal) @ p.weight)[:, None]
+    coef = w_total * (EPS_BEYOND * beyond / s_ref - EPS_SPEND * p.cost / a_ref)
+    return TieBreaks(coef=coef, total_weight=w_total, beyond_ref=s_ref, spend_ref=a_ref)
+
+
 def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearForm:
     """Write the problem as a MILP over the active (non-dominated) option slots."""
     p = problem
@@ -75,19 +160,8 @@ def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearFor
     base_slot = p.locked_slots()
     rows = np.arange(p.n)
 
-    fund = p.fund_coef()
-    parts = [fund]
-    kinds = ["fund"] * len(p.fund_lines)
-    refs = list(range(len(p.fund_lines)))
-    if p.resources:
-        parts.append(p.use)
-        kinds += ["resource"] * len(p.resources)
-        refs += list(range(len(p.resources)))
-    if p.floor_districts:
-        parts.append(p.floor_coef())
-        kinds += ["floor"] * len(p.floor_districts)
-        refs += list(range(len(p.floor_districts)))
-    full = np.concatenate(parts, axis=2)  # (n, K, m)
+    coupling_rows_ = coupling_rows(p)
+    full = coupling_rows_.coef  # (n, K, m)
     at_base = full[rows, base_slot]  # (n, m)
     constant = at_base.sum(axis=0)
     coupling = full[var_cand, var_slot] - at_base[var_cand]
@@ -98,20 +172,10 @@ def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearFor
     target_coef = p.values[var_cand][:, tw] * dprob[:, None] / p.goal[tw]
     target_const = (base_p @ p.values)[tw] / p.goal[tw]
 
-    w_total = float(p.weight.sum()) or 1.0
-    # First tie-break: Σ_t w_t E_t / g_t, scaled by its largest possible value.
-    best_p = np.where(p.valid, p.prob, 0.0).max(axis=1)
-    s_ref = float(((best_p @ p.values) / p.goal) @ p.weight) or 1.0
-    beyond_x = (p.values[var_cand] * dprob[:, None] / p.goal) @ p.weight
-    beyond_const = float(((base_p @ p.values) / p.goal) @ p.weight)
-    # Second tie-break: up-front spending, which can never exceed the total of all fund lines.
-    a_ref = max(1.0, float(p.amount.sum()), float(np.where(p.valid, p.cost, 0).max(axis=1).sum()))
-    spend_x = p.cost[var_cand, var_slot] - p.cost[var_cand, base_slot[var_cand]]
-    spend_const = float(p.cost[rows, base_slot].sum())
-    objective_x = w_total * (EPS_BEYOND * beyond_x / s_ref - EPS_SPEND * spend_x / a_ref)
-    objective_const = w_total * (
-        EPS_BEYOND * beyond_const / s_ref - EPS_SPEND * spend_const / a_ref
-    )
+    # The tie-breaks of each variable: its slot's terms less those of the candidate's base slot.
+    ties = tie_breaks(p)
+    objective_x = ties.coef[var_cand, var_slot] - ties.coef[var_cand, base_slot[var_cand]]
+    objective_const = float(ties.coef[rows, base_slot].sum())
 
     can_pool = p.pooled & (p.pool_share > 0)
     transfer_lines = np.nonzero(can_pool)[0] if can_pool.sum() >= 2 else np.zeros(0, dtype=np.int64)
@@ -120,34 +184,25 @@ def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearFor
         var_slot=var_slot,
         coupling=coupling,
         constant=constant,
-        row_kind=kinds,
-        row_ref=refs,
+        row_kind=coupling_rows_.kind,
+        row_ref=coupling_rows_.ref,
         target_index=tw,
         target_coef=target_coef,
         target_const=target_const,
         objective_x=objective_x,
         objective_const=objective_const,
         transfer_lines=transfer_lines,
-        total_weight=w_total,
+        total_weight=ties.total_weight,
         weight_sum=float(p.weight.sum()),
-        beyond_ref=s_ref,
-        spend_ref=a_ref,
+        beyond_ref=ties.beyond_ref,
+        spend_ref=ties.spend_ref,
     )
 
 
 def row_bounds(problem: Problem, form: LinearForm) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bound of each coupling row's variable part, from the current budgets/capacities."""
-    m = len(form.row_kind)
-    lower = np.full(m, -np.inf)
-    upper = np.full(m, np.inf)
-    for r, (kind, ref) in enumerate(zip(form.row_kind, form.row_ref, strict=True)):
-        if kind == "fund":
-            upper[r] = problem.amount[ref] - form.constant[r] - SAFETY
-        elif kind == "resource":
-            upper[r] = problem.capacity[ref] - form.constant[r] - SAFETY
-        else:
-            lower[r] = -form.constant[r] + SAFETY
-    return lower, upper
+    lower, upper = row_limits(form.row_kind, form.row_ref, problem.amount, problem.capacity)
+    return lower - form.constant, upper - form.constant
 
 
 def tiebroken_score(form: LinearForm, attainment: float, beyond: float, spending: float) -> float:
@@ -430,7 +485,9 @@ class HighsModel:
                 int(self.net_col[j]), -self.problem.pool_share * self.problem.amount[line], inf
             )
 
-    def _run(self, *, time_limit: float, threads: int, options: dict[str, object]) -> None:
+    def _run(
+        self, *, time_limit: float, threads: int, options: dict[str, bool | float | str]
+    ) -> None:
         h = self.h
         h.setOptionValue("threads", int(threads))
         h.setOptionValue("time_limit", float(max(0.01, time_limit)))

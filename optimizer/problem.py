@@ -52,9 +52,8 @@ class Problem:
     lock: np.ndarray  # (n,) locked slot, -1 when free
     pool_share: float
     award_prudence: float
-    district_index: np.ndarray = field(
-        default=None
-    )  # (n,) index into floor_districts, -1 if no floor
+    # (n,) index into floor_districts, -1 if no floor
+    district_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n(self) -> int:

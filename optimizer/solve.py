@@ -6,7 +6,7 @@ import copy
 import functools
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -126,7 +126,7 @@ class AllocationResult:
     solver: str = ""
     evaluation: PlanEvaluation | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """A JSON-able summary: status, objective, gap, bound, per-target results, baselines, timings."""
 
         def num(x: object) -> object:
@@ -138,11 +138,13 @@ class AllocationResult:
                 return None if not math.isfinite(float(x)) else float(x)
             return x
 
-        def records(df: pd.DataFrame) -> list[dict]:
-            return [{k: num(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+        def records(df: pd.DataFrame) -> list[dict[str, object]]:
+            return [
+                {str(k): num(v) for k, v in row.items()} for row in df.to_dict(orient="records")
+            ]
 
         supported = sum(1 for o in self.choices.values() if o != "none")
-        out = {
+        out: dict[str, object] = {
             "status": self.status,
             "message": self.message,
             "objective": num(self.objective),
@@ -198,6 +200,41 @@ def _repair(problem: Problem, slots: np.ndarray) -> np.ndarray:
     return problem.locked_slots()
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """How one `AllocationModel.solve` call may search."""
+
+    solver: str
+    time_limit: float
+    mip_gap: float
+    threads: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A plan in hand during a solve: its slots, status, bound, how it was found and the clock."""
+
+    slots: np.ndarray
+    status: str  # "optimal" | "feasible"
+    bound: float  # on the weighted attainment; NaN when unknown
+    used: str  # the method that found it (AllocationResult.method)
+    started: float  # perf_counter when the search began (after building the model)
+    build_seconds: float = 0.0  # time spent building a solver model on the way
+
+
+class _NoPlan(Exception):
+    """No plan keeps every rule (or none was found): the solve ends with an infeasible result."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _tighter(bound: float, other: float) -> float:
+    """The smaller of two bounds, NaN meaning unknown."""
+    return other if not math.isfinite(bound) else min(bound, other)
+
+
 class AllocationModel:
     """A workbook's allocation problem, built once and re-solvable after changing right-hand sides.
 
@@ -236,6 +273,11 @@ class AllocationModel:
     def set_capacity(self, resource: str, capacity: float) -> None:
         """Set a resource's capacity."""
         self.problem.with_capacity(resource, capacity)
+
+    def set_limits(self, amount: np.ndarray, capacity: np.ndarray) -> None:
+        """Set every fund line's amount and every resource's capacity at once (in workbook order)."""
+        self.problem.amount[:] = np.asarray(amount, dtype=float)
+        self.problem.capacity[:] = np.asarray(capacity, dtype=float)
 
     def set_pool_share(self, pool_share: float) -> None:
         """Set the share of each pooled line that may move to other pooled lines."""
@@ -277,7 +319,12 @@ class AllocationModel:
         odds: bool = True,
         start: dict[str, str] | None = None,
     ) -> AllocationResult:
-        """Find the plan with the highest weighted expected attainment (see `solve`)."""
+        """Find the plan with the highest weighted expected attainment (see `solve`).
+
+        Steps: check the inputs; find a plan (`_find_plan`: exact MILP, or the fast path); make sure it
+        keeps every rule (`_ensure_feasible`); measure it against the bound (`_measure`); describe it
+        (`_message`) and evaluate the baselines.
+        """
         if solver not in SOLVERS:
             raise ValueError(f"unknown solver {solver!r}: use one of {', '.join(SOLVERS)}")
         if method not in METHODS:
@@ -288,120 +335,171 @@ class AllocationModel:
             return self._infeasible(" ".join(reasons), solver, method)
         if method == "auto":
             method = "milp" if solver == "cbc" else "fast"
-
-        started = time.perf_counter()
         build = self.compile_seconds
         self.compile_seconds = 0.0  # count the one-off compilation in the first solve only
+        settings = _Settings(solver, time_limit, mip_gap, threads)
+        try:
+            found = self._find_plan(method, settings, self._start_slots(start))
+            found = self._ensure_feasible(found, settings)
+        except _NoPlan as no_plan:
+            return self._infeasible(no_plan.message, solver, method)
+        solve_seconds = time.perf_counter() - found.started
+
+        ev = evaluate_slots(p, found.slots, odds=odds)
+        status, bound, gap = self._measure(found, ev.objective, mip_gap)
+        base = {}
+        if baselines:
+            base = {
+                "do_nothing": evaluate_slots(p, do_nothing_plan(p), odds=odds),
+                "greedy": evaluate_slots(p, greedy_plan(p), odds=odds),
+                "proportional": evaluate_slots(p, proportional_plan(p), odds=odds),
+            }
+        return AllocationResult(
+            status=status,
+            message=self._message(status, ev.objective, bound, gap, found.used, time_limit),
+            objective=ev.objective,
+            bound=bound,
+            gap=gap,
+            build_seconds=build + found.build_seconds,
+            solve_seconds=solve_seconds,
+            choices=ev.choices,
+            allocation=ev.allocation,
+            targets=ev.targets,
+            fund_lines=ev.fund_lines,
+            resources=ev.resources,
+            transfers=ev.transfers,
+            baselines=base,
+            method=found.used,
+            solver=solver,
+            evaluation=ev,
+        )
+
+    def _find_plan(self, method: str, settings: _Settings, start: np.ndarray | None) -> _Found:
+        """A plan and a bound: nothing to decide, the exact MILP (``milp``), or the fast path."""
+        p = self.problem
+        started = time.perf_counter()
         if self.form.nv == 0:
             # Nothing to decide (no candidates, or every one locked or left with "none" only): the
             # one plan there is is optimal when it keeps the rules. No solver needed (HiGHS calls an
             # empty model neither optimal nor infeasible).
-            slots, status, used = p.locked_slots(), "optimal", "nothing to decide"
+            slots = p.locked_slots()
             if not is_feasible(p, slots):
-                return self._infeasible(FALLBACK, solver, method)
+                raise _NoPlan(FALLBACK)
             bound = plan_scores(p, slots)[0]
-        elif method == "milp":
-            fresh = self._pulp is None
-            model = self.pulp_model()
-            build += model.build_seconds if fresh else 0.0
+            return _Found(slots, "optimal", bound, "nothing to decide", started)
+        if method == "milp":
+            return self._solve_milp(settings)
+        fresh = self._highs is None
+        hm = self.highs_model()
+        build_seconds = time.perf_counter() - started if fresh else 0.0
+        if fresh:
             started = time.perf_counter()
-            outcome = model.solve(
-                solver=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads
-            )
-            if outcome.status == "infeasible":
-                return self._infeasible(FALLBACK, solver, method)
-            bound = (
-                primary_bound(self.form, outcome.perturbed_bound)
-                if math.isfinite(outcome.perturbed_bound)
-                else float("nan")
-            )
-            slots = outcome.slots
-            status = outcome.status
-            used = "milp"
-            if slots is None:  # time limit without a plan: fall back to greedy
-                slots, status, used = (
-                    greedy_fill(p, p.locked_slots()),
-                    "feasible",
-                    "greedy (MILP found no plan in time)",
-                )
-            if not math.isfinite(bound) or status != "optimal":
-                # The bound needs the LP; give it a few seconds even when the MILP used them all.
-                remaining = max(10.0, time_limit - (time.perf_counter() - started))
-                lp_status, _, lp_bound, _ = self.highs_model().solve_lp(
-                    time_limit=remaining, threads=threads
-                )
-                if lp_status == "optimal":
-                    bound = (
-                        primary_bound(self.form, lp_bound)
-                        if not math.isfinite(bound)
-                        else min(bound, primary_bound(self.form, lp_bound))
-                    )
-        else:
-            t_build = time.perf_counter()
-            fresh = self._highs is None
-            hm = self.highs_model()
-            if fresh:
-                build += time.perf_counter() - t_build
-                started = time.perf_counter()
-            slots, status, bound, used = self._solve_fast(
-                hm,
-                lp_only=method == "lp_round",
-                time_limit=time_limit,
-                mip_gap=mip_gap,
-                threads=threads,
-                start=self._start_slots(start),
-            )
-            if status == "infeasible":
-                return self._infeasible(FALLBACK, solver, method)
-        slots = _repair(p, slots)
-        if not is_feasible(p, slots):
-            # Nothing in hand keeps every rule (rounding or a time-out left a floor or lock unmet, which
-            # dropping supports cannot fix): only the exact MILP can find a plan or prove there is none.
-            limit = max(1.0, time_limit - (time.perf_counter() - started))
-            out = call_with_deadline(  # under the same hard deadline as the fast path's MIPs
-                functools.partial(
-                    self.highs_model().solve_mip,
-                    None,
-                    time_limit=limit,
-                    mip_gap=mip_gap,
-                    threads=threads,
-                ),
-                limit + _grace(limit),
-                SolverOutcome("no_solution", None, float("nan"), limit),
-            )
-            if out.status == "infeasible":
-                return self._infeasible(FALLBACK, solver, method)
-            if out.slots is None or not is_feasible(p, out.slots):
-                return self._infeasible(
-                    f"No plan that keeps every rule was found within the time limit ({time_limit:g} s), "
-                    "and it is not proven that none exists: allow more time, or remove a lock or "
-                    "lower a district floor.",
-                    solver,
-                    method,
-                )
-            slots, used = out.slots, f"{used}+milp"
-            status = "optimal" if out.status == "optimal" else "feasible"
-            if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
-                found = primary_bound(self.form, out.perturbed_bound)
-                bound = found if not math.isfinite(bound) else min(bound, found)
-        solve_seconds = time.perf_counter() - started
+        slots, status, bound, used = self._solve_fast(
+            hm,
+            lp_only=method == "lp_round",
+            time_limit=settings.time_limit,
+            mip_gap=settings.mip_gap,
+            threads=settings.threads,
+            start=start,
+        )
+        if status == "infeasible":
+            raise _NoPlan(FALLBACK)
+        return _Found(slots, status, bound, used, started, build_seconds)
 
-        ev = evaluate_slots(p, slots, odds=odds)
-        objective = ev.objective
-        if math.isfinite(bound):
-            # The bound comes from the tie-broken objective, which moves it by up to
-            # (EPS_BEYOND + EPS_SPEND) × W; a difference that small is no gap at all.
-            if bound - objective <= (EPS_BEYOND + EPS_SPEND) * self.form.total_weight:
-                bound = objective
-            gap = (bound - objective) / bound if bound > 0 else 0.0
+    def _solve_milp(self, settings: _Settings) -> _Found:
+        """The exact MILP through PuLP; its bound, tightened by the LP when it has none or stopped early."""
+        p = self.problem
+        fresh = self._pulp is None
+        model = self.pulp_model()
+        started = time.perf_counter()
+        outcome = model.solve(
+            solver=settings.solver,
+            time_limit=settings.time_limit,
+            mip_gap=settings.mip_gap,
+            threads=settings.threads,
+        )
+        if outcome.status == "infeasible":
+            raise _NoPlan(FALLBACK)
+        bound = (
+            primary_bound(self.form, outcome.perturbed_bound)
+            if math.isfinite(outcome.perturbed_bound)
+            else float("nan")
+        )
+        if outcome.slots is None:  # time limit without a plan: fall back to greedy
+            slots = greedy_fill(p, p.locked_slots())
+            status, used = "feasible", "greedy (MILP found no plan in time)"
         else:
-            gap = float("nan")
-        if (
-            status == "optimal"
-            and math.isfinite(gap)
-            and gap > mip_gap + tie_slack(self.form, bound)
-        ):
+            slots, status, used = outcome.slots, outcome.status, "milp"
+        if not math.isfinite(bound) or status != "optimal":
+            # The bound needs the LP; give it a few seconds even when the MILP used them all.
+            remaining = max(10.0, settings.time_limit - (time.perf_counter() - started))
+            lp_status, _, lp_bound, _ = self.highs_model().solve_lp(
+                time_limit=remaining, threads=settings.threads
+            )
+            if lp_status == "optimal":
+                bound = _tighter(bound, primary_bound(self.form, lp_bound))
+        build_seconds = model.build_seconds if fresh else 0.0
+        return _Found(slots, status, bound, used, started, build_seconds)
+
+    def _ensure_feasible(self, found: _Found, settings: _Settings) -> _Found:
+        """Repair the plan; when nothing in hand keeps every rule, run the exact MILP (under a hard
+        deadline, like the fast path's MIPs): it finds a plan or proves there is none."""
+        p = self.problem
+        slots = _repair(p, found.slots)
+        if is_feasible(p, slots):
+            return replace(found, slots=slots)
+        # Rounding or a time-out left a floor or lock unmet, which dropping supports cannot fix.
+        limit = max(1.0, settings.time_limit - (time.perf_counter() - found.started))
+        out = call_with_deadline(
+            functools.partial(
+                self.highs_model().solve_mip,
+                None,
+                time_limit=limit,
+                mip_gap=settings.mip_gap,
+                threads=settings.threads,
+            ),
+            limit + _grace(limit),
+            SolverOutcome("no_solution", None, float("nan"), limit),
+        )
+        if out.status == "infeasible":
+            raise _NoPlan(FALLBACK)
+        if out.slots is None or not is_feasible(p, out.slots):
+            raise _NoPlan(
+                "No plan that keeps every rule was found within the time limit "
+                f"({settings.time_limit:g} s), and it is not proven that none exists: allow more "
+                "time, or remove a lock or lower a district floor."
+            )
+        bound = found.bound
+        if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
+            bound = _tighter(bound, primary_bound(self.form, out.perturbed_bound))
+        return replace(
+            found,
+            slots=out.slots,
+            status="optimal" if out.status == "optimal" else "feasible",
+            bound=bound,
+            used=f"{found.used}+milp",
+        )
+
+    def _measure(self, found: _Found, objective: float, mip_gap: float) -> tuple[str, float, float]:
+        """(status, bound, gap) of the plan: the gap to the bound, and ``optimal`` only when it is
+        within ``mip_gap`` (allowing for what the tie-breaks alone can cost)."""
+        bound, status = found.bound, found.status
+        if not math.isfinite(bound):
+            return status, bound, float("nan")
+        # The bound comes from the tie-broken objective, which moves it by up to
+        # (EPS_BEYOND + EPS_SPEND) × W; a difference that small is no gap at all.
+        if bound - objective <= (EPS_BEYOND + EPS_SPEND) * self.form.total_weight:
+            bound = objective
+        gap = (bound - objective) / bound if bound > 0 else 0.0
+        if status == "optimal" and gap > mip_gap + tie_slack(self.form, bound):
             status = "feasible"
+        return status, bound, gap
+
+    def _message(
+        self, status: str, objective: float, bound: float, gap: float, used: str, time_limit: float
+    ) -> str:
+        """The sentence for the planner: how close to the bound (or why that is unknown)."""
+        p = self.problem
         if math.isfinite(gap):
             message = (
                 f"Plan {'within' if status == 'optimal' else 'found; it is within'} {gap:.4%} of the "
@@ -423,32 +521,7 @@ class AllocationModel:
                 f" The district floors add up to {p.floor_share.sum():.0%} of up-front support, more "
                 "than 100%, so only plans that spend nothing up front keep them all."
             )
-        base = {}
-        if baselines:
-            base = {
-                "do_nothing": evaluate_slots(p, do_nothing_plan(p), odds=odds),
-                "greedy": evaluate_slots(p, greedy_plan(p), odds=odds),
-                "proportional": evaluate_slots(p, proportional_plan(p), odds=odds),
-            }
-        return AllocationResult(
-            status=status,
-            message=message,
-            objective=objective,
-            bound=bound,
-            gap=gap,
-            build_seconds=build,
-            solve_seconds=solve_seconds,
-            choices=ev.choices,
-            allocation=ev.allocation,
-            targets=ev.targets,
-            fund_lines=ev.fund_lines,
-            resources=ev.resources,
-            transfers=ev.transfers,
-            baselines=base,
-            method=used,
-            solver=solver,
-            evaluation=ev,
-        )
+        return message
 
     def _start_slots(self, start: dict[str, str] | None) -> np.ndarray | None:
         """A given plan as slots, or None when there is none or it does not fit this workbook."""
@@ -560,7 +633,7 @@ class AllocationModel:
                 core_limit + _grace(core_limit),
                 None,
             )
-            if better(core_slots, slots):
+            if core_slots is not None and better(core_slots, slots):
                 slots, used = core_slots, "lp_round+core"
             if done(slots) or left() <= 0.05:
                 return slots, ("optimal" if done(slots) else "feasible"), bound, used
@@ -581,7 +654,7 @@ class AllocationModel:
         )
         if math.isfinite(out.perturbed_bound) and out.status in ("optimal", "feasible"):
             bound = min(bound, primary_bound(form, out.perturbed_bound))
-        if better(out.slots, slots):
+        if out.slots is not None and better(out.slots, slots):
             slots, used = out.slots, "lp_round+milp"
         if out.status == "infeasible" and not is_feasible(p, slots):
             return slots, "infeasible", float("nan"), used

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs (Python packages, Debian's Chromium and a CJK font for the
-# browser tests) and runs the whole suite: formatting, lint, unit, app and browser tests.
+# browser tests) and runs the whole suite: formatting, lint, types, unit, app and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +15,6 @@ fi
 
 python -m ruff format --check .
 python -m ruff check .
+# Types: the layers below the screens, whose results the dashboard shows as they are.
+python -m mypy data optimizer reports
 python -m pytest "$@"

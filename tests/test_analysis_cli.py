@@ -14,7 +14,7 @@ from optimizer.cli import build_parser, main
 from tests.test_analysis_model import linear_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["marginal", "frontier", "explain", "locks", "robustness", "checklist"]
+COMMANDS = ["marginal", "frontier", "explain", "locks", "robustness"]
 
 
 @pytest.fixture(scope="module")
@@ -76,32 +76,6 @@ def test_bad_workbook_and_usage(capsys, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["frontier", str(tmp_path), "--points", "0"])
     assert exc.value.code == 2
-
-
-def test_checklist_command(capsys, tmp_path):
-    from data.workbook import validate_tables
-    from tests.conftest import raw_from_csv
-    from tests.test_checklist import SHEETS
-
-    folder = tmp_path / "firms"
-    write_workbook(validate_tables({k: raw_from_csv(v) for k, v in SHEETS.items()}), folder)
-    out_file = tmp_path / "out" / "list.csv"
-    code, out, _ = run(
-        capsys,
-        "checklist",
-        str(folder),
-        "--district",
-        "环翠区",
-        "--format",
-        "csv",
-        "--out",
-        str(out_file),
-    )
-    assert code == 0 and [f["firm_id"] for f in out["firms"]] == ["F1", "F2"]
-    assert out_file.read_bytes().startswith("\ufeff".encode())
-    code, out, _ = run(capsys, "checklist", str(folder), "--firm", "F1", "--lang", "en")
-    assert code == 0
-    assert out["firms"][0]["gaps"][0]["text"].startswith("R&D 2.1% of revenue")
 
 
 def test_every_command_is_documented():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import highspy
@@ -197,3 +198,35 @@ def test_with_probabilities_and_unknown_lock():
         model.solve(locks={"A": "nonsense"})
     assert math.isnan(model.solve(budgets={"fund": -5}).attainment)
     assert np.all(model.reserve_per_column() == 0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_plan_check_is_the_evaluators(seed):
+    """PlanModel checks a plan with the evaluator's rules: on random plans both say the same."""
+    wb = random_workbook(
+        12,
+        seed=seed,
+        floors={"D1": 0.2} if seed % 2 else None,
+        pool_share=0.2 if seed % 3 else 0.0,
+        award_share=0.3,
+    )
+    model = PlanModel(wb)
+    rng = np.random.default_rng(seed)
+    seen: set[bool] = set()
+    for _ in range(40):
+        # mostly "none", so that both kept and broken rules come up
+        selected = np.array(
+            [
+                rng.integers(model.cand_start[i], model.cand_start[i + 1])
+                if rng.random() < 0.3
+                else model.cand_start[i]
+                for i in range(model.n_candidates)
+            ]
+        )
+        choices = model.evaluate_selected(selected).choices
+        fits = model.plan_fits(selected, model.amounts, model.capacities, {})
+        # no locks passed: compare with the evaluator on the workbook without its locks
+        check = evaluate_plan(dataclasses.replace(wb, locks=wb.locks.iloc[0:0]), choices)
+        assert fits == check.feasible, check.violations
+        seen.add(fits)
+    assert seen == {True, False}

@@ -21,6 +21,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -31,14 +32,29 @@ pytestmark = pytest.mark.browser
 # Run the same test against another copy of the app (e.g. a patched one) with WEIHAI_AUTH_TEST_APP.
 APP_DIR = Path(os.environ.get("WEIHAI_AUTH_TEST_APP", REPO))
 
+# Roles match the verified address (`[roles] match = "email"`, the default): the provider vouches for it.
 ACCOUNTS = {
     "viewer": {"sub": "mayor", "email": "mayor@weihai.gov.cn", "name": "市长办公室"},
     "planner": {"sub": "wang", "email": "wang.fang@weihai.gov.cn", "name": "王芳"},
     "admin": {"sub": "chen", "email": "chen.li@weihai.gov.cn", "name": "陈立"},
     "stranger": {"sub": "stranger", "email": "someone@example.com", "name": "Someone"},
+    # Issue 16 item 3: an account whose subject is the admin's address, and one that claims the
+    # admin's address without the provider vouching for it. Both were admin before; now refused.
+    "impostor": {"sub": "chen.li@weihai.gov.cn", "email": "impostor@example.com", "name": "Imp"},
+    "unverified": {"sub": "unverified", "email": "chen.li@weihai.gov.cn", "name": "Unverified"},
 }
+for _account, _claims in ACCOUNTS.items():
+    _claims["email_verified"] = _account != "unverified"
+# What a refused account sees named in the refusal (its verified address, else its subject).
+REFUSED_AS = {"stranger": "someone@example.com", "impostor": "impostor@example.com"}
+REFUSED_AS["unverified"] = "unverified"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SIGN_IN = re.compile(r"登录|sign in|log in", re.I)
+
+
+def literal(text: str) -> re.Pattern[str]:
+    """Match ``text`` as shown by ``ui.safe_text.plain`` (which may add invisible word joiners)."""
+    return re.compile("\u2060?".join(re.escape(c) for c in text))
 
 
 def content_fingerprint(db: Path) -> str:
@@ -151,9 +167,9 @@ def sign_in(browser, auth_app: dict, account: str):
     page.get_by_role("button", name=ACCOUNTS[account]["sub"], exact=True).click()
     page.wait_for_url(f"{auth_app['url']}/**", timeout=30_000)
     # Wait on content, not time: the sidebar greets a user with a role by name; a refused account
-    # sees its address in the refusal.
-    shown = ACCOUNTS[account]["email"] if account == "stranger" else ACCOUNTS[account]["name"]
-    page.get_by_text(shown).first.wait_for(timeout=90_000)
+    # sees its identity in the refusal.
+    shown = REFUSED_AS.get(account, ACCOUNTS[account]["name"])
+    page.get_by_text(literal(shown)).first.wait_for(timeout=90_000)
     idle(page)
     return context, page
 
@@ -192,7 +208,7 @@ def test_account_without_a_role_is_refused(browser, auth_app):
             goto(page, f"{auth_app['url']}/{path}")
             assert page.locator("[data-testid='stSidebarNav']").count() == 0, path
             assert page.locator("[data-testid='stFileUploader']").count() == 0, path
-            assert page.get_by_text("someone@example.com").count() >= 1
+            assert page.get_by_text(literal("someone@example.com")).count() >= 1
     finally:
         context.close()
 
@@ -303,3 +319,85 @@ def test_admin_reads_the_audit_log_and_viewer_does_not(browser, auth_app):
         finally:
             context.close()
     assert tables["admin"] > tables["viewer"], tables  # the audit log table is the admin's extra
+
+
+@pytest.mark.parametrize("account", ["impostor", "unverified"])
+def test_loose_identities_get_no_role(browser, auth_app, account):
+    """Issue 16 item 3: neither the admin's address as subject nor an unverified address is admin."""
+    from ui.i18n import t
+
+    before = content_fingerprint(auth_app["db"])
+    context, page = sign_in(browser, auth_app, account)
+    try:
+        for path in ["", "data", "data?reset=1"]:
+            goto(page, f"{auth_app['url']}/{path}")
+            assert page.locator("[data-testid='stSidebarNav']").count() == 0, path
+            assert page.locator("[data-testid='stFileUploader']").count() == 0, path
+            reset = page.get_by_role("button", name=t("data.reset_button", "zh"), exact=True)
+            assert reset.count() == 0, path
+            assert page.get_by_text(literal(REFUSED_AS[account])).count() >= 1, path
+    finally:
+        context.close()
+    assert content_fingerprint(auth_app["db"]) == before
+
+
+PHISHING = "[请点此重新登录](http://evil.example/login)"
+PIXEL = "![](http://127.0.0.1:9/pixel.png)"
+
+
+def no_live_markup(page, requests: list[str]) -> None:
+    """No link or image of the attacker's on screen, and no request for their pixel."""
+    main = page.locator("[data-testid='stApp']")
+    hrefs = [a.get_attribute("href") or "" for a in main.locator("a").all()]
+    assert not [h for h in hrefs if "evil" in h or "127.0.0.1:9" in h], hrefs
+    sources = [i.get_attribute("src") or "" for i in main.locator("img").all()]
+    assert not [s for s in sources if "pixel" in s], sources
+    hosts = {urlparse(r).netloc for r in requests}
+    assert not hosts & {"evil.example", "127.0.0.1:9"}, hosts
+
+
+def test_link_parameter_names_show_as_text(browser, auth_app):
+    """Issue 16 item 4: a crafted link's parameter names become text in the warning, not a link."""
+    from urllib.parse import quote
+
+    context, page = sign_in(browser, auth_app, "viewer")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        # A backtick in the name closes the code span the names used to be shown in.
+        names = [f"x` {PHISHING} `", f"y` {PIXEL} `"]
+        goto(page, f"{auth_app['url']}/studio?" + "&".join(f"{quote(n)}=1" for n in names))
+        warning = page.locator("[data-testid='stAlert']").filter(has_text="请点此重新登录")
+        warning.first.wait_for(timeout=90_000)
+        text = warning.first.inner_text().replace("\u2060", "")
+        assert all(n in text for n in names), text
+        no_live_markup(page, requests)
+    finally:
+        context.close()
+
+
+def test_scenario_name_shows_as_text(browser, auth_app):
+    """Issue 16 item 4: a planner's scenario name is text in the sidebar and messages of every page."""
+    from ui.i18n import t
+
+    name = f"情景{PHISHING}{PIXEL}"
+    context, page = sign_in(browser, auth_app, "planner")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        goto(page, f"{auth_app['url']}/scenarios")
+        page.get_by_label(t("scenarios.name", "zh")).first.fill(name)
+        page.get_by_role("button", name=t("scenarios.save_button", "zh"), exact=True).first.click()
+        sidebar = page.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text(literal(PHISHING)).first.wait_for(timeout=90_000)
+        idle(page)
+        no_live_markup(page, requests)
+        # the name belongs to this session: move between pages through the navigation, not by URL
+        for nav in ("nav.cockpit", "nav.studio", "nav.data"):
+            page.locator("[data-testid='stSidebarNav'] a").filter(has_text=t(nav, "zh")).click()
+            idle(page)
+            shown = sidebar.inner_text().replace("\u2060", "")
+            assert PHISHING in shown and PIXEL in shown, (nav, shown)
+            no_live_markup(page, requests)
+    finally:
+        context.close()

@@ -44,19 +44,25 @@ def test_calls_from_two_threads_at_once_both_get_their_results():
 
     def background() -> None:
         while not stop.is_set():
-            if call_with_deadline(lambda: (time.sleep(0.5), "bg")[1], 5.0, None) is None:
+            if call_with_deadline(lambda: (time.sleep(4), "bg")[1], 30.0, None) is None:
                 lost["background"] += 1
 
-    worker = threading.Thread(target=background, daemon=True)
-    worker.start()
+    # Eight callers keep long-lived children coming (a fork every half second or so), as the live
+    # solves and the background worker of a busy dashboard do.
+    workers = [threading.Thread(target=background, daemon=True) for _ in range(8)]
+    for worker in workers:
+        worker.start()
     try:
-        # A quick call whose pipe leaked into a background child would wait for that child (0.5 s).
-        for _ in range(600):
-            if call_with_deadline(lambda: "ok", 0.3, None) is None:
+        # A quick call whose pipe leaked into a background child would wait for that child (up to 4 s)
+        # and run out its own 2 s deadline; an honest one returns in milliseconds even on a machine
+        # several times slower than this one.
+        for _ in range(300):
+            if call_with_deadline(lambda: "ok", 2.0, None) is None:
                 lost["foreground"] += 1
     finally:
         stop.set()
-        worker.join(10)
+        for worker in workers:
+            worker.join(30)
     assert lost == {"background": 0, "foreground": 0}
     assert len(ballast)
 

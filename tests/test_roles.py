@@ -27,7 +27,7 @@ AUTH = {
 }
 ROLES_TABLE = {
     "admin": ["Chen.Li@weihai.gov.cn"],
-    "planner": ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn", "sub-42"],
+    "planner": ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn"],
     "viewer": ["mayor@weihai.gov.cn", "@weihai.gov.cn"],
 }
 SECRETS = {"auth": AUTH, "roles": ROLES_TABLE}
@@ -43,8 +43,16 @@ WRITE_ACTIONS = {
 ADMIN_ACTIONS = {"reset_demo", "read_audit"}
 
 
-def signed_in(email: str | None = None, sub: str = "s-1", name: str = "") -> dict:
-    return {"is_logged_in": True, "email": email, "sub": sub, "name": name}
+def signed_in(
+    email: str | None = None, sub: str = "s-1", name: str = "", verified: object = True
+) -> dict:
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": verified,
+        "sub": sub,
+        "name": name,
+    }
 
 
 def test_permission_matrix_is_as_specified():
@@ -71,7 +79,7 @@ def test_unknown_action_fails_loudly():
         (signed_in("mayor@weihai.gov.cn"), "viewer"),
         (signed_in("clerk@weihai.gov.cn"), "viewer"),  # domain entry
         (signed_in("someone@gmail.com"), "viewer"),  # default
-        (signed_in(None, sub="sub-42"), "planner"),  # by subject when no e-mail
+        (signed_in(None, sub="sub-42"), "none"),  # no address to match on (match = "email")
         (signed_in("x@evil.fgw.weihai.gov.cn.example"), "viewer"),  # no suffix tricks
         (signed_in("evil@notfgw.weihai.gov.cn"), "viewer"),
         ({"is_logged_in": True}, "none"),  # token with no identity at all
@@ -86,8 +94,69 @@ def test_exact_entry_beats_domain_and_highest_exact_wins():
         {"admin": ["boss@fgw.weihai.gov.cn"], "viewer": ["@fgw.weihai.gov.cn"]}
     )
     assert role_for(signed_in("boss@fgw.weihai.gov.cn"), config) == "admin"
-    config = parse_role_config({"planner": ["p@x.cn"], "admin": ["sub-9"]})
-    assert role_for(signed_in("p@x.cn", sub="sub-9"), config) == "admin"
+    config = parse_role_config({"planner": ["p@x.cn"], "admin": ["a@x.cn"]})
+    assert role_for(signed_in("p@x.cn", sub="a@x.cn"), config) == "planner"
+
+
+# --- issue 16 item 3: one claim, verified addresses only ------------------------------------------
+
+
+def test_a_subject_equal_to_the_admins_address_is_not_the_admin():
+    """The attack: an account whose `sub` is the admin's address (and whose own address is another)."""
+    config = parse_role_config(ROLES_TABLE)
+    attacker = signed_in("attacker@example.com", sub="chen.li@weihai.gov.cn")
+    assert role_for(attacker, config) == "viewer"  # the default, not admin
+    p = principal_for(attacker, {**SECRETS, "roles": {**ROLES_TABLE, "default": "none"}}, {})
+    assert p.role == "none" and p.user == "attacker@example.com"
+
+
+@pytest.mark.parametrize("verified", [False, None, "false", "", 0])
+def test_an_unverified_address_is_never_matched(verified):
+    config = parse_role_config({**ROLES_TABLE, "default": "viewer"})
+    for email in ("chen.li@weihai.gov.cn", "zhao@fgw.weihai.gov.cn", "someone@gmail.com"):
+        user = signed_in(email, sub="s-9", verified=verified)
+        assert role_for(user, config) == "none", (email, verified)
+    p = principal_for(signed_in("chen.li@weihai.gov.cn", sub="s-9", verified=verified), SECRETS, {})
+    assert p.role == "none" and p.user == "s-9"  # named by the subject, not the unverified address
+
+
+def test_verified_may_be_the_text_true():
+    config = parse_role_config(ROLES_TABLE)
+    assert role_for(signed_in("chen.li@weihai.gov.cn", verified="true"), config) == "admin"
+    assert role_for(signed_in("chen.li@weihai.gov.cn", verified="TRUE"), config) == "admin"
+
+
+def test_match_sub_matches_exact_subjects_only():
+    config = parse_role_config({"match": "sub", "admin": ["Chen-01"], "planner": ["wang"]})
+    assert config.match == "sub"
+    assert role_for(signed_in("x@y.cn", sub="Chen-01"), config) == "admin"
+    assert role_for(signed_in("x@y.cn", sub="chen-01"), config) == "viewer"  # subjects are exact
+    # the address never counts under match = "sub", verified or not
+    assert role_for(signed_in("Chen-01", sub="other"), config) == "viewer"
+    assert role_for({"is_logged_in": True, "email": "a@b.cn", "email_verified": True}, config) == (
+        "none"
+    )
+    p = principal_for(
+        signed_in("x@y.cn", sub="Chen-01"),
+        {**SECRETS, "roles": {"match": "sub", "admin": ["Chen-01"]}},
+        {},
+    )
+    assert (p.user, p.role) == ("Chen-01", "admin")
+
+
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        ({"match": "both"}, "roles.match"),
+        ({"match": "name"}, "roles.match"),
+        ({"admin": ["sub-42"]}, "not an e-mail address"),  # a subject under match = "email"
+        ({"match": "sub", "planner": ["@fgw.weihai.gov.cn"]}, "is a domain"),
+    ],
+)
+def test_mixing_claims_is_a_configuration_error(table, needle):
+    with pytest.raises(RoleConfigError) as err:
+        parse_role_config(table)
+    assert any(needle in p for p in err.value.problems), err.value.problems
 
 
 def test_default_none_refuses_unlisted_users():
@@ -127,13 +196,26 @@ def test_auth_configured():
     assert auth_configured({"auth": named})
 
 
-def test_no_sign_in_configured_is_the_open_demo():
+def test_no_sign_in_configured_is_the_open_demo(tmp_path):
     p = principal_for(None, {}, environ={})
     assert p == Principal(user="demo", role="admin", signed_in=False, demo=True)
     assert p.can("save_scenario")
-    # an operator can make the demo read-only
-    p = principal_for(None, {"roles": {"demo": "viewer"}}, environ={})
+    # an operator can make the demo read-only (roles file: the demo has no secrets file at all)
+    path = tmp_path / "roles.toml"
+    path.write_text('[roles]\ndemo = "viewer"\n', encoding="utf-8")
+    p = principal_for(None, None, environ={ROLES_FILE_ENV: str(path)})
     assert p.demo and not p.can("save_scenario") and p.can("view")
+
+
+def test_secrets_without_sign_in_are_an_error_not_the_demo():
+    """Issue 16 item 1: a secrets file that exists never falls back to the open demo."""
+    for secrets in (
+        {"roles": {"demo": "viewer"}},
+        {"auth": {k: v for k, v in AUTH.items() if k != "cookie_secret"}},
+        {"auth": {**{k: v for k, v in AUTH.items() if k != "redirect_uri"}, "redirect_url": "x"}},
+    ):
+        with pytest.raises(RoleConfigError):
+            principal_for(None, secrets, environ={})
 
 
 def test_configured_but_not_signed_in_can_do_nothing():
@@ -311,13 +393,29 @@ def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
     repo = __import__("pathlib").Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(repo / "app.py"), default_timeout=180).run()
     assert not at.exception
-    shown = [c.value for c in at.sidebar.caption] + [m.value for m in at.sidebar.markdown]
+    # in the main area (a banner at the top of every page), not only in the sidebar hidden on phones
+    shown = banner_text(at)
     notice = t("app.open_demo", "zh")
-    assert any(notice in str(text) for text in shown), shown
+    assert notice in shown, shown
+    for page in APP_PAGES:
+        at.switch_page(page).run()
+        assert notice in banner_text(at), page
 
 
 def sidebar_text(at) -> str:
     return "\n".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown])
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of Markdown made by ``ui.safe_text.plain``: escapes and word joiners gone."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
+
+
+def banner_text(at) -> str:
+    """The info boxes of the main area (where the open-demo banner is)."""
+    return "\n".join(str(e.value) for e in at.main.info)
 
 
 @pytest.mark.slow
@@ -338,7 +436,7 @@ def test_open_demo_notice_says_what_the_demo_role_allows(role, demo_db_file, tmp
     repo = __import__("pathlib").Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(repo / "app.py"), default_timeout=180).run()
     assert not at.exception, [e.value for e in at.exception]
-    shown = sidebar_text(at)
+    shown = banner_text(at)
     assert t("app.open_demo", "zh") in shown
     assert t(f"app.open_demo_{role}", "zh") in shown
     others = {r for r in ("viewer", "planner", "admin") if r != role}
@@ -386,7 +484,8 @@ def test_gate_refuses_a_signed_in_account_without_a_role(demo_db_file, tmp_path,
     shutil.copy(demo_db_file, db)
     at = signed_in_app(db, monkeypatch, signed_in("someone@example.com"))
     assert not at.exception, [e.value for e in at.exception]
-    assert any("someone@example.com" in e.value for e in at.error)
+    # the identity is shown as text (ui/safe_text.plain): compare what the reader sees
+    assert any("someone@example.com" in shown_text(e.value) for e in at.error)
     assert [b.key for b in at.button] == ["auth.sign_out_refused"]
     assert not at.dataframe and not at.metric
 
@@ -403,7 +502,7 @@ def test_signed_in_viewer_sees_name_role_and_sign_out(demo_db_file, tmp_path, mo
     assert not at.exception, [e.value for e in at.exception]
     shown = sidebar_text(at)
     assert "市长办公室" in shown and t("role.viewer", "zh") in shown
-    assert t("app.open_demo", "zh") not in shown
+    assert t("app.open_demo", "zh") not in shown + banner_text(at)
     assert "auth.sign_out" in [b.key for b in at.sidebar.button]
     at.switch_page("views/data_admin.py").run()
     assert not at.exception
@@ -487,8 +586,20 @@ def test_guarded_store_refuses_outside_a_page(tmp_path, monkeypatch):
 # greyed-out editor. Streamlit 1.67 drops forged values of disabled widgets itself, and the store
 # re-checks the role; whichever layer stops it, nothing may change. The planner runs the same steps
 # as a control, so each test can fail.
-PLANNER = {"is_logged_in": True, "email": "wang.fang@weihai.gov.cn", "sub": "wang", "name": "王芳"}
-VIEWER = {"is_logged_in": True, "email": "mayor@weihai.gov.cn", "sub": "mayor", "name": "市长"}
+PLANNER = {
+    "is_logged_in": True,
+    "email": "wang.fang@weihai.gov.cn",
+    "email_verified": True,
+    "sub": "wang",
+    "name": "王芳",
+}
+VIEWER = {
+    "is_logged_in": True,
+    "email": "mayor@weihai.gov.cn",
+    "email_verified": True,
+    "sub": "mayor",
+    "name": "市长",
+}
 
 
 def force(at, kind: str, key: str, value) -> bool:

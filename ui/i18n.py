@@ -82,8 +82,9 @@ SCREEN: dict[str, tuple[str, str]] = {
         "No sign-in is configured and the demo role is “none”: the dashboard is closed.",
     ),
     "auth.config_error": (
-        "角色配置有误，暂时无人可以使用：{error}",
-        "The roles configuration is broken, so nobody is let in: {error}",
+        "登录或角色配置有误，暂时无人可以使用，也不会写入任何数据。请管理员修正：",
+        "The sign-in or roles configuration is broken, so nobody is let in and nothing is written."
+        " The administrator must fix:",
     ),
     # navigation
     "nav.group.lead": ("领导", "Leadership"),

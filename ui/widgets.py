@@ -11,6 +11,7 @@ from ui import state
 from ui.charts import traffic_light
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t
+from ui.safe_text import plain
 from ui.tables import label_for, unit_label
 
 LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red"}
@@ -67,7 +68,7 @@ def target_cards(plan: state.Plan, labels: Mapping[str, str], columns: int = 3) 
         for cell, row in zip(cells, rows[start : start + columns], strict=False):
             light = traffic_light(row.p_meet)
             with cell.container(border=True):
-                st.markdown(f"**{label_for(row.target, labels, lang)}**")
+                st.markdown(f"**{plain(label_for(row.target, labels, lang))}**")
                 st.metric(
                     t("common.p_meet"),
                     percent(row.p_meet),

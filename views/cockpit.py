@@ -15,6 +15,7 @@ from ui.insights import (
     stalled_projects,
     tight_resources,
 )
+from ui.safe_text import plain
 from ui.tables import label_for, name_labels
 from ui.widgets import light_of, page_header, plan_or_stop, target_cards
 
@@ -26,7 +27,7 @@ STALLED_SHOWN = 10
 
 page_header("nav.cockpit", "cockpit.caption")
 st.caption(
-    t("app.scenario_in_use", name=state.scenario_label(wb))
+    t("app.scenario_in_use", name=plain(state.scenario_label(wb)))
     + " · "
     + t("app.as_of", date=local_date(as_of, lang))
 )

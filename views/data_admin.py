@@ -9,6 +9,7 @@ from ui import state
 from ui.auth import can
 from ui.format import local_datetime
 from ui.i18n import TABLE, current_lang, t
+from ui.safe_text import plain
 from ui.widgets import page_header
 
 lang = current_lang()
@@ -56,7 +57,7 @@ if upload is not None:
         st.dataframe(report, hide_index=True, width="stretch", key="data.report")
         st.caption(t("data.nothing_stored"))
     except Exception as exc:  # an unreadable file is a message, never a traceback
-        st.error(t("data.unreadable", error=exc))
+        st.error(t("data.unreadable", error=plain(exc)))
         st.caption(t("data.nothing_stored"))
     else:
         st.success(
@@ -68,7 +69,7 @@ if upload is not None:
             )
         )
         for note in settings_notes(imported):
-            st.warning(t("data.settings_note", note=note))
+            st.warning(t("data.settings_note", note=plain(note)))
         if st.button(
             t("data.import_button"),
             type="primary",
@@ -78,7 +79,7 @@ if upload is not None:
             store.replace_workbook(imported, action="import", detail=upload.name)
             st.session_state["data.upload_round"] = upload_round + 1
             st.session_state.setdefault("data.flash", []).append(
-                ("success", t("data.imported", name=upload.name))
+                ("success", t("data.imported", name=plain(upload.name)))
             )
             st.rerun()
 

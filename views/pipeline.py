@@ -20,6 +20,7 @@ from ui.insights import (
     stall_days,
     stalled_mask,
 )
+from ui.safe_text import plain
 from ui.tables import label_for, name_labels
 from ui.widgets import page_header, plan_or_stop
 
@@ -232,7 +233,7 @@ if ids:
     row = found[found["project_id"].astype(str) == chosen].iloc[0]
     a, b = st.columns(2)
     with a:
-        st.markdown(f"#### {row['name']}")
+        st.markdown(f"#### {plain(row['name'])}")
         st.markdown(
             f"{t('common.stage')}: **{tv(row['stage'], lang)}** · "
             f"{t('common.level')}: {tv(row.get('level', ''), lang)} · "

@@ -18,6 +18,7 @@ from ui import charts, downloads, state
 from ui.auth import can
 from ui.format import local_datetime, money, number, percent
 from ui.i18n import current_lang, t, tv
+from ui.safe_text import plain, plain_lines
 from ui.tables import label_for, name_labels
 from ui.widgets import format_amount, page_header, plan_or_stop
 
@@ -28,7 +29,7 @@ store = state.get_store()  # its writes check the role and log the signed-in use
 stored_settings = settings_from_workbook(wb)
 
 page_header("nav.scenarios", "scenarios.caption")
-st.caption(t("app.scenario_in_use", name=state.scenario_label(wb)))
+st.caption(t("app.scenario_in_use", name=plain(state.scenario_label(wb))))
 plan = plan_or_stop()
 
 # Messages from the last action survive the rerun that follows it.
@@ -65,12 +66,12 @@ if submitted:
                 overwrite=overwrite,
             )
             st.session_state["scenario_name"] = name.strip()
-            _flash("success", t("scenarios.saved", name=name.strip()))
+            _flash("success", t("scenarios.saved", name=plain(name.strip())))
             st.rerun()
         except ScenarioNameTaken:
-            st.error(t("scenarios.name_taken", name=name.strip()))
+            st.error(t("scenarios.name_taken", name=plain(name.strip())))
         except Exception as exc:  # a database error is a message in the page
-            st.error(t("scenarios.error", error=exc))
+            st.error(t("scenarios.error", error=plain(exc)))
 
 # ---- the list
 st.subheader(t("scenarios.list"))
@@ -98,20 +99,20 @@ else:
         record = store.get_scenario(chosen)
         problems = validate_settings(wb, record["settings"])
         if problems:
-            st.error(t("scenarios.cannot_load") + "\n\n" + "\n".join(f"- `{p}`" for p in problems))
+            st.error(t("scenarios.cannot_load") + "\n\n" + plain_lines(problems))
         else:
             state.set_scenario({**stored_settings, **record["settings"]}, record["name"])
-            _flash("success", t("scenarios.loaded", name=record["name"]))
+            _flash("success", t("scenarios.loaded", name=plain(record["name"])))
             st.rerun()
     if b2.button(
         t("scenarios.set_baseline"), key="scenarios.set_baseline", disabled=not can("set_baseline")
     ):
         store.set_baseline(chosen)
-        _flash("success", t("scenarios.baseline_set", name=names[chosen]))
+        _flash("success", t("scenarios.baseline_set", name=plain(names[chosen])))
         st.rerun()
     may_edit = can("edit_scenario")
     with b3.popover(t("scenarios.delete"), disabled=not may_edit):
-        st.warning(t("scenarios.delete_confirm", name=names[chosen]))
+        st.warning(t("scenarios.delete_confirm", name=plain(names[chosen])))
         if st.button(
             t("scenarios.delete_button"),
             key="scenarios.delete_button",
@@ -121,7 +122,7 @@ else:
             store.delete_scenario(chosen)
             if st.session_state.get("scenario_name") == names[chosen]:
                 st.session_state["scenario_name"] = None
-            _flash("success", t("scenarios.deleted", name=names[chosen]))
+            _flash("success", t("scenarios.deleted", name=plain(names[chosen])))
             st.rerun()
     with st.form("scenarios.rename_form", border=False):
         r1, r2 = st.columns([3, 1])
@@ -134,10 +135,10 @@ else:
             store.rename_scenario(chosen, new_name.strip())
             if st.session_state.get("scenario_name") == names[chosen]:
                 st.session_state["scenario_name"] = new_name.strip()
-            _flash("success", t("scenarios.renamed", name=new_name.strip()))
+            _flash("success", t("scenarios.renamed", name=plain(new_name.strip())))
             st.rerun()
         except ScenarioNameTaken:
-            st.error(t("scenarios.name_taken", name=new_name.strip()))
+            st.error(t("scenarios.name_taken", name=plain(new_name.strip())))
 
 # ---- compare two to four side by side
 st.subheader(t("scenarios.compare"))
@@ -179,7 +180,7 @@ else:
         try:
             plans[title] = state.solve_cached(wb, fingerprint, _settings_of(scenario_id))
         except (ScenarioError, Exception) as exc:  # one broken scenario must not hide the others
-            st.error(f"{title}: {exc}")
+            st.error(plain(f"{title}: {exc}"))
         progress.progress(n / len(picked), text=t("scenarios.solving"))
     progress.empty()
     if len(plans) >= 2:

@@ -12,6 +12,7 @@ from ui.auth import can
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t, tv
 from ui.insights import money_by_robustness
+from ui.safe_text import plain
 from ui.tables import allocation_frame, label_for, name_labels, short_target_label
 from ui.widgets import format_amount, page_header, plan_or_stop
 
@@ -155,7 +156,7 @@ with controls:
             _value_caption(number(st.session_state[key]) + unit_text, number(capacity) + unit_text)
     with tab_targets:
         for target, goal in stored["goals"].items():
-            st.markdown(f"**{label_for(target, labels, lang)}**")
+            st.markdown(f"**{plain(label_for(target, labels, lang))}**")
             a, b = st.columns(2)
             key = _bind(f"{W}goal.{target}", "goals", target, settings["goals"].get(target, goal))
             a.number_input(

@@ -34,7 +34,7 @@ def _cell_out(value: object, column_type: str | None) -> object:
             return int(number)
         return number
     if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     return value
 
 

@@ -242,13 +242,17 @@ def what_it_would_take(
     """
     is_line = limit in model.fund_lines
     amount = (model.budgets_dict() if is_line else model.capacities_dict())[limit]
-    key = "budgets" if is_line else "capacities"
     solves = 0
 
     def funded(delta_steps: int) -> bool:
         nonlocal solves
         solves += 1
-        out = model.solve(**{key: {limit: amount + delta_steps * resolution}}, warm_start=base)
+        limits = {limit: amount + delta_steps * resolution}
+        out = model.solve(
+            budgets=limits if is_line else None,
+            capacities=None if is_line else limits,
+            warm_start=base,
+        )
         return out.feasible and out.funded(candidate_id)
 
     if funded(0):  # already funded within the solver's tolerance

@@ -61,9 +61,22 @@ def plan_limits(model: PlanModel, wb: Workbook | None = None) -> list[Limit]:
     return limits
 
 
-def _limits_kwargs(limit: Limit, value: float) -> dict[str, dict[str, float]]:
-    key = "budgets" if limit.kind == "fund_line" else "capacities"
-    return {key: {limit.name: value}}
+def _solve_at(
+    model: PlanModel,
+    limit: Limit,
+    value: float,
+    *,
+    warm_start: PlanOutcome,
+    keep_if_better: PlanOutcome | None = None,
+) -> PlanOutcome:
+    """Re-solve with one limit (a fund line's amount or a resource's capacity) set to ``value``."""
+    line = limit.kind == "fund_line"
+    return model.solve(
+        budgets={limit.name: value} if line else None,
+        capacities=None if line else {limit.name: value},
+        warm_start=warm_start,
+        keep_if_better=keep_if_better,
+    )
 
 
 @dataclass
@@ -189,13 +202,11 @@ def marginal_values(
     downs: list[PlanOutcome | None] = []
     step_downs: list[float] = []
     for lim in limits:
-        up = model.solve(
-            **_limits_kwargs(lim, lim.current + lim.step), warm_start=base, keep_if_better=base
-        )
+        up = _solve_at(model, lim, lim.current + lim.step, warm_start=base, keep_if_better=base)
         tick()
         step_down = min(lim.step, lim.current)
         if step_down > 0:
-            down = model.solve(**_limits_kwargs(lim, lim.current - step_down), warm_start=base)
+            down = _solve_at(model, lim, lim.current - step_down, warm_start=base)
         else:
             down = None
         tick()

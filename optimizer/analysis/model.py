@@ -1,15 +1,19 @@
-"""A re-solvable copy of the allocation model for what-if analysis: change limits, locks, solve again.
+"""A re-solvable layout of the allocation model for what-if analysis: change limits, locks, solve again.
 
 The analyses ask the same question many times with one number changed (a fund line's amount, a
 resource's capacity, a lock). Rebuilding the model through PuLP for each of 20–50 questions costs more
-than solving it, so this module builds the problem of WORKBOOK.md once as numpy arrays, hands it to
-HiGHS (highspy) directly, and afterwards changes only row/column bounds before each re-solve. The
-incumbent of the previous solve is offered as a warm start.
+than solving it, so `PlanModel` hands the problem to HiGHS (highspy) once and afterwards changes only
+row/column bounds before each re-solve. The incumbent of the previous solve is offered as a warm start.
 
-The model is the one of WORKBOOK.md ("The allocation problem it defines"), with the same tie-breaks:
-the objective is the weighted capped attainment, plus a tiny weight on expectation beyond the goals,
-minus a tinier weight on money spent. ``tests/test_analysis_model.py`` checks it against
-``optimizer.solve`` on small instances, so the two cannot drift apart silently.
+Nothing about the problem is defined here. The workbook is compiled once by
+`optimizer.problem.compile_problem`; the coupling rows (fund lines with entitlement reserves,
+resources, district floors) and their limits come from `optimizer.model.coupling_rows` /
+`row_limits`, the tie-breaks from `optimizer.model.tie_breaks`, the rule check of a plan from
+`optimizer.evaluate.rule_excess` — the same functions the optimizer's MILP (`optimizer.solve`) and the
+evaluator use, so a rule added there appears here too. What this module adds is the layout the
+analyses need: one column per (candidate, option) *including* "none" (so a lock is a column bound and
+a row dual is a shadow price), explicit pooled inflow/outflow columns, and the core re-solves.
+``tests/test_analysis_model.py`` checks it against ``optimizer.solve`` on small instances.
 """
 
 from __future__ import annotations
@@ -19,14 +23,20 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
 
 from data.schema import NONE_OPTION, Workbook
-from optimizer.model import EPS_BEYOND, EPS_SPEND, SAFETY
+from optimizer.evaluate import fund_needs, rule_excess
+from optimizer.model import coupling_rows, row_limits, tie_breaks
+from optimizer.problem import Problem, compile_problem
 from optimizer.quiet import quiet_stdout
+
+if TYPE_CHECKING:
+    from optimizer.solve import AllocationModel
 
 # A lock value meaning "any option except none" (used to force a candidate into the plan).
 ANY_OPTION = "*"
@@ -70,9 +80,10 @@ class PlanOutcome:
     gap: float = math.nan
     seconds: float = 0.0
     carried: bool = False
-    selected: np.ndarray | None = field(
-        default=None, repr=False
-    )  # column index chosen per candidate
+    # column index chosen per candidate (empty when there is no plan)
+    selected: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
+    )
 
     @property
     def feasible(self) -> bool:
@@ -152,7 +163,7 @@ class PlanModel:
         self._prepare(wb, probability_factor, _probabilities)
         self._build()
         self._last_selected: np.ndarray | None = None
-        self._allocation_model = None  # optimizer.AllocationModel, built on first use
+        self._allocation_model: AllocationModel | None = None  # built on first use
         self._base_outcome: PlanOutcome | None = None  # today's plan, once solved
         self._best_core: np.ndarray | None = None
         # True when the probabilities differ from the workbook's (robustness samples)
@@ -162,93 +173,84 @@ class PlanModel:
     def _prepare(
         self, wb: Workbook, factor: np.ndarray | None, probabilities: np.ndarray | None
     ) -> None:
-        cands = wb.candidates.reset_index(drop=True)
-        self.candidate_ids = [str(c) for c in cands["candidate_id"]]
-        cand_index = {c: i for i, c in enumerate(self.candidate_ids)}
-        n = len(self.candidate_ids)
-        self.fund_lines = [str(f) for f in wb.budgets["fund_line"]]
-        line_index = {f: i for i, f in enumerate(self.fund_lines)}
-        self.amounts = wb.budgets["amount"].to_numpy(dtype=float).copy()
-        self.pooled = wb.budgets["pooled"].to_numpy(dtype=bool).copy()
-        self.resource_names = wb.resource_names
-        self.capacities = wb.resources["capacity"].to_numpy(dtype=float).copy()
-        self.target_names = [str(t) for t in wb.targets["target"]]
-        self.goals = wb.targets["goal"].to_numpy(dtype=float)
-        self.weights = wb.targets["weight"].to_numpy(dtype=float)
-        self.pool_share = wb.pool_share
-        self.prudence = wb.award_prudence
+        """Take the workbook's arrays from `optimizer.problem.compile_problem` (the one compilation)
+        and lay them out as one column per (candidate, valid slot): "none" first, then the options in
+        workbook order."""
+        problem = compile_problem(wb)
+        self.problem = problem
+        self.candidate_ids = problem.candidate_ids
+        n = problem.n
+        self.fund_lines = problem.fund_lines
+        self.amounts = problem.amount.copy()
+        self.pooled = problem.pooled.copy()
+        self.resource_names = problem.resources
+        self.capacities = problem.capacity.copy()
+        self.target_names = problem.targets
+        self.goals = problem.goal
+        self.weights = problem.weight
+        self.pool_share = problem.pool_share
+        self.prudence = problem.award_prudence
 
-        # One column per (candidate, option), "none" first for each candidate.
-        opts = wb.options
-        none = pd.DataFrame(
-            {
-                "candidate_id": self.candidate_ids,
-                "option": NONE_OPTION,
-                "probability": cands["base_probability"].to_numpy(dtype=float),
-                "fund_line": "",
-                "cost": 0.0,
-            }
-        )
-        for r in self.resource_names:
-            none[r] = 0.0
-        cols = ["candidate_id", "option", "probability", "fund_line", "cost", *self.resource_names]
-        table = pd.concat([none[cols], opts[cols]], ignore_index=True)
-        table["_cand"] = table["candidate_id"].astype(str).map(cand_index)
-        table["_none"] = table["option"] == NONE_OPTION
-        table = table.sort_values(["_cand", "_none"], ascending=[True, False], kind="stable")
-        table = table.reset_index(drop=True)
-        self.col_cand = table["_cand"].to_numpy(dtype=np.int64)
-        self.col_option = [str(o) for o in table["option"]]
-        prob = table["probability"].to_numpy(dtype=float)
+        # Valid slots are 0 ("none") and 1..count: a candidate's columns are contiguous.
+        col_cand, col_slot = np.nonzero(problem.valid)
+        self.col_cand = col_cand.astype(np.int64)
+        self.col_slot = col_slot.astype(np.int64)
+        self.col_option = [
+            problem.option_names[i][k] for i, k in zip(col_cand, col_slot, strict=True)
+        ]
+        # success probability of each column: always the Problem's (see _set_probabilities)
+        self.col_prob = problem.prob[col_cand, col_slot]
         if probabilities is not None:
-            prob = np.asarray(probabilities, dtype=float).copy()
+            self._set_probabilities(np.asarray(probabilities, dtype=float).copy())
         elif factor is not None:
-            prob = np.clip(prob * np.asarray(factor, dtype=float), 0.0, 1.0)
-        self.col_prob = prob
-        self.col_line = np.array(
-            [line_index.get(str(f), -1) if str(f) else -1 for f in table["fund_line"]],
-            dtype=np.int64,
-        )
-        self.col_cost = table["cost"].to_numpy(dtype=float)
-        self.col_use = (
-            table[self.resource_names].to_numpy(dtype=float)
-            if self.resource_names
-            else np.zeros((len(table), 0))
-        )
+            prob = problem.prob[col_cand, col_slot]
+            self._set_probabilities(np.clip(prob * np.asarray(factor, dtype=float), 0.0, 1.0))
+        self.col_line = problem.line[col_cand, col_slot]
+        self.col_cost = problem.cost[col_cand, col_slot]
+        self.col_use = problem.use[col_cand, col_slot]
         self.n_candidates = n
-        self.n_x = len(table)
+        self.n_x = len(col_cand)
         # first column of each candidate (its "none")
         self.cand_start = np.searchsorted(self.col_cand, np.arange(n + 1))
         self.option_col: dict[tuple[str, str], int] = {
             (self.candidate_ids[c], o): j
             for j, (c, o) in enumerate(zip(self.col_cand, self.col_option, strict=True))
         }
-
-        award = cands["award"].to_numpy(dtype=float)
-        award_line = np.array(
-            [line_index.get(str(f), -1) for f in cands["award_line"]], dtype=np.int64
-        )
-        self.cand_award = award
-        self.cand_award_line = award_line
-        self.cand_district = [str(d) for d in cands["district"]]
-        self.cand_name = [str(x) for x in cands["name"]]
-
-        # contribution value per candidate and target
-        value = np.zeros((n, len(self.target_names)))
-        t_index = {t: k for k, t in enumerate(self.target_names)}
-        contrib = wb.contributions
-        if len(contrib):
-            ci = contrib["candidate_id"].astype(str).map(cand_index).to_numpy(dtype=np.int64)
-            ti = contrib["target"].astype(str).map(t_index).to_numpy(dtype=np.int64)
-            np.add.at(value, (ci, ti), contrib["value"].to_numpy(dtype=float))
-        self.cand_value = value
-
-        self.floor_districts = [str(d) for d in wb.floors["district"]]
-        self.floor_shares = wb.floors["min_share"].to_numpy(dtype=float)
+        self.cand_award = problem.award
+        self.cand_award_line = problem.award_line
+        self.cand_district = problem.districts
+        self.cand_name = problem.names
+        self.cand_value = problem.values  # (n, T) contribution on success
+        self.floor_districts = problem.floor_districts
+        self.floor_shares = problem.floor_share
+        # The Problem's locks (so a rule that fixes options there applies here too), in the
+        # workbook's order of its locks sheet.
+        locked = [int(i) for i in np.nonzero(problem.lock >= 0)[0]]
+        sheet = {str(c): k for k, c in enumerate(wb.locks["candidate_id"])}
+        locked.sort(key=lambda i: sheet.get(self.candidate_ids[i], len(sheet) + i))
         self.base_locks = {
-            str(c): str(o)
-            for c, o in zip(wb.locks["candidate_id"], wb.locks["option"], strict=True)
+            self.candidate_ids[i]: problem.option_names[i][problem.lock[i]] for i in locked
         }
+
+    def _set_probabilities(self, col_prob: np.ndarray) -> None:
+        """Give the columns other success probabilities: a Problem of its own with changed ``prob``
+        (its reserves, rows and tie-breaks follow from it)."""
+        problem = copy.copy(self.problem)
+        problem.prob = self.problem.prob.copy()
+        problem.prob[self.col_cand, self.col_slot] = col_prob
+        self.problem = problem
+        self.col_prob = problem.prob[self.col_cand, self.col_slot]
+
+    def slots_of(self, selected: np.ndarray) -> np.ndarray:
+        """The Problem's slot per candidate of a plan given as one column per candidate."""
+        return np.asarray(selected, dtype=np.int64) - self.cand_start[:-1]
+
+    def _limited(self, amounts: np.ndarray, caps: np.ndarray) -> Problem:
+        """The Problem with other amounts and capacities (a shallow copy; the model's stays as is)."""
+        problem = copy.copy(self.problem)
+        problem.amount = np.asarray(amounts, dtype=float)
+        problem.capacity = np.asarray(caps, dtype=float)
+        return problem
 
     def with_probabilities(self, probabilities: np.ndarray) -> PlanModel:
         """A copy of this model with other success probabilities per column (same limits and locks).
@@ -256,7 +258,7 @@ class PlanModel:
         Cheaper than building from the workbook again: only the matrix is rebuilt.
         """
         other = copy.copy(self)
-        other.col_prob = np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0)
+        other._set_probabilities(np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0))
         other._build()
         other._last_selected = None
         other._base_outcome = None
@@ -265,9 +267,8 @@ class PlanModel:
         return other
 
     def reserve_per_column(self) -> np.ndarray:
-        """Entitlement reserve of each column: min(1, prudence × p) × award (WORKBOOK.md)."""
-        award = self.cand_award[self.col_cand]
-        return np.minimum(1.0, self.prudence * self.col_prob) * award
+        """Entitlement reserve of each column: min(1, prudence × p) × award (docs/optimizer.md)."""
+        return self.problem.reserve[self.col_cand, self.col_slot]
 
     # ------------------------------------------------------------------ model
     def _build(self) -> None:
@@ -301,24 +302,23 @@ class PlanModel:
 
         xj = np.arange(nx)
         add(self.col_cand, xj, np.ones(nx))
-        has_line = self.col_line >= 0
-        add(self.row_line0 + self.col_line[has_line], xj[has_line], self.col_cost[has_line])
-        reserve = self.reserve_per_column()
-        aline = self.cand_award_line[self.col_cand]
-        has_award = (aline >= 0) & (reserve > 0)
-        add(self.row_line0 + aline[has_award], xj[has_award], reserve[has_award])
+        # fund lines, resources, floors: the rows of optimizer.model.coupling_rows, one column each
+        coupling = coupling_rows(self.problem)
+        coef = coupling.coef[self.col_cand, self.col_slot]  # nx × m
+        first_row = {"fund": self.row_line0, "resource": self.row_res0, "floor": self.row_floor0}
+        self._coupling_row = np.array(
+            [first_row[k] + j for k, j in zip(coupling.kind, coupling.ref, strict=True)],
+            dtype=np.int64,
+        )
+        self._coupling = coupling
+        for r, row in enumerate(self._coupling_row):
+            add(np.full(nx, row), xj, coef[:, r])
         for k, f in enumerate(pooled_lines):
             # line f: use − inflow + outflow ≤ amount ; balance: Σ inflow − Σ outflow = 0
             add(np.array([self.row_line0 + f]), np.array([self.col_in0 + k]), np.array([-1.0]))
             add(np.array([self.row_line0 + f]), np.array([self.col_out0 + k]), np.array([1.0]))
             add(np.array([self.row_balance]), np.array([self.col_in0 + k]), np.array([1.0]))
             add(np.array([self.row_balance]), np.array([self.col_out0 + k]), np.array([-1.0]))
-        for r in range(n_res):
-            add(np.full(nx, self.row_res0 + r), xj, self.col_use[:, r])
-        col_district = np.array(self.cand_district, dtype=object)[self.col_cand]
-        for k, (d, share) in enumerate(zip(self.floor_districts, self.floor_shares, strict=True)):
-            mine = (col_district == d).astype(float)
-            add(np.full(nx, self.row_floor0 + k), xj, self.col_cost * (mine - share))
         value_col = self.cand_value[self.col_cand]  # nx × T
         for t in range(n_t):
             # a_t ≤ E_t / goal_t, written divided by the goal so that an investment target in
@@ -343,21 +343,11 @@ class PlanModel:
         r_all, c_all = r_all[new_entry], c_all[new_entry]
         start = np.searchsorted(c_all, np.arange(n_cols + 1))
 
-        # objective (maximise): Σ w_t a_t + the optimizer's two tiny tie-breaks on the x columns
-        # (same weights and scales as optimizer.model.linear_form, so both pick the same plans)
-        w_total = float(self.weights.sum()) or 1.0
+        # objective (maximise): Σ w_t a_t + the optimizer's tie-breaks on the x columns
+        # (optimizer.model.tie_breaks, the one definition, so both pick the same plans)
         cost = np.zeros(n_cols)
         cost[self.col_a0 :] = self.weights
-        beyond = (value_col * self.col_prob[:, None] / self.goals) @ self.weights
-        best_p = np.zeros(n)
-        np.maximum.at(best_p, self.col_cand, self.col_prob)
-        beyond_ref = float(((best_p @ self.cand_value) / self.goals) @ self.weights) or 1.0
-        max_cost = np.zeros(n)
-        np.maximum.at(max_cost, self.col_cand, self.col_cost)
-        spend_ref = max(1.0, float(self.amounts.sum()), float(max_cost.sum()))
-        cost[:nx] = w_total * (
-            EPS_BEYOND * beyond / beyond_ref - EPS_SPEND * self.col_cost / spend_ref
-        )
+        cost[:nx] = tie_breaks(self.problem).coef[self.col_cand, self.col_slot]
         self._objective = cost
 
         col_lower = np.zeros(n_cols)
@@ -371,8 +361,9 @@ class PlanModel:
         if n_pool:
             row_lower[self.row_balance] = 0.0
             row_upper[self.row_balance] = 0.0
-        # floors without the safety margin: a plan that spends nothing meets them exactly
-        row_lower[self.row_floor0 : self.row_target0] = 0.0
+        lower, upper = row_limits(coupling.kind, coupling.ref, self.amounts, self.capacities)
+        row_lower[self._coupling_row] = lower
+        row_upper[self._coupling_row] = upper
         row_upper[self.row_target0 :] = 0.0
 
         lp = highspy.HighsLp()
@@ -389,7 +380,7 @@ class PlanModel:
         lp.a_matrix_.num_row_ = n_rows
         lp.a_matrix_.start_ = start.astype(np.int32)
         lp.a_matrix_.index_ = r_all.astype(np.int32)
-        lp.a_matrix_.value_ = v_all
+        lp.a_matrix_.value_ = np.asarray(v_all, dtype=np.float64)
         integrality = [highspy.HighsVarType.kContinuous] * n_cols
         lp.integrality_ = integrality
         self._lp = lp
@@ -486,21 +477,18 @@ class PlanModel:
         key = (amounts.tobytes(), caps.tobytes(), col_lower.tobytes(), col_upper.tobytes())
         if self._limits_on.get(id(h)) == key:
             return
-        n_lines = len(self.fund_lines)
-        if n_lines:
-            rows = np.arange(self.row_line0, self.row_line0 + n_lines, dtype=np.int32)
-            # rules tightened by SAFETY (as in optimizer.model) so plans pass an exact re-check
-            h.changeRowsBounds(n_lines, rows, np.full(n_lines, -_INF), amounts - SAFETY)
+        lower, upper = row_limits(self._coupling.kind, self._coupling.ref, amounts, caps)
+        if len(lower):
+            # changeRowsBounds exists in highspy 1.16 but is missing from its type stubs
+            h.changeRowsBounds(  # type: ignore[attr-defined]
+                len(lower), self._coupling_row.astype(np.int32), lower, upper
+            )
         if self.pooled_lines:
             k = len(self.pooled_lines)
             idx = np.arange(self.col_out0, self.col_out0 + k, dtype=np.int32)
             h.changeColsBounds(
                 k, idx, np.zeros(k), self.pool_share * amounts[np.array(self.pooled_lines)]
             )
-        n_res = len(self.resource_names)
-        if n_res:
-            rows = np.arange(self.row_res0, self.row_res0 + n_res, dtype=np.int32)
-            h.changeRowsBounds(n_res, rows, np.full(n_res, -_INF), caps - SAFETY)
         h.changeColsBounds(self.n_x, np.arange(self.n_x, dtype=np.int32), col_lower, col_upper)
         self._limits_on[id(h)] = key
 
@@ -595,13 +583,12 @@ class PlanModel:
         """
         from optimizer.solve import AllocationModel
 
-        if self._allocation_model is None:
-            self._allocation_model = AllocationModel(self.wb)
         am = self._allocation_model
-        for name, amount in zip(self.fund_lines, amounts, strict=True):
-            am.set_budget(name, float(amount))
-        for name, cap in zip(self.resource_names, caps, strict=True):
-            am.set_capacity(name, float(cap))
+        if am is None:
+            # the same compiled Problem (a copy whose limits it may change), not a second compilation
+            am = AllocationModel(self._limited(self.amounts.copy(), self.capacities.copy()))
+            self._allocation_model = am
+        am.set_limits(amounts, caps)
         with quiet_stdout():
             result = am.solve(
                 mip_gap=self.mip_gap,
@@ -719,9 +706,9 @@ class PlanModel:
         """Row and column bounds of the whole model under these limits (as `_apply` sets them)."""
         row_lower = self._row_lower0.copy()
         row_upper = self._row_upper0.copy()
-        n_lines, n_res = len(self.fund_lines), len(self.resource_names)
-        row_upper[self.row_line0 : self.row_line0 + n_lines] = amounts - SAFETY
-        row_upper[self.row_res0 : self.row_res0 + n_res] = caps - SAFETY
+        lower, upper = row_limits(self._coupling.kind, self._coupling.ref, amounts, caps)
+        row_lower[self._coupling_row] = lower
+        row_upper[self._coupling_row] = upper
         lower = self._col_lower0.copy()
         upper = self._col_upper0.copy()
         lower[: self.n_x] = col_lower
@@ -953,14 +940,8 @@ class PlanModel:
 
     def line_use(self, selected: np.ndarray) -> np.ndarray:
         """Money drawn on each fund line (up-front costs + entitlement reserves), 万元."""
-        use = np.zeros(len(self.fund_lines))
-        has = self.col_line[selected] >= 0
-        np.add.at(use, self.col_line[selected][has], self.col_cost[selected][has])
-        reserve = self.reserve_per_column()[selected]
-        aline = self.cand_award_line
-        has = (aline >= 0) & (reserve > 0)
-        np.add.at(use, aline[has], reserve[has])
-        return use
+        upfront, reserve = fund_needs(self.problem, self.slots_of(selected))
+        return upfront + reserve
 
     def plan_fits(
         self,
@@ -970,7 +951,8 @@ class PlanModel:
         locks: Mapping[str, str],
         tol: float = 1e-6,
     ) -> bool:
-        """Whether a plan satisfies every rule of WORKBOOK.md under the given limits and locks."""
+        """Whether a plan keeps every rule (`optimizer.evaluate.rule_excess`, within ``tol``) under
+        the given limits and locks."""
         if selected is None:
             return False
         selected = np.asarray(selected, dtype=np.int64)
@@ -981,25 +963,5 @@ class PlanModel:
                     return False
             elif self.col_option[j] != option:
                 return False
-        if len(self.resource_names):
-            use = self.col_use[selected].sum(axis=0)
-            if np.any(use > caps + tol):
-                return False
-        # fund lines, with transfers between pooled lines
-        surplus = amounts - self.line_use(selected)
-        pooled = np.zeros(len(self.fund_lines), dtype=bool)
-        pooled[self.pooled_lines] = True
-        if np.any(surplus[~pooled] < -tol):
-            return False
-        deficit = -surplus[pooled & (surplus < 0)].sum()
-        can_give = np.minimum(np.maximum(surplus, 0), self.pool_share * amounts)[pooled].sum()
-        if deficit > can_give + tol:
-            return False
-        # floors
-        spend = self.col_cost[selected]
-        total = spend.sum()
-        district = np.array(self.cand_district, dtype=object)
-        for d, share in zip(self.floor_districts, self.floor_shares, strict=True):
-            if spend[district == d].sum() < share * total - tol:
-                return False
-        return True
+        excess = rule_excess(self._limited(amounts, caps), self.slots_of(selected))
+        return not np.any(excess > tol)

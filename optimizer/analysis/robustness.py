@@ -145,7 +145,7 @@ def robustness(
         if out.feasible:
             chosen = out.selected != none_cols
             funded_count += chosen
-            for i in np.nonzero(chosen)[0]:
+            for i in np.nonzero(chosen)[0].tolist():
                 key = (int(i), int(out.selected[i]))
                 option_counts[key] = option_counts.get(key, 0) + 1
             expected[k] = [out.expected[t] for t in model.target_names]
