@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from optimizer.quiet import set_quiet
+from pages import cockpit, data_admin, ladder, pipeline, scenarios, studio
 from ui import state
 from ui.auth import demo_banner, identity_panel, sign_in_gate
 from ui.i18n import t
@@ -13,6 +15,55 @@ from ui.safe_text import plain, plain_lines
 # The server's standard output is its log, not a result: solver calls of different sessions and of the
 # background worker need not queue for the banner redirection (optimizer/quiet.py).
 set_quiet(False)
+
+
+def navigation_pages() -> dict[str, list[st.Page]]:
+    """The navigation: the screens by group, each a page module's ``render`` under its URL path."""
+    return {
+        t("nav.group.lead"): [
+            st.Page(
+                cockpit.render,
+                title=t("nav.cockpit"),
+                icon=":material/dashboard:",
+                url_path="cockpit",
+                default=True,
+            ),
+        ],
+        t("nav.group.work"): [
+            st.Page(
+                pipeline.render,
+                title=t("nav.pipeline"),
+                icon=":material/construction:",
+                url_path="pipeline",
+            ),
+            st.Page(
+                ladder.render, title=t("nav.ladder"), icon=":material/stairs:", url_path="ladder"
+            ),
+        ],
+        t("nav.group.plan"): [
+            st.Page(
+                studio.render, title=t("nav.studio"), icon=":material/tune:", url_path="studio"
+            ),
+            st.Page(
+                scenarios.render,
+                title=t("nav.scenarios"),
+                icon=":material/compare:",
+                url_path="scenarios",
+            ),
+            st.Page(
+                data_admin.render, title=t("nav.data"), icon=":material/database:", url_path="data"
+            ),
+        ],
+    }
+
+
+# A pages/ folder beside this file puts Streamlit 1.67 in its old multipage mode until st.navigation
+# has run once in the process: it sends the folder's files as the page list (before this script runs)
+# and runs the one asked for as a script, which hands over to this script (pages/__init__.py).
+# Replacing that list by this app's, hidden, leaves the old mode: the first visitor of any page URL
+# meets the gate below with no page list, and the navigation at the end shows it once they are in.
+if PagesManager.uses_pages_directory:
+    st.navigation(navigation_pages(), position="hidden")
 
 st.set_page_config(page_title="威海 · Weihai", page_icon=":material/insights:", layout="wide")
 
@@ -34,43 +85,7 @@ except Exception as exc:  # a broken database must show a message, never a trace
 
 state.init_scenario(wb, fingerprint)
 
-pages = {
-    t("nav.group.lead"): [
-        st.Page(
-            "views/cockpit.py",
-            title=t("nav.cockpit"),
-            icon=":material/dashboard:",
-            url_path="cockpit",
-            default=True,
-        ),
-    ],
-    t("nav.group.work"): [
-        st.Page(
-            "views/pipeline.py",
-            title=t("nav.pipeline"),
-            icon=":material/construction:",
-            url_path="pipeline",
-        ),
-        st.Page(
-            "views/ladder.py", title=t("nav.ladder"), icon=":material/stairs:", url_path="ladder"
-        ),
-    ],
-    t("nav.group.plan"): [
-        st.Page(
-            "views/studio.py", title=t("nav.studio"), icon=":material/tune:", url_path="studio"
-        ),
-        st.Page(
-            "views/scenarios.py",
-            title=t("nav.scenarios"),
-            icon=":material/compare:",
-            url_path="scenarios",
-        ),
-        st.Page(
-            "views/data_admin.py", title=t("nav.data"), icon=":material/database:", url_path="data"
-        ),
-    ],
-}
-page = st.navigation(pages)
+page = st.navigation(navigation_pages())
 
 with st.sidebar:
     st.caption(t("app.scenario_in_use", name=plain(state.scenario_label(wb))))

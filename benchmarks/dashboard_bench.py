@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.browser_support import (  # noqa: E402
+from devtools.browser import (  # noqa: E402
     PAGES,
     launch_chromium,
     prepare_db,

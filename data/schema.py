@@ -163,7 +163,7 @@ MAX_WEIGHT = 1e6  # target weights (a weight is relative: only ratios between ta
 # A goal at least a millionth of the largest contribution toward it: a smaller goal is met a
 # million times over by one success, and the optimizer's coefficients (contribution / goal) explode.
 MAX_CONTRIBUTION_PER_GOAL = 1e6
-# Settings ranges (low, high): the dashboard's sliders offer exactly these (views/studio.py).
+# Settings ranges (low, high): the dashboard's sliders offer exactly these (ui/studio_controls.py).
 POOL_SHARE_RANGE = (0.0, 1.0)
 AWARD_PRUDENCE_RANGE = (0.0, 2.0)
 # Settings keys read beyond the contract's two: the dashboard's data date and stall rule (docs/dashboard.md).

@@ -10,16 +10,18 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app_pages import switch_to
+
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
 TIMEOUT = 90  # the first run seeds caches and solves the demo city (AppTest's default is 3 s)
 PAGES = {
-    "cockpit": ("views/cockpit.py", "领导驾驶舱", "Leadership cockpit"),
-    "pipeline": ("views/pipeline.py", "项目策划生成", "Project pipeline"),
-    "ladder": ("views/ladder.py", "企业梯度培育", "Enterprise ladder"),
-    "studio": ("views/studio.py", "资源配置", "Allocation studio"),
-    "scenarios": ("views/scenarios.py", "情景对比", "Scenarios"),
-    "data": ("views/data_admin.py", "数据管理", "Data"),
+    "cockpit": ("cockpit", "领导驾驶舱", "Leadership cockpit"),
+    "pipeline": ("pipeline", "项目策划生成", "Project pipeline"),
+    "ladder": ("ladder", "企业梯度培育", "Enterprise ladder"),
+    "studio": ("studio", "资源配置", "Allocation studio"),
+    "scenarios": ("scenarios", "情景对比", "Scenarios"),
+    "data": ("data", "数据管理", "Data"),
 }
 
 
@@ -51,7 +53,7 @@ def open_app(lang: str = "zh", **params: str) -> AppTest:
 
 
 def goto(at: AppTest, page: str) -> AppTest:
-    return at.switch_page(PAGES[page][0]).run()
+    return switch_to(at, PAGES[page][0]).run()
 
 
 def assert_clean(at: AppTest) -> None:
@@ -139,8 +141,11 @@ def test_a_bad_setting_keeps_the_last_good_plan_with_a_message(app_db) -> None:
     at = open_app("en")
     goto(at, "studio")
     good = figures(at)
+    from ui.settings import ScenarioSettings
+
     scenario = dict(at.session_state["scenario"])
-    at.session_state["scenario"] = {**scenario, "locks": {"no-such-candidate": "none"}}
+    bad = {**scenario, "locks": {"no-such-candidate": "none"}}
+    at.session_state["scenario"] = ScenarioSettings.from_mapping(bad)
     at.run()
     assert not at.exception
     assert any("no-such-candidate" in e.value for e in at.error)

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, running_app
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, running_app
 
 pytestmark = pytest.mark.browser
 

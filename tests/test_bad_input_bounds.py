@@ -120,9 +120,9 @@ def test_dashboard_and_links_use_the_import_ranges():
         "goals.new_srdi: must be at least a millionth of the largest contribution toward it, "
         "got 1e-30"
     ]
-    studio = (__import__("pathlib").Path(__file__).parents[1] / "views" / "studio.py").read_text(
-        encoding="utf-8"
-    )
+    studio = (
+        __import__("pathlib").Path(__file__).parents[1] / "ui" / "studio_controls.py"
+    ).read_text(encoding="utf-8")
     assert "max_value=AWARD_PRUDENCE_RANGE[1]" in studio
 
 

@@ -23,15 +23,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def restore_solver(monkeypatch):
-    """Put ``ui.state.solve_live`` back after the test.
+    """Put ``ui.solving.solve_live`` back after the test.
 
     The AppTest scripts below replace it to fake a crash or a time-out. AppTest runs scripts in this
-    process, so without this the fake stays in ``ui.state`` for every later test in the session (the
+    process, so without this the fake stays in ``ui.solving`` for every later test in the session (the
     role tests then see a page with no plan, hence no buttons, and nothing written).
     """
-    from ui import state
+    from ui import solving
 
-    monkeypatch.setattr(state, "solve_live", state.solve_live)
+    monkeypatch.setattr(solving, "solve_live", solving.solve_live)
 
 
 def tiny(**changes: str):
@@ -126,7 +126,7 @@ def test_dashboard_keeps_the_last_good_plan_when_a_solve_fails(
     def script() -> None:
         import streamlit as st
 
-        from ui import state
+        from ui import solving, state
 
         wb, fingerprint = state.workbook()
         state.init_scenario(wb, fingerprint)
@@ -136,7 +136,7 @@ def test_dashboard_keeps_the_last_good_plan_when_a_solve_fails(
         def broken(*args, **kwargs):
             raise RuntimeError("solver crashed (test)")
 
-        state.solve_live = broken
+        solving.solve_live = broken
         second = state.current_plan()
         st.session_state["second"] = (
             second.plan is first.plan,
@@ -169,13 +169,13 @@ def test_dashboard_labels_a_time_out_without_bound_readably(tmp_path, monkeypatc
 
         import streamlit as st
 
-        from ui import state
+        from ui import solving, state
 
         wb, fingerprint = state.workbook()
         state.init_scenario(wb, fingerprint)
         good = state.current_plan().plan
         timed_out = dataclasses.replace(good, status="feasible", gap=float("nan"))
-        state.solve_live = lambda *a, **k: (timed_out, "")
+        solving.solve_live = lambda *a, **k: (timed_out, "")
         view = state.current_plan()
         st.session_state["view"] = (view.level, view.message)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.browser_support import (
+from devtools.browser import (
     CHROMIUM,
     PAGES,
     SCREENSHOTS,

@@ -236,7 +236,7 @@ def test_allocation_downloads_are_inert(hostile_plan, hostile_workbook):
 
 
 def test_district_checklist_csv_is_inert(demo_workbook):
-    from optimizer import checklist
+    from reports import checklist
 
     wb = demo_workbook.copy()
     firms = wb.enterprises.copy()

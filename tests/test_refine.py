@@ -1,4 +1,4 @@
-"""Live solves and background refinement (ui.refine, ui.state.solve_live).
+"""Live solves and background refinement (ui.refine, ui.solving.solve_live).
 
 A settings change is answered within the live time limit; a plan not proven by then is shown with its
 gap, solved again with the full limit in the background, and replaces the live plan when it is done.
@@ -105,17 +105,17 @@ def test_only_the_latest_results_are_kept():
 @pytest.fixture
 def demo_app(tmp_path: Path, monkeypatch):
     from data.store import open_store
-    from ui import state
+    from ui import solving
 
     db = tmp_path / "weihai.db"
     open_store(db, create_demo=True).close()
     monkeypatch.setenv("WEIHAI_DB", str(db))
     # Far too short for the demo city: the live solve cannot prove its plan, so it is refined.
-    monkeypatch.setattr(state, "LIVE_TIME_LIMIT", 0.05)
+    monkeypatch.setattr(solving, "LIVE_TIME_LIMIT", 0.05)
     # A fresh worker and no finished plans from an earlier test (the same demo, the same keys).
-    state.refiner.clear()
-    state._solve_live_cached.clear()
-    state._solve_cached.clear()
+    solving.refiner.clear()
+    solving._solve_live_cached.clear()
+    solving._solve_cached.clear()
     return db
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app_pages import switch_to
 from ui.roles import (
     ACTIONS,
     PERMISSIONS,
@@ -283,7 +284,7 @@ def test_every_action_has_a_known_role_set():
 # A crafted client can send a "clicked" event for any widget it knows, disabled or not. AppTest refuses
 # to click a disabled widget, so the test sets the trigger directly, as such a client would.
 
-APP_PAGES = ["views/cockpit.py", "views/studio.py", "views/scenarios.py", "views/data_admin.py"]
+APP_PAGES = ["cockpit", "studio", "scenarios", "data"]  # url paths
 # Buttons that only compute something on screen (they may run for a viewer; forcing them is slow).
 COMPUTE_ONLY = {"studio.marginal_run", "scenarios.frontier_run"}
 
@@ -328,10 +329,10 @@ def force_every_button(db_path, roles_file, monkeypatch) -> tuple[list[str], lis
     wrote: list[str] = []
     last = db_fingerprint(db_path)
     for page in APP_PAGES:
-        at.switch_page(page).run()
+        switch_to(at, page).run()
         keys = [b.key for b in at.button if b.key and b.key not in COMPUTE_ONLY]
         for key in keys:
-            at.switch_page(page).run()
+            switch_to(at, page).run()
             for box in at.text_input:
                 if not box.disabled:
                     box.input("forced-by-test")
@@ -460,7 +461,7 @@ def signed_in_app(db, monkeypatch, user: dict | None, page: str | None = None):
     at.user = user if user is not None else {"is_logged_in": False}
     at.run()
     if page is not None:
-        at.switch_page(page).run()
+        switch_to(at, page).run()
     return at
 
 
@@ -504,7 +505,7 @@ def test_signed_in_viewer_sees_name_role_and_sign_out(demo_db_file, tmp_path, mo
     assert "市长办公室" in shown and t("role.viewer", "zh") in shown
     assert t("app.open_demo", "zh") not in shown + banner_text(at)
     assert "auth.sign_out" in [b.key for b in at.sidebar.button]
-    at.switch_page("views/data_admin.py").run()
+    switch_to(at, "data").run()
     assert not at.exception
     assert "data.reset_button" not in [b.key for b in at.button]
 
@@ -519,7 +520,7 @@ def test_every_write_is_logged_under_the_signed_in_identity(demo_db_file, tmp_pa
     db = tmp_path / "audit.db"
     shutil.copy(demo_db_file, db)
     planner = signed_in("wang.fang@weihai.gov.cn")
-    at = signed_in_app(db, monkeypatch, planner, "views/scenarios.py")
+    at = signed_in_app(db, monkeypatch, planner, "scenarios")
     assert not at.exception, [e.value for e in at.exception]
     at.text_input[0].input("王芳的情景")
     at.button(key="FormSubmitter:scenarios.save_form-保存").click().run()
@@ -539,9 +540,7 @@ def test_every_write_is_logged_under_the_signed_in_identity(demo_db_file, tmp_pa
     at.button(key="scenarios.delete_button").click().run()
     assert not at.exception, [e.value for e in at.exception]
 
-    admin = signed_in_app(
-        db, monkeypatch, signed_in("chen.li@weihai.gov.cn"), "views/data_admin.py"
-    )
+    admin = signed_in_app(db, monkeypatch, signed_in("chen.li@weihai.gov.cn"), "data")
     admin.checkbox(key="data.reset_confirm").check().run()
     admin.button(key="data.reset_button").click().run()
     assert not admin.exception, [e.value for e in admin.exception]
@@ -629,7 +628,7 @@ def test_import_needs_the_planner_role_even_from_a_crafted_client(
     shutil.copy(demo_db_file, db)
     before = db_fingerprint(db)
     user = VIEWER if who == "viewer" else PLANNER
-    at = signed_in_app(db, monkeypatch, user, "views/data_admin.py")
+    at = signed_in_app(db, monkeypatch, user, "data")
     tiny = workbook_to_xlsx_bytes(
         validate_tables({n: raw_from_csv(s) for n, s in TINY_SHEETS.items()})
     )
@@ -661,7 +660,7 @@ def test_locks_need_the_planner_role_even_from_a_crafted_client(
 
     db = tmp_path / "locks.db"
     shutil.copy(demo_db_file, db)
-    at = signed_in_app(db, monkeypatch, VIEWER if who == "viewer" else PLANNER, "views/studio.py")
+    at = signed_in_app(db, monkeypatch, VIEWER if who == "viewer" else PLANNER, "studio")
     assert not at.exception, [e.value for e in at.exception]
     before = dict(at.session_state["scenario"].get("locks", {}))
     picker = at.selectbox(key="studio.lock_candidate")

@@ -135,3 +135,51 @@ def test_bad_link_parameters_are_named_and_skipped(tiny_workbook) -> None:
     assert settings["budgets"]["industry"] == 100.0
     assert settings["pool_share"] == 0.2
     assert settings["locks"] == {"E2": "coaching"}
+
+
+# ---- the dashboard's settings value (ui/settings.py)
+
+
+def test_scenario_settings_is_its_own_cache_key(tiny_workbook) -> None:
+    from ui.settings import ScenarioSettings
+
+    base = settings_from_workbook(tiny_workbook)
+    value = ScenarioSettings.from_mapping(base)
+    same = ScenarioSettings.from_mapping({**base, "budgets": {"projects": 50, "industry": 100}})
+    assert value == same and hash(value) == hash(same) and {value: 1}[same] == 1
+    assert value.key == same.key == settings_key(base)
+    other = value.with_value("pool_share", None, 0.3)
+    assert other != value and other.key == settings_key({**base, "pool_share": 0.3})
+    assert dict(value.as_dict()) == base  # reads back as the data layer's settings
+    with pytest.raises(AttributeError):  # frozen
+        value.pool_share = 0.5  # type: ignore[misc]
+
+
+def test_scenario_settings_round_trip_through_a_link_and_a_save(tiny_workbook) -> None:
+    import json
+
+    from ui.settings import ScenarioSettings
+
+    base = settings_from_workbook(tiny_workbook)
+    changed = (
+        ScenarioSettings.from_mapping(base)
+        .with_value("budgets", "industry", 120.5)
+        .with_value("locks", "E1", "coaching")
+        .without_locks(["E2"])
+    )
+    restored, problems = settings_from_query(settings_to_query(changed, base), tiny_workbook)
+    assert problems == [] and ScenarioSettings.from_mapping(restored) == changed
+    saved = json.loads(json.dumps(changed.as_dict()))  # what the store keeps
+    assert ScenarioSettings.from_mapping({**base, **saved}) == changed
+    assert apply_scenario(tiny_workbook, changed).budgets.equals(
+        apply_scenario(tiny_workbook, changed.as_dict()).budgets
+    )
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "x"])
+def test_scenario_settings_reject_numbers_that_are_not(bad) -> None:
+    from ui.settings import ScenarioSettings
+
+    with pytest.raises(ScenarioError) as info:
+        ScenarioSettings.from_mapping({"budgets": {"industry": bad}})
+    assert info.value.problems[0].startswith("budgets.industry")

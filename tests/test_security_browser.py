@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
 from tests.test_auth_browser import APP_DIR, content_fingerprint, idle, literal
 
 pytestmark = pytest.mark.browser

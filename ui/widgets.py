@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from ui import state
+from optimizer.solve import AllocationResult
+from ui import solving
 from ui.charts import traffic_light
 from ui.format import money, number, percent
 from ui.i18n import current_lang, t
@@ -29,21 +30,23 @@ def page_header(title_key: str, caption_key: str | None = None) -> None:
         st.caption(t(caption_key))
 
 
-def plan_or_stop() -> state.Plan:
-    """The plan for the scenario in use, with any solve message shown; stops the page without one."""
-    view = state.current_plan()
-    state.show_plan_status(view)
+def plan_or_stop() -> tuple[AllocationResult, str]:
+    """The plan for the scenario in use and the key of the settings it was solved for (the last good
+    plan's when the scenario in use has none), with any solve message shown; stops the page without
+    a plan."""
+    view = solving.current_plan()
+    solving.show_plan_status(view)
     if view.plan is None:
         st.stop()
-    return view.plan
+    return view.plan, view.settings_key
 
 
-def base_p_meet(plan: state.Plan) -> dict[str, float]:
+def base_p_meet(plan: AllocationResult) -> dict[str, float]:
     """Chance of meeting each target with no support at all, when the optimizer reported it."""
     for name in ("do_nothing", "none", "no_support"):
         baseline = plan.baselines.get(name)
-        if baseline is not None and "p_meet" in baseline["targets"].columns:
-            frame = baseline["targets"]
+        if baseline is not None and "p_meet" in baseline.targets.columns:
+            frame = baseline.targets
             return dict(
                 zip(frame["target"].astype(str), frame["p_meet"].astype(float), strict=True)
             )
@@ -58,7 +61,7 @@ def format_amount(value: float, unit: object, lang: str) -> str:
     return f"{number(value, digits)} {unit_label(unit, lang)}".strip()
 
 
-def target_cards(plan: state.Plan, labels: Mapping[str, str], columns: int = 3) -> None:
+def target_cards(plan: AllocationResult, labels: Mapping[str, str], columns: int = 3) -> None:
     """One card per annual target: goal, expectation with no support and under the plan, chance, light."""
     lang = current_lang()
     base_chance = base_p_meet(plan)

@@ -1,0 +1,43 @@
+"""Leadership cockpit (领导驾驶舱): where each annual target stands under the scenario in use, and why."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cockpit, state
+from ui.format import local_date
+from ui.i18n import current_lang, t
+from ui.insights import as_of_date
+from ui.safe_text import plain
+from ui.tables import name_labels
+from ui.widgets import page_header, plan_or_stop, target_cards
+
+
+def render() -> None:
+    """Targets first (cards and chart), then money and resources, risks and districts."""
+    lang = current_lang()
+    wb, _ = state.workbook()
+    labels = name_labels(wb, lang)
+    as_of = as_of_date(wb)
+
+    page_header("nav.cockpit", "cockpit.caption")
+    st.caption(
+        t("app.scenario_in_use", name=plain(state.scenario_label(wb)))
+        + " · "
+        + t("app.as_of", date=local_date(as_of, lang))
+    )
+    plan, _ = plan_or_stop()
+
+    # Headline: one card per target.
+    st.subheader(t("cockpit.targets"))
+    target_cards(plan, labels)
+    cockpit.attainment(plan, labels, lang)
+    cockpit.money_and_resources(plan, labels, lang)
+    cockpit.risks(plan, wb, as_of, labels, lang)
+    cockpit.districts(plan, lang)
+
+
+if __name__ == "__main__":  # run as a script by the old pages/ mode: go through app.py
+    from pages import run_entrance
+
+    run_entrance()

@@ -1,0 +1,33 @@
+"""Enterprise ladder (企业梯度培育): tiers, candidates near each threshold, and a firm's checklist (明白纸)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import ladder, state
+from ui.i18n import current_lang, t
+from ui.insights import firm_candidates
+from ui.widgets import page_header, plan_or_stop
+
+
+def render() -> None:
+    """Tiers, this year's candidates per rung, who is near a threshold, a firm's checklist, places."""
+    lang = current_lang()
+    wb, fingerprint = state.workbook()
+    page_header("nav.ladder", "ladder.caption")
+    if wb.enterprises.empty:
+        st.info(t("ladder.no_firms"))
+        st.stop()
+    plan, _ = plan_or_stop()
+    candidates = firm_candidates(wb, plan)
+    ladder.tier_charts(wb.enterprises, lang)
+    ladder.rung_cards(candidates, lang)
+    ladder.near_threshold(candidates, fingerprint, lang)
+    ladder.firm_checklist(wb, candidates, plan, lang)
+    ladder.by_district(candidates, lang)
+
+
+if __name__ == "__main__":  # run as a script by the old pages/ mode: go through app.py
+    from pages import run_entrance
+
+    run_entrance()

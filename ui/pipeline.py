@@ -1,0 +1,332 @@
+"""The project pipeline's panels: filters, headline figures, funnel and planned starts, breakdowns,
+major projects, the searchable table and a project's detail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data.schema import Workbook
+from ui import charts
+from ui.format import local_date, money, percent, quantity
+from ui.i18n import t, tv
+from ui.insights import (
+    NOT_STARTED,
+    STAGES,
+    days_in_stage,
+    funnel_counts,
+    open_gates,
+    planned_starts_by_month,
+    stalled_mask,
+)
+from ui.safe_text import plain
+from ui.tables import label_for
+
+LEVELS = ("province", "city", "county")
+
+
+def mark_stalled(projects: pd.DataFrame, as_of: date, limit: float) -> None:
+    """Add ``days_in_stage`` and ``stalled`` (a plan-library project not started, in its stage
+    longer than ``limit`` days) to ``projects``, in place."""
+    projects["days_in_stage"] = days_in_stage(projects, as_of)
+    projects["stalled"] = stalled_mask(projects, projects["days_in_stage"], limit)
+
+
+def filtered(projects: pd.DataFrame, limit: float, lang: str) -> pd.DataFrame:
+    """The projects the filters (lead department — the "1+6" mechanism —, level, district,
+    cluster, stalled only) let through."""
+
+    def _choices(column: str) -> list[str]:
+        return sorted(projects[column].dropna().astype(str).unique()) if column in projects else []
+
+    with st.expander(t("common.filters"), expanded=False):
+        cols = st.columns(4)
+        selected: dict[str, list[str]] = {}
+        only_stalled = st.toggle(
+            t("pipeline.only_stalled", days=f"{limit:g}"), key="pipeline.only_stalled"
+        )
+        for cell, column, key in zip(
+            cols,
+            ("lead_department", "level", "district", "cluster"),
+            ("common.department", "common.level", "common.district", "common.cluster"),
+            strict=True,
+        ):
+            selected[column] = cell.multiselect(
+                t(key),
+                _choices(column),
+                format_func=lambda v: tv(v, lang),
+                key=f"pipeline.{column}",
+            )
+    shown = projects
+    for column, values in selected.items():
+        if values:
+            shown = shown[shown[column].astype(str).isin(values)]
+    if only_stalled:
+        shown = shown[shown["stalled"]]
+    return shown
+
+
+def headline(shown: pd.DataFrame, limit: float, lang: str) -> None:
+    """Projects, in the plan library, expected starts, investment, stalled."""
+    in_plan = shown[shown["library"].astype(str) == "plan"] if "library" in shown else shown
+    not_started = shown[~shown["stage"].astype(str).isin(["started", "production"])]
+    expected_starts = float(not_started["probability"].fillna(0).sum()) if len(not_started) else 0.0
+    # The investment figure is the longest ("CNY 83.76 bn"): its column is wider, so nothing is cut.
+    m1, m2, m3, m4, m5 = st.columns([0.8, 1, 1.5, 1.2, 0.8])
+    m1.metric(t("pipeline.projects"), f"{len(shown):,}")
+    m2.metric(t("pipeline.in_plan"), f"{len(in_plan):,}")
+    m3.metric(
+        t("pipeline.annual_investment"),
+        money(float(pd.to_numeric(shown.get("annual_investment"), errors="coerce").sum()), lang),
+    )
+    m4.metric(
+        t("pipeline.expected_starts"),
+        f"{expected_starts:,.0f} / {len(not_started):,}",
+        help=t("pipeline.expected_starts_help"),
+    )
+    m5.metric(
+        t("pipeline.stalled"),
+        f"{int(shown['stalled'].sum()):,}",
+        help=t("pipeline.stalled_help", days=f"{limit:g}"),
+    )
+
+
+def funnel_and_starts(shown: pd.DataFrame, as_of: date, lang: str) -> None:
+    """The stage funnel and the planned starts by month, side by side."""
+    # Funnel and planned starts side by side; the charts with a legend get the full width, so that
+    # long department and district names leave room for the bars and the legend is never cut.
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("pipeline.funnel"))
+        funnel = funnel_counts(shown)
+        funnel["label"] = funnel["step"].map(
+            lambda s: t("pipeline.step.all") if s == "all" else tv(s, lang)
+        )
+        st.altair_chart(charts.funnel_chart(funnel, "label", "count"), width="stretch")
+    with right:
+        st.subheader(t("pipeline.by_month"))
+        months = planned_starts_by_month(shown, as_of)
+        months["label"] = months["month"].map(lambda m: t("common.month_n", n=m))
+        months["due_label"] = months["due"].map(lambda d: t(f"pipeline.month.{d}"))
+        st.altair_chart(
+            charts.month_chart(months, "label", "count", colour="due_label"), width="stretch"
+        )
+        overdue = int(months.loc[months["due"] == "overdue", "count"].sum())
+        st.caption(
+            t(
+                "pipeline.by_month_note",
+                date=local_date(as_of, lang),
+                month=t("common.month_n", n=as_of.month),
+                n=overdue,
+            )
+        )
+
+
+def breakdowns(shown: pd.DataFrame, lang: str) -> None:
+    """Projects by lead department, and by level and district."""
+    st.subheader(t("pipeline.by_department"))
+    if "lead_department" in shown:
+        by_dept = shown.groupby(["lead_department", "stage"]).size().reset_index(name="count")
+        by_dept["dept"] = by_dept["lead_department"].map(lambda v: tv(v, lang))
+        by_dept["order"] = by_dept["stage"].map({s: i for i, s in enumerate(STAGES)})
+        by_dept = by_dept.sort_values("order")
+        by_dept["stage_label"] = by_dept["stage"].map(lambda v: tv(v, lang))
+        st.altair_chart(
+            charts.grouped_bars(
+                by_dept,
+                "dept",
+                "count",
+                colour="stage_label",
+                colours=charts.palette()[: len(STAGES)],
+                legend_columns=3,
+            ),
+            width="stretch",
+        )
+
+    st.subheader(t("pipeline.by_level_district"))
+    if {"level", "district"} <= set(shown.columns):
+        by_level = shown.groupby(["district", "level"]).size().reset_index(name="count")
+        by_level["order"] = by_level["level"].map({v: i for i, v in enumerate(LEVELS)})
+        by_level = by_level.sort_values("order")
+        by_level["district_label"] = by_level["district"].map(lambda v: tv(v, lang))
+        by_level["level_label"] = by_level["level"].map(lambda v: tv(v, lang))
+        st.altair_chart(
+            charts.grouped_bars(
+                by_level, "district_label", "count", colour="level_label", legend_columns=None
+            ),
+            width="stretch",
+        )
+
+
+def project_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Projects as a readable table (translated values, chance of starting as a percentage)."""
+
+    def text(column: str) -> pd.Series:
+        values = frame.get(column, pd.Series("", index=frame.index))
+        return values.map(lambda v: tv(v, lang))
+
+    # What a planner scans for first (stage, how long, the chance) comes right after the name.
+    out = pd.DataFrame(
+        {
+            t("common.id"): frame["project_id"],
+            t("common.name"): frame["name"],
+            t("common.stage"): text("stage"),
+            t("common.days_in_stage"): frame["days_in_stage"],
+            t("pipeline.chance_start"): (100 * frame["probability"].astype(float)).round(0),
+            # started projects are not candidates: no option rather than "nan"
+            t("common.option"): frame["option"].map(lambda v: tv(v, lang) if pd.notna(v) else ""),
+            t("common.district"): text("district"),
+            t("common.level"): text("level"),
+            t("common.department"): text("lead_department"),
+            t("common.cluster"): text("cluster"),
+            t("pipeline.total_investment"): pd.to_numeric(
+                frame.get("total_investment"), errors="coerce"
+            ).round(0),
+        }
+    )
+    return out
+
+
+def column_config() -> dict[str, Any]:
+    """The project tables' column formats."""
+    return {
+        t("pipeline.chance_start"): st.column_config.ProgressColumn(
+            t("pipeline.chance_start"), min_value=0, max_value=100, format="%d%%"
+        ),
+        t("pipeline.total_investment"): st.column_config.NumberColumn(format="localized"),
+        t("common.days_in_stage"): st.column_config.NumberColumn(format="%d"),
+    }
+
+
+def major_projects(shown: pd.DataFrame, lang: str) -> None:
+    """Major-layout and engine projects."""
+    # Major-layout and engine projects.
+    st.subheader(t("pipeline.major"))
+    flags = pd.Series(False, index=shown.index)
+    for column in ("major_layout", "engine"):
+        if column in shown:
+            flags |= shown[column].astype(str).str.upper().isin(["Y", "TRUE", "1"])
+    major = shown[flags]
+    if major.empty:
+        st.info(t("common.no_data"))
+    else:
+        st.dataframe(
+            project_frame(major, lang),
+            hide_index=True,
+            width="stretch",
+            column_config=column_config(),
+        )
+
+
+def table_and_detail(
+    wb: Workbook, shown: pd.DataFrame, labels: Mapping[str, str], lang: str
+) -> None:
+    """The searchable project table, and the detail of one project (stalled ones first)."""
+    # Searchable table and a project's detail.
+    st.subheader(t("pipeline.table"))
+    query = st.text_input(t("common.search"), key="pipeline.search")
+    found = shown
+    if query:
+        mask = found["name"].astype(str).str.contains(query, case=False, regex=False) | found[
+            "project_id"
+        ].astype(str).str.contains(query, case=False, regex=False)
+        found = found[mask]
+    st.caption(t("common.rows", n=len(found)))
+    st.dataframe(
+        project_frame(found, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=column_config(),
+        height=360,
+    )
+
+    st.subheader(t("pipeline.detail"))
+    # Stalled projects first (largest annual investment first), then the others waiting, then started.
+    ordered = found.assign(
+        _rank=found["stalled"].map({True: 0, False: 1})
+        + (~found["stage"].astype(str).isin(NOT_STARTED)).astype(int),
+        _money=pd.to_numeric(found.get("annual_investment"), errors="coerce").fillna(0),
+    ).sort_values(["_rank", "_money"], ascending=[True, False], kind="stable")
+    ids = list(ordered["project_id"].astype(str))
+    if ids:
+        names = dict(zip(found["project_id"].astype(str), found["name"].astype(str), strict=True))
+        chosen = st.selectbox(
+            t("pipeline.pick"), ids, format_func=lambda i: f"{i} · {names[i]}", key="pipeline.pick"
+        )
+        row = found[found["project_id"].astype(str) == chosen].iloc[0]
+        a, b = st.columns(2)
+        with a:
+            st.markdown(f"#### {plain(row['name'])}")
+            st.markdown(
+                f"{t('common.stage')}: **{tv(row['stage'], lang)}** · "
+                f"{t('common.level')}: {tv(row.get('level', ''), lang)} · "
+                f"{t('common.department')}: {tv(row.get('lead_department', ''), lang)}"
+            )
+            if pd.notna(row["days_in_stage"]):
+                entered = pd.Timestamp(str(row["stage_entered"])).date()
+                since = t(
+                    "pipeline.in_stage_since",
+                    date=local_date(entered, lang),
+                    days=int(row["days_in_stage"]),
+                )
+                if row["stalled"]:
+                    st.markdown(
+                        f"{since} :red-badge[:material/hourglass_bottom: {t('pipeline.stalled_badge')}]"
+                    )
+                else:
+                    st.markdown(since)
+            gates = open_gates(row.get("open_gates"))
+            st.markdown(f"**{t('pipeline.gates_open')}**")
+            if gates:
+                st.markdown("\n".join(f"- :red[:material/block:] {tv(g, lang)}" for g in gates))
+            else:
+                st.markdown(f"- :green[:material/check:] {t('pipeline.gates_none')}")
+            st.markdown(f"**{t('pipeline.factors')}**")
+            st.markdown(
+                f"- {t('pipeline.land')}: {quantity(row.get('land_mu'), t('unit.mu'), 1)}\n"
+                f"- {t('pipeline.energy')}: {quantity(row.get('energy_tce'), t('unit.tce'))}\n"
+                f"- {t('pipeline.total_investment_plain')}: "
+                f"{money(row.get('total_investment'), lang)}\n"
+                f"- {t('pipeline.annual_investment')}: {money(row.get('annual_investment'), lang)}"
+            )
+        with b:
+            st.markdown(f"**{t('pipeline.support')}**")
+            if not isinstance(row.get("candidate_id"), str):
+                # Started or producing projects are not candidates this year: nothing to plan.
+                st.info(t("pipeline.not_candidate", stage=tv(row["stage"], lang)))
+                st.stop()
+            option = str(row.get("option", "none"))
+            st.metric(
+                t("pipeline.chance_start"),
+                percent(row.get("probability")),
+                delta=(
+                    f"{100 * (float(row['probability']) - float(row['base_probability'])):+.0f} pp"
+                    if pd.notna(row.get("base_probability"))
+                    else None
+                ),
+            )
+            st.markdown(f"{t('common.option')}: **{tv(option, lang)}**")
+            if pd.notna(row.get("cost")) and float(row.get("cost") or 0) > 0:
+                st.markdown(f"{t('common.cost')}: {money(row.get('cost'), lang)}")
+            candidate = row.get("candidate_id")
+            if isinstance(candidate, str):
+                opts = wb.options[wb.options["candidate_id"] == candidate]
+                if len(opts):
+                    menu = pd.DataFrame(
+                        {
+                            t("common.option"): opts["option"].map(lambda v: tv(v, lang)),
+                            t("common.probability"): opts["probability"].map(percent),
+                            t("common.cost"): opts["cost"].map(lambda v: money(v, lang)),
+                            **{
+                                label_for(r, labels, lang): opts[r]
+                                for r in wb.resource_names
+                                if r in opts and opts[r].sum() > 0
+                            },
+                        }
+                    )
+                    st.caption(t("pipeline.options"))
+                    st.dataframe(menu, hide_index=True, width="stretch")
