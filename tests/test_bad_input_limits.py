@@ -155,6 +155,34 @@ def test_styled_empty_cells_far_away_cost_nothing(tmp_path):
     assert result["peak_mb"] < PEAK_MB, result
 
 
+def test_a_shared_strings_bomb_is_refused_before_openpyxl_reads_it(tmp_path):
+    """180 MB of shared strings zip to 0.4 MB; openpyxl reads them whole (1.7 GB, 200 s before)."""
+    buf = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(hostile_xlsx(HEADER))) as src,
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            part = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":  # where openpyxl looks for shared strings
+                part = part.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            dst.writestr(item.filename, part)
+        strings = b"<si><t>ab</t></si>" * 10_000_000
+        dst.writestr(
+            "xl/sharedStrings.xml", b"<sst xmlns='" + _NS.encode() + b"'>" + strings + b"</sst>"
+        )
+    out = read_in_child(tmp_path, "strings.xlsx", buf.getvalue())
+    assert out["issues"] == [
+        "sheet '(file)': strings.xlsx: its part xl/sharedStrings.xml unpacks to more than 20 MB; "
+        "open the file in Excel, save it, and upload it again"
+    ]
+    assert out["seconds"] < 20 and out["peak_mb"] < PEAK_MB, out
+
+
 def test_a_million_row_csv_is_refused_early_with_one_message(tmp_path):
     lines = "candidate_id,name\n" + "".join(f"C{i},x\n" for i in range(1_000_000))
     buf = io.BytesIO()
