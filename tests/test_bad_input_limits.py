@@ -183,6 +183,20 @@ def test_a_shared_strings_bomb_is_refused_before_openpyxl_reads_it(tmp_path):
     assert out["seconds"] < 20 and out["peak_mb"] < PEAK_MB, out
 
 
+def test_csv_text_in_a_zip_is_held_to_50_mb_as_a_folder_is(tmp_path):
+    """190 MB of CSV zip to under 1 MB and took over 500 MB to read; now 50 MB of CSV at most."""
+    line = "威海甲公司🚀" * 100
+    text = "candidate_id,name\n" + "".join(f"C{i},{line}\n" for i in range(45_000))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("candidates.csv", text)
+    out = read_in_child(tmp_path, "long.zip", buf.getvalue())
+    assert out["issues"] == [
+        "sheet '(file)': long.zip: the CSV files in this archive total more than 50 MB"
+    ]
+    assert out["peak_mb"] < PEAK_MB, out
+
+
 def test_a_million_row_csv_is_refused_early_with_one_message(tmp_path):
     lines = "candidate_id,name\n" + "".join(f"C{i},x\n" for i in range(1_000_000))
     buf = io.BytesIO()
