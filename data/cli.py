@@ -29,14 +29,19 @@ from data.workbook import (
 
 
 def _user() -> str:
-    """Who is running the command, for the audit log."""
-    user = os.environ.get("USER") or os.environ.get("USERNAME")
-    if not user:
-        try:
-            user = getpass.getuser()
-        except Exception:  # no login name on some containers
-            user = ""
-    return user or "cli"
+    """Who is running the command, for the audit log: the OS account the process runs as.
+
+    Not ``$USER``, which anyone can set to any name (``USER=chen.li python -m data import``).
+    """
+    try:
+        import pwd
+
+        account = pwd.getpwuid(os.geteuid()).pw_name
+    except ImportError:  # Windows has no pwd; getpass is the best it offers
+        account = getpass.getuser()
+    except KeyError:  # a uid with no passwd entry (some containers)
+        account = f"uid {os.geteuid()}"
+    return f"command line (OS account {account})"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except WorkbookError as exc:
             for issue in exc.issues:
                 print(issue, file=sys.stderr)
-            print(f"{len(exc.issues)} problem(s) found; nothing was imported.", file=sys.stderr)
+            print(f"{exc.total} problem(s) found; nothing was imported.", file=sys.stderr)
             return 1
         for note in settings_notes(wb):
             print(f"note: {note}", file=sys.stderr)

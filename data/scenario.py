@@ -25,7 +25,17 @@ from typing import Any
 
 import pandas as pd
 
-from data.schema import NONE_OPTION, Workbook
+from data.schema import (
+    AWARD_PRUDENCE_RANGE,
+    MAX_CONTRIBUTION_PER_GOAL,
+    MAX_MONEY,
+    MAX_QUANTITY,
+    MAX_WEIGHT,
+    MIN_MONEY,
+    NONE_OPTION,
+    POOL_SHARE_RANGE,
+    Workbook,
+)
 
 SETTING_KEYS = ("budgets", "resources", "pool_share", "award_prudence", "goals", "weights", "locks")
 
@@ -110,6 +120,15 @@ def validate_settings(wb: Workbook, settings: Mapping[str, Any]) -> list[str]:
         "weights": set(wb.targets["target"].astype(str)),
     }
     rules = {"budgets": ">= 0", "resources": ">= 0", "goals": "> 0", "weights": ">= 0"}
+    # The import's bounds (data.schema, docs/workbook.md): one set of rules for every way in.
+    highest = {
+        "budgets": MAX_MONEY,
+        "resources": MAX_QUANTITY,
+        "goals": MAX_QUANTITY,
+        "weights": MAX_WEIGHT,
+    }
+    contributions = wb.contributions
+    largest = contributions.groupby(contributions["target"].astype(str))["value"].max().to_dict()
     for key, names in known.items():
         values = settings.get(key)
         if values is None:
@@ -125,7 +144,20 @@ def validate_settings(wb: Workbook, settings: Mapping[str, Any]) -> list[str]:
                 problems.append(f"{key}.{name}: {value!r} is not a number")
             elif (rules[key] == "> 0" and number <= 0) or number < 0:
                 problems.append(f"{key}.{name}: must be {rules[key]}, got {value}")
-    for key, low, high in (("pool_share", 0.0, 1.0), ("award_prudence", 0.0, 10.0)):
+            elif number > highest[key]:
+                problems.append(f"{key}.{name}: must be at most {highest[key]:g}, got {value}")
+            elif key == "budgets" and 0 < number < MIN_MONEY:
+                problems.append(f"{key}.{name}: must be 0 or at least {MIN_MONEY:g}, got {value}")
+            elif key == "goals" and number * MAX_CONTRIBUTION_PER_GOAL < largest.get(str(name), 0):
+                problems.append(
+                    f"{key}.{name}: must be at least a millionth of the largest contribution "
+                    f"toward it, got {value}"
+                )
+    # The import's ranges (data.schema), which the studio's sliders offer too.
+    for key, (low, high) in (
+        ("pool_share", POOL_SHARE_RANGE),
+        ("award_prudence", AWARD_PRUDENCE_RANGE),
+    ):
         if key in settings:
             number = _number(settings[key])
             if number is None or not low <= number <= high:

@@ -150,6 +150,22 @@ PROBLEM_SHEETS = [name for name, s in SHEETS.items() if not s.descriptive]
 DESCRIPTIVE_SHEETS = [name for name, s in SHEETS.items() if s.descriptive]
 
 SETTINGS_DEFAULTS: dict[str, float] = {"pool_share": 0.0, "award_prudence": 1.0}
+
+# Bounds on numbers, one set for every way in: the workbook import (upload and command lines), the
+# dashboard's sliders and shared links (docs/workbook.md lists them). They are far outside any real
+# plan and keep the optimizer's arithmetic sound: past them it overflowed, crashed or ran 10× over
+# its time limit.
+MAX_MONEY = 1e9  # 万元 (10 trillion yuan): budgets, awards, costs
+MIN_MONEY = 1e-4  # 万元 (one yuan): the least nonzero amount; 0 itself is fine
+MAX_QUANTITY = 1e9  # goals, contributions, capacities and resource use, in their own units
+MIN_CONTRIBUTION = 1e-6  # the least contribution value
+MAX_WEIGHT = 1e6  # target weights (a weight is relative: only ratios between targets matter)
+# A goal at least a millionth of the largest contribution toward it: a smaller goal is met a
+# million times over by one success, and the optimizer's coefficients (contribution / goal) explode.
+MAX_CONTRIBUTION_PER_GOAL = 1e6
+# Settings ranges (low, high): the dashboard's sliders offer exactly these (ui/studio_controls.py).
+POOL_SHARE_RANGE = (0.0, 1.0)
+AWARD_PRUDENCE_RANGE = (0.0, 2.0)
 # Settings keys read beyond the contract's two: the dashboard's data date and stall rule (docs/dashboard.md).
 DASHBOARD_SETTINGS = ("as_of", "stall_days")
 NONE_OPTION = "none"

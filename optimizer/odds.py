@@ -11,8 +11,19 @@ import numpy as np
 EXACT_WORK_LIMIT = 200_000_000
 
 
+# Whole numbers above this are not exact in a float, nor safe in int64 arithmetic.
+_LARGEST_WHOLE = 2.0**53
+
+
 def _as_integers(values: np.ndarray) -> np.ndarray | None:
+    """The values as int64 when every one is a whole number from 1 to 2**53, else None.
+
+    A value that rounds to 0 (1e-20) would give a unit of 0, and one past 2**53 (1e300) would not
+    fit in int64: both go to the normal approximation instead of raising.
+    """
     rounded = np.round(values)
+    if np.any(rounded < 1) or np.any(rounded > _LARGEST_WHOLE):
+        return None
     if np.all(np.abs(values - rounded) <= 1e-9 * np.maximum(1.0, np.abs(values))):
         return rounded.astype(np.int64)
     return None
@@ -55,10 +66,13 @@ def prob_at_least(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple[f
             return 1.0, "exact"
         if len(steps) * cap <= EXACT_WORK_LIMIT:
             return _tail_exact(steps, probs, cap), "exact"
+    # In units of the largest value, so that squaring cannot overflow (values up to 1e300).
+    scale = float(values.max())
+    values, goal = values / scale, goal / scale
     mean = float(values @ probs)
     var = float((values**2) @ (probs * (1 - probs)))
     if var <= 0:
-        return (1.0 if mean >= goal - 1e-9 else 0.0), "normal_approx"
+        return (1.0 if mean >= goal - 1e-9 / scale else 0.0), "normal_approx"
     z = (goal - mean) / math.sqrt(var)
     return 0.5 * math.erfc(z / math.sqrt(2)), "normal_approx"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import pwd
 import re
 import subprocess
 import sys
@@ -24,9 +26,14 @@ def db_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# The account the tests run as: the audit log must name it, whatever $USER claims.
+OS_ACCOUNT = f"command line (OS account {pwd.getpwuid(os.geteuid()).pw_name})"
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("USER", "tester")
+    monkeypatch.setenv("USER", "chen.li")  # anyone can set $USER: it must not be recorded
+    monkeypatch.setenv("USERNAME", "chen.li")
     return tmp_path / "cli.db"
 
 
@@ -42,7 +49,7 @@ def test_import_then_export_round_trip(
         assert workbooks_equal(back, tiny_workbook), workbook_differences(back, tiny_workbook)
     log = open_store(db, create_demo=False).audit_log()
     assert log["action"].tolist() == ["export", "export", "import"]
-    assert set(log["user"]) == {"tester"}
+    assert set(log["user"]) == {OS_ACCOUNT}
 
 
 def test_import_names_settings_keys_nothing_reads(db, csv_folder, tiny_sheets, capsys):
@@ -101,7 +108,7 @@ def test_demo_command_stores_the_demo(db, demo_workbook, capsys):
     assert main(["demo", "--db", str(db), "--seed", "2026"]) == 0
     store = open_store(db, create_demo=False)
     assert workbooks_equal(store.load_workbook(), demo_workbook)
-    assert store.audit_log().iloc[0][["user", "action"]].tolist() == ["tester", "demo"]
+    assert store.audit_log().iloc[0][["user", "action"]].tolist() == [OS_ACCOUNT, "demo"]
     assert "seed 2026" in capsys.readouterr().out
 
 
@@ -142,3 +149,19 @@ def test_every_command_is_documented():
         assert re.search(rf"python -m data {command}\b", doc), (
             f"`{command}` is not in docs/workbook.md"
         )
+
+
+def test_import_refuses_more_than_50_mb_file_or_folder(
+    db, tmp_path, csv_folder, tiny_sheets, capsys
+):
+    """The README's 50 MB holds on the command line too, for a file and a folder's CSVs together."""
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as fh:
+        fh.truncate(64 * 1024 * 1024)  # sparse: no disk used
+    folder = csv_folder(tiny_sheets)
+    with open(folder / "enterprises.csv", "wb") as fh:
+        fh.truncate(120 * 1024 * 1024)
+    for path, reason in ((big, "file is larger than 50 MB"), (folder, "total more than 50 MB")):
+        assert main(["import", str(path), "--db", str(db)]) == 1
+        assert reason in capsys.readouterr().err
+    assert not db.exists()

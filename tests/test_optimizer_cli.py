@@ -126,6 +126,15 @@ def test_invalid_workbook_exits_1_naming_the_sheet(tmp_path):
     assert "budgets" in proc.stderr and proc.stdout == ""
 
 
+def test_a_workbook_over_50_mb_is_refused_before_it_is_read(tmp_path):
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as fh:
+        fh.truncate(64 * 1024 * 1024)  # sparse: no disk used
+    proc = run("solve", str(big), "--out", str(tmp_path / "a.csv"))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "big.xlsx: file is larger than 50 MB" in proc.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [

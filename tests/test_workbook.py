@@ -527,7 +527,8 @@ def test_csv_round_trip_is_exact_and_has_a_bom(tiny_workbook, tmp_path):
 def test_awkward_floats_survive_both_formats(tiny_workbook, tmp_path):
     wb = tiny_workbook.copy()
     wb.options.loc[0, "probability"] = 0.1 + 0.2  # 0.30000000000000004
-    wb.budgets.loc[0, "amount"] = 1e-7
+    # A tiny float in exponent form; on a weight, as money below one yuan is now refused.
+    wb.targets.loc[0, "weight"] = 1e-7
     wb.targets.loc[0, "goal"] = 123456789.123
     for target in (tmp_path / "a.xlsx", tmp_path / "csv"):
         write_workbook(wb, target)

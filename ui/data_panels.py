@@ -47,7 +47,7 @@ def import_panel(store: state.GuardedStore) -> None:
         try:
             imported = read_workbook_upload(upload.name, upload.getvalue())
         except WorkbookError as exc:
-            st.error(t("data.invalid", n=len(exc.issues)))
+            st.error(t("data.invalid", n=exc.total))
             report = pd.DataFrame(
                 {
                     t("data.sheet"): [i.sheet for i in exc.issues],

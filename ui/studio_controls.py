@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from data.scenario import settings_from_workbook
-from data.schema import NONE_OPTION
+from data.schema import AWARD_PRUDENCE_RANGE, NONE_OPTION, POOL_SHARE_RANGE
 from ui import state
 from ui.auth import can
 from ui.format import money, number
@@ -115,8 +115,8 @@ def money_sliders(ctx: StudioContext) -> None:
     key = _bind(f"{W}pool_share", "pool_share", None, settings.get("pool_share", 0.0))
     st.slider(
         t("studio.pool_share"),
-        min_value=0.0,
-        max_value=1.0,
+        min_value=POOL_SHARE_RANGE[0],  # the import's ranges (data.schema)
+        max_value=POOL_SHARE_RANGE[1],
         step=0.05,
         key=key,
         on_change=_changed,
@@ -126,8 +126,8 @@ def money_sliders(ctx: StudioContext) -> None:
     key = _bind(f"{W}award_prudence", "award_prudence", None, settings.get("award_prudence", 1.0))
     st.slider(
         t("studio.award_prudence"),
-        min_value=0.0,
-        max_value=2.0,
+        min_value=AWARD_PRUDENCE_RANGE[0],
+        max_value=AWARD_PRUDENCE_RANGE[1],
         step=0.1,
         key=key,
         on_change=_changed,

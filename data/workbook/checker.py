@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.schema import Column
+from data.schema import (
+    AWARD_PRUDENCE_RANGE,
+    MAX_MONEY,
+    MAX_QUANTITY,
+    MAX_WEIGHT,
+    MIN_CONTRIBUTION,
+    MIN_MONEY,
+    POOL_SHARE_RANGE,
+    Column,
+)
 from data.workbook.cells import (
     _EXCEL_ERRORS,
     _cell_name,
@@ -32,10 +41,27 @@ _RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
     ("options", "cost"): (0.0, None, False),
     ("floors", "min_share"): (0.0, 1.0, False),
 }
-_SETTING_RANGES: dict[str, tuple[float, float | None]] = {
-    "pool_share": (0.0, 1.0),
-    "award_prudence": (0.0, None),
+# Beyond the ranges, the sizes the optimizer can take (data.schema, docs/workbook.md): one set of
+# bounds for import, command lines and dashboard. (lowest nonzero, highest) per (sheet, column).
+_LIMITS: dict[tuple[str, str], tuple[float, float]] = {
+    ("budgets", "amount"): (MIN_MONEY, MAX_MONEY),
+    ("resources", "capacity"): (0.0, MAX_QUANTITY),
+    ("targets", "goal"): (0.0, MAX_QUANTITY),
+    ("targets", "weight"): (0.0, MAX_WEIGHT),
+    ("candidates", "award"): (MIN_MONEY, MAX_MONEY),
+    ("contributions", "value"): (MIN_CONTRIBUTION, MAX_QUANTITY),
+    ("options", "cost"): (MIN_MONEY, MAX_MONEY),
 }
+# Resource use in options (one column per resource): (range, limits).
+RESOURCE_USE_RANGE: tuple[float, float | None, bool] = (0.0, None, False)
+RESOURCE_USE_LIMITS = (0.0, MAX_QUANTITY)
+_SETTING_RANGES: dict[str, tuple[float, float | None]] = {
+    "pool_share": POOL_SHARE_RANGE,
+    "award_prudence": (AWARD_PRUDENCE_RANGE[0], None),
+}
+# The highest award_prudence the dashboard's slider offers (data.schema): a workbook above it
+# would load into a page that cannot show it.
+_SETTING_LIMITS: dict[str, float] = {"award_prudence": AWARD_PRUDENCE_RANGE[1]}
 
 
 class _RawSheet:
@@ -91,10 +117,18 @@ class _RawSheet:
 class _Checker:
     """Turns raw sheets into canonical columns, recording every issue on the way."""
 
+    # Problems kept for sorting; past this they are only counted (a sheet of 200,000 bad rows must
+    # not hold a million messages). WorkbookError lists the first 200 of those kept.
+    KEEP = 10_000
+
     def __init__(self) -> None:
         self.issues: list[WorkbookIssue] = []
+        self.more = 0  # problems found but not kept
 
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        if len(self.issues) >= self.KEEP:
+            self.more += 1
+            return
         self.issues.append(WorkbookIssue(sheet, row, column, message))
 
     def column(self, raw: _RawSheet, col: Column, *, present_required: bool = True) -> list[object]:
@@ -107,8 +141,9 @@ class _Checker:
             return [col.default] * len(raw.rows)
         out: list[object] = []
         bounds = _RANGES.get((raw.name, col.name))
+        limits = _LIMITS.get((raw.name, col.name))
         for excel_row, cells in raw.rows:
-            out.append(self.cell(raw.name, excel_row, col, cells[j], bounds))
+            out.append(self.cell(raw.name, excel_row, col, cells[j], bounds, limits))
         return out
 
     def cell(
@@ -118,6 +153,7 @@ class _Checker:
         col: Column,
         value: object,
         bounds: tuple[float, float | None, bool] | None,
+        limits: tuple[float, float] | None = None,
     ) -> object:
         if _is_blank(value):
             if col.required:
@@ -143,6 +179,26 @@ class _Checker:
         if bounds is not None and not _in_range(number, bounds):
             self.add(sheet, excel_row, col.name, _range_message(bounds, number))
             return None
+        if limits is not None:
+            smallest, largest = limits
+            if number > largest:
+                self.add(
+                    sheet,
+                    excel_row,
+                    col.name,
+                    f"must be at most {_text(largest)} (found {_text(number)})",
+                )
+                return None
+            if 0 < number < smallest:
+                unit = " 万元 (one yuan)" if smallest == MIN_MONEY else ""
+                zero = "0 or " if smallest == MIN_MONEY else ""
+                self.add(
+                    sheet,
+                    excel_row,
+                    col.name,
+                    f"must be {zero}at least {_text(smallest)}{unit} (found {_text(number)})",
+                )
+                return None
         return number
 
     def unique(self, raw: _RawSheet, keys: list[tuple], column: str, label: str) -> None:

@@ -26,6 +26,17 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 1000
 MAX_CSV_MEMBERS = 50
+# Sheet sizes, checked as cells are read (.xlsx and CSV alike) so that a small hostile file cannot
+# make the reader pad millions of empty cells. A real city has a few thousand candidates and options
+# (the demo city: hundreds); 200,000 rows per sheet is far above any, and a workbook of 5 million
+# cells (the padded rectangles of all sheets) still reads in a few hundred MB.
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_COLUMNS = 1_000
+MAX_WORKBOOK_CELLS = 2_000_000
+# The parts of an .xlsx other than its sheets (shared strings, styles, the workbook itself) are read
+# whole by openpyxl: 180 MB of shared strings zipped into 0.4 MB took 1.7 GB and 200 s. Excel's own
+# parts for a city's plan are well under 1 MB (the demo city's styles: 3 KB).
+MAX_XLSX_PART_BYTES = 20 * 1024 * 1024
 
 
 def read_workbook(path: str | Path) -> Workbook:
@@ -56,9 +67,16 @@ def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     if path.is_dir():
         files = {}
         # Budgets.CSV as well as budgets.csv (saved on Windows, where case does not matter).
-        for csv_path in sorted(path.iterdir()):
-            if csv_path.is_file() and csv_path.suffix.lower() == ".csv":
-                files[csv_path.stem] = csv_path.read_bytes()
+        csv_paths = [
+            p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"
+        ]
+        # The same 50 MB as an upload, for the folder's CSV files together, before any is read.
+        if sum(p.stat().st_size for p in csv_paths) > MAX_UPLOAD_BYTES:
+            raise WorkbookError(
+                [_file_issue(f"{path.name}: the CSV files in this folder total more than 50 MB")]
+            )
+        for csv_path in csv_paths:
+            files[csv_path.name] = csv_path.read_bytes()
         if not files:
             raise WorkbookError([_file_issue(f"no <sheet>.csv files in folder {path}")])
         return _raw_from_csv_files(files)
@@ -68,6 +86,8 @@ def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
         raise WorkbookError(
             [_file_issue(f"{path.name}: expected an .xlsx file or a folder of CSV files")]
         )
+    if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
+        raise WorkbookError([_file_issue(f"{path.name}: file is larger than 50 MB")])
     return _raw_from_xlsx(path.read_bytes(), path.name)
 
 
@@ -150,6 +170,18 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
+        for info in archive.infolist():
+            # Declared sizes are what zipfile enforces on reading (it stops there and the CRC fails).
+            is_sheet = info.filename.startswith("xl/worksheets/")
+            if not is_sheet and info.file_size > MAX_XLSX_PART_BYTES:
+                raise WorkbookError(
+                    [
+                        _file_issue(
+                            f"{name}: its part {info.filename} unpacks to more than 20 MB; "
+                            "open the file in Excel, save it, and upload it again"
+                        )
+                    ]
+                )
         # Only workbooks that contain formulas need the second (formula) pass.
         try:
             has_formulas = any(
@@ -171,6 +203,7 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
 
     tables: dict[str, pd.DataFrame] = {}
     issues: list[WorkbookIssue] = []
+    extent = _Extent()
     try:
         for ws in values_book.worksheets:
             sheet = _sheet_key(ws.title)
@@ -179,14 +212,13 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            ws.reset_dimensions()  # the stored <dimension> may be stale; read every row present
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            cells = _present_cells(ws, sheet, extent)
+            rows = extent.dense(sheet, cells)
             if formula_book is not None:
-                fws = formula_book[ws.title]
-                fws.reset_dimensions()
-                for excel_row, (values, formulas) in enumerate(
-                    zip(rows, fws.iter_rows(values_only=True), strict=False), start=1
-                ):
+                for excel_row, formulas in _present_cells(
+                    formula_book[ws.title], sheet, _Extent()
+                ).items():
+                    values = rows[excel_row - 1] if excel_row <= len(rows) else []
                     for j, formula in enumerate(formulas):
                         is_formula = isinstance(formula, str) and formula.startswith("=")
                         if is_formula and (j >= len(values) or values[j] is None):
@@ -212,6 +244,138 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     if issues:
         raise WorkbookError(issues)
     return tables
+
+
+class _Extent:
+    """The sheet-size limits, checked while cells stream in so that a hostile file fails early.
+
+    Only cells that hold a value count: the ``<dimension>`` tag, styled empty cells and missing rows
+    cost nothing, and a sheet is as tall as its last value and as wide as its widest row of values.
+    """
+
+    def __init__(self) -> None:
+        self.cells = 0  # cells read so far (values present, then padded areas) across the workbook
+
+    def row(self, sheet: str, excel_row: int, last_column: int) -> None:
+        """Check one row of values: its Excel row number and its last column with a value."""
+        if excel_row > MAX_SHEET_ROWS + 1:  # row 1 is the header
+            raise WorkbookError(
+                [WorkbookIssue(sheet, None, None, _too_many("rows", MAX_SHEET_ROWS, excel_row))]
+            )
+        if last_column > MAX_SHEET_COLUMNS:
+            raise WorkbookError(
+                [
+                    WorkbookIssue(
+                        sheet,
+                        excel_row,
+                        None,
+                        _too_many("columns", MAX_SHEET_COLUMNS, last_column),
+                    )
+                ]
+            )
+        self.cells += last_column  # the row is held up to its last value
+        self._check_cells(sheet)
+
+    def dense(self, sheet: str, cells: dict[int, list]) -> list[list]:
+        """Rows 1..last, each padded to the widest, after checking the padded area against the limit.
+
+        ``cells`` maps an Excel row to its values up to its last one (None where blank); the lists
+        are padded in place and missing rows made, so memory holds each value once.
+        """
+        if not cells:
+            return []
+        height = max(cells)
+        width = max(len(row) for row in cells.values())
+        # The padded rectangle is what memory holds from here on (the values were counted already).
+        self.cells += height * width - sum(len(row) for row in cells.values())
+        self._check_cells(sheet)
+        rows: list[list] = []
+        for excel_row in range(1, height + 1):
+            row = cells.pop(excel_row, None)
+            if row is None:
+                row = [None] * width
+            else:
+                row.extend([None] * (width - len(row)))
+            rows.append(row)
+        return rows
+
+    def _check_cells(self, sheet: str) -> None:
+        if self.cells > MAX_WORKBOOK_CELLS:
+            raise WorkbookError(
+                [
+                    WorkbookIssue(
+                        sheet,
+                        None,
+                        None,
+                        f"the workbook has more than {MAX_WORKBOOK_CELLS:,} cells (counting each "
+                        "sheet as the rectangle from A1 to its last row and column with a value)",
+                    )
+                ]
+            )
+
+
+def _too_many(what: str, limit: int, found: int) -> str:
+    where = f"row {found:,}" if what == "rows" else f"column {found:,}"
+    return f"more than {limit:,} {what} (a value in {where}); no city's plan comes near this"
+
+
+def _present_cells(ws: object, sheet: str, extent: _Extent) -> dict[int, list]:
+    """Excel row → its values up to the last one (None where blank), for rows of a read-only sheet
+    that hold a value.
+
+    openpyxl's own row iterator pads every row and fills every missing one, so a single cell at
+    XFD1048576 would cost gigabytes; its sheet parser yields only the cells the XML holds, and the
+    limits are checked row by row as they come.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = ws.parent  # type: ignore[attr-defined]
+    cells: dict[int, list] = {}
+    with ws._get_source() as src:  # type: ignore[attr-defined]
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,  # type: ignore[attr-defined]
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        rows = parser.parse()
+        while True:
+            try:
+                excel_row, row = next(rows)
+            except StopIteration:
+                break
+            except ValueError as exc:
+                # openpyxl casts a number cell's text with int() or float(): "NaN", "INF" or junk
+                # fail there. Say where, not what Python said.
+                if "not a valid row number" in str(exc):
+                    raise WorkbookError(
+                        [WorkbookIssue(sheet, None, None, "a row has an invalid row number")]
+                    ) from exc
+                j = max(parser.col_counter - 1, 0)
+                raise WorkbookError(
+                    [
+                        WorkbookIssue(
+                            sheet,
+                            parser.row_counter,
+                            _cell_name(j, parser.row_counter),
+                            "the cell is stored as a number but holds something else (such as "
+                            "NaN or an infinity): type the number again in Excel and save",
+                        )
+                    ]
+                ) from exc
+            present = [(c["column"], c["value"]) for c in row if c["value"] is not None]
+            if not present:
+                continue  # formatting only
+            last = max(column for column, _ in present)
+            extent.row(sheet, excel_row, last)
+            values = cells.setdefault(excel_row, [])  # a row may come twice in a hostile file
+            if len(values) < last:
+                values.extend([None] * (last - len(values)))
+            for column, value in present:
+                values[column - 1] = value
+    return cells
 
 
 def _has_formula(sheet_xml: bytes) -> bool:
@@ -253,29 +417,48 @@ def _decode_csv(data: bytes) -> str:
 
 
 def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+    """Sheets from CSV files, keyed by the file's name as the planner sees it (``a/budgets.csv``)."""
     tables: dict[str, pd.DataFrame] = {}
     issues: list[WorkbookIssue] = []
-    for stem, data in files.items():
-        sheet = _sheet_key(stem)
+    seen: dict[str, str] = {}
+    extent = _Extent()
+    for filename, data in files.items():
+        sheet = _sheet_key(Path(filename).stem)
         if sheet not in SHEETS:
             continue
-        if sheet in tables:
-            issues.append(WorkbookIssue(sheet, None, None, "two CSV files have this name"))
+        if sheet in seen:
+            issues.append(
+                WorkbookIssue(
+                    sheet,
+                    None,
+                    None,
+                    f"two CSV files have this name: {seen[sheet]} and {filename} (keep one)",
+                )
+            )
             continue
+        seen[sheet] = filename
         try:
             text = _decode_csv(data)
         except ValueError as exc:
-            issues.append(WorkbookIssue(sheet, None, None, f"{stem}.csv: {exc}"))
+            issues.append(WorkbookIssue(sheet, None, None, f"{filename}: {exc}"))
             continue
+        # Only cells with a value are kept, as for an .xlsx: a file of 50 MB of empty lines or
+        # commas costs nothing.
+        cells: dict[int, list] = {}
         try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            for excel_row, r in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+                end = len(r)
+                while end and r[end - 1] == "":
+                    end -= 1
+                if end:
+                    extent.row(sheet, excel_row, end)
+                    # restore_cell undoes the quote our CSV export puts before formula-like text.
+                    cells[excel_row] = [None if c == "" else restore_cell(c) for c in r[:end]]
         except csv.Error as exc:
-            issues.append(WorkbookIssue(sheet, None, None, f"{stem}.csv is not valid CSV: {exc}"))
+            issues.append(WorkbookIssue(sheet, None, None, f"{filename} is not valid CSV: {exc}"))
             continue
-        # restore_cell undoes the quote our CSV export puts before formula-like text.
-        tables[sheet] = _frame_from_rows(
-            [[None if c == "" else restore_cell(c) for c in r] for r in rows]
-        )
+        del text
+        tables[sheet] = _frame_from_rows(extent.dense(sheet, cells))
     if issues:
         raise WorkbookError(issues)
     return tables
@@ -285,7 +468,9 @@ def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     with _open_zip(data, name, "a valid .zip archive") as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
         files: dict[str, bytes] = {}
-        budget = MAX_UNCOMPRESSED_BYTES
+        # The CSV text itself is the data: at most 50 MB of it, as for a folder of CSV files (text
+        # and its cells take several times their size in memory; 190 MB of CSV took over 500 MB).
+        budget = min(MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES)
         for info in archive.infolist():
             member = Path(info.filename)
             if info.is_dir() or member.suffix.lower() != ".csv" or "__MACOSX" in member.parts:
@@ -302,8 +487,10 @@ def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
                 ) from exc
             budget -= len(content)
             if budget < 0:
-                raise WorkbookError([_file_issue(f"{name}: archive unpacks to more than 200 MB")])
-            files[member.stem] = content
+                raise WorkbookError(
+                    [_file_issue(f"{name}: the CSV files in this archive total more than 50 MB")]
+                )
+            files[info.filename] = content
     if not files:
         raise WorkbookError([_file_issue(f"{name}: the archive holds no <sheet>.csv files")])
     return _raw_from_csv_files(files)

@@ -15,6 +15,7 @@ from data.schema import (
     DASHBOARD_SETTINGS,
     DESCRIPTIVE_SHEETS,
     KINDS,
+    MAX_CONTRIBUTION_PER_GOAL,
     NONE_OPTION,
     SETTINGS_DEFAULTS,
     SHEETS,
@@ -31,7 +32,10 @@ from data.workbook.cells import (
     parse_number,
 )
 from data.workbook.checker import (
+    _SETTING_LIMITS,
     _SETTING_RANGES,
+    RESOURCE_USE_LIMITS,
+    RESOURCE_USE_RANGE,
     _Checker,
     _in_range,
     _range_message,
@@ -121,7 +125,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
         values[name] = cols
 
     if checker.issues:
-        raise WorkbookError(_sorted_issues(checker.issues))
+        raise WorkbookError(_sorted_issues(checker.issues), more=checker.more)
 
     for name, cols in values.items():
         frames[name] = _build_frame(name, raw[name], cols, resource_names)
@@ -150,7 +154,7 @@ def _resource_use(
             continue
         column = Column(resource, "number", required=False, default=0.0)
         cols[resource] = [
-            checker.cell("options", r, column, cells[j], (0.0, None, False))
+            checker.cell("options", r, column, cells[j], RESOURCE_USE_RANGE, RESOURCE_USE_LIMITS)
             for r, cells in raw.rows
         ]
 
@@ -209,12 +213,28 @@ def _check_references(
 
     if "contributions" in values:
         cols = values["contributions"]
-        for excel_row, cid, target in zip(
-            rows("contributions"), cols["candidate_id"], cols["target"], strict=True
+        largest: dict[object, float] = {}
+        for excel_row, cid, target, value in zip(
+            rows("contributions"), cols["candidate_id"], cols["target"], cols["value"], strict=True
         ):
             check_candidate("contributions", excel_row, cid)
             if target and targets is not None and target not in targets:
                 checker.add("contributions", excel_row, "target", f"unknown target {target!r}")
+            if isinstance(value, float):
+                largest[target] = max(value, largest.get(target, 0.0))
+        if "targets" in values:
+            for excel_row, target, goal in zip(
+                rows("targets"), values["targets"]["target"], values["targets"]["goal"], strict=True
+            ):
+                top = largest.get(target, 0.0)
+                if isinstance(goal, float) and top > goal * MAX_CONTRIBUTION_PER_GOAL:
+                    checker.add(
+                        "targets",
+                        excel_row,
+                        "goal",
+                        f"must be at least a millionth of the largest contribution toward it "
+                        f"({_text(top)}), found {_text(goal)}",
+                    )
 
     options_by_candidate: dict[object, set[object]] = {}
     if "options" in values:
@@ -329,6 +349,15 @@ def _settings(checker: _Checker, raw: _RawSheet | None) -> dict[str, object]:
                     excel_row,
                     "value",
                     f"{key}: {_range_message((low, high, False), number)}",
+                )
+                continue
+            if number > _SETTING_LIMITS.get(key, number):
+                checker.add(
+                    "settings",
+                    excel_row,
+                    "value",
+                    f"{key}: must be at most {_text(_SETTING_LIMITS[key])}, the dashboard's "
+                    f"highest (found {_text(number)})",
                 )
                 continue
             settings[key] = number
