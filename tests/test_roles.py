@@ -399,7 +399,7 @@ def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
     notice = t("app.open_demo", "zh")
     assert notice in shown, shown
     for page in APP_PAGES:
-        at.switch_page(page).run()
+        switch_to(at, page).run()
         assert notice in banner_text(at), page
 
 
