@@ -123,14 +123,19 @@ def running_app(
         wait_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
         if log is not subprocess.DEVNULL:
             log.close()
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """End a server started for a test: politely, then for good after ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def launch_chromium(playwright):  # noqa: ANN001, ANN201 - Playwright's types are optional here

@@ -25,7 +25,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from devtools.browser import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, running_app
+from devtools.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    free_port,
+    running_app,
+    stop_process,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -87,12 +94,7 @@ def oidc_provider() -> Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def write_secrets(path: Path, app_port: int, idp_url: str) -> Path:
