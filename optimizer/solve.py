@@ -714,12 +714,21 @@ class AllocationModel:
         whole = x >= 1 - 1e-6
         slots = p.locked_slots().copy()
         slots[form.var_cand[whole]] = form.var_slot[whole]
-        if not lp_only and start is not None and is_feasible(p, start):
-            # A plan in hand that keeps every rule (a re-solve after a small change, or a plan found
-            # with less time): the cores below start from it, beginning with the candidates the LP
-            # moves away from it, so the rounding heuristics (the slow part of a re-solve) are skipped.
+        in_hand = None
+        if not lp_only and start is not None:
+            # A plan in hand (a re-solve after a small change, or a plan found with less time), with
+            # today's locks put in. When a tighter limit or a new lock makes it break a rule it is
+            # still the better start as long as the LP moves few candidates away from it: the cores
+            # below then find the plan that keeps the rules near it.
+            in_hand = np.where(p.lock >= 0, p.lock, start)
+            moved = int((in_hand != slots).sum())
+            if not is_feasible(p, in_hand) and moved > max(200, p.n // 8):
+                in_hand = None
+        if in_hand is not None:
+            # The cores start from it, beginning with the candidates the LP moves away from it, so
+            # the rounding heuristics (the slow part of a re-solve) are skipped.
             rounded = slots
-            slots, used = start.copy(), "start"
+            slots, used = in_hand, "start"
         else:
             slots = _repair(p, slots)
             rounded = slots.copy()
