@@ -290,7 +290,10 @@ class AllocationModel:
     def __init__(self, wb: Workbook | Problem):
         started = time.perf_counter()
         self.problem = wb if isinstance(wb, Problem) else compile_problem(wb)
-        self._undominated: tuple[np.ndarray, np.ndarray] | None = None
+        # Which options are dominated: among all slots, and among the options alone (for a
+        # candidate that must get one, ANY_SLOT). Locks do not change it.
+        self._undominated: np.ndarray | None = None
+        self._undominated_by_options: np.ndarray | None = None
         self._active = self._active_slots()
         self.form: LinearForm = linear_form(self.problem, self._active)
         self.compile_seconds = time.perf_counter() - started
@@ -323,16 +326,6 @@ class AllocationModel:
         self.problem.lock = lock.copy()
         self._rebuild()
 
-    def set_probabilities(self, prob: np.ndarray) -> None:
-        """Give every (candidate, slot) another success probability (e.g. a robustness sample).
-
-        Probabilities move the reserves, the target rows, the tie-breaks and which options dominate
-        which, so the model is built again from the changed Problem.
-        """
-        self.problem.prob = np.asarray(prob, dtype=float).copy()
-        self._undominated = None
-        self._rebuild()
-
     def _rebuild(self) -> None:
         self._active = self._active_slots()
         self.form = linear_form(self.problem, self._active)
@@ -346,12 +339,15 @@ class AllocationModel:
         if self._undominated is None:
             free = copy.copy(p)
             free.lock = np.full(p.n, FREE, dtype=np.int64)
-            must = copy.copy(p)
-            must.lock = np.full(p.n, ANY_SLOT, dtype=np.int64)
-            self._undominated = (free.active_slots(), must.active_slots())
-        plain, with_option = self._undominated
+            self._undominated = free.active_slots()
+        active = self._undominated.copy()
         needs_option = p.lock == ANY_SLOT
-        active = np.where(needs_option[:, None], with_option, plain)
+        if needs_option.any():
+            if self._undominated_by_options is None:
+                must = copy.copy(p)
+                must.lock = np.full(p.n, ANY_SLOT, dtype=np.int64)
+                self._undominated_by_options = must.active_slots()
+            active = np.where(needs_option[:, None], self._undominated_by_options, active)
         locked = np.nonzero(p.lock >= 0)[0]
         active[locked] = False
         active[locked, p.lock[locked]] = True
@@ -682,8 +678,8 @@ class AllocationModel:
     ) -> tuple[np.ndarray, str, float, str]:
         """LP relaxation → round fractional candidates down → greedy fill → MILP on a core of
         borderline candidates → full MILP warm-started, stopping as soon as the gap is met.
-        ``start``, a plan already in hand, replaces the rounded plan when it keeps every rule and is
-        better."""
+        ``start``, a plan already in hand, replaces the rounding as the cores' starting plan (see
+        `solve`)."""
         p, form = self.problem, self.form
         started = time.perf_counter()
 
@@ -918,8 +914,10 @@ def solve(
         CBC, ``milp``.
     start : dict, optional
         A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
-        path starts from it when it keeps every rule and beats the rounded LP plan. Ignored by
-        ``milp`` and when it names candidates or options the workbook does not have.
+        path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
+        it breaks one but the LP moves few candidates away from it (docs/optimizer.md). Ignored by
+        ``milp`` and ``lp_round`` (which only takes it when it keeps every rule and beats the
+        rounded plan) and when it names candidates or options the workbook does not have.
 
     Returns
     -------

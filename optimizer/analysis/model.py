@@ -5,8 +5,8 @@ resource's capacity, a lock, the success probabilities). `PlanModel` is a thin l
 `optimizer.solve.AllocationModel` — the one compiled Problem, the one built HiGHS model and the one
 solve path (LP relaxation, rounding, growing core MIPs stopped within the gap of the LP bound, exact
 MILP as fallback) that `optimizer.solve` uses. Each what-if changes that model's numbers
-(`set_limits`, `set_locks`, `set_probabilities`) and calls `AllocationModel.search`, warm-started from
-the plan in hand; the LP prices come from the same model (`AllocationModel.relaxation`). A rule added to
+(`set_limits`, `set_locks`; other probabilities get a model of their own, `with_probabilities`) and
+calls `AllocationModel.search`, warm-started from the plan in hand; the LP prices come from the same model (`AllocationModel.relaxation`). A rule added to
 the optimizer therefore appears here, in `solve` and in `evaluate_plan` at once.
 
 What this module adds is the analyses' view of a plan: one "column" per (candidate, valid option)
