@@ -35,9 +35,8 @@ from optimizer.solve import AllocationModel
 
 # A lock value meaning "any option except none" (used to force a candidate into the plan).
 ANY_OPTION = "*"
-# Today's plan (see `PlanModel.solve`) is polished to this share of the gap, for at most these seconds.
+# Today's plan (see `PlanModel.solve`) is polished to this share of the gap.
 BASE_GAP_SHARE = 0.7
-BASE_POLISH_SECONDS = 1.5
 
 
 @dataclass
@@ -375,10 +374,12 @@ class PlanModel:
             )
             if plain and found.slots is not None and found.gap > BASE_GAP_SHARE * self.mip_gap:
                 # Today's plan is the start of every re-solve. Polished a little below the gap (one
-                # more time-boxed search from it), it leaves room, so that a re-solve after a small
-                # change often starts within the gap already and stops after its LP.
+                # more search from it), it leaves room, so that a re-solve after a small change often
+                # starts within the gap already and stops after its LP. (With less than the full time
+                # limit its core MIPs get under 1 s each, and on the demo city the polish then
+                # failed at random.)
                 polished = model.search(
-                    time_limit=min(self.time_limit, BASE_POLISH_SECONDS),
+                    time_limit=self.time_limit,
                     mip_gap=BASE_GAP_SHARE * self.mip_gap,
                     threads=self.threads,
                     start=found.slots,
