@@ -11,7 +11,7 @@ import pandas as pd
 
 from data.schema import Workbook
 from optimizer.odds import prob_at_least
-from optimizer.problem import FEASIBILITY_TOL, Problem, compile_problem
+from optimizer.problem import ANY_SLOT, FEASIBILITY_TOL, Problem, compile_problem
 
 TRANSFER_COLUMNS = ["from_line", "to_line", "amount"]
 
@@ -225,6 +225,11 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
             f"Candidate {problem.candidate_ids[i]} is locked to {problem.option_names[i][problem.lock[i]]!r} "
             f"but the plan gives it {problem.option_names[i][slots[i]]!r}."
         )
+    for i in np.nonzero((problem.lock == ANY_SLOT) & (slots == 0))[0]:
+        violations.append(
+            f"Candidate {problem.candidate_ids[i]} is locked to some support option "
+            "but the plan gives it none."
+        )
 
     # District floors (up-front money only).
     for d, district in enumerate(problem.floor_districts):
@@ -334,11 +339,34 @@ def exact_violations(problem: Problem, slots: np.ndarray) -> list[str]:
     `is_feasible` and `evaluate_slots` call it only when a rule is within `FEASIBILITY_TOL` of binding.
     """
     p = problem
+    return _exact_check(
+        p,
+        slots,
+        np.ones(len(p.fund_lines), dtype=bool),
+        np.ones(len(p.resources), dtype=bool),
+        True,
+    )
+
+
+def _exact_check(
+    problem: Problem,
+    slots: np.ndarray,
+    lines: np.ndarray,
+    resources: np.ndarray,
+    floors: bool,
+) -> list[str]:
+    """`exact_violations` for the fund lines and resources marked in ``lines`` / ``resources``
+    (a pooled line needs every pooled line) and, when ``floors``, the district floors: the exact sums
+    are the slow part, so `is_feasible` asks only about the rules its float check left open."""
+    p = problem
     rows = np.arange(p.n)
     cost = p.cost[rows, slots]
     nf = len(p.fund_lines)
-    need = _exact_sum(cost, p.line[rows, slots], nf)
-    has_award = np.nonzero((p.award_line >= 0) & (p.award > 0))[0]
+    line = p.line[rows, slots]
+    asked = (line >= 0) & lines[np.maximum(line, 0)] if nf else np.zeros(p.n, dtype=bool)
+    need = _exact_sum(cost, np.where(asked, line, -1), nf)
+    award_asked = lines[np.maximum(p.award_line, 0)] if nf else np.zeros(p.n, dtype=bool)
+    has_award = np.nonzero((p.award_line >= 0) & (p.award > 0) & award_asked)[0]
     if len(has_award):
         prudence = _exact(np.array([p.award_prudence]))[0]
         probs = _exact(p.prob[has_award, slots[has_award]])
@@ -353,6 +381,8 @@ def exact_violations(problem: Problem, slots: np.ndarray) -> list[str]:
     pool_share = _exact(np.array([p.pool_share]))[0]
     pooled_sum = decimal.Decimal(0)
     for f, name in enumerate(p.fund_lines):
+        if not lines[f]:
+            continue
         short = _EXACT.subtract(need[f], amounts[f])
         if p.pooled[f] and pool_share > 0:
             give = _EXACT.multiply(pool_share, amounts[f])
@@ -371,13 +401,15 @@ def exact_violations(problem: Problem, slots: np.ndarray) -> list[str]:
         use = p.use[rows, slots]
         capacity = _exact(p.capacity)
         for r, name in enumerate(p.resources):
+            if not resources[r]:
+                continue
             used = _exact_sum(use[:, r], np.zeros(p.n, dtype=np.int64), 1)[0]
             if used > capacity[r]:
                 out.append(
                     f"Resource {name} is over-committed: {used} used of {capacity[r]} "
                     "(exact arithmetic)."
                 )
-    if p.floor_districts:
+    if p.floor_districts and floors:
         total = _exact_sum(cost, np.zeros(p.n, dtype=np.int64), 1)[0]
         by_district = _exact_sum(cost, p.district_index, len(p.floor_districts))
         for d, (district, share) in enumerate(
@@ -400,12 +432,26 @@ def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
     """
     if np.any((problem.lock >= 0) & (problem.lock != slots)):
         return False
+    if np.any((problem.lock == ANY_SLOT) & (slots == 0)):
+        return False
     excess = rule_excess(problem, slots)
     if np.any(excess > FEASIBILITY_TOL):
         return False
-    if np.any(excess >= -FEASIBILITY_TOL):
-        return not exact_violations(problem, slots)
-    return True
+    near = excess >= -FEASIBILITY_TOL
+    if not near.any():
+        return True
+    # Map the rules left open back to fund lines, resources and floors (rule_excess's order).
+    can_pool = problem.pooled & (problem.pool_share > 0)
+    lines = np.zeros(len(problem.fund_lines), dtype=bool)
+    own = np.nonzero(~can_pool)[0]
+    lines[own] = near[: len(own)]
+    at = len(own)
+    if can_pool.any():
+        lines[can_pool] = near[at]
+        at += 1
+    resources = near[at : at + len(problem.resources)]
+    floors = bool(near[at + len(problem.resources) :].any())
+    return not _exact_check(problem, slots, lines, resources, floors)
 
 
 def evaluate_plan(wb: Workbook, choices: Mapping[str, str]) -> PlanEvaluation:

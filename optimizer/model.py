@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 import pulp
 
-from optimizer.problem import Problem
+from optimizer.problem import ANY_SLOT, Problem
 from optimizer.quiet import quiet_stdout
 
 # Tie-break weights, relative to the total target weight W. The first tie-break term
@@ -59,6 +59,8 @@ class LinearForm:
     weight_sum: float  # Σ weights: no plan's attainment exceeds it
     beyond_ref: float  # scale of the first tie-break (its largest possible value)
     spend_ref: float  # scale of the second tie-break (no plan spends more)
+    # candidates locked to "any option but none" (`ANY_SLOT`): their variables sum to exactly 1
+    required: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def nv(self) -> int:
@@ -196,6 +198,7 @@ def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearFor
         weight_sum=float(p.weight.sum()),
         beyond_ref=ties.beyond_ref,
         spend_ref=ties.spend_ref,
+        required=np.nonzero(p.lock == ANY_SLOT)[0],
     )
 
 
@@ -282,12 +285,13 @@ class PulpModel:
         terms = [(v, c) for v, c in zip(x, form.objective_x.tolist(), strict=True) if c != 0]
         terms += [(self.attain[int(t)], float(problem.weight[t])) for t in form.target_index]
         prob.setObjective(pulp.LpAffineExpression(terms))
+        required = set(form.required.tolist())
         for j, grp in enumerate(_groups(form.var_cand)):
-            if len(grp) > 1:
-                prob.addConstraint(
-                    pulp.LpAffineExpression([(x[v], 1.0) for v in grp.tolist()]) <= 1,
-                    f"one_option_{j}",
-                )
+            expr = pulp.LpAffineExpression([(x[v], 1.0) for v in grp.tolist()])
+            if int(form.var_cand[grp[0]]) in required:
+                prob.addConstraint(expr == 1, f"one_option_{j}")
+            elif len(grp) > 1:
+                prob.addConstraint(expr <= 1, f"one_option_{j}")
         lower, upper = row_bounds(problem, form)
         self.rows: list[pulp.LpConstraint] = []
         for r, (kind, ref) in enumerate(zip(form.row_kind, form.row_ref, strict=True)):
@@ -443,8 +447,18 @@ class HighsModel:
             )
         if nt:
             add_row(self.net_col, np.ones(nt), 0.0, 0.0)
-        # One option per candidate: rows only for candidates with two or more option variables.
-        groups = [g for g in _groups(f.var_cand) if len(g) > 1]
+        # One option per candidate: rows only for candidates with two or more option variables, and
+        # for those that must get one (`ANY_SLOT`: the row is then = 1; empty, and so infeasible,
+        # when no option is left).
+        required = np.zeros(p.n, dtype=bool)
+        required[f.required] = True
+        groups = [g for g in _groups(f.var_cand) if len(g) > 1 or required[f.var_cand[g[0]]]]
+        with_var = np.zeros(p.n, dtype=bool)
+        with_var[f.var_cand] = True
+        groups += [np.zeros(0, dtype=np.int64) for _ in np.nonzero(required & ~with_var)[0]]
+        group_lower = np.array(
+            [1.0 if len(g) == 0 or required[f.var_cand[g[0]]] else -inf for g in groups]
+        )
         n_rows = len(starts) + len(groups)
         # Row of each variable's one-option constraint (-1 when its candidate has a single variable).
         self.assign_row = np.full(nv, -1, dtype=np.int64)
@@ -456,7 +470,7 @@ class HighsModel:
             all_starts = np.concatenate([np.array(starts, dtype=np.int64), group_starts])
             all_index = np.concatenate(index + [np.concatenate(groups).astype(np.int32)])
             all_value = np.concatenate(value + [np.ones(int(sizes.sum()))])
-            all_lo = np.concatenate([lo, np.full(len(groups), -inf)])
+            all_lo = np.concatenate([lo, group_lower])
             all_up = np.concatenate([up, np.ones(len(groups))])
         else:
             all_starts = np.array(starts, dtype=np.int64)
@@ -473,22 +487,53 @@ class HighsModel:
             all_value,
         )
         self.h = h
+        # The LP relaxation runs on a copy of the same model that stays continuous, so that after a
+        # change of amounts or capacities the simplex starts from the last basis (the analyses solve
+        # one model many times; the MIPs on `h` would otherwise clear it). Made on the first LP.
+        self.h_lp: highspy.Highs | None = None
 
     def refresh_rhs(self) -> None:
         """Take the problem's current amounts and capacities into the model."""
         lower, upper = row_bounds(self.problem, self.form)
         inf = highspy.kHighsInf
-        for r in range(self.n_coupling):
-            self.h.changeRowBounds(r, max(-inf, float(lower[r])), min(inf, float(upper[r])))
-        for j, line in enumerate(self.form.transfer_lines.tolist()):
-            self.h.changeColBounds(
-                int(self.net_col[j]), -self.problem.pool_share * self.problem.amount[line], inf
-            )
+        rows = np.arange(self.n_coupling, dtype=np.int32)
+        lower = np.maximum(-inf, lower)
+        upper = np.minimum(inf, upper)
+        cols = self.net_col.astype(np.int32)
+        col_lower = -self.problem.pool_share * self.problem.amount[self.form.transfer_lines]
+        for h in (self.h, self.h_lp):
+            if h is None:
+                continue
+            if len(rows):
+                # changeRowsBounds exists in highspy 1.16 but is missing from its type stubs
+                h.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+            if len(cols):
+                h.changeColsBounds(len(cols), cols, col_lower, np.full(len(cols), inf))
+
+    def _lp_solver(self) -> highspy.Highs:
+        """The continuous copy of the model for LP relaxations (see ``h_lp``)."""
+        if self.h_lp is None:
+            with quiet_stdout():
+                h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            lp = self.h.getLp()
+            h.passModel(lp)
+            if self.ncol:
+                h.changeColsIntegrality(
+                    self.ncol, np.arange(self.ncol, dtype=np.int32), np.zeros(self.ncol, np.uint8)
+                )
+            self.h_lp = h
+        return self.h_lp
 
     def _run(
-        self, *, time_limit: float, threads: int, options: dict[str, bool | float | str]
+        self,
+        *,
+        time_limit: float,
+        threads: int,
+        options: dict[str, bool | float | str],
+        h: highspy.Highs | None = None,
     ) -> None:
-        h = self.h
+        h = self.h if h is None else h
         h.setOptionValue("threads", int(threads))
         h.setOptionValue("time_limit", float(max(0.01, time_limit)))
         for key, val in {**HIGHS_TOLERANCES, **HIGHS_MIP_OPTIONS, **options}.items():
@@ -505,28 +550,52 @@ class HighsModel:
         candidates are fractional) on large models, where it is several times faster than dual simplex.
         """
         nv = self.form.nv
-        self.set_integer(np.zeros(0, dtype=np.int64))
         solver = method if method != "auto" else ("ipm" if nv > 20000 else "simplex")
-        self.h.clearSolver()
+        h = self._lp_solver()
         self._run(
             time_limit=time_limit,
             threads=threads,
             options={"solver": solver, "run_crossover": "on", "presolve": "on"},
+            h=h,
         )
-        status = self.h.getModelStatus()
+        status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             return "infeasible", np.zeros(nv), float("nan"), np.zeros(nv)
         if status != highspy.HighsModelStatus.kOptimal:
             return "no_solution", np.zeros(nv), float("nan"), np.zeros(nv)
-        solution = self.h.getSolution()
+        solution = h.getSolution()
         x = np.asarray(solution.col_value)[:nv]
         # Profit of each option at the LP's prices: its reduced cost plus the price of its candidate's
         # one-option row (what the option earns beyond the money and resources it takes).
         profit = np.asarray(solution.col_dual)[:nv].copy()
         in_row = self.assign_row >= 0
         profit[in_row] += np.asarray(solution.row_dual)[self.assign_row[in_row]]
-        bound = float(self.h.getInfo().objective_function_value) + self.form.objective_const
+        bound = float(h.getInfo().objective_function_value) + self.form.objective_const
         return "optimal", x, bound, profit
+
+    def limit_prices(self) -> tuple[np.ndarray, np.ndarray]:
+        """Shadow prices after `solve_lp`: objective gained per unit of each fund line's amount and
+        of each resource's capacity (in workbook order).
+
+        The model is posed as a maximisation, so a binding ≤ row's HiGHS dual is already the gain per
+        unit of right-hand side. A pooled line's price also counts the larger transfer allowance that
+        comes with a larger amount: its net transfer may go down to −pool_share × amount, so the
+        column dual of that bound, times −pool_share, adds to it.
+        """
+        p, f = self.problem, self.form
+        solution = self._lp_solver().getSolution()
+        row_dual = np.asarray(solution.row_dual)
+        col_dual = np.asarray(solution.col_dual)
+        fund = np.zeros(len(p.fund_lines))
+        resource = np.zeros(len(p.resources))
+        for r, (kind, ref) in enumerate(zip(f.row_kind, f.row_ref, strict=True)):
+            if kind == "fund":
+                fund[ref] = row_dual[r]
+            elif kind == "resource":
+                resource[ref] = row_dual[r]
+        for j, line in enumerate(f.transfer_lines.tolist()):
+            fund[line] -= p.pool_share * col_dual[int(self.net_col[j])]
+        return fund, resource
 
     def set_integer(self, var_index: np.ndarray) -> None:
         """Make exactly these x variables integer (all others continuous)."""

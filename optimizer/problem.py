@@ -18,6 +18,10 @@ from data.schema import NONE_OPTION, Workbook
 # Float noise band (万元 or resource units): a rule clearly kept or broken by more than this is decided
 # in floats; one within it is decided in exact decimal arithmetic (optimizer.evaluate.exact_violations).
 FEASIBILITY_TOL = 1e-6
+# Values of `Problem.lock` besides a slot: the candidate is free, or must get some option (any but
+# "none"; the what-if analyses use it to ask what forcing a candidate into the plan costs).
+FREE = -1
+ANY_SLOT = -2
 
 
 @dataclass
@@ -49,7 +53,7 @@ class Problem:
     weight: np.ndarray  # (T,)
     floor_districts: list[str]
     floor_share: np.ndarray  # (D,)
-    lock: np.ndarray  # (n,) locked slot, -1 when free
+    lock: np.ndarray  # (n,) locked slot; FREE (-1) when free, ANY_SLOT (-2) for any option but none
     pool_share: float
     award_prudence: float
     # (n,) index into floor_districts, -1 if no floor
@@ -131,17 +135,21 @@ class Problem:
 
         Slot b is dominated by slot a of the same candidate when a is no less likely, costs no more,
         needs no more of any fund line (cost and reserve) or resource, and helps every district floor at
-        least as much; ties keep the lower slot. "none" always stays (it is the default).
+        least as much; ties keep the lower slot. "none" always stays (it is the default), but it
+        dominates no option of a candidate locked to ``ANY_SLOT`` (which may not stay without one).
         """
         n, k = self.prob.shape
         active = self.valid.copy()
         fund = self.fund_coef()
         floor = self.floor_coef()
+        needs_option = self.lock == ANY_SLOT
         for b in range(1, k):
             for a in range(k):
                 if a == b:
                     continue
                 both = active[:, a] & active[:, b]
+                if a == 0:
+                    both &= ~needs_option
                 if not both.any():
                     continue
                 no_worse = (

@@ -34,7 +34,7 @@ from optimizer.model import (
     tie_slack,
     tiebroken_score,
 )
-from optimizer.problem import Problem, compile_problem
+from optimizer.problem import ANY_SLOT, FREE, Problem, compile_problem
 
 METHODS = ("auto", "milp", "lp_round")
 # Extra wall-clock seconds a guarded HiGHS call gets beyond its own time limit before it is killed:
@@ -192,7 +192,7 @@ def _repair(problem: Problem, slots: np.ndarray) -> np.ndarray:
         problem.values @ (problem.weight / problem.goal)
     )
     money = problem.cost[rows, slots] + 1e-9
-    droppable = np.nonzero((slots > 0) & (problem.lock < 0))[0]
+    droppable = np.nonzero((slots > 0) & (problem.lock == FREE))[0]
     for i in droppable[np.argsort(gain[droppable] / money[droppable])]:
         slots[i] = 0
         if is_feasible(problem, slots):
@@ -220,6 +220,37 @@ class _Found:
     used: str  # the method that found it (AllocationResult.method)
     started: float  # perf_counter when the search began (after building the model)
     build_seconds: float = 0.0  # time spent building a solver model on the way
+
+
+@dataclass(frozen=True)
+class Search:
+    """What `AllocationModel.search` found: a plan measured against the bound, or no plan.
+
+    ``status`` is ``optimal``, ``feasible`` or ``infeasible`` (then ``slots`` is None and ``message``
+    says why); ``objective`` is the plan's weighted expected attainment, ``bound``/``gap`` as in
+    `AllocationResult`.
+    """
+
+    status: str
+    slots: np.ndarray | None
+    objective: float
+    bound: float
+    gap: float
+    used: str
+    message: str = ""
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The LP relaxation of the model: HiGHS's status, its objective (the solver's, tie-breaks
+    included) and the shadow price of each fund line's amount and each resource's capacity."""
+
+    status: str
+    objective: float
+    fund_prices: np.ndarray
+    resource_prices: np.ndarray
 
 
 class _NoPlan(Exception):
@@ -259,7 +290,11 @@ class AllocationModel:
     def __init__(self, wb: Workbook | Problem):
         started = time.perf_counter()
         self.problem = wb if isinstance(wb, Problem) else compile_problem(wb)
-        self._active = self.problem.active_slots()
+        # Which options are dominated: among all slots, and among the options alone (for a
+        # candidate that must get one, ANY_SLOT). Locks do not change it.
+        self._undominated: np.ndarray | None = None
+        self._undominated_by_options: np.ndarray | None = None
+        self._active = self._active_slots()
         self.form: LinearForm = linear_form(self.problem, self._active)
         self.compile_seconds = time.perf_counter() - started
         self._pulp: PulpModel | None = None
@@ -278,6 +313,45 @@ class AllocationModel:
         """Set every fund line's amount and every resource's capacity at once (in workbook order)."""
         self.problem.amount[:] = np.asarray(amount, dtype=float)
         self.problem.capacity[:] = np.asarray(capacity, dtype=float)
+
+    def set_locks(self, lock: np.ndarray) -> None:
+        """Set every candidate's lock at once: a slot, ``FREE`` or ``ANY_SLOT`` (any option but none).
+
+        Locks decide which variables the model has, so a change rebuilds the linear form (the
+        dominance of options is computed once and kept).
+        """
+        lock = np.asarray(lock, dtype=np.int64)
+        if np.array_equal(lock, self.problem.lock):
+            return
+        self.problem.lock = lock.copy()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._active = self._active_slots()
+        self.form = linear_form(self.problem, self._active)
+        self._pulp = None
+        self._highs = None
+
+    def _active_slots(self) -> np.ndarray:
+        """`Problem.active_slots`, with the dominance of options (which does not depend on the
+        locks, except that "none" dominates no option of an ``ANY_SLOT`` candidate) computed once."""
+        p = self.problem
+        if self._undominated is None:
+            free = copy.copy(p)
+            free.lock = np.full(p.n, FREE, dtype=np.int64)
+            self._undominated = free.active_slots()
+        active = self._undominated.copy()
+        needs_option = p.lock == ANY_SLOT
+        if needs_option.any():
+            if self._undominated_by_options is None:
+                must = copy.copy(p)
+                must.lock = np.full(p.n, ANY_SLOT, dtype=np.int64)
+                self._undominated_by_options = must.active_slots()
+            active = np.where(needs_option[:, None], self._undominated_by_options, active)
+        locked = np.nonzero(p.lock >= 0)[0]
+        active[locked] = False
+        active[locked, p.lock[locked]] = True
+        return active
 
     def set_pool_share(self, pool_share: float) -> None:
         """Set the share of each pooled line that may move to other pooled lines."""
@@ -325,28 +399,18 @@ class AllocationModel:
         keeps every rule (`_ensure_feasible`); measure it against the bound (`_measure`); describe it
         (`_message`) and evaluate the baselines.
         """
-        if solver not in SOLVERS:
-            raise ValueError(f"unknown solver {solver!r}: use one of {', '.join(SOLVERS)}")
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+        found = self.search(
+            solver=solver,
+            method=method,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            start=self._start_slots(start),
+        )
+        if found.slots is None:
+            return self._infeasible(found.message, solver, found.used)
         p = self.problem
-        reasons = infeasibility_reasons(p)
-        if reasons:
-            return self._infeasible(" ".join(reasons), solver, method)
-        if method == "auto":
-            method = "milp" if solver == "cbc" else "fast"
-        build = self.compile_seconds
-        self.compile_seconds = 0.0  # count the one-off compilation in the first solve only
-        settings = _Settings(solver, time_limit, mip_gap, threads)
-        try:
-            found = self._find_plan(method, settings, self._start_slots(start))
-            found = self._ensure_feasible(found, settings)
-        except _NoPlan as no_plan:
-            return self._infeasible(no_plan.message, solver, method)
-        solve_seconds = time.perf_counter() - found.started
-
         ev = evaluate_slots(p, found.slots, odds=odds)
-        status, bound, gap = self._measure(found, ev.objective, mip_gap)
         base = {}
         if baselines:
             base = {
@@ -355,13 +419,15 @@ class AllocationModel:
                 "proportional": evaluate_slots(p, proportional_plan(p), odds=odds),
             }
         return AllocationResult(
-            status=status,
-            message=self._message(status, ev.objective, bound, gap, found.used, time_limit),
+            status=found.status,
+            message=self._message(
+                found.status, ev.objective, found.bound, found.gap, found.used, time_limit
+            ),
             objective=ev.objective,
-            bound=bound,
-            gap=gap,
-            build_seconds=build + found.build_seconds,
-            solve_seconds=solve_seconds,
+            bound=found.bound,
+            gap=found.gap,
+            build_seconds=found.build_seconds,
+            solve_seconds=found.solve_seconds,
             choices=ev.choices,
             allocation=ev.allocation,
             targets=ev.targets,
@@ -373,6 +439,74 @@ class AllocationModel:
             solver=solver,
             evaluation=ev,
         )
+
+    def search(
+        self,
+        *,
+        solver: str = "highs",
+        method: str = "auto",
+        time_limit: float = 10.0,
+        mip_gap: float = 1e-3,
+        threads: int = 1,
+        start: np.ndarray | None = None,
+    ) -> Search:
+        """The solving steps of `solve` without the tables: a plan (slots), its status, bound and gap.
+
+        The what-if analyses (`optimizer.analysis.PlanModel`) call this after changing limits, locks
+        or probabilities; ``start`` is a plan in hand as slots (used when it keeps every rule).
+        """
+        if solver not in SOLVERS:
+            raise ValueError(f"unknown solver {solver!r}: use one of {', '.join(SOLVERS)}")
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+        p = self.problem
+        reasons = infeasibility_reasons(p)
+        if reasons:
+            return self._no_plan(" ".join(reasons), method)
+        if method == "auto":
+            method = "milp" if solver == "cbc" else "fast"
+        build = self.compile_seconds
+        self.compile_seconds = 0.0  # count the one-off compilation in the first solve only
+        settings = _Settings(solver, time_limit, mip_gap, threads)
+        try:
+            found = self._find_plan(method, settings, start)
+            found = self._ensure_feasible(found, settings)
+        except _NoPlan as no_plan:
+            return self._no_plan(no_plan.message, method)
+        solve_seconds = time.perf_counter() - found.started
+        objective = float(plan_scores(p, found.slots)[0])
+        status, bound, gap = self._measure(found, objective, mip_gap)
+        return Search(
+            status=status,
+            slots=found.slots,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            used=found.used,
+            build_seconds=build + found.build_seconds,
+            solve_seconds=solve_seconds,
+        )
+
+    def relaxation(self, *, time_limit: float = 10.0, threads: int = 1) -> Relaxation:
+        """Solve the LP relaxation of the current model and read its shadow prices."""
+        p = self.problem
+        nan_prices = (np.full(len(p.fund_lines), np.nan), np.full(len(p.resources), np.nan))
+        if self.form.nv == 0:
+            # nothing to decide: the objective is the fixed plan's, and no limit has a price
+            slots = p.locked_slots()
+            if not is_feasible(p, slots):
+                return Relaxation("infeasible", float("nan"), *nan_prices)
+            zero = (np.zeros(len(p.fund_lines)), np.zeros(len(p.resources)))
+            return Relaxation("optimal", self.score(slots), *zero)
+        hm = self.highs_model()
+        status, _, objective, _ = hm.solve_lp(time_limit=time_limit, threads=threads)
+        if status != "optimal":
+            return Relaxation(status, float("nan"), *nan_prices)
+        return Relaxation(status, objective, *hm.limit_prices())
+
+    def _no_plan(self, message: str, method: str) -> Search:
+        nan = float("nan")
+        return Search("infeasible", None, nan, nan, nan, method, message, self.compile_seconds)
 
     def _find_plan(self, method: str, settings: _Settings, start: np.ndarray | None) -> _Found:
         """A plan and a bound: nothing to decide, the exact MILP (``milp``), or the fast path."""
@@ -544,8 +678,8 @@ class AllocationModel:
     ) -> tuple[np.ndarray, str, float, str]:
         """LP relaxation → round fractional candidates down → greedy fill → MILP on a core of
         borderline candidates → full MILP warm-started, stopping as soon as the gap is met.
-        ``start``, a plan already in hand, replaces the rounded plan when it keeps every rule and is
-        better."""
+        ``start``, a plan already in hand, replaces the rounding as the cores' starting plan (see
+        `solve`)."""
         p, form = self.problem, self.form
         started = time.perf_counter()
 
@@ -576,21 +710,38 @@ class AllocationModel:
         whole = x >= 1 - 1e-6
         slots = p.locked_slots().copy()
         slots[form.var_cand[whole]] = form.var_slot[whole]
-        slots = _repair(p, slots)
-        rounded = slots.copy()
-        allowed = np.zeros_like(p.valid)
-        allowed[form.var_cand, form.var_slot] = True
-        # Fractional candidates: try their LP-preferred option, making room by dropping weak supports.
-        frac_vars = np.nonzero((x > 1e-6) & (x < 1 - 1e-6))[0]
-        frac_vars = frac_vars[np.argsort(-x[frac_vars], kind="stable")]
-        moves = [(int(form.var_cand[j]), int(form.var_slot[j])) for j in frac_vars]
-        slots = round_up_with_swaps(p, slots, moves, self.score)
-        filled = greedy_fill(p, slots, allowed=allowed)
-        if is_feasible(p, filled):
-            slots = filled
-        used = "lp_round"
-        if start is not None and better(start, slots):
-            slots, used = start.copy(), "start"
+        in_hand = None
+        if not lp_only and start is not None:
+            # A plan in hand (a re-solve after a small change, or a plan found with less time), with
+            # today's locks put in. When a tighter limit or a new lock makes it break a rule it is
+            # still the better start as long as the LP moves few candidates away from it: the cores
+            # below then find the plan that keeps the rules near it.
+            in_hand = np.where(p.lock >= 0, p.lock, start)
+            moved = int((in_hand != slots).sum())
+            if not is_feasible(p, in_hand) and moved > max(200, p.n // 8):
+                in_hand = None
+        if in_hand is not None:
+            # The cores start from it, beginning with the candidates the LP moves away from it, so
+            # the rounding heuristics (the slow part of a re-solve) are skipped.
+            rounded = slots
+            slots, used = in_hand, "start"
+        else:
+            slots = _repair(p, slots)
+            rounded = slots.copy()
+            allowed = np.zeros_like(p.valid)
+            allowed[form.var_cand, form.var_slot] = True
+            # Fractional candidates: try their LP-preferred option, making room by dropping weak
+            # supports.
+            frac_vars = np.nonzero((x > 1e-6) & (x < 1 - 1e-6))[0]
+            frac_vars = frac_vars[np.argsort(-x[frac_vars], kind="stable")]
+            moves = [(int(form.var_cand[j]), int(form.var_slot[j])) for j in frac_vars]
+            slots = round_up_with_swaps(p, slots, moves, self.score)
+            filled = greedy_fill(p, slots, allowed=allowed)
+            if is_feasible(p, filled):
+                slots = filled
+            used = "lp_round"
+            if start is not None and better(start, slots):
+                slots, used = start.copy(), "start"
         if lp_only or done(slots) or left() <= 0.05:
             return slots, ("optimal" if done(slots) else "feasible"), bound, used
 
@@ -763,8 +914,10 @@ def solve(
         CBC, ``milp``.
     start : dict, optional
         A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
-        path starts from it when it keeps every rule and beats the rounded LP plan. Ignored by
-        ``milp`` and when it names candidates or options the workbook does not have.
+        path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
+        it breaks one but the LP moves few candidates away from it (docs/optimizer.md). Ignored by
+        ``milp`` and ``lp_round`` (which only takes it when it keeps every rule and beats the
+        rounded plan) and when it names candidates or options the workbook does not have.
 
     Returns
     -------

@@ -230,3 +230,45 @@ def test_plan_check_is_the_evaluators(seed):
         assert fits == check.feasible, check.violations
         seen.add(fits)
     assert seen == {True, False}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_option_lock_is_the_best_single_option_lock(seed):
+    """``ANY_OPTION`` (any option but none) is one rule of the optimizer's model: forcing a candidate
+    in is worth exactly the best of locking it to each of its options, and the plan keeps every rule."""
+    wb = random_workbook(
+        10, seed=seed, floors={"D1": 0.2} if seed % 2 else None, pool_share=0.2, award_share=0.2
+    )
+    model = PlanModel(wb, mip_gap=0)
+    base = model.solve()
+    for cand in [c for c in model.candidate_ids if c not in model.base_locks][:3]:
+        forced = model.solve(locks={**model.base_locks, cand: ANY_OPTION})
+        options = [o for (c, o) in model.option_col if c == cand and o != "none"]
+        singles = [model.solve(locks={**model.base_locks, cand: o}) for o in options]
+        feasible = [s.attainment for s in singles if s.feasible]
+        if not feasible:
+            assert not forced.feasible
+            continue
+        assert forced.feasible and forced.funded(cand)
+        assert forced.attainment == pytest.approx(max(feasible), abs=1e-7)
+        assert forced.attainment <= base.attainment + 1e-9
+        check = evaluate_plan(wb, forced.choices)
+        assert check.feasible, check.violations
+
+
+def test_any_option_lock_in_the_evaluator():
+    """A plan that leaves an ``ANY_SLOT`` candidate without support breaks a rule the evaluator names."""
+    from optimizer.evaluate import evaluate_slots, is_feasible
+    from optimizer.problem import ANY_SLOT, compile_problem
+
+    problem = compile_problem(linear_workbook())
+    problem.lock[1] = ANY_SLOT
+    nothing = np.zeros(problem.n, dtype=np.int64)
+    assert not is_feasible(problem, nothing)
+    assert any(
+        "locked to some support option" in v
+        for v in evaluate_slots(problem, nothing, odds=False).violations
+    )
+    b_only = nothing.copy()
+    b_only[1] = 1
+    assert is_feasible(problem, b_only)
