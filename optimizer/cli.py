@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m optimizer",
         description="Choose the support option for every candidate that maximises the weighted "
-        "expected attainment of the targets (WORKBOOK.md).",
+        "expected attainment of the targets (docs/workbook.md).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     solve = sub.add_parser(

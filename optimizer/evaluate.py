@@ -18,7 +18,7 @@ TRANSFER_COLUMNS = ["from_line", "to_line", "amount"]
 
 @dataclass
 class PlanEvaluation:
-    """A plan and everything WORKBOOK.md's rules say about it.
+    """A plan and everything docs/workbook.md's rules say about it.
 
     Attributes
     ----------

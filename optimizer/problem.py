@@ -2,7 +2,7 @@
 
 Every candidate gets a row and a fixed number of option *slots*: slot 0 is "none" (no support, base
 probability, no cost), slots 1.. are its options in workbook order, padded with invalid slots. All the
-coupling rows of WORKBOOK.md's problem (fund lines, resources, district floors) are written as
+coupling rows of docs/workbook.md's problem (fund lines, resources, district floors) are written as
 per-slot coefficients, so that a plan (one slot per candidate) is evaluated with a few vectorised sums.
 """
 
@@ -26,7 +26,7 @@ ANY_SLOT = -2
 
 @dataclass
 class Problem:
-    """WORKBOOK.md's allocation problem in arrays (see the module docstring for the slot layout)."""
+    """docs/workbook.md's allocation problem in arrays (see the module docstring for the slot layout)."""
 
     candidate_ids: list[str]
     names: list[str]

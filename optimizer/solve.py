@@ -889,7 +889,7 @@ def solve(
 ) -> AllocationResult:
     """Choose an option (or none) for every candidate to maximise weighted expected attainment.
 
-    The problem is WORKBOOK.md's "The allocation problem it defines": fund lines with up-front costs
+    The problem is docs/workbook.md's "The allocation problem it defines": fund lines with up-front costs
     and entitlement reserves, pooled transfers limited by ``pool_share``, resource capacities, locks,
     district floors; ties broken by more expected beyond the goals, then less spending.
 
