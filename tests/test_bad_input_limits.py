@@ -86,7 +86,10 @@ _CHILD = textwrap.dedent(
     except MemoryError:
         out = {"issues": ["MemoryError"]}
     out["seconds"] = time.perf_counter() - started
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child of a
+    # large test process would report its parent's peak.
+    status = Path("/proc/self/status").read_text()
+    out["peak_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
     print(json.dumps(out))
     """
 )
