@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -57,6 +59,13 @@ def navigation_pages() -> dict[str, list[st.Page]]:
     }
 
 
+# The tab icon is a file served by this server: a Material icon name would make every browser fetch it
+# from a public font host, which a government intranet does not reach (docs/security.md).
+# It is set before any navigation: until a page icon is set, the browser takes the current page's
+# (Material) icon as the tab icon.
+ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
+st.set_page_config(page_title="威海 · Weihai", page_icon=ICON, layout="wide")
+
 # A pages/ folder beside this file puts Streamlit 1.67 in its old multipage mode until st.navigation
 # has run once in the process: it sends the folder's files as the page list (before this script runs)
 # and runs the one asked for as a script, which hands over to this script (pages/__init__.py).
@@ -65,7 +74,6 @@ def navigation_pages() -> dict[str, list[st.Page]]:
 if PagesManager.uses_pages_directory:
     st.navigation(navigation_pages(), position="hidden")
 
-st.set_page_config(page_title="威海 · Weihai", page_icon=":material/insights:", layout="wide")
 
 state.init_language()
 
