@@ -28,9 +28,10 @@ def render() -> None:
     )
     plan, _ = plan_or_stop()
 
-    # Headline: one card per target.
-    st.subheader(t("cockpit.targets"))
+    # Headline: one card per target (no heading: the caption says so, and the cards stay above the
+    # fold on an office screen).
     target_cards(plan, labels)
+    cockpit.plan_summary(plan, labels, lang)
     cockpit.attainment(plan, labels, lang)
     cockpit.money_and_resources(plan, labels, lang)
     cockpit.risks(plan, wb, as_of, labels, lang)

@@ -278,13 +278,16 @@ def use_chart(
     capacity: str,
     title: str = "",
     warn_full: bool = True,
+    amounts: str | None = None,
 ) -> AnyChart:
     """Use against capacity per fund line or resource, as a share, with the 100 % line.
 
     With ``warn_full`` bars turn amber from 95 % (a bottleneck: a department's staff fully booked);
-    without it (money, which a good plan spends) only use above 100 % stands out, in red.
+    without it (money, which a good plan spends) only use above 100 % stands out, in red. ``amounts``
+    names a text column written at the end of each bar (e.g. "1,200 / 940 万元"): a share alone does
+    not say how much is missing.
     """
-    data = frame[[label, used, capacity]].copy()
+    data = frame[[label, used, capacity] + ([amounts] if amounts else [])].copy()
     data["share"] = (data[used] / data[capacity].where(data[capacity] > 0)).fillna(0.0)
     colours = light_colors()
     data["band"] = pd.cut(
@@ -322,7 +325,13 @@ def use_chart(
         .mark_rule(color=muted(), strokeDash=[4, 3])
         .encode(x="full:Q")
     )
-    return (bars + rule).properties(height=_height(max(90, 28 * len(data))))
+    layers = bars + rule
+    if amounts:
+        text = bars.mark_text(align="left", dx=4, font=_axis_font()["labelFont"]).encode(
+            text=alt.Text(f"{amounts}:N"), color=alt.value(muted())
+        )
+        layers = layers + text
+    return layers.properties(height=_height(max(90, 28 * len(data))))
 
 
 def frontier_chart(

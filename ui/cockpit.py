@@ -11,10 +11,10 @@ import streamlit as st
 from data.schema import Workbook
 from optimizer.solve import AllocationResult
 from ui import charts
-from ui.format import local_date, money, percent
+from ui.format import local_date, money, percent, quantity
 from ui.i18n import t, tv
 from ui.insights import district_breakdown, stall_days, stalled_projects, tight_resources
-from ui.tables import label_for
+from ui.tables import label_for, unit_label
 from ui.widgets import light_of
 
 STALLED_SHOWN = 10
@@ -43,8 +43,36 @@ def attainment(plan: AllocationResult, labels: Mapping[str, str], lang: str) -> 
     st.caption(t("cockpit.attainment_note"))
 
 
+def plan_summary(plan: AllocationResult, labels: Mapping[str, str], lang: str) -> None:
+    """What the plan does, in one paragraph: whom it supports and where the money goes."""
+    chosen = plan.allocation[plan.allocation["option"].astype(str) != "none"]
+    if chosen.empty:
+        st.markdown(t("cockpit.plan_none"))
+        return
+    kinds = chosen["kind"].astype(str).value_counts()
+    by_line = (
+        chosen[chosen["cost"] > 0].groupby("fund_line", sort=False)["cost"].sum().sort_values()
+    )
+    lines = "、" if lang == "zh" else ", "
+    st.markdown(
+        t(
+            "cockpit.plan_summary",
+            n=len(chosen),
+            projects=int(kinds.get("project", 0)),
+            firms=int(kinds.get("enterprise", 0)),
+            money=money(float(chosen["cost"].sum()), lang),
+            reserve=money(float(plan.fund_lines["used"].sum() - chosen["cost"].sum()), lang),
+            lines=lines.join(
+                f"{label_for(line, labels, lang)} {money(float(v), lang)}"
+                for line, v in by_line.iloc[::-1].items()
+            ),
+        )
+    )
+
+
 def money_and_resources(plan: AllocationResult, labels: Mapping[str, str], lang: str) -> None:
-    """Use of each fund line and resource (the resources' names are longer: more room)."""
+    """Use of each fund line and resource, with amounts; the resources over capacity first, by how
+    much is missing (the resources' names are longer: more room)."""
     left, right = st.columns([2, 3])
     with left:
         st.subheader(t("cockpit.money"))
@@ -52,8 +80,14 @@ def money_and_resources(plan: AllocationResult, labels: Mapping[str, str], lang:
         if len(fund):
             fund["label"] = [label_for(v, labels, lang) for v in fund["fund_line"]]
             fund["capacity"] = fund["available"] if "available" in fund else fund["amount"]
+            fund["amounts"] = [
+                f"{money(u, lang)} / {money(c, lang)}"
+                for u, c in zip(fund["used"], fund["capacity"], strict=True)
+            ]
             st.altair_chart(
-                charts.use_chart(fund, "label", "used", "capacity", warn_full=False),
+                charts.use_chart(
+                    fund, "label", "used", "capacity", warn_full=False, amounts="amounts"
+                ),
                 width="stretch",
             )
             total_used = float(fund["used"].sum())
@@ -66,7 +100,18 @@ def money_and_resources(plan: AllocationResult, labels: Mapping[str, str], lang:
         res = plan.resources.copy()
         if len(res):
             res["label"] = [label_for(v, labels, lang) for v in res["resource"]]
-            st.altair_chart(charts.use_chart(res, "label", "used", "capacity"), width="stretch")
+            units = res["unit"] if "unit" in res else pd.Series([""] * len(res), index=res.index)
+            res["amounts"] = [
+                f"{quantity(u, unit_label(unit, lang))} / {quantity(c, unit_label(unit, lang))}"
+                for u, c, unit in zip(res["used"], res["capacity"], units, strict=True)
+            ]
+            res["shortfall"] = res["used"] - res["capacity"]
+            res = res.sort_values("shortfall", ascending=False, kind="stable")
+            st.altair_chart(
+                charts.use_chart(res, "label", "used", "capacity", amounts="amounts"),
+                width="stretch",
+            )
+            st.caption(t("cockpit.resources_note"))
 
 
 def risks(

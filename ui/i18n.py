@@ -231,7 +231,6 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Import a planning workbook, download the template and data, reset to the demo, read the audit log.",
     ),
     # cockpit
-    "cockpit.targets": ("年度目标", "Annual targets"),
     "cockpit.money": ("资金使用", "Fund-line use"),
     "cockpit.money_total": (
         "已安排 {used}，预算合计 {total}",
@@ -280,9 +279,43 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Expected as a share of the goal; the red dashed line is the goal.",
     ),
     "cockpit.delta_help": (
-        "与不支持时相比的变化（百分点）。",
-        "Change against no support (percentage points).",
+        "达成概率：按当前方案下每个候选对象的成功概率，精确计算完成目标值（成功数不少于目标）的概率。"
+        "灰色数字为与不给任何支持时相比增加的百分点数。预期值是平均结果，达到目标的概率才是完成的把握。",
+        "Chance of meeting the goal: the exact probability that successes reach the goal, from each "
+        "candidate's chance under the plan. The grey figure is the rise in percentage points against "
+        "no support at all. The expectation is the average outcome; the chance is how sure the goal is.",
     ),
+    "cockpit.plan_summary": (
+        "本方案支持 {n} 个对象（项目 {projects} 个、企业 {firms} 家），安排扶持资金 {money}，"
+        "另为达标后兑现的奖补预留 {reserve}。按资金渠道：{lines}。",
+        "The plan supports {n} candidates ({projects} projects, {firms} firms) with {money} of "
+        "support money, and holds {reserve} for awards paid on success. By fund line: {lines}.",
+    ),
+    "cockpit.plan_none": (
+        "本方案不支持任何对象：预期值均为不支持时的结果。",
+        "The plan supports nobody: every expectation is the one without support.",
+    ),
+    "cockpit.resources_note": (
+        "超出容量的排在前面，按缺口大小排序；条末为已用 / 容量。",
+        "Resources over capacity come first, by how much is missing; each bar ends with used / "
+        "capacity.",
+    ),
+    # a target card's sentence (ui.widgets.card_verdict) and change line
+    "card.delta": ("较不支持 {points} 个百分点", "{points} points vs no support"),
+    "card.verdict.likely": (
+        "目标 {goal}，预期 {expected}，完成把握 {p}。",
+        "Goal {goal}, expected {expected}: a {p} chance of meeting it.",
+    ),
+    "card.verdict.at_goal": (
+        "目标 {goal}，预期 {expected}，与目标持平，但完成把握仅 {p}：实际结果有相当可能低于目标。",
+        "Goal {goal}, expected {expected}: level with the goal, but only a {p} chance of reaching "
+        "it — the result may well fall short.",
+    ),
+    "card.verdict.short": (
+        "目标 {goal}，预期 {expected}，比目标少 {gap}；完成把握 {p}。",
+        "Goal {goal}, expected {expected}: {gap} short, a {p} chance of meeting it.",
+    ),
+    "card.verdict.base": ("（不支持时预期 {base}）", "(With no support: {base}.)"),
     "cockpit.district.money": ("前期投入资金", "Up-front money"),
     # pipeline
     "pipeline.no_projects": (

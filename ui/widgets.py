@@ -66,8 +66,37 @@ def format_amount(value: float, unit: object, lang: str) -> str:
     return f"{number(value, digits)} {unit_label(unit, lang)}".strip()
 
 
+def card_verdict(
+    expected: float, goal: float, p_meet: float, unit: object, lang: str, base: float | None = None
+) -> str:
+    """One sentence that reads a target's goal, expectation and chance together.
+
+    An expectation at the goal is a coin toss, not a success: the sentence says so, so that "150 of
+    150 expected" beside a 54 % chance is never read as done. ``base`` is the expectation with no
+    support, when known.
+    """
+    values = {
+        "goal": format_amount(goal, unit, lang),
+        "expected": format_amount(expected, unit, lang),
+        "gap": format_amount(max(goal - expected, 0.0), unit, lang),
+        "p": percent(p_meet),
+    }
+    # The gap as shown (format_amount's digits): a gap that rounds to nothing is "at the goal".
+    shown_gap = round(goal - expected, 0 if float(goal).is_integer() or abs(goal) >= 100 else 1)
+    if p_meet >= 0.8:
+        text = t("card.verdict.likely", lang, **values)
+    elif shown_gap <= 0:
+        text = t("card.verdict.at_goal", lang, **values)
+    else:
+        text = t("card.verdict.short", lang, **values)
+    if base is not None:
+        text += " " + t("card.verdict.base", lang, base=format_amount(base, unit, lang))
+    return text
+
+
 def target_cards(plan: AllocationResult, labels: Mapping[str, str], columns: int = 3) -> None:
-    """One card per annual target: goal, expectation with no support and under the plan, chance, light."""
+    """One card per annual target: its chance and light, a sentence reading expectation and chance
+    together, then goal and expectations with no support and under the plan."""
     lang = current_lang()
     base_chance = base_p_meet(plan)
     rows = list(plan.targets.itertuples(index=False))
@@ -75,24 +104,27 @@ def target_cards(plan: AllocationResult, labels: Mapping[str, str], columns: int
         cells = st.columns(columns)
         for cell, row in zip(cells, rows[start : start + columns], strict=False):
             light = traffic_light(row.p_meet)
+            unit = getattr(row, "unit", "")
+            base = base_chance.get(str(row.target))
             with cell.container(border=True):
-                st.markdown(f"**{plain(label_for(row.target, labels, lang))}**")
+                st.markdown(
+                    f"**{plain(label_for(row.target, labels, lang))}** "
+                    f":{LIGHT_BADGE[light]}-badge[{LIGHT_ICON[light]} {t('light.' + light)}]"
+                )
+                # The change is shown in grey: a rise from a low chance is not good news by itself.
                 st.metric(
                     t("common.p_meet"),
                     percent(row.p_meet),
                     delta=(
-                        f"{100 * (row.p_meet - base_chance[str(row.target)]):+.0f} pp"
-                        if str(row.target) in base_chance
+                        t("card.delta", points=f"{100 * (row.p_meet - base):+.0f}")
+                        if base is not None
                         else None
                     ),
-                    help=t("cockpit.delta_help") if str(row.target) in base_chance else None,
+                    delta_color="off",
+                    help=t("cockpit.delta_help"),
                 )
-                st.badge(t("light." + light), icon=LIGHT_ICON[light], color=LIGHT_BADGE[light])
-                unit = getattr(row, "unit", "")
                 st.markdown(
-                    f"{t('common.goal')}: **{format_amount(row.goal, unit, lang)}**  \n"
-                    f"{t('common.expected_base')}: {format_amount(row.expected_base, unit, lang)}  \n"
-                    f"{t('common.expected_plan')}: **{format_amount(row.expected, unit, lang)}**"
+                    card_verdict(row.expected, row.goal, row.p_meet, unit, lang, row.expected_base)
                 )
 
 
