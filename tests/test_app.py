@@ -115,6 +115,22 @@ def test_budget_slider_changes_the_plan_and_the_cockpit(app_db) -> None:
     assert at.slider(key="w.budget.enterprise_awards").value == 0.0
 
 
+def test_a_budget_typed_exactly_reaches_the_scenario_and_moves_the_slider(app_db) -> None:
+    """A slider's steps cannot reach every amount; the number box beside it can."""
+    at = open_app("en")
+    goto(at, "studio")
+    assert_clean(at)
+    step = at.slider(key="w.budget.tech_renovation").step
+    exact = 3 * step + 1.0  # between two steps of the slider
+    at.number_input(key="w.budget.tech_renovation.exact").set_value(exact).run()
+    assert_clean(at)
+    assert at.session_state["scenario"]["budgets"]["tech_renovation"] == exact
+    assert at.slider(key="w.budget.tech_renovation").value == exact
+    # and back: the slider writes the box
+    at.slider(key="w.budget.tech_renovation").set_value(0.0).run()
+    assert at.number_input(key="w.budget.tech_renovation.exact").value == 0.0
+
+
 def test_stalled_projects_on_the_cockpit_and_the_pipeline_filter(app_db) -> None:
     """The demo (as of 10 Apr 2026, 60 days) has 45 stalled plan projects; both pages agree."""
     at = open_app("en")

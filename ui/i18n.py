@@ -300,6 +300,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Resources over capacity come first, by how much is missing; each bar ends with used / "
         "capacity.",
     ),
+    "studio.exact_amount": ("精确数值", "Exact amount"),
     # a target card's sentence (ui.widgets.card_verdict) and change line
     "card.delta": ("较不支持 {points} 个百分点", "{points} points vs no support"),
     "card.verdict.likely": (

@@ -29,12 +29,15 @@ def _bind(key: str, section: str, name: str | None, value: float) -> str:
     return key
 
 
-def _changed(key: str, section: str, name: str | None) -> None:
-    """on_change: copy the widget's value into the scenario (the non-widget state pages share)."""
+def _changed(key: str, section: str, name: str | None, twin: str | None = None) -> None:
+    """on_change: copy the widget's value into the scenario (the non-widget state pages share), and
+    into its ``twin`` (the number box beside a slider, or the slider beside a number box)."""
     value = st.session_state[key]
     if section == "locks":
         return
     state.update_setting(section, name, float(value))
+    if twin is not None:
+        st.session_state[twin] = float(value)
 
 
 def _slider_max(value: float) -> float:
@@ -88,30 +91,64 @@ def controls(ctx: StudioContext) -> None:
         lock_editor(ctx)
 
 
+def _amount_control(
+    label: str,
+    section: str,
+    name: str,
+    stored: float,
+    current: float,
+    shown: tuple[str, str],
+    help_text: str,
+) -> None:
+    """A slider for a quick move and, beside it, a number box to type an exact amount; both write the
+    same scenario value (a slider's steps cannot reach every amount: 10,000 with steps of 145).
+
+    ``shown`` is (the current amount, the stored amount) as text with units, for the caption; it is
+    recomputed from the scenario after a change, so both widgets always agree."""
+    top = _slider_max(stored)
+    widget = {"budgets": "budget", "resources": "resource"}[section]
+    slider_key = _bind(f"{W}{widget}.{name}", section, name, current)
+    box_key = _bind(f"{W}{widget}.{name}.exact", section, name, current)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.slider(
+        label,
+        min_value=0.0,
+        max_value=max(top, float(st.session_state[slider_key])),
+        step=_step(top),
+        format="%.0f",
+        key=slider_key,
+        on_change=_changed,
+        args=(slider_key, section, name, box_key),
+        help=help_text,
+    )
+    right.number_input(
+        t("studio.exact_amount"),
+        min_value=0.0,
+        step=1.0,
+        format="%.0f",
+        key=box_key,
+        on_change=_changed,
+        args=(box_key, section, name, slider_key),
+        label_visibility="visible",
+    )
+    _value_caption(*shown)
+
+
 def money_sliders(ctx: StudioContext) -> None:
-    """A slider per fund line (万元), the pooled share and the award prudence."""
+    """A slider and an exact amount per fund line (万元), the pooled share and the award prudence."""
     lang, labels = ctx.lang, ctx.labels
     stored, settings = ctx.stored, ctx.settings
     for fund_line, amount in stored["budgets"].items():
-        top = _slider_max(amount)
-        key = _bind(
-            f"{W}budget.{fund_line}",
+        current = float(settings["budgets"].get(fund_line, amount))
+        _amount_control(
+            f"{label_for(fund_line, labels, lang)} ({t('unit.wan')})",
             "budgets",
             fund_line,
-            settings["budgets"].get(fund_line, amount),
+            amount,
+            current,
+            (_money_text(current, lang), _money_text(amount, lang)),
+            t("studio.stored_value", value=money(amount, lang)),
         )
-        st.slider(
-            f"{label_for(fund_line, labels, lang)} ({t('unit.wan')})",
-            min_value=0.0,
-            max_value=max(top, float(st.session_state[key])),
-            step=_step(top),
-            format="%.0f",
-            key=key,
-            on_change=_changed,
-            args=(key, "budgets", fund_line),
-            help=t("studio.stored_value", value=money(amount, lang)),
-        )
-        _value_caption(_money_text(st.session_state[key], lang), _money_text(amount, lang))
     key = _bind(f"{W}pool_share", "pool_share", None, settings.get("pool_share", 0.0))
     st.slider(
         t("studio.pool_share"),
@@ -137,7 +174,7 @@ def money_sliders(ctx: StudioContext) -> None:
 
 
 def resource_sliders(ctx: StudioContext) -> None:
-    """A slider per resource, in its unit."""
+    """A slider and an exact amount per resource, in its unit."""
     lang, wb, labels = ctx.lang, ctx.wb, ctx.labels
     stored, settings = ctx.stored, ctx.settings
     units = dict(
@@ -148,27 +185,18 @@ def resource_sliders(ctx: StudioContext) -> None:
         )
     )
     for resource, capacity in stored["resources"].items():
-        top = _slider_max(capacity)
-        key = _bind(
-            f"{W}resource.{resource}",
+        current = float(settings["resources"].get(resource, capacity))
+        unit = units.get(resource, "")
+        unit_text = f" {tv(unit, lang)}" if unit else ""
+        _amount_control(
+            label_for(resource, labels, lang) + (f" ({tv(unit, lang)})" if unit else ""),
             "resources",
             resource,
-            settings["resources"].get(resource, capacity),
+            capacity,
+            current,
+            (number(current) + unit_text, number(capacity) + unit_text),
+            t("studio.stored_value", value=number(capacity)),
         )
-        unit = units.get(resource, "")
-        st.slider(
-            label_for(resource, labels, lang) + (f" ({tv(unit, lang)})" if unit else ""),
-            min_value=0.0,
-            max_value=max(top, float(st.session_state[key])),
-            step=_step(top),
-            format="%.0f",
-            key=key,
-            on_change=_changed,
-            args=(key, "resources", resource),
-            help=t("studio.stored_value", value=number(capacity)),
-        )
-        unit_text = f" {tv(unit, lang)}" if unit else ""
-        _value_caption(number(st.session_state[key]) + unit_text, number(capacity) + unit_text)
 
 
 def target_inputs(ctx: StudioContext) -> None:
