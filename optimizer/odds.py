@@ -179,13 +179,20 @@ def tail_given_year(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple
 
 
 def _tail_exact_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
-    # As _tail_exact, one distribution per row; certain successes (p = 1 in every row) shift the start.
+    return np.clip(distribution_rows(steps, probs, cap)[:, cap], 0.0, 1.0)
+
+
+def distribution_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
+    """(rows, cap + 1): P(S = s) for s < cap and P(S ≥ cap) last, for S = Σ steps × success with
+    independent successes, one row of probabilities per row (as `_tail_exact`, vectorised over rows;
+    certain successes, p = 1 in every row, shift the start)."""
     rows = probs.shape[0]
     sure = np.all(probs >= 1.0, axis=0)
     start = int(steps[sure].sum())
-    if start >= cap:
-        return np.ones(rows)
     dist = np.zeros((rows, cap + 1))
+    if start >= cap:
+        dist[:, cap] = 1.0
+        return dist
     dist[:, start] = 1.0
     for v, p in zip(steps[~sure].tolist(), probs[:, ~sure].T, strict=True):
         moved = p[:, None] * dist
@@ -195,7 +202,7 @@ def _tail_exact_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarr
             continue
         dist[:, v:cap] += moved[:, : cap - v]
         dist[:, cap] += moved[:, cap - v :].sum(axis=1)
-    return np.clip(dist[:, cap], 0.0, 1.0)
+    return dist
 
 
 @dataclass
