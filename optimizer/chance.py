@@ -43,6 +43,8 @@ _EXPECTED_TIE = 1e-4
 # evaluation of the odds.
 _POLISH_SINGLE = 400
 _POLISH_PAIRS = 12
+# The year integral behind the linearised gains need not be fine (the exact odds judge every step).
+_GAIN_TOLERANCE = 1e-3
 
 
 @dataclass
@@ -102,7 +104,9 @@ def chance_gains(problem: Problem, slots: np.ndarray, rho: float) -> np.ndarray:
         if len(idx) == 0:
             continue
         if rho > 0:
-            _, _, integral = prob_at_least_years(values, current, goal, rho)
+            _, _, integral = prob_at_least_years(
+                values, current, goal, rho, tolerance=_GAIN_TOLERANCE
+            )
             if integral is None:
                 continue
             z, w = integral.z, integral.weights
@@ -225,7 +229,7 @@ def chance_plan(
     deadline = started + time_limit
     p = problem
     if start is None:
-        found = AllocationModel(p).search(time_limit=max(1.0, 0.3 * time_limit))
+        found = AllocationModel(p).search(time_limit=max(1.0, 0.25 * time_limit))
         if found.slots is None:
             nan = float("nan")
             return ChancePlan(
@@ -246,6 +250,11 @@ def chance_plan(
         left = deadline - time.perf_counter()
         proposal = milp.solve(gains, slots, radius, time_limit=max(0.1, min(2.0, 0.5 * left)))
         if proposal is None or np.array_equal(proposal, slots) or not is_feasible(p, proposal):
+            radius //= 2
+            continue
+        rows = np.arange(p.n)
+        if float((gains[rows, proposal] - gains[rows, slots]).sum()) <= 1e-9:
+            # The MILP stopped on a plan its own (linearised) objective does not prefer.
             radius //= 2
             continue
         value = chance_objective(p, proposal, rho)

@@ -235,15 +235,25 @@ def integrate_year(
     (docs/probabilities.md).
     """
     edges = np.linspace(-_Z_SPAN, _Z_SPAN, _FIRST_PANELS + 1)
-    a, b = edges[:-1], edges[1:]
-    z, w = _gauss(a, b)
-    fz = np.asarray(f(z.ravel()), dtype=float).reshape(z.shape)
-    whole = (w * fz).sum(axis=1)
+    f_edges = np.asarray(f(edges), dtype=float)
+    # f is monotone: a piece whose two ends agree is flat throughout, and costs no evaluation.
+    flat = np.abs(f_edges[:-1] - f_edges[1:]) <= 1e-14
     done_z: list[np.ndarray] = []
     done_w: list[np.ndarray] = []
     done_f: list[np.ndarray] = []
+    if flat.any():
+        fz, fw = _gauss(edges[:-1][flat], edges[1:][flat])
+        done_z.append(fz.ravel())
+        done_w.append(fw.ravel())
+        done_f.append(np.repeat(f_edges[:-1][flat], fz.shape[1]))
+    a, b = edges[:-1][~flat], edges[1:][~flat]
+    z, w = _gauss(a, b)
+    fz = np.asarray(f(z.ravel()), dtype=float).reshape(z.shape)
+    whole = (w * fz).sum(axis=1)
     error = 0.0
     for round_ in range(_MAX_ROUNDS):
+        if len(a) == 0:
+            break
         mid = (a + b) / 2
         za, wa = _gauss(a, mid)
         zb, wb = _gauss(mid, b)
@@ -276,7 +286,11 @@ def integrate_year(
 
 
 def prob_at_least_years(
-    values: np.ndarray, probs: np.ndarray, goal: float, rho: float
+    values: np.ndarray,
+    probs: np.ndarray,
+    goal: float,
+    rho: float,
+    tolerance: float = YEAR_TOLERANCE,
 ) -> tuple[float, str, YearIntegral | None]:
     """`prob_at_least` under the one-factor model with correlation ρ, with the year integral used.
 
@@ -296,6 +310,6 @@ def prob_at_least_years(
         methods.append(method)
         return tail
 
-    integral = integrate_year(given)
+    integral = integrate_year(given, tolerance)
     method = "normal_approx" if "normal_approx" in methods else "exact"
     return integral.value, method, integral
