@@ -99,6 +99,14 @@ def demo_history(wb: Workbook, seed: int = 2026, rho: float = DEMO_CORRELATION) 
     return pd.concat(frames, ignore_index=True)
 
 
+def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> Workbook:
+    """`data.demo.generate.generate_demo` with the history sheet and ``readiness`` (`with_history`):
+    what ``data.demo.generate_demo`` returns."""
+    from data.demo.generate import generate_demo as generate_this_year
+
+    return with_history(generate_this_year(seed, assumptions), seed)
+
+
 def with_history(wb: Workbook, seed: int = 2026) -> Workbook:
     """The demo workbook with its ``history`` sheet and this year's candidates' ``readiness``."""
     rng = np.random.Generator(np.random.PCG64(seed + 2))
