@@ -71,7 +71,7 @@ class RungFit:
         """Intercept, standardised numbers, text dummies, option dummies."""
         cols = [np.ones(len(frame))]
         for j, name in enumerate(self.numeric):
-            x = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+            x = _numbers(frame[name])
             x = np.where(np.isfinite(x), x, self.mean[j])
             cols.append((x - self.mean[j]) / self.scale[j])
         for name, levels in self.levels.items():
@@ -107,20 +107,34 @@ def shared_features(history: pd.DataFrame, candidates: pd.DataFrame) -> list[str
     return [c for c in history.columns if c in candidates.columns and c not in _NOT_FEATURES]
 
 
-def fit_rung(rung: str, rows: pd.DataFrame, features: list[str]) -> RungFit:
-    """Fit one rung's regularised logistic regression on its history rows."""
+def _numbers(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(col):
+        return col.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+
+
+def numeric_features(history: pd.DataFrame, features: list[str]) -> set[str]:
+    """The features whose every history value is a number (the others are text)."""
+    return {name for name in features if np.isfinite(_numbers(history[name])).all()}
+
+
+def fit_rung(
+    rung: str, rows: pd.DataFrame, features: list[str], numbers: set[str] | None = None
+) -> RungFit:
+    """Fit one rung's regularised logistic regression on its history rows (``numbers``: the
+    numeric features, found from ``rows`` when not given)."""
+    numbers = numeric_features(rows, features) if numbers is None else numbers
     numeric, levels = [], {}
     for name in features:
         col = rows[name]
-        as_number = pd.to_numeric(col, errors="coerce")
-        if as_number.notna().all():
+        if name in numbers:
             numeric.append(name)
         else:
             values = sorted(col.astype(str).unique().tolist())
             if 1 < len(values) <= _MAX_LEVELS:
                 levels[name] = values
-    mean = np.array([pd.to_numeric(rows[n]).mean() for n in numeric], dtype=float)
-    scale = np.array([pd.to_numeric(rows[n]).std(ddof=0) or 1.0 for n in numeric], dtype=float)
+    mean = np.array([np.nanmean(_numbers(rows[n])) for n in numeric], dtype=float)
+    scale = np.array([np.nanstd(_numbers(rows[n])) or 1.0 for n in numeric], dtype=float)
     support = rows["support"].astype(str).tolist()
     options = sorted({s for s in support if s != NONE_OPTION})
     fit = RungFit(rung, numeric, levels, options, mean, scale, np.zeros(0), np.zeros((0, 0)))
@@ -149,14 +163,14 @@ def _brier(p: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean((p - y) ** 2)) if len(y) else float("nan")
 
 
-def _backtest(rung_rows: pd.DataFrame, features: list[str]) -> dict[str, object]:
+def _backtest(rung_rows: pd.DataFrame, features: list[str], numbers: set[str]) -> dict[str, object]:
     """Fit on every year but the last, score the last: Brier of the estimates and of the plain rate."""
     years = sorted(rung_rows["year"].unique().tolist())
     if len(years) < 2:
         return {"years_fitted": years, "year_scored": None, "brier": None, "brier_plain_rate": None}
     last = years[-1]
     train, test = rung_rows[rung_rows["year"] < last], rung_rows[rung_rows["year"] == last]
-    fit = fit_rung(str(rung_rows["rung"].iloc[0]), train, features)
+    fit = fit_rung(str(rung_rows["rung"].iloc[0]), train, features, numbers)
     y = test["outcome"].to_numpy(dtype=float)
     p = fit.predict(test, test["support"].astype(str).tolist())
     plain = np.full(len(y), train["outcome"].mean())
@@ -169,7 +183,7 @@ def _backtest(rung_rows: pd.DataFrame, features: list[str]) -> dict[str, object]
     }
 
 
-def _cross_validated(rung_rows: pd.DataFrame, features: list[str]) -> np.ndarray:
+def _cross_validated(rung_rows: pd.DataFrame, features: list[str], numbers: set[str]) -> np.ndarray:
     """Each year's rows predicted by a fit on the other years (for the reliability table)."""
     out = np.full(len(rung_rows), np.nan)
     years = rung_rows["year"].to_numpy()
@@ -177,7 +191,7 @@ def _cross_validated(rung_rows: pd.DataFrame, features: list[str]) -> np.ndarray
         train = rung_rows[years != year]
         if len(train) == 0 or train["outcome"].nunique() < 1:
             continue
-        fit = fit_rung(str(rung_rows["rung"].iloc[0]), train, features)
+        fit = fit_rung(str(rung_rows["rung"].iloc[0]), train, features, numbers)
         test = rung_rows[years == year]
         out[years == year] = fit.predict(test, test["support"].astype(str).tolist())
     return out
@@ -279,14 +293,15 @@ def _calibrate(wb: Workbook) -> Calibration:
         cands["rung"].astype(str) if "rung" in cands else pd.Series([""] * len(cands), dtype=object)
     )
     features = shared_features(history, cands)
+    numbers = numeric_features(history, features)
     report_rungs: dict[str, object] = {}
     predicted_all, observed_all, uplift_rows, group_rows = [], [], [], []
     fits: dict[str, RungFit] = {}
     for rung, rows in history.groupby(history["rung"].astype(str), sort=True):
         rows = rows.reset_index(drop=True)
-        fit = fit_rung(str(rung), rows, features)
+        fit = fit_rung(str(rung), rows, features, numbers)
         fits[str(rung)] = fit
-        cv = _cross_validated(rows, features)
+        cv = _cross_validated(rows, features, numbers)
         predicted_all.append(cv)
         observed_all.append(rows["outcome"].to_numpy(dtype=float))
         # Fitted means by year, for the year-to-year variation.
@@ -352,7 +367,7 @@ def _calibrate(wb: Workbook) -> Calibration:
             "features": fit.numeric + list(fit.levels),
             "candidates_estimated": len(mine),
             "options_estimated": estimated_options,
-            "backtest": _backtest(rows, features),
+            "backtest": _backtest(rows, features, numbers),
         }
     cands[SOURCE_COLUMN] = cand_source.to_numpy()
     opts[SOURCE_COLUMN] = opt_source.to_numpy()
