@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 # Small weight of the (uncapped) expected attainment in each MILP: among plans of equal chance, one
 # that expects more (money left over still helps the goals given up).
 _EXPECTED_TIE = 1e-4
+# A variable whose linearised gain is below this share of the largest is fixed at 0 in that MILP.
+_IDLE_SHARE = 1e-3
 # Exact polishing (every single change, then pairs) only below these sizes: each check is a full
 # evaluation of the odds.
 _POLISH_SINGLE = 400
@@ -171,9 +173,15 @@ class _Linearised:
         if nv == 0:
             return None
         base = p.locked_slots()
-        cost = gains[f.var_cand, f.var_slot] - gains[f.var_cand, base[f.var_cand]]
-        cost = cost + _EXPECTED_TIE * self.expected_x
+        chance = gains[f.var_cand, f.var_slot] - gains[f.var_cand, base[f.var_cand]]
+        cost = chance + _EXPECTED_TIE * self.expected_x
         self.h.changeColsCost(nv, np.arange(nv, dtype=np.int32), cost)
+        # Options that do (almost) nothing for the odds stay out unless the plan has them now: a
+        # far smaller MILP, and the trust region spends its changes where the odds move.
+        idle = (chance <= _IDLE_SHARE * max(float(chance.max(initial=0.0)), 1e-15)) & (
+            self.hm.x_of(slots) < 0.5
+        )
+        self.hm.fix(np.nonzero(idle)[0], np.zeros(int(idle.sum())))
         # Trust region: Σ_{x_j now 0} x_j − Σ_{x_j now 1} x_j ≤ radius − (number now 1).
         now = self.hm.x_of(slots)
         coef = np.where(now > 0.5, -1.0, 1.0)
@@ -229,7 +237,7 @@ def chance_plan(
     deadline = started + time_limit
     p = problem
     if start is None:
-        found = AllocationModel(p).search(time_limit=max(1.0, 0.25 * time_limit))
+        found = AllocationModel(p).search(time_limit=max(1.0, 0.2 * time_limit))
         if found.slots is None:
             nan = float("nan")
             return ChancePlan(
@@ -248,7 +256,7 @@ def chance_plan(
         iterations += 1
         gains = chance_gains(p, slots, rho)
         left = deadline - time.perf_counter()
-        proposal = milp.solve(gains, slots, radius, time_limit=max(0.1, min(2.0, 0.5 * left)))
+        proposal = milp.solve(gains, slots, radius, time_limit=max(0.1, min(4.0, 0.6 * left)))
         if proposal is None or np.array_equal(proposal, slots) or not is_feasible(p, proposal):
             radius //= 2
             continue
