@@ -42,14 +42,14 @@ def demo_history(wb: Workbook, seed: int = 2026, rho: float = DEMO_CORRELATION) 
     rng = np.random.Generator(np.random.PCG64(seed + 1))
     cands = wb.candidates.reset_index(drop=True)
     options = wb.options
-    by_cand: dict[str, list[tuple[str, float]]] = {}
-    for c, o, p in zip(
-        options["candidate_id"].astype(str),
-        options["option"].astype(str),
-        options["probability"].to_numpy(dtype=float),
-        strict=True,
-    ):
-        by_cand.setdefault(c, []).append((o, p))
+    # Each candidate's options as a contiguous block of the options sheet (sorted by candidate).
+    position = {c: i for i, c in enumerate(cands["candidate_id"].astype(str))}
+    owner = options["candidate_id"].astype(str).map(position).to_numpy()
+    order = np.argsort(owner, kind="stable")
+    option_names = options["option"].astype(str).to_numpy()[order]
+    option_probs = options["probability"].to_numpy(dtype=float)[order]
+    menu_size = np.bincount(owner, minlength=len(cands))
+    menu_start = np.concatenate([[0], np.cumsum(menu_size)[:-1]])
     base = cands["base_probability"].to_numpy(dtype=float)
     true_logit = _logit(base)
     as_of = str(wb.settings.get("as_of", "2026-01-01"))
@@ -69,16 +69,13 @@ def demo_history(wb: Workbook, seed: int = 2026, rho: float = DEMO_CORRELATION) 
         supported = rng.random(len(rows)) < special.expit(
             _SUPPORT_SHIFT + _SUPPORT_SLOPE * standard
         )
-        support, prob = [], []
-        for i, s in zip(rows.tolist(), supported.tolist(), strict=True):
-            menu = by_cand.get(str(cands.at[i, "candidate_id"]), [])
-            if s and menu:
-                option, p = menu[int(rng.integers(len(menu)))]
-            else:
-                option, p = NONE_OPTION, base[i]
-            support.append(option)
-            prob.append(p)
-        p = np.array(prob)
+        supported &= menu_size[rows] > 0
+        pick = menu_start[rows] + (rng.random(len(rows)) * np.maximum(menu_size[rows], 1)).astype(
+            int
+        )
+        pick = np.minimum(pick, max(len(option_names) - 1, 0))
+        support = np.where(supported, option_names[pick], NONE_OPTION)
+        p = np.where(supported, option_probs[pick], base[rows])
         given = special.ndtr((special.ndtri(p) - np.sqrt(rho) * z) / np.sqrt(1 - rho))
         outcome = (rng.random(len(rows)) < given).astype(float)
         frames.append(
