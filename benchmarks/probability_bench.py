@@ -58,7 +58,9 @@ def main() -> None:
     # Brier score of the estimates against the truth: E[(p̂ − Y)²] with Y ~ Bernoulli(p).
     brier = np.mean(est_base**2 - 2 * est_base * truth_base + truth_base)
     floor = np.mean(truth_base * (1 - truth_base))
-    print(f"  Brier (base, expected against the truth) {brier:.4f}; with perfect estimates {floor:.4f}")
+    print(
+        f"  Brier (base, expected against the truth) {brier:.4f}; with perfect estimates {floor:.4f}"
+    )
     for rung, info in result.report["rungs"].items():  # type: ignore[union-attr]
         back = info["backtest"]
         print(
