@@ -192,7 +192,9 @@ class _Linearised:
         return outcome.slots
 
 
-def best_odds_bound(problem: Problem, rho: float, lp_time: float = 5.0) -> float:
+def best_odds_bound(
+    problem: Problem, rho: float, lp_time: float = 5.0, hm: HighsModel | None = None
+) -> float:
     """Σ_t w_t min(P_t with every candidate at its best option, max over the rules of E_t / goal_t).
 
     Valid for any plan: P(meet) grows with every probability, and P(S ≥ g) ≤ E[S]/g (Markov), with
@@ -200,8 +202,9 @@ def best_odds_bound(problem: Problem, rho: float, lp_time: float = 5.0) -> float
     """
     p = problem
     best = np.where(p.valid, p.prob, 0.0).max(axis=1)
-    form = linear_form(p)
-    hm = HighsModel(p, form)
+    if hm is None:
+        hm = HighsModel(p, linear_form(p))
+    form = hm.form
     nv, tw = form.nv, form.target_index
     total = 0.0
     for j, t in enumerate(tw.tolist()):
@@ -250,6 +253,8 @@ def chance_plan(
     best = chance_objective(p, slots, rho)
     expected_value = best
     milp = _Linearised(p)
+    # The bound first (its LPs run on a continuous copy of the same model), inside the time budget.
+    bound = best_odds_bound(p, rho, lp_time=max(0.5, 0.1 * time_limit), hm=milp.hm)
     radius = max(4, min(p.n, 2 * max(2, p.n // 20)))
     iterations = 0
     while radius >= 1 and time.perf_counter() < deadline - 0.2:
@@ -271,7 +276,7 @@ def chance_plan(
         else:
             radius //= 2
     slots, best = _polish(p, slots, best, rho, deadline)
-    bound = max(best, best_odds_bound(p, rho))
+    bound = max(best, bound)
     plan = ChancePlan(
         status="feasible",
         slots=slots,
