@@ -62,3 +62,18 @@ def test_adopting_the_estimates_marks_their_source(history_db):
         store.close()
     assert "probability_source" in wb.candidates
     assert (wb.candidates["probability_source"] == "estimated").all()
+
+
+def test_studio_shows_the_chance_plan_beside_the_expected_one(history_db):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    switch_to(at, "studio").run()
+    assert not at.exception, [e.value for e in at.exception]
+    before = len(at.metric)
+    at.button(key="chance.run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    labels = [m.label for m in at.metric]
+    assert "Weighted chance, chance-aware plan" in labels
+    assert len(at.metric) == before + 3
