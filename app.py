@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from optimizer.quiet import set_quiet
-from pages import cockpit, data_admin, ladder, pipeline, scenarios, studio
+from pages import calibration, cockpit, data_admin, ladder, pipeline, scenarios, studio
 from ui import state
 from ui.auth import demo_banner, identity_panel, sign_in_gate
 from ui.i18n import t
@@ -51,6 +51,12 @@ def navigation_pages() -> dict[str, list[st.Page]]:
                 title=t("nav.scenarios"),
                 icon=":material/compare:",
                 url_path="scenarios",
+            ),
+            st.Page(
+                calibration.render,
+                title=t("nav.calibration"),
+                icon=":material/query_stats:",
+                url_path="calibration",
             ),
             st.Page(
                 data_admin.render, title=t("nav.data"), icon=":material/database:", url_path="data"

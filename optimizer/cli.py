@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     from optimizer.analysis_cli import add_analysis_commands
 
     add_analysis_commands(sub)
+    from optimizer.calibrate import add_calibrate_command
+
+    add_calibrate_command(sub)
     return parser
 
 

@@ -1,11 +1,15 @@
-"""The chance of reaching a target: exact Poisson-binomial tail for whole-number values, else a normal approximation."""
+"""The chance of reaching a target: exact Poisson-binomial tail for whole-number values, else a normal
+approximation; with ``rho`` > 0 under docs/workbook.md's one-factor model of good and bad years."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import reduce
 
 import numpy as np
+from scipy import special
 
 # Above this many (candidates × goal units) the exact tail would be slow; use the approximation.
 EXACT_WORK_LIMIT = 200_000_000
@@ -29,8 +33,11 @@ def _as_integers(values: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def prob_at_least(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple[float, str]:
-    """P(Σ_i value_i × X_i ≥ goal) for independent successes X_i ~ Bernoulli(probs_i).
+def prob_at_least(
+    values: np.ndarray, probs: np.ndarray, goal: float, rho: float = 0.0
+) -> tuple[float, str]:
+    """P(Σ_i value_i × X_i ≥ goal) for successes X_i ~ Bernoulli(probs_i), independent (ρ = 0) or
+    independent given the year factor (ρ > 0, docs/workbook.md; see `prob_at_least_years`).
 
     Parameters
     ----------
@@ -40,6 +47,8 @@ def prob_at_least(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple[f
         Each candidate's success probability.
     goal : float
         The target's goal.
+    rho : float, default 0
+        The ``correlation`` setting, in [0, 1).
 
     Returns
     -------
@@ -49,6 +58,9 @@ def prob_at_least(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple[f
         is a whole number, else ``"normal_approx"`` (normal distribution with the same mean and
         variance, no continuity correction).
     """
+    if rho > 0:
+        p, how, _ = prob_at_least_years(values, probs, goal, rho)
+        return p, how
     values = np.asarray(values, dtype=float)
     probs = np.clip(np.asarray(probs, dtype=float), 0.0, 1.0)
     keep = (values > 0) & (probs > 0)
@@ -97,3 +109,207 @@ def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
         dist[v:cap] += moved[: cap - v]
         dist[cap] += moved[cap - v :].sum()
     return float(min(1.0, max(0.0, dist[cap])))
+
+
+# --- Good and bad years: the one-factor Gaussian model (docs/workbook.md, "Years move together") ------
+
+# The integral over the year factor z is to this accuracy (docs/workbook.md asks for 1e-4; aim finer).
+YEAR_TOLERANCE = 1e-5
+# z beyond ±_Z_SPAN carries less than 1e-18 of the probability mass.
+_Z_SPAN = 9.0
+_FIRST_PANELS = 12
+_MAX_ROUNDS = 40
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(8)
+
+
+def conditional_probs(probs: np.ndarray, z: np.ndarray, rho: float) -> np.ndarray:
+    """P(success | year factor z) = Φ((Φ⁻¹(p) − √ρ·z) / √(1 − ρ)) for every z (rows) and p (columns).
+
+    A probability of 0 or 1 stays so; z = ±inf gives the limits (every uncertain success certain in
+    the best year, impossible in the worst). ρ = 0 returns the probabilities unchanged.
+    """
+    probs = np.clip(np.asarray(probs, dtype=float), 0.0, 1.0)
+    z = np.atleast_1d(np.asarray(z, dtype=float))
+    if rho <= 0:
+        return np.broadcast_to(probs, (len(z), len(probs))).copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shifted = (special.ndtri(probs)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(1 - rho)
+        out = special.ndtr(shifted)
+    sure = probs >= 1.0
+    out[:, sure] = 1.0
+    out[:, probs <= 0.0] = 0.0
+    return out
+
+
+def tail_given_year(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple[np.ndarray, str]:
+    """P(Σ value × success ≥ goal) for each row of ``probs`` (one row per year factor), independent
+    successes within a row: the exact tail for whole-number values, else the normal approximation."""
+    values = np.asarray(values, dtype=float)
+    probs = np.atleast_2d(np.asarray(probs, dtype=float))
+    rows = probs.shape[0]
+    if goal <= 0:
+        return np.ones(rows), "exact"
+    keep = (values > 0) & np.any(probs > 0, axis=0)
+    values, probs = values[keep], probs[:, keep]
+    if len(values) == 0:
+        return np.zeros(rows), "exact"
+    ints = _as_integers(values)
+    if ints is not None:
+        unit = reduce(math.gcd, ints.tolist())
+        cap = math.ceil(goal / unit - 1e-9)
+        steps = ints // unit
+        if cap <= 0:
+            return np.ones(rows), "exact"
+        if len(steps) * cap <= EXACT_WORK_LIMIT:
+            # In chunks of rows, so that the distributions stay small in memory.
+            chunk = max(1, 2_000_000 // (cap + 1))
+            parts = [
+                _tail_exact_rows(steps, probs[s : s + chunk], cap) for s in range(0, rows, chunk)
+            ]
+            return np.concatenate(parts), "exact"
+    scale = float(values.max())
+    v, g = values / scale, goal / scale
+    mean = probs @ v
+    var = (probs * (1 - probs)) @ (v**2)
+    out = np.where(mean >= g - 1e-9 / scale, 1.0, 0.0)
+    spread = var > 0
+    z = (g - mean[spread]) / np.sqrt(var[spread])
+    out[spread] = 0.5 * special.erfc(z / math.sqrt(2))
+    return out, "normal_approx"
+
+
+def _tail_exact_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
+    return np.clip(distribution_rows(steps, probs, cap)[:, cap], 0.0, 1.0)
+
+
+def distribution_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
+    """(rows, cap + 1): P(S = s) for s < cap and P(S ≥ cap) last, for S = Σ steps × success with
+    independent successes, one row of probabilities per row (as `_tail_exact`, vectorised over rows;
+    certain successes, p = 1 in every row, shift the start)."""
+    rows = probs.shape[0]
+    sure = np.all(probs >= 1.0, axis=0)
+    start = int(steps[sure].sum())
+    dist = np.zeros((rows, cap + 1))
+    if start >= cap:
+        dist[:, cap] = 1.0
+        return dist
+    dist[:, start] = 1.0
+    for v, p in zip(steps[~sure].tolist(), probs[:, ~sure].T, strict=True):
+        moved = p[:, None] * dist
+        dist *= (1.0 - p)[:, None]
+        if v >= cap:
+            dist[:, cap] += moved.sum(axis=1)
+            continue
+        dist[:, v:cap] += moved[:, : cap - v]
+        dist[:, cap] += moved[:, cap - v :].sum(axis=1)
+    return dist
+
+
+@dataclass
+class YearIntegral:
+    """∫ f(z) φ(z) dz and the rule that computed it: ``value = weights @ f`` over the nodes ``z``."""
+
+    value: float
+    error: float  # estimated: Σ over pieces of |one 8-point rule − two 8-point rules on its halves|
+    z: np.ndarray
+    weights: np.ndarray  # Gauss–Legendre weight × φ(z); they sum to 1 (to 1e-15)
+    f: np.ndarray
+
+
+def _gauss(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # (pieces, 8) nodes and weights × φ of the 8-point Gauss–Legendre rule on each [a, b].
+    half = ((b - a) / 2)[:, None]
+    z = ((a + b) / 2)[:, None] + half * _GL_NODES[None, :]
+    w = half * _GL_WEIGHTS[None, :] * np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
+    return z, w
+
+
+def integrate_year(
+    f: Callable[[np.ndarray], np.ndarray], tolerance: float = YEAR_TOLERANCE
+) -> YearIntegral:
+    """Integrate f(z) ∈ [0, 1] against the standard normal density by adaptive Gauss–Legendre.
+
+    Each piece of [−9, 9] is compared with the same rule on its two halves and halved again until the
+    differences add up to less than ``tolerance``. A fixed Gauss–Hermite rule is not used: with many
+    candidates P(meet | z) is a steep step in z, which no fixed node set resolves to 1e-4
+    (docs/probabilities.md).
+    """
+    edges = np.linspace(-_Z_SPAN, _Z_SPAN, _FIRST_PANELS + 1)
+    f_edges = np.asarray(f(edges), dtype=float)
+    # f is monotone: a piece whose two ends agree is flat throughout, and costs no evaluation.
+    flat = np.abs(f_edges[:-1] - f_edges[1:]) <= 1e-14
+    done_z: list[np.ndarray] = []
+    done_w: list[np.ndarray] = []
+    done_f: list[np.ndarray] = []
+    if flat.any():
+        fz, fw = _gauss(edges[:-1][flat], edges[1:][flat])
+        done_z.append(fz.ravel())
+        done_w.append(fw.ravel())
+        done_f.append(np.repeat(f_edges[:-1][flat], fz.shape[1]))
+    a, b = edges[:-1][~flat], edges[1:][~flat]
+    z, w = _gauss(a, b)
+    fz = np.asarray(f(z.ravel()), dtype=float).reshape(z.shape)
+    whole = (w * fz).sum(axis=1)
+    error = 0.0
+    for round_ in range(_MAX_ROUNDS):
+        if len(a) == 0:
+            break
+        mid = (a + b) / 2
+        za, wa = _gauss(a, mid)
+        zb, wb = _gauss(mid, b)
+        halves_z = np.concatenate([za, zb], axis=1)
+        halves_w = np.concatenate([wa, wb], axis=1)
+        halves_f = np.asarray(f(halves_z.ravel()), dtype=float).reshape(halves_z.shape)
+        finer = (halves_w * halves_f).sum(axis=1)
+        diff = np.abs(finer - whole)
+        # A piece is done when its difference is below its share of the tolerance (by width).
+        share = tolerance * (b - a) / (2 * _Z_SPAN)
+        ok = (diff <= share) | (round_ == _MAX_ROUNDS - 1)
+        error += float(diff[ok].sum())
+        done_z.append(halves_z[ok].ravel())
+        done_w.append(halves_w[ok].ravel())
+        done_f.append(halves_f[ok].ravel())
+        if ok.all():
+            break
+        keep = ~ok
+        a = np.concatenate([a[keep], mid[keep]])
+        b = np.concatenate([mid[keep], b[keep]])
+        whole = np.concatenate(
+            [(wa * halves_f[:, :8])[keep].sum(axis=1), (wb * halves_f[:, 8:])[keep].sum(axis=1)]
+        )
+    zs, ws, fs = np.concatenate(done_z), np.concatenate(done_w), np.concatenate(done_f)
+    order = np.argsort(zs)
+    value = float(ws @ fs)
+    return YearIntegral(
+        value=min(1.0, max(0.0, value)), error=error, z=zs[order], weights=ws[order], f=fs[order]
+    )
+
+
+def prob_at_least_years(
+    values: np.ndarray,
+    probs: np.ndarray,
+    goal: float,
+    rho: float,
+    tolerance: float = YEAR_TOLERANCE,
+) -> tuple[float, str, YearIntegral | None]:
+    """`prob_at_least` under the one-factor model with correlation ρ, with the year integral used.
+
+    ρ = 0 is today's independent calculation, value for value (no integral: ``None``).
+    """
+    if rho <= 0:
+        p, method = prob_at_least(values, probs, goal)
+        return p, method, None
+    values = np.asarray(values, dtype=float)
+    probs = np.clip(np.asarray(probs, dtype=float), 0.0, 1.0)
+    keep = (values > 0) & (probs > 0)
+    values, probs = values[keep], probs[keep]
+    methods: list[str] = []
+
+    def given(z: np.ndarray) -> np.ndarray:
+        tail, method = tail_given_year(values, conditional_probs(probs, z, rho), goal)
+        methods.append(method)
+        return tail
+
+    integral = integrate_year(given, tolerance)
+    method = "normal_approx" if "normal_approx" in methods else "exact"
+    return integral.value, method, integral

@@ -893,7 +893,9 @@ def solve(
     method: str = "auto",
     start: dict[str, str] | None = None,
 ) -> AllocationResult:
-    """Choose an option (or none) for every candidate to maximise weighted expected attainment.
+    """Choose an option (or none) for every candidate to maximise weighted expected attainment
+    (or, when the workbook's ``objective`` is ``chance``, the weighted chance of meeting the goals:
+    `optimizer.chance`; targets' p_meet use the workbook's ``correlation``).
 
     The problem is docs/workbook.md's "The allocation problem it defines": fund lines with up-front costs
     and entitlement reserves, pooled transfers limited by ``pool_share``, resource capacities, locks,
@@ -934,7 +936,12 @@ def solve(
     ValueError
         For an unknown solver or method.
     """
-    return AllocationModel(wb).solve(
+    if wb.objective == "chance":
+        from optimizer.chance import solve_chance
+
+        return solve_chance(wb, time_limit=time_limit, mip_gap=mip_gap, baselines=baselines)
+    model = AllocationModel(wb)
+    result = model.solve(
         solver=solver,
         method=method,
         time_limit=time_limit,
@@ -943,3 +950,8 @@ def solve(
         baselines=baselines,
         start=start,
     )
+    if wb.correlation > 0:
+        from optimizer.chance import with_year_odds
+
+        with_year_odds(result, model.problem, wb.correlation)
+    return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import analysis_panels, studio_controls, studio_results
+from ui import analysis_panels, chance_panels, studio_controls, studio_results
 from ui.studio_context import StudioContext
 from ui.widgets import page_header, plan_or_stop
 
@@ -27,6 +27,7 @@ def render() -> None:
         analysis_panels.marginal_panel(plan_key, ctx)
         analysis_panels.explain_panel(plan, plan_key, ctx)
         analysis_panels.robustness_panel(plan, plan_key, ctx)
+        chance_panels.chance_panel(plan, plan_key, ctx)
         studio_results.allocation_table(plan, ctx)
         studio_results.download_buttons(plan, plan_key, ctx)
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from optimizer.odds import prob_at_least
+from optimizer.odds import conditional_probs, prob_at_least, prob_at_least_years, tail_given_year
 
 
 def enumerate_tail(values, probs, goal):
@@ -64,3 +64,91 @@ def test_amounts_use_a_labelled_normal_approximation():
     goal = float(small_v @ small_p)
     approx, _ = prob_at_least(small_v, small_p, goal)
     assert approx == pytest.approx(enumerate_tail(small_v, small_p, goal), abs=0.1)
+
+
+# --- Good and bad years (one-factor Gaussian model, docs/workbook.md) --------------------------------
+
+
+def simulate_tail(values, probs, goal, rho, draws, seed):
+    """P(Σ value × success ≥ goal) by simulating years: z, then independent successes given z."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(draws)
+    cond = conditional_probs(probs, z, rho)
+    success = rng.random(cond.shape) < cond
+    return float(np.mean(success.astype(float) @ values >= goal - 1e-9))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_zero_correlation_is_today_value_for_value(seed):
+    rng = np.random.default_rng(seed)
+    values = rng.choice([1.0, 2.0, 3.0], 30)
+    probs = rng.random(30)
+    goal = float(values @ probs)
+    assert prob_at_least(values, probs, goal, rho=0.0) == prob_at_least(values, probs, goal)
+    assert prob_at_least_years(values, probs, goal, 0.0)[2] is None
+
+
+@pytest.mark.parametrize(("rho", "seed"), [(0.05, 0), (0.2, 1), (0.5, 2), (0.9, 3)])
+def test_correlated_odds_match_simulation(rho, seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    values = rng.choice([1.0, 1.0, 2.0], n)
+    probs = rng.choice([0.0, 1.0, 0.2, 0.5, 0.7], n) if seed == 3 else rng.uniform(0.05, 0.9, n)
+    goal = float(np.round(values @ probs + 2))
+    p, method = prob_at_least(values, probs, goal, rho=rho)
+    assert method == "exact"
+    draws = 200_000
+    simulated = simulate_tail(values, probs, goal, rho, draws, seed)
+    # Five standard errors of the simulation.
+    assert p == pytest.approx(simulated, abs=5 * math.sqrt(0.25 / draws))
+
+
+def test_correlation_spreads_the_odds_and_keeps_the_expectation():
+    rng = np.random.default_rng(7)
+    values, probs = np.ones(300), rng.uniform(0.1, 0.6, 300)
+    mean = float(probs.sum())
+    easy, hard = mean - 15, mean + 15
+    p_easy0, _ = prob_at_least(values, probs, easy)
+    p_hard0, _ = prob_at_least(values, probs, hard)
+    p_easy, _ = prob_at_least(values, probs, easy, rho=0.2)
+    p_hard, _ = prob_at_least(values, probs, hard, rho=0.2)
+    # Year swings make a likely goal less sure and an unlikely one less hopeless.
+    assert p_easy < p_easy0 and p_hard > p_hard0
+    # E_z[P(success | z)] = p: the expectation is unchanged (the integration rule shows it).
+    _, _, integral = prob_at_least_years(values, probs, hard, 0.2)
+    assert integral is not None
+    expected = integral.weights @ conditional_probs(probs, integral.z, 0.2)
+    np.testing.assert_allclose(expected, probs, atol=1e-9)
+
+
+def test_certain_and_impossible_stay_so():
+    cond = conditional_probs(np.array([0.0, 1.0, 0.3]), np.array([-3.0, 0.0, 3.0]), 0.6)
+    assert np.all(cond[:, 0] == 0.0) and np.all(cond[:, 1] == 1.0)
+    assert cond[0, 2] > 0.3 > cond[2, 2]
+    # Three certain successes meet a goal of three in every year.
+    assert prob_at_least(np.ones(4), np.array([1.0, 1.0, 1.0, 0.0]), 3, rho=0.5)[0] == 1.0
+    assert prob_at_least(np.ones(2), np.array([1.0, 0.0]), 2, rho=0.5)[0] == 0.0
+
+
+@pytest.mark.parametrize("rho", [0.1, 0.8])
+def test_year_integral_within_1e_4_of_a_fine_reference(rho):
+    # 500 candidates: P(meet | z) is a steep step in z, where a 64-node Gauss–Hermite rule is off by
+    # up to 0.05 (docs/probabilities.md); the adaptive rule must stay within 1e-4 of a 6,001-node grid.
+    rng = np.random.default_rng(0)
+    values, probs, goal = np.ones(500), rng.uniform(0.1, 0.6, 500), 170.0
+    p, _ = prob_at_least(values, probs, goal, rho=rho)
+    z = np.linspace(-9, 9, 6_001)
+    tail, _ = tail_given_year(values, conditional_probs(probs, z, rho), goal)
+    w = np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi) * (z[1] - z[0])
+    w[[0, -1]] /= 2
+    assert p == pytest.approx(float(tail @ w), abs=1e-4)
+
+
+def test_amount_targets_under_correlation_use_the_normal_approximation():
+    rng = np.random.default_rng(3)
+    values = rng.uniform(100, 900, 80).round(1) + 0.05
+    probs = rng.uniform(0.2, 0.9, 80)
+    goal = float(values @ probs) * 0.95
+    p, method = prob_at_least(values, probs, goal, rho=0.3)
+    assert method == "normal_approx"
+    assert p == pytest.approx(simulate_tail(values, probs, goal, 0.3, 100_000, 3), abs=0.03)

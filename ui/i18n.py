@@ -631,6 +631,117 @@ SCREEN: dict[str, tuple[str, str]] = {
     "audit.rename_scenario": ("重命名情景", "scenario renamed"),
     "audit.delete_scenario": ("删除情景", "scenario deleted"),
     "audit.set_baseline": ("设为基准", "baseline set"),
+    # probabilities
+    "nav.calibration": ("概率校准", "Calibration"),
+    "calibration.caption": (
+        "成功概率从往年名单与结果中估计：可靠性、回测得分、各支持方式的提升及其不确定性。",
+        "Success probabilities estimated from past years' lists and outcomes: reliability, backtest "
+        "scores, each option's uplift and its uncertainty.",
+    ),
+    "calibration.no_history": (
+        "当前数据没有往年记录（history 表），所有概率均为假设值。导入含 history 表的工作簿后可在此估计。",
+        "The data have no past years (history sheet): every probability is an assumption. Import a "
+        "workbook with a history sheet to estimate them here.",
+    ),
+    "calibration.running": (
+        "正在根据往年数据估计概率…",
+        "Estimating probabilities from past years…",
+    ),
+    "calibration.candidates_estimated": ("基础概率已估计", "Base probabilities estimated"),
+    "calibration.options_estimated": ("支持方式概率已估计", "Option probabilities estimated"),
+    "calibration.correlation": ("年度相关系数 ρ", "Year-to-year correlation ρ"),
+    "calibration.correlation_help": (
+        "ρ 衡量好年景、坏年景使成败同向变动的程度（超出随机波动的年度差异）；ρ>0 时达标概率考虑年度波动。",
+        "ρ measures how much good and bad years move successes together (variation between years "
+        "beyond chance); with ρ > 0 the odds of meeting each goal allow for year swings.",
+    ),
+    "calibration.reliability": (
+        "可靠性（按预测十分位）",
+        "Reliability (by decile of the estimate)",
+    ),
+    "calibration.reliability_help": (
+        "每一年的结果由其余年份拟合的模型预测；点越靠近虚线，估计越可靠。",
+        "Each year is predicted by a model fitted on the other years; the closer the points lie to "
+        "the dashed line, the more the estimates can be trusted.",
+    ),
+    "calibration.predicted": ("预测成功率", "Predicted success rate"),
+    "calibration.observed": ("实际成功率", "Observed success rate"),
+    "calibration.rows": ("记录数", "Rows"),
+    "calibration.no_rows": ("暂无可显示的记录。", "Nothing to show yet."),
+    "calibration.backtest": (
+        "回测（用前几年拟合，检验最后一年）",
+        "Backtest (fit earlier years, score the last)",
+    ),
+    "calibration.backtest_help": (
+        "Brier 分数越低越好；与“该层级的平均成功率”对比，说明模型是否比简单平均更有用。",
+        "Lower Brier scores are better; compared with the rung's plain success rate, it shows "
+        "whether the model adds anything over a simple average.",
+    ),
+    "calibration.rung": ("层级", "Rung"),
+    "calibration.rows_used": ("使用记录", "Rows used"),
+    "calibration.year_scored": ("检验年份", "Year scored"),
+    "calibration.brier": ("Brier（估计）", "Brier (estimates)"),
+    "calibration.brier_plain": ("Brier（平均成功率）", "Brier (plain rate)"),
+    "calibration.better": ("优于平均", "Beats the plain rate"),
+    "calibration.uplifts": ("各支持方式的提升", "Uplift of each option"),
+    "calibration.uplift_help": (
+        "同等条件下（已按影响支持分配的特征调整）支持方式使成功概率平均提高多少；区间为 95% 置信区间。",
+        "How much an option raises the chance of success on average at equal features (adjusted for "
+        "the features that drove who got support); the interval is a 95% confidence interval.",
+    ),
+    "calibration.option": ("支持方式", "Option"),
+    "calibration.uplift": ("平均提升", "Mean uplift"),
+    "calibration.interval": ("95% 区间", "95% interval"),
+    "calibration.sources": ("概率来源", "Where each probability comes from"),
+    "calibration.candidate": ("候选编号", "Candidate"),
+    "calibration.name": ("名称", "Name"),
+    "calibration.in_use": ("当前基础概率", "Base probability in use"),
+    "calibration.source": ("当前来源", "Source in use"),
+    "calibration.estimate": ("估计值", "Estimate"),
+    "calibration.estimate_source": ("采用后来源", "Source once adopted"),
+    "calibration.source.estimated": ("估计", "estimated"),
+    "calibration.source.assumed": ("假设", "assumed"),
+    "calibration.source.entered": ("手工录入", "entered by hand"),
+    "calibration.adopt": ("采用估计值", "Adopt the estimates"),
+    "calibration.adopt_help": (
+        "将估计的概率与相关系数写入当前数据，所有情景随之使用；每个概率保留来源标记，手工录入的概率保持不变，"
+        "之后仍可通过导入工作簿逐项修改。",
+        "Writes the estimated probabilities and correlation into the stored data, which every "
+        "scenario then uses; each probability keeps its source, probabilities entered by hand stay "
+        "as entered, and any one can still be changed by importing a workbook.",
+    ),
+    "calibration.adopt_confirm": (
+        "我确认用估计值替换当前数据中的概率",
+        "I understand this replaces the probabilities in the stored data",
+    ),
+    "calibration.adopt_button": ("采用估计值", "Adopt the estimates"),
+    "calibration.adopted": ("已采用估计的概率。", "The estimated probabilities are in use."),
+    "chance.title": ("达标概率最大的方案", "The plan that makes meeting the goals most likely"),
+    "chance.help": (
+        "与“期望完成度最高”的方案并列比较：按目标权重最大化达标概率，可能集中支持以确保部分目标、放弃无望的目标。",
+        "Side by side with the plan of highest expected attainment: maximises the weighted chance of "
+        "meeting the goals, which may concentrate support to secure some goals and give up a "
+        "hopeless one.",
+    ),
+    "chance.run": (
+        "计算达标概率最大的方案",
+        "Find the plan that makes meeting the goals most likely",
+    ),
+    "chance.running": ("正在计算（约 10 秒）…", "Searching (about 10 seconds)…"),
+    "chance.expected_plan": ("期望方案的加权达标概率", "Weighted chance, expected-attainment plan"),
+    "chance.chance_plan": ("达标方案的加权达标概率", "Weighted chance, chance-aware plan"),
+    "chance.bound": ("任何方案都不超过", "No plan can exceed"),
+    "chance.expected_plan_expected": ("期望方案：预计", "Expected plan: expected"),
+    "chance.expected_plan_p": ("期望方案：达标概率", "Expected plan: chance"),
+    "chance.chance_plan_expected": ("达标方案：预计", "Chance plan: expected"),
+    "chance.chance_plan_p": ("达标方案：达标概率", "Chance plan: chance"),
+    "chance.change": ("预计值变化", "Change in expected"),
+    "chance.bound_help": (
+        "达标概率按年度相关系数 ρ = {rho} 计算；上限取“全部候选用最强支持时的概率”与“单独追求该目标时的期望/目标”中较小者。",
+        "Chances use the year-to-year correlation ρ = {rho}; the bound takes, per target, the lesser "
+        "of the chance with every candidate at its strongest option and the best expected value "
+        "over goal when that target alone is pursued.",
+    ),
 }
 
 

@@ -34,7 +34,8 @@ from data.demo.city import (
     Cluster,  # noqa: F401
     District,  # noqa: F401
 )
-from data.demo.generate import default_assumptions, generate_demo
+from data.demo.generate import default_assumptions
+from data.demo.history import generate_demo  # the generator's workbook with its past years
 from data.demo.options import OPTION_LABELS
 from data.demo.summary import demo_summary, summary_markdown
 

@@ -1,0 +1,416 @@
+"""The chance-aware plan (docs/workbook.md, ``objective`` = ``chance``): maximise Σ_t w_t P(meet goal_t).
+
+Method (docs/probabilities.md): start from the expected-attainment plan; then a sequence of MILPs over
+the same rules (`optimizer.model.HighsModel`) whose objective is the chance objective linearised at the
+current plan — for candidate i and option k, Σ_t w_t ∫ (p_ik(z) − p_i(z)) P(goal_t − v_it ≤ S_t < goal_t | z)
+φ(z) dz, exact for a single change given the year factor z — inside a trust region (at most K changed
+decisions, halved whenever the exact odds do not improve); finally, on small problems, single and
+paired changes checked by the exact odds. The bound: P(S ≥ g) ≤ E[S]/g (Markov) and ≤ the odds with
+every candidate at its best option, each maximised on its own over the rules.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from data.schema import Workbook
+from optimizer.evaluate import evaluate_slots, is_feasible
+from optimizer.model import HighsModel, linear_form
+from optimizer.odds import (
+    _as_integers,
+    conditional_probs,
+    distribution_rows,
+    prob_at_least,
+    prob_at_least_years,
+)
+from optimizer.problem import Problem, compile_problem
+
+if TYPE_CHECKING:
+    from optimizer.solve import AllocationResult
+
+# Small weight of the (uncapped) expected attainment in each MILP: among plans of equal chance, one
+# that expects more (money left over still helps the goals given up).
+_EXPECTED_TIE = 1e-4
+# A variable whose linearised gain is below this share of the largest is fixed at 0 in that MILP.
+_IDLE_SHARE = 1e-3
+# Exact polishing (every single change, then pairs) only below these sizes: each check is a full
+# evaluation of the odds.
+_POLISH_SINGLE = 400
+_POLISH_PAIRS = 12
+# The year integral behind the linearised gains need not be fine (the exact odds judge every step).
+_GAIN_TOLERANCE = 1e-3
+
+
+@dataclass
+class ChancePlan:
+    """The chance-aware plan and what it gives up against the expected-attainment plan."""
+
+    status: str  # "optimal" (within the gap of the bound), "feasible", or "infeasible"
+    slots: np.ndarray | None
+    objective: float  # Σ_t w_t P(meet_t), under ρ
+    p_meet: np.ndarray  # (T,)
+    bound: float  # no plan's weighted chance exceeds this
+    expected_slots: np.ndarray | None  # the expected-attainment plan it started from
+    expected_objective: float  # the weighted chance of that plan
+    iterations: int
+    seconds: float
+    message: str = ""
+
+    @property
+    def gap(self) -> float:
+        if not math.isfinite(self.objective) or self.bound <= 0:
+            return float("nan") if not math.isfinite(self.objective) else 0.0
+        return max(0.0, (self.bound - self.objective) / self.bound)
+
+
+def target_odds(problem: Problem, slots: np.ndarray, rho: float) -> np.ndarray:
+    """P(successes ≥ goal) per target for a plan, under the correlation ρ."""
+    p = problem.prob[np.arange(problem.n), slots]
+    return np.array(
+        [
+            prob_at_least(problem.values[:, t], p, float(problem.goal[t]), rho=rho)[0]
+            for t in range(len(problem.targets))
+        ]
+    )
+
+
+def chance_objective(problem: Problem, slots: np.ndarray, rho: float) -> float:
+    """Σ_t w_t P(meet_t) of a plan (targets of weight 0 are not computed)."""
+    p = problem.prob[np.arange(problem.n), slots]
+    total = 0.0
+    for t in np.nonzero(problem.weight > 0)[0]:
+        total += (
+            float(problem.weight[t])
+            * prob_at_least(problem.values[:, t], p, float(problem.goal[t]), rho=rho)[0]
+        )
+    return total
+
+
+def chance_gains(problem: Problem, slots: np.ndarray, rho: float) -> np.ndarray:
+    """(n, K): the linearised change of Σ_t w_t P(meet_t) when candidate i moves to slot k alone."""
+    n, k = problem.prob.shape
+    rows = np.arange(n)
+    current = problem.prob[rows, slots]
+    gains = np.zeros((n, k))
+    for t in np.nonzero(problem.weight > 0)[0]:
+        values, goal = problem.values[:, t], float(problem.goal[t])
+        idx = np.nonzero(values > 0)[0]
+        if len(idx) == 0:
+            continue
+        if rho > 0:
+            _, _, integral = prob_at_least_years(
+                values, current, goal, rho, tolerance=_GAIN_TOLERANCE
+            )
+            if integral is None:
+                continue
+            z, w = integral.z, integral.weights
+        else:
+            z, w = np.zeros(1), np.ones(1)
+        v = values[idx]
+        cond_now = conditional_probs(current[idx], z, rho)  # (N, m)
+        window = _window(v, cond_now, goal)  # (N, m): P(goal − v_i ≤ S < goal | z)
+        cond_all = conditional_probs(problem.prob[idx].ravel(), z, rho).reshape(len(z), len(idx), k)
+        delta = cond_all - cond_now[:, :, None]
+        gains[idx] += float(problem.weight[t]) * np.einsum("nik,ni,n->ik", delta, window, w)
+    return gains
+
+
+def _window(values: np.ndarray, cond: np.ndarray, goal: float) -> np.ndarray:
+    """P(goal − v_i ≤ S < goal | z) for each node (rows) and candidate (columns), S the total of all."""
+    ints = _as_integers(values)
+    if ints is not None:
+        unit = math.gcd(*ints.tolist()) if len(ints) > 1 else int(ints[0])
+        cap = math.ceil(goal / unit - 1e-9)
+        steps = ints // unit
+        if cap <= 0:
+            return np.zeros_like(cond)
+        if len(steps) * cap <= 50_000_000:
+            dist = distribution_rows(steps, cond, cap)
+            below = np.concatenate([np.zeros((len(cond), 1)), np.cumsum(dist[:, :cap], axis=1)], 1)
+            lo = np.maximum(0, cap - steps)
+            return below[:, [cap]] - below[:, lo]
+    mean = (cond @ values)[:, None]
+    sd = np.sqrt(np.maximum((cond * (1 - cond)) @ values**2, 1e-12))[:, None]
+    upper = special.ndtr((mean - goal + values[None, :]) / sd)
+    return np.asarray(upper - special.ndtr((mean - goal) / sd))
+
+
+class _Linearised:
+    """The allocation MILP with a replaceable linear objective and a trust-region row."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.form = linear_form(problem)
+        self.hm = HighsModel(problem, self.form)
+        self.h = self.hm.h
+        nv = self.form.nv
+        self.h.changeColsCost(
+            len(self.hm.attain_col),
+            self.hm.attain_col.astype(np.int32),
+            np.zeros(len(self.hm.attain_col)),
+        )
+        self.trust_row = self.h.getNumRow()
+        self.h.addRow(
+            -highspy.kHighsInf, highspy.kHighsInf, nv, np.arange(nv, dtype=np.int32), np.ones(nv)
+        )
+        # The expected attainment per variable, uncapped: Σ_t w_t value × Δp / goal.
+        tw = self.form.target_index
+        self.expected_x = self.form.target_coef @ problem.weight[tw] if len(tw) else np.zeros(nv)
+
+    def solve(
+        self, gains: np.ndarray, slots: np.ndarray, radius: int, time_limit: float
+    ) -> np.ndarray | None:
+        f, p = self.form, self.problem
+        nv = f.nv
+        if nv == 0:
+            return None
+        base = p.locked_slots()
+        chance = gains[f.var_cand, f.var_slot] - gains[f.var_cand, base[f.var_cand]]
+        cost = chance + _EXPECTED_TIE * self.expected_x
+        self.h.changeColsCost(nv, np.arange(nv, dtype=np.int32), cost)
+        # Options that do (almost) nothing for the odds stay out unless the plan has them now: a
+        # far smaller MILP, and the trust region spends its changes where the odds move.
+        idle = (chance <= _IDLE_SHARE * max(float(chance.max(initial=0.0)), 1e-15)) & (
+            self.hm.x_of(slots) < 0.5
+        )
+        self.hm.fix(np.nonzero(idle)[0], np.zeros(int(idle.sum())))
+        # Trust region: Σ_{x_j now 0} x_j − Σ_{x_j now 1} x_j ≤ radius − (number now 1).
+        now = self.hm.x_of(slots)
+        coef = np.where(now > 0.5, -1.0, 1.0)
+        for j in range(nv):
+            self.h.changeCoeff(self.trust_row, j, float(coef[j]))
+        self.h.changeRowBounds(self.trust_row, -highspy.kHighsInf, float(radius - now.sum()))
+        outcome = self.hm.solve_mip(slots, time_limit=time_limit, mip_gap=1e-4)
+        return outcome.slots
+
+
+def best_odds_bound(
+    problem: Problem, rho: float, lp_time: float = 5.0, hm: HighsModel | None = None
+) -> float:
+    """Σ_t w_t min(P_t with every candidate at its best option, max over the rules of E_t / goal_t).
+
+    Valid for any plan: P(meet) grows with every probability, and P(S ≥ g) ≤ E[S]/g (Markov), with
+    E_t maximised over the LP relaxation of the rules for each target on its own.
+    """
+    p = problem
+    best = np.where(p.valid, p.prob, 0.0).max(axis=1)
+    if hm is None:
+        hm = HighsModel(p, linear_form(p))
+    form = hm.form
+    nv, tw = form.nv, form.target_index
+    total = 0.0
+    for j, t in enumerate(tw.tolist()):
+        top = prob_at_least(p.values[:, t], best, float(p.goal[t]), rho=rho)[0]
+        if nv:
+            h = hm._lp_solver()
+            cost = np.zeros(hm.ncol)
+            cost[:nv] = form.target_coef[:, j]
+            h.changeColsCost(hm.ncol, np.arange(hm.ncol, dtype=np.int32), cost)
+            status, _, _, _ = hm.solve_lp(time_limit=lp_time)
+            if status == "optimal":
+                expected = float(h.getInfo().objective_function_value) + float(form.target_const[j])
+            else:
+                expected = float(best @ p.values[:, t]) / float(p.goal[t])
+        else:
+            expected = float(form.target_const[j])
+        total += float(p.weight[t]) * min(top, max(0.0, expected), 1.0)
+    return total
+
+
+def chance_plan(
+    problem: Problem,
+    rho: float,
+    *,
+    time_limit: float = 10.0,
+    mip_gap: float = 1e-3,
+    start: np.ndarray | None = None,
+) -> ChancePlan:
+    """The plan that makes meeting the goals most likely (see the module docstring)."""
+    from optimizer.solve import AllocationModel
+
+    started = time.perf_counter()
+    deadline = started + time_limit
+    p = problem
+    if start is None:
+        found = AllocationModel(p).search(time_limit=max(1.0, 0.2 * time_limit))
+        if found.slots is None:
+            nan = float("nan")
+            return ChancePlan(
+                "infeasible", None, nan, np.full(len(p.targets), nan), nan, None, nan, 0,
+                time.perf_counter() - started, found.message,
+            )  # fmt: skip
+        start = found.slots
+    slots = np.asarray(start, dtype=np.int64).copy()
+    expected_slots = slots.copy()
+    best = chance_objective(p, slots, rho)
+    expected_value = best
+    milp = _Linearised(p)
+    # The bound first (its LPs run on a continuous copy of the same model), inside the time budget.
+    bound = best_odds_bound(p, rho, lp_time=max(0.5, 0.1 * time_limit), hm=milp.hm)
+    radius = max(4, min(p.n, 2 * max(2, p.n // 20)))
+    iterations = 0
+    while radius >= 1 and time.perf_counter() < deadline - 0.2:
+        iterations += 1
+        gains = chance_gains(p, slots, rho)
+        left = deadline - time.perf_counter()
+        proposal = milp.solve(gains, slots, radius, time_limit=max(0.1, min(4.0, 0.6 * left)))
+        if proposal is None or np.array_equal(proposal, slots) or not is_feasible(p, proposal):
+            radius //= 2
+            continue
+        rows = np.arange(p.n)
+        if float((gains[rows, proposal] - gains[rows, slots]).sum()) <= 1e-9:
+            # The MILP stopped on a plan its own (linearised) objective does not prefer.
+            radius //= 2
+            continue
+        value = chance_objective(p, proposal, rho)
+        if value > best + 1e-9:
+            slots, best = proposal, value
+        else:
+            radius //= 2
+    slots, best = _polish(p, slots, best, rho, deadline)
+    bound = max(best, bound)
+    plan = ChancePlan(
+        status="feasible",
+        slots=slots,
+        objective=best,
+        p_meet=target_odds(p, slots, rho),
+        bound=bound,
+        expected_slots=expected_slots,
+        expected_objective=expected_value,
+        iterations=iterations,
+        seconds=time.perf_counter() - started,
+    )
+    if plan.gap <= mip_gap:
+        plan.status = "optimal"
+    plan.message = (
+        f"The plan gives a weighted chance of {best:.4g} of meeting the goals (the expected-attainment "
+        f"plan: {expected_value:.4g}); no plan can exceed {bound:.4g}."
+    )
+    return plan
+
+
+def _polish(
+    p: Problem, slots: np.ndarray, best: float, rho: float, deadline: float
+) -> tuple[np.ndarray, float]:
+    """Single changes (then pairs, on tiny problems) checked by the exact odds, while they help."""
+    if p.n > _POLISH_SINGLE:
+        return slots, best
+    free = np.nonzero(p.lock < 0)[0]
+    moves = [(int(i), int(k)) for i in free for k in np.nonzero(p.valid[i])[0]]
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for i, k in moves:
+            if slots[i] == k:
+                continue
+            trial = slots.copy()
+            trial[i] = k
+            if not is_feasible(p, trial):
+                continue
+            value = chance_objective(p, trial, rho)
+            if value > best + 1e-12:
+                slots, best, improved = trial, value, True
+        if not improved and p.n <= _POLISH_PAIRS:
+            for a in range(len(moves)):
+                for b in range(a + 1, len(moves)):
+                    (i, k), (j, m) = moves[a], moves[b]
+                    if i == j or (slots[i] == k and slots[j] == m):
+                        continue
+                    trial = slots.copy()
+                    trial[i], trial[j] = k, m
+                    if not is_feasible(p, trial):
+                        continue
+                    value = chance_objective(p, trial, rho)
+                    if value > best + 1e-12:
+                        slots, best, improved = trial, value, True
+    return slots, best
+
+
+def compare_plans(problem: Problem, plan: ChancePlan, rho: float) -> pd.DataFrame:
+    """Per target: goal, expected and chance under the expected-attainment plan and the chance plan."""
+    p = problem
+    rows = np.arange(p.n)
+    out = pd.DataFrame({"target": p.targets, "goal": p.goal, "weight": p.weight})
+    for name, slots in (("expected_plan", plan.expected_slots), ("chance_plan", plan.slots)):
+        if slots is None:
+            out[f"{name}_expected"] = np.nan
+            out[f"{name}_p_meet"] = np.nan
+            continue
+        prob = p.prob[rows, slots]
+        out[f"{name}_expected"] = prob @ p.values
+        out[f"{name}_p_meet"] = target_odds(p, slots, rho)
+    return out
+
+
+def solve_chance(
+    wb: Workbook, *, time_limit: float = 10.0, mip_gap: float = 1e-3, baselines: bool = True
+) -> AllocationResult:
+    """`optimizer.solve.solve` for ``objective`` = ``chance``: an `AllocationResult` whose objective
+    is the weighted chance (under the workbook's correlation) and whose targets' p_meet use ρ."""
+    from optimizer.baselines import do_nothing_plan, greedy_plan, proportional_plan
+    from optimizer.solve import AllocationModel, AllocationResult
+
+    model = AllocationModel(wb)
+    p, rho = model.problem, wb.correlation
+    started = time.perf_counter()
+    plan = chance_plan(p, rho, time_limit=time_limit, mip_gap=mip_gap)
+    if plan.slots is None:
+        return model._infeasible(plan.message, "highs", "chance")
+    ev = evaluate_slots(p, plan.slots)
+    ev.targets["p_meet"] = plan.p_meet
+    ev.objective = plan.objective
+    base = {}
+    if baselines:
+        for name, make in (
+            ("do_nothing", do_nothing_plan),
+            ("greedy", greedy_plan),
+            ("proportional", proportional_plan),
+        ):
+            slots = make(p)
+            other = evaluate_slots(p, slots)
+            other.targets["p_meet"] = target_odds(p, slots, rho)
+            other.objective = chance_objective(p, slots, rho)
+            base[name] = other
+    return AllocationResult(
+        status=plan.status,
+        message=plan.message,
+        objective=plan.objective,
+        bound=plan.bound,
+        gap=plan.gap,
+        build_seconds=0.0,
+        solve_seconds=time.perf_counter() - started,
+        choices=ev.choices,
+        allocation=ev.allocation,
+        targets=ev.targets,
+        fund_lines=ev.fund_lines,
+        resources=ev.resources,
+        transfers=ev.transfers,
+        baselines=base,
+        method="chance",
+        solver="highs",
+        evaluation=ev,
+    )
+
+
+def with_year_odds(result: AllocationResult, problem: Problem, rho: float) -> AllocationResult:
+    """The result with its targets' p_meet under correlation ρ (docs/workbook.md: P(meet) is
+    reported under the one-factor model). The baselines keep their independent odds."""
+    if rho <= 0 or not result.choices or len(result.targets) == 0:
+        return result
+    slots = problem.slots_from_choices(result.choices)
+    result.targets["p_meet"] = target_odds(problem, slots, rho)
+    return result
+
+
+def year_odds_of(wb: Workbook, choices: dict[str, str], rho: float) -> np.ndarray:
+    """P(meet) per target of a plan given as choices, under correlation ρ."""
+    problem = compile_problem(wb)
+    return target_odds(problem, problem.slots_from_choices(choices), rho)
