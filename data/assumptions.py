@@ -22,7 +22,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         2.95,
         "×",
         "Cost of supporting every candidate at its strongest option ÷ fund-line amount",
-        "全部候选按最强方案支持所需资金 ÷ 资金线额度",
+        "全部候选按最强方案支持所需资金 ÷ 资金渠道额度",
         "[E]",
     ),
     (
@@ -54,7 +54,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         1.15,
         "×",
         "Award line holds at least this × the entitlement reserve with no support",
-        "奖励资金线至少为无支持时应兑奖励准备金的倍数",
+        "奖励资金渠道至少为无支持时应兑奖励准备金的倍数",
         "[E]",
     ),
     (
@@ -87,7 +87,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         2.0,
         "万元",
         "Award for a new innovative SME",
-        "新认定创新型中小企业奖励",
+        "新公告创新型中小企业奖励",
         "[E] 0–5 万元",
     ),
     (
@@ -365,7 +365,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         0.42,
         "probability",
         "Chance of recognition when every criterion is met: innovative SME",
-        "满足条件时认定概率：创新型中小企业",
+        "满足条件时入选公告概率：创新型中小企业",
         "[E]",
     ),
     (
@@ -591,7 +591,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         60.0,
         "days",
         "A plan-library project not yet started is stalled after this many days in its stage",
-        "计划库未开工项目在同一阶段停留超过该天数即视为停滞",
+        "计划库未开工项目在同一阶段停留超过该天数即为推进缓慢项目",
         "[E]",
     ),
     (

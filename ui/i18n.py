@@ -62,8 +62,8 @@ SCREEN: dict[str, tuple[str, str]] = {
     ),
     "app.store_error": ("无法打开数据库：{error}", "Cannot open the database: {error}"),
     "app.load_error": ("无法读取规划数据：{error}", "Cannot read the planning data: {error}"),
-    "role.planner": ("规划员", "planner"),
-    "role.viewer": ("查看者", "viewer"),
+    "role.planner": vocabulary.TERM_LABELS["role_planner"],
+    "role.viewer": vocabulary.TERM_LABELS["role_viewer"],
     "role.admin": ("管理员", "administrator"),
     "role.none": ("未授权", "no access"),
     "auth.denied": ("当前身份无权执行此操作。", "Your role may not do this."),
@@ -156,7 +156,7 @@ SCREEN: dict[str, tuple[str, str]] = {
     "common.probability": ("成功概率", "Probability"),
     "common.base_probability": ("无支持概率", "Probability with no support"),
     "common.fund_line": ("资金渠道", "Fund line"),
-    "common.cost": ("前期投入", "Up-front cost"),
+    "common.cost": ("扶持资金（预先拨付）", "Up-front cost"),
     "common.reserve": ("奖励预留", "Award reserve"),
     "common.amount": ("预算", "Budget"),
     "common.used": ("已用", "Used"),
@@ -193,9 +193,9 @@ SCREEN: dict[str, tuple[str, str]] = {
     "common.under_plan": ("当前方案预期", "Under the plan"),
     "common.month_n": ("{n}月", "M{n}"),
     # traffic light
-    "light.green": ("达成把握大", "On track"),
-    "light.amber": ("需关注", "Watch"),
-    "light.red": ("风险高", "At risk"),
+    "light.green": vocabulary.TERM_LABELS["outlook_green"],
+    "light.amber": vocabulary.TERM_LABELS["outlook_amber"],
+    "light.red": vocabulary.TERM_LABELS["outlook_red"],
     # units
     "unit.count": ("个", "count"),
     "unit.wan": ("万元", "10k CNY"),
@@ -231,7 +231,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Import a planning workbook, download the template and data, reset to the demo, read the audit log.",
     ),
     # cockpit
-    "cockpit.targets": ("年度目标", "Annual targets"),
+    "cockpit.targets": (vocabulary.TERM_LABELS["annual_outlook"][0], "Annual targets"),
     "cockpit.money": ("资金使用", "Fund-line use"),
     "cockpit.money_total": (
         "已安排 {used}，预算合计 {total}",
@@ -241,7 +241,7 @@ SCREEN: dict[str, tuple[str, str]] = {
     "cockpit.risks": ("主要风险", "Top risks"),
     "cockpit.risk.targets": ("达成概率低于 80% 的目标", "Targets under 80% chance"),
     "cockpit.risk.stalled": (
-        "停滞的计划库项目（{n} 个）",
+        "计划库推进缓慢项目（{n} 个）",
         "Plan-library projects stalled in a stage ({n})",
     ),
     "cockpit.risk.stalled_note": (
@@ -250,7 +250,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "largest annual planned investment first.",
     ),
     "cockpit.risk.stalled_more": (
-        "另有 {n} 个，见项目策划生成页（筛选“仅看停滞项目”）。",
+        "另有 {n} 个，见项目策划生成页（筛选“仅看推进缓慢项目”）。",
         "{n} more on the project pipeline page (filter “Stalled only”).",
     ),
     "cockpit.risk.stalled_none": (
@@ -258,7 +258,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "No plan-library project has spent more than {days} days in one stage.",
     ),
     "cockpit.risk.no_stage_dates": (
-        "数据未记录项目进入当前阶段的日期（projects 表 stage_entered 列），无法判断停滞。",
+        "数据未记录项目进入当前阶段的日期（projects 表 stage_entered 列），无法判断推进缓慢项目。",
         "The data do not record when projects entered their stage (projects.stage_entered), "
         "so stalls cannot be judged.",
     ),
@@ -283,7 +283,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "与不支持时相比的变化（百分点）。",
         "Change against no support (percentage points).",
     ),
-    "cockpit.district.money": ("前期投入资金", "Up-front money"),
+    "cockpit.district.money": ("预先拨付的扶持资金", "Up-front money"),
     # pipeline
     "pipeline.no_projects": (
         "当前数据中没有项目明细表（projects）。",
@@ -309,10 +309,10 @@ SCREEN: dict[str, tuple[str, str]] = {
     "pipeline.month.overdue": ("已过计划开工月份", "Planned start passed"),
     "pipeline.month.upcoming": ("计划开工月份未到", "Still to come"),
     "pipeline.only_stalled": (
-        "仅看停滞项目（计划库、未开工、本阶段超过 {days} 天）",
+        "仅看推进缓慢项目（计划库、未开工、本阶段超过 {days} 天）",
         "Stalled only (plan library, not started, over {days} days in the stage)",
     ),
-    "pipeline.stalled": ("停滞项目", "Stalled"),
+    "pipeline.stalled": vocabulary.TERM_LABELS["slow_projects"],
     "pipeline.stalled_help": (
         "计划库中尚未开工、在当前阶段停留超过 {days} 天的项目。",
         "Plan-library projects not yet started that have spent more than {days} days in their stage.",
@@ -325,7 +325,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "自 {date} 进入本阶段，已 {days} 天。",
         "In this stage since {date}: {days} days.",
     ),
-    "pipeline.stalled_badge": ("停滞", "Stalled"),
+    "pipeline.stalled_badge": ("推进缓慢", "Stalled"),
     "pipeline.by_level_district": ("按区市与项目级别", "By district and level"),
     "pipeline.major": ("重大生产力布局与引擎性项目", "Major-layout and engine projects"),
     "pipeline.table": ("项目清单", "Project list"),
