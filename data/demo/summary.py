@@ -69,7 +69,10 @@ def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
     targets = wb.targets[["target", "goal", "weight", "unit"]].join(expected, on="target")
     targets["base"] = targets["base"].round(1)
     targets["strongest"] = targets["strongest"].round(1)
-    upfront = strongest.groupby("fund_line")["cost"].sum()
+    # up-front money plus the reserve for what is paid on success (docs/workbook.md, options)
+    prudence = float(cast(float, wb.settings.get("award_prudence", 1.0)))
+    on_success = strongest["paid_on_success"] * (prudence * strongest["probability"]).clip(upper=1)
+    upfront = (strongest["cost"] + on_success).groupby(strongest["fund_line"]).sum()
     award = c.set_index("candidate_id")["award"]
     reserve = float((award * c.set_index("candidate_id")["strongest"]).sum())
     budgets = wb.budgets[["fund_line", "amount", "pooled"]].copy()
