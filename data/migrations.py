@@ -108,6 +108,24 @@ def m003_scenarios_and_audit(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_actuals_history(db: Database) -> None:
+    """The options' paid_on_success, and the actuals and history sheets (docs/workbook.md)."""
+    _run(
+        db,
+        """
+        ALTER TABLE options ADD COLUMN paid_on_success REAL NOT NULL DEFAULT 0;
+        CREATE TABLE actuals (
+            candidate_id TEXT PRIMARY KEY REFERENCES candidates (candidate_id),
+            status TEXT NOT NULL, option TEXT NOT NULL, date TEXT NOT NULL DEFAULT '',
+            extra TEXT, position INTEGER NOT NULL);
+        CREATE TABLE history (
+            year REAL NOT NULL, kind TEXT NOT NULL, rung TEXT NOT NULL, support TEXT NOT NULL,
+            outcome REAL NOT NULL, extra TEXT, position INTEGER NOT NULL)
+        """,
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration's name, oldest first (the last one is the latest schema version)."""
     return [m.name for m in migrations._migrations]

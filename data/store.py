@@ -237,6 +237,8 @@ class Store:
     def _write_workbook(self, conn: sqlite3.Connection, wb: Workbook) -> None:
         # Children first, so foreign keys hold at every step.
         for table in (
+            "actuals",
+            "history",
             "option_use",
             "locks",
             "options",
@@ -255,7 +257,7 @@ class Store:
         layout: dict[str, list[list[str]]] = {}
         for name in ("budgets", "resources", "targets", "candidates", "contributions", "options"):
             layout[name] = self._insert_sheet(conn, name, getattr(wb, name), resources)
-        for name in ("locks", "floors", *DESCRIPTIVE_SHEETS):
+        for name in ("locks", "floors", "actuals", "history", *DESCRIPTIVE_SHEETS):
             layout[name] = self._insert_sheet(conn, name, getattr(wb, name), resources)
         options = wb.options
         use_rows = []
