@@ -172,6 +172,14 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "renovation_equipment_share",
+        0.6,
+        "share",
+        "Equipment share of a technical-renovation key project's annual investment (its subsidy base)",
+        "技术改造类重点项目年度投资中设备投资的比例（技改补助基数）",
+        "[E]",
+    ),
+    (
         "tech_renovation_uplift",
         0.6,
         "share",
@@ -230,7 +238,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_ten_billion",
-        0.25,
+        0.2,
         "share",
         "Extra growth full support can bring a 7–10 billion firm",
         "充分支持可为百亿培育企业带来的增长率提升",
@@ -351,6 +359,22 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "certification_cost",
+        8.0,
+        "万元",
+        "Certification coaching (高新技术企业, management-system certificates), per firm without one",
+        "资质认证辅导费（高新技术企业、体系认证，每户）",
+        "[E]",
+    ),
+    (
+        "certification_uplift",
+        0.2,
+        "share",
+        "Headroom closed by a certification",
+        "资质认证可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
         "ip_saturation_class1",
         5.0,
         "items",
@@ -368,7 +392,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_srdi",
-        0.30,
+        0.28,
         "probability",
         "Chance of recognition when every criterion is met: SRDI",
         "满足条件时认定概率：专精特新",
@@ -400,7 +424,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_srdi",
-        0.7,
+        0.6,
         "probability",
         "Best chance with full support: SRDI",
         "充分支持时的最高概率：专精特新",
@@ -722,15 +746,23 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "dispatch_extra_days",
-        4.0,
+        1.0,
         "staff days",
         "Staff days of the overall lead (市发展改革委) dispatching a project in the full package",
         "全程调度占用总牵头部门（市发展改革委）人日",
         '[S] "1+6" mechanism; [E] days',
     ),
     (
+        "factor_coordination_days",
+        0.5,
+        "staff days",
+        "Staff days of the overall lead (市发展改革委) coordinating a project's factor package",
+        "总牵头部门（市发展改革委）统筹协调项目要素保障占用人日",
+        '[S] "1+6" mechanism; [E] days',
+    ),
+    (
         "major_layout_dispatch_days",
-        4.0,
+        2.0,
         "staff days",
         "Extra dispatch staff days for a major productivity-layout project",
         "重大生产力布局项目额外调度人日",
@@ -893,7 +925,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "projects_started_plan_share",
-        0.90,
+        0.94,
         "share",
         "Share of the plan library to have started by year end (already started count)",
         "计划库项目年内开工比例（含已开工）",
@@ -901,7 +933,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "investment_goal_share",
-        0.84,
+        0.86,
         "share",
         "Investment goal as a share of what the plan library's key projects, 新开工 and 续建, "
         "would complete this year (new starts phased by start month)",
@@ -910,7 +942,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "projects_completed_plan_share",
-        0.75,
+        0.78,
         "share",
         "Share of the 续建 projects due this year to be completed and in production (竣工投产)",
         "年内计划竣工的续建项目竣工投产比例",
@@ -918,7 +950,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "major_layout_goal_share",
-        0.82,
+        0.85,
         "share",
         "Goal of the major productivity-layout projects' investment as a share of what they would complete",
         "重大生产力布局项目投资目标占其年内可完成投资的比例",

@@ -227,9 +227,13 @@ OPTION_LABELS: Final = _frozen(
             "申报辅导+知识产权服务+研发投入补助",
             "Coaching + IP services + R&D subsidy",
         ),
+        "coaching_ip_certification": (
+            "申报辅导+知识产权服务（如需）+资质认证辅导",
+            "Coaching + IP services (where short) + certification",
+        ),
         "coaching_ip_rd_centre": (
-            "申报辅导+知识产权服务+研发机构建设",
-            "Coaching + IP services + R&D centre",
+            "申报辅导+知识产权服务、资质认证（如需）+研发机构建设奖补",
+            "Coaching + IP and certification (where short) + R&D-centre award",
         ),
         # ten-billion candidates
         "dispatch": ("实时调度", "Real-time dispatch"),

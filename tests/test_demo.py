@@ -370,7 +370,8 @@ def test_a_firm_short_on_last_years_figures_is_no_candidate(wb):
     o = wb.options.merge(wb.candidates[["candidate_id", "rung", "entity_id"]])
     quality_options = o[o["rung"].isin(["innovative_sme", "srdi", "little_giant", "champion"])]
     assert set(quality_options["option"]) <= {
-        "application_coaching", "coaching_and_ip", "coaching_ip_rd_centre",
+        "application_coaching", "coaching_and_ip", "coaching_ip_certification",
+        "coaching_ip_rd_centre",
     }  # fmt: skip
     # IP service only where IP is still short
     ip = quality_options[quality_options["option"] == "coaching_and_ip"]

@@ -32,6 +32,9 @@ def demo_codes(demo_workbook) -> dict[str, set[str]]:
         "stage": _codes(p["stage"]),
         "library": _codes(p["library"]),
         "level": _codes(p["level"]),
+        "category": _codes(p["category"]),
+        "construction": _codes(p["construction"]),
+        "sector": _codes(e["sector"]),
         "gate": gates,
         "option": _codes(wb.options["option"]),
         "entity_kind": _codes(c["kind"]),
@@ -67,6 +70,10 @@ def test_the_ordered_codes_all_have_labels() -> None:
         ("gate", vocab.GATES),
         ("level", vocab.LEVELS),
         ("entity_kind", vocab.ENTITY_KINDS),
+        ("category", vocab.CATEGORIES),
+        ("construction", vocab.CONSTRUCTION),
+        ("sector", vocab.SECTORS),
+        ("rung", vocab.PROJECT_RUNGS),
     ):
         assert set(codes) <= set(vocab.table(kind)), kind
     assert set(vocab.NOT_STARTED) < set(vocab.STAGES)
@@ -177,6 +184,10 @@ def test_the_demo_names_targets_and_fund_lines_as_the_vocabulary_does() -> None:
         assert vocab.FUND_LINE_LABELS[code] == (zh, en), code
     for department, _resource, en in demo.LEAD_DEPARTMENTS:
         assert vocab.DEPARTMENT_LABELS[department] == (department, en), department
+    from data.assumptions import CATEGORY_LEADS
+
+    assert {c for c, _, _ in CATEGORY_LEADS} == set(vocab.CATEGORIES) == set(demo.CATEGORIES)
+    assert {d for _, d, _ in CATEGORY_LEADS} <= set(vocab.DEPARTMENT_LABELS)
 
 
 def test_the_demo_option_labels_are_the_vocabulary() -> None:

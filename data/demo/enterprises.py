@@ -104,7 +104,11 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
                 sector[i] = code
                 break
             draw -= share
-    sector[near_ten | (size == "ten_billion")] = "C"
+    # the largest firms are manufacturers (the 10-billion programme is an industrial one): never a
+    # tourism group
+    biggest = near_ten | (size == "ten_billion")
+    cluster[biggest & (cluster == "康养旅游")] = "先进装备与智能制造"
+    sector[biggest] = "C"
     # the SRDI ladder is a manufacturing ladder (docs/projects.md): a service firm is at most an
     # innovative SME
     quality[(sector != "C") & np.isin(quality, ["srdi", "little_giant", "champion"])] = (

@@ -120,7 +120,8 @@ def _projects(rng: np.random.Generator, values: dict[str, float]) -> pd.DataFram
         # pollutant emissions (环境容量) only where an industrial process emits: not for R&D
         # centres, infrastructure or tourism (docs/projects.md)
         emits = c is not None and category[i] in ("industrial_investment", "marine")
-        emission[i] = total[i] * c.emission_t_per_wan * rng.lognormal(0.0, 0.6) if emits else 0.0
+        rate = c.emission_t_per_wan if c is not None and emits else 0.0
+        emission[i] = total[i] * rate * rng.lognormal(0.0, 0.6) if emits else 0.0
     lead = np.array([leads[k] for k in category], dtype=object)
 
     energy = np.round(energy, 0)
@@ -307,8 +308,15 @@ def _project_options(project: dict, values: dict[str, float]) -> tuple[float, fl
         base *= v["project_reserve_library_factor"]
     base = min(max(base, _MIN_PROBABILITY), ceiling - _MIN_HEADROOM)
 
-    staff = {_STAFF_RESOURCE[project["lead_department"]]: v["assisted_days_per_gate"] * len(gates)}
-    dispatch = {_STAFF_RESOURCE[_DRC]: _dispatch_days(project, v)}
+    # Projects still in the reserve or in review integration are in the hands of 市发展改革委's
+    # planning-generation mechanism (策划生成, 审查集成: docs/domain.md); later stages in their
+    # category lead's (docs/projects.md)
+    handler = _DRC if stage in ("reserve", "review_integration") else project["lead_department"]
+    staff = {_STAFF_RESOURCE[handler]: v["assisted_days_per_gate"] * len(gates)}
+    # 市发展改革委, the overall lead, coordinates the quotas of a factor package and dispatches the
+    # full one (docs/projects.md)
+    coordination = {_STAFF_RESOURCE[_DRC]: v["factor_coordination_days"]}
+    dispatch = {_STAFF_RESOURCE[_DRC]: v["factor_coordination_days"] + _dispatch_days(project, v)}
     quota_uplifts: list[float] = []
     quotas: dict[str, float] = {}
     if "land" in gates and project["land_mu"] > 0:
@@ -332,19 +340,46 @@ def _project_options(project: dict, values: dict[str, float]) -> tuple[float, fl
     line = "project_factor_support"
     options = [
         _option("assisted_handling", "", 0.0, assist, **staff),
-        _option("factor_guarantee", line, factor_cost, factors, **staff, **quotas),
+        _option(
+            "factor_guarantee", line, factor_cost, factors, **_summed(staff, coordination), **quotas
+        ),
         _option(
             "full_support",
             line,
             factor_cost,
             factors + [v["financing_uplift"]],
             paid_on_success=financing_cost,
-            **staff,
-            **dispatch,
+            **_summed(staff, dispatch),
             **quotas,
         ),
     ]
+    options.extend(_renovation_option(project, v, assist, staff))
     return base, ceiling, options
+
+
+def _renovation_option(
+    project: dict, values: dict[str, float], first: list[float], staff: dict[str, float]
+) -> list[dict]:
+    """A technical-renovation project's 技改 subsidy (the earmarked 技术改造专项资金: a share of its
+    equipment investment, capped), on top of the first help; none for other projects."""
+    if not str(project["name"]).removesuffix("项目").endswith(("智能化改造", "技术改造")):
+        return []
+    v = values
+    equipment = v["renovation_equipment_share"] * float(project["annual_investment"])
+    if equipment < v["tech_renovation_min_equipment"]:
+        return []
+    subsidy = min(v["tech_renovation_rate"] * equipment, v["tech_renovation_cap"])
+    uplifts = first + [v["tech_renovation_uplift"]]
+    return [_option("tech_renovation", "tech_renovation", subsidy, uplifts, **staff)]
+
+
+def _summed(*uses: dict[str, float]) -> dict[str, float]:
+    """Resource uses added up (two supports may draw on the same department's staff days)."""
+    out: dict[str, float] = {}
+    for use in uses:
+        for key, amount in use.items():
+            out[key] = out.get(key, 0.0) + amount
+    return out
 
 
 def _dispatch_days(project: dict, values: dict[str, float]) -> float:
@@ -396,7 +431,10 @@ def _construction_options(
     base = v[f"project_base_{rung}"] + v["year_plan_pace_slope"] * (done - v["year_plan_pace"])
     base = min(max(base, _MIN_PROBABILITY), ceiling - _MIN_HEADROOM)
     staff = {_STAFF_RESOURCE[project["lead_department"]]: v["year_dispatch_days"]}
-    dispatch = {_STAFF_RESOURCE[_DRC]: _dispatch_days(project, v)}
+    # 市发展改革委, the overall lead, coordinates the quotas of a factor package and dispatches the
+    # full one (docs/projects.md)
+    coordination = {_STAFF_RESOURCE[_DRC]: v["factor_coordination_days"]}
+    dispatch = {_STAFF_RESOURCE[_DRC]: v["factor_coordination_days"] + _dispatch_days(project, v)}
     quotas: dict[str, float] = {}
     quota_uplifts: list[float] = []
     if project.get("emission_t", 0.0) > 0:
@@ -413,16 +451,23 @@ def _construction_options(
     line = "project_factor_support"
     options = [
         _option("dispatch_problems", "", 0.0, first, **staff),
-        _option("dispatch_and_quotas", line, factor_cost, factors, **staff, **quotas),
+        _option(
+            "dispatch_and_quotas",
+            line,
+            factor_cost,
+            factors,
+            **_summed(staff, coordination),
+            **quotas,
+        ),
         _option(
             "dispatch_quotas_financing",
             line,
             factor_cost,
             factors + [v["financing_uplift"]],
             paid_on_success=financing_cost,
-            **staff,
-            **dispatch,
+            **_summed(staff, dispatch),
             **quotas,
         ),
     ]
+    options.extend(_renovation_option(project, v, first, staff))
     return base, ceiling, options

@@ -145,27 +145,30 @@ def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]
             )
         return options
     # quality rungs: what support can still move this year (last year's figures are fixed):
-    # coaching on the application's quality and the window; IP filings where IP is still short; help
-    # with an R&D institution where it has none recognised above city level (paid as a 奖补 on
-    # recognition, so on success)
+    # coaching on the application's quality and the window; IP filings where IP is still short; a
+    # certification (高新技术企业, management-system certificates) where the firm has none; help with an
+    # R&D institution where none is recognised above city level (paid as a 奖补 on recognition, so
+    # on success). Each package builds on the one before (docs/projects.md).
     slots = {"service_agency_slots": v["agency_slots_per_option"]}
     line = "srdi_cultivation"
-    coaching = v[f"coaching_cost_{rung}"]
-    coach = [v["coaching_uplift"]]
-    options = [_option("application_coaching", line, coaching, coach, **slots)]
-    with_ip = coach
-    cost = coaching
+    uplifts = [v["coaching_uplift"]]
+    cost = v[f"coaching_cost_{rung}"]
+    options = [_option("application_coaching", line, cost, uplifts, **slots)]
     if float(firm.get("ip_class1", 0.0)) < v["ip_saturation_class1"]:
-        with_ip = coach + [v["ip_service_uplift"]]
-        cost = coaching + v["ip_service_cost"]
-        options.append(_option("coaching_and_ip", line, cost, with_ip, **slots))
+        uplifts = uplifts + [v["ip_service_uplift"]]
+        cost += v["ip_service_cost"]
+        options.append(_option("coaching_and_ip", line, cost, uplifts, **slots))
+    if not criteria.flag(firm.get("high_tech_cert", "N")):
+        uplifts = uplifts + [v["certification_uplift"]]
+        cost += v["certification_cost"]
+        options.append(_option("coaching_ip_certification", line, cost, uplifts, **slots))
     if rung != "innovative_sme" and criteria.rd_institution_level(firm) in ("none", "city"):
         options.append(
             _option(
                 "coaching_ip_rd_centre",
                 line,
                 cost,
-                with_ip + [v["rd_centre_uplift"]],
+                uplifts + [v["rd_centre_uplift"]],
                 paid_on_success=v["rd_centre_cost"],
                 **slots,
             )
