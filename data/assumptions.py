@@ -19,7 +19,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     # --- Budgets, resources and settings -----------------------------------------------------------
     (
         "budget_ratio",
-        2.95,
+        2.98,
         "×",
         "Cost of supporting every candidate at its strongest option ÷ fund-line amount",
         "全部候选按最强方案支持所需资金 ÷ 资金渠道额度",
@@ -27,7 +27,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "resource_ratio",
-        1.8,
+        1.9,
         "×",
         "Staff days of every candidate at its strongest option ÷ the department's staff days",
         "全部候选按最强方案所需牵头部门人日 ÷ 可用人日",
@@ -43,7 +43,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "factor_quota_ratio",
-        1.5,
+        1.8,
         "×",
         "Land and energy quota of every candidate at its strongest option ÷ quota available",
         "全部候选按最强方案所需用地、能耗指标 ÷ 可用指标",
@@ -424,7 +424,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_srdi",
-        0.6,
+        0.63,
         "probability",
         "Best chance with full support: SRDI",
         "充分支持时的最高概率：专精特新",
@@ -836,7 +836,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "year_dispatch_days",
-        3.0,
+        2.0,
         "staff days",
         "Lead-department staff days of dispatch and problem solving (调度解难) for a project under construction",
         "在建项目调度解难占用牵头部门人日",
@@ -909,7 +909,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "goal_new_innovative_sme",
-        190.0,
+        209.0,
         "firms",
         "New innovative SMEs",
         "新增创新型中小企业",
@@ -925,7 +925,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "projects_started_plan_share",
-        0.94,
+        0.95,
         "share",
         "Share of the plan library to have started by year end (already started count)",
         "计划库项目年内开工比例（含已开工）",
@@ -933,7 +933,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "investment_goal_share",
-        0.86,
+        0.845,
         "share",
         "Investment goal as a share of what the plan library's key projects, 新开工 and 续建, "
         "would complete this year (new starts phased by start month)",
@@ -942,7 +942,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "projects_completed_plan_share",
-        0.78,
+        0.76,
         "share",
         "Share of the 续建 projects due this year to be completed and in production (竣工投产)",
         "年内计划竣工的续建项目竣工投产比例",
@@ -950,7 +950,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "major_layout_goal_share",
-        0.85,
+        0.82,
         "share",
         "Goal of the major productivity-layout projects' investment as a share of what they would complete",
         "重大生产力布局项目投资目标占其年内可完成投资的比例",

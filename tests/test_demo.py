@@ -475,6 +475,18 @@ def test_tech_renovation_subsidy_rate_and_cap(wb):
     values = assumption_values()
     firms = wb.enterprises.set_index("firm_id")
     o = wb.options[wb.options["fund_line"] == "tech_renovation"]
+    # technical-renovation key projects: the rate on their equipment share, the same cap
+    projects = o[o["candidate_id"].str.startswith("P")]
+    p = wb.projects.set_index("project_id")
+    ids = wb.candidates.set_index("candidate_id").loc[projects["candidate_id"], "entity_id"]
+    base = values["renovation_equipment_share"] * p.loc[ids, "annual_investment"].to_numpy()
+    assert len(projects) > 30 and p.loc[ids, "name"].str.contains("改造").all()
+    assert np.allclose(
+        projects["cost"].to_numpy(),
+        np.minimum(values["tech_renovation_rate"] * base, values["tech_renovation_cap"]),
+        atol=0.051,
+    )
+    o = o[~o["candidate_id"].str.startswith("P")]
     entity = wb.candidates.set_index("candidate_id").loc[o["candidate_id"], "entity_id"]
     equipment = firms.loc[entity, "planned_equipment_investment"].to_numpy()
     # firms already above 10 billion yuan (champion candidates among them) get the higher rate and cap
@@ -620,7 +632,9 @@ def test_staff_days_of_busy_departments_matter_too(wb, plan):
 
 def test_targets_are_a_mix_of_on_track_at_risk_and_short(plan):
     p_meet = plan.targets.set_index("target")["p_meet"]
-    assert 0.3 <= p_meet["new_ten_billion"] <= 0.85  # the 10-billion target is uncertain
+    # 百亿 "1–2": the stretch of 2 is uncertain, the floor of 1 more likely
+    assert 0.3 <= p_meet["new_ten_billion_stretch"] <= 0.85
+    assert p_meet["new_ten_billion"] > p_meet["new_ten_billion_stretch"]
     at_risk = p_meet.between(0.2, 0.8)
     assert at_risk.sum() >= 3, p_meet
     assert (p_meet < 0.2).sum() >= 1, p_meet  # money runs out before some goal is safe
@@ -635,7 +649,8 @@ def test_other_seeds_also_bind_and_stay_in_the_band(seed):
     assert 0.94 <= result.objective / weights <= 0.985
     lines = result.fund_lines.set_index("fund_line").loc[UPFRONT_LINES]
     assert (lines["remaining"] < 0.01 * lines["available"]).all(), lines
-    assert 0.3 <= result.targets.set_index("target").loc["new_ten_billion", "p_meet"] <= 0.85
+    p_meet = result.targets.set_index("target")["p_meet"]
+    assert 0.3 <= p_meet["new_ten_billion_stretch"] <= 0.85
 
 
 def test_doing_nothing_stays_feasible_without_pooling(wb):

@@ -353,15 +353,21 @@ def _project_options(project: dict, values: dict[str, float]) -> tuple[float, fl
             **quotas,
         ),
     ]
-    options.extend(_renovation_option(project, v, assist, staff))
+    options.extend(_renovation_option(project, v, assist, staff, quota_uplifts, quotas))
     return base, ceiling, options
 
 
 def _renovation_option(
-    project: dict, values: dict[str, float], first: list[float], staff: dict[str, float]
+    project: dict,
+    values: dict[str, float],
+    first: list[float],
+    staff: dict[str, float],
+    quota_uplifts: list[float],
+    quotas: dict[str, float],
 ) -> list[dict]:
     """A technical-renovation project's 技改 subsidy (the earmarked 技术改造专项资金: a share of its
-    equipment investment, capped), on top of the first help; none for other projects."""
+    equipment investment, capped) with the quotas it waits for, in place of the factor money and
+    the staff's extra help; none for other projects."""
     if not str(project["name"]).removesuffix("项目").endswith(("智能化改造", "技术改造")):
         return []
     v = values
@@ -369,8 +375,11 @@ def _renovation_option(
     if equipment < v["tech_renovation_min_equipment"]:
         return []
     subsidy = min(v["tech_renovation_rate"] * equipment, v["tech_renovation_cap"])
-    uplifts = first + [v["tech_renovation_uplift"]]
-    return [_option("tech_renovation", "tech_renovation", subsidy, uplifts, **staff)]
+    # the subsidy does what the factor money would, and more (it pays for the equipment); the
+    # renovation needs no staff of the lead department, only the quotas it waits for
+    del first, staff
+    uplifts = quota_uplifts + [v["factor_support_uplift"], v["tech_renovation_uplift"]]
+    return [_option("tech_renovation", "tech_renovation", subsidy, uplifts, **quotas)]
 
 
 def _summed(*uses: dict[str, float]) -> dict[str, float]:
@@ -469,5 +478,5 @@ def _construction_options(
             **quotas,
         ),
     ]
-    options.extend(_renovation_option(project, v, first, staff))
+    options.extend(_renovation_option(project, v, first, staff, quota_uplifts, quotas))
     return base, ceiling, options
