@@ -393,7 +393,7 @@ TERM_LABELS: Final = _frozen(
         "outlook_amber": ("需加力推进", "Watch"),
         "outlook_red": ("完成难度大", "At risk"),
         "annual_outlook": ("年度目标完成情况预判", "Annual targets outlook"),
-        "slow_projects": ("推进缓慢项目", "Stalled projects"),
+        "slow_projects": ("推进缓慢项目", "Stalled"),
         "reserve_library": LIBRARY_LABELS["reserve"],
         "plan_library": LIBRARY_LABELS["plan"],
         "innovative_sme_announced": ("新公告创新型中小企业", "Newly announced innovative SMEs"),

@@ -133,7 +133,7 @@ def test_stalled_projects_on_the_cockpit_and_the_pipeline_filter(app_db) -> None
     assert "31 rows" in [c.value for c in at.caption]
     # the category table and the major-layout table come first; the project list is the last table
     # with days in stage
-    listed = next(d.value for d in reversed(at.dataframe) if "Days in stage" in d.value.columns)
+    listed = [d.value for d in at.dataframe if "Days in stage" in d.value.columns][-1]
     assert len(listed) == 31 and (listed["Days in stage"] > 60).all()
     # the first project offered in the detail is a stalled one, and it says so
     assert any("In this stage since" in m.value and "Stalled" in m.value for m in at.markdown)
