@@ -19,15 +19,15 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     # --- Budgets, resources and settings -----------------------------------------------------------
     (
         "budget_ratio",
-        2.95,
+        2.98,
         "×",
         "Cost of supporting every candidate at its strongest option ÷ fund-line amount",
-        "全部候选按最强方案支持所需资金 ÷ 资金线额度",
+        "全部候选按最强方案支持所需资金 ÷ 资金渠道额度",
         "[E]",
     ),
     (
         "resource_ratio",
-        1.8,
+        1.9,
         "×",
         "Staff days of every candidate at its strongest option ÷ the department's staff days",
         "全部候选按最强方案所需牵头部门人日 ÷ 可用人日",
@@ -43,7 +43,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "factor_quota_ratio",
-        1.5,
+        1.8,
         "×",
         "Land and energy quota of every candidate at its strongest option ÷ quota available",
         "全部候选按最强方案所需用地、能耗指标 ÷ 可用指标",
@@ -54,7 +54,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         1.15,
         "×",
         "Award line holds at least this × the entitlement reserve with no support",
-        "奖励资金线至少为无支持时应兑奖励准备金的倍数",
+        "奖励资金渠道至少为无支持时应兑奖励准备金的倍数",
         "[E]",
     ),
     (
@@ -63,7 +63,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "share",
         "Share of a pooled fund line that may move to other pooled lines",
         "可统筹调剂的资金比例",
-        "[S] 涉企资金统筹整合",
+        "[E] share; the mechanism [S] 涉企资金统筹整合 (docs/projects.md)",
     ),
     (
         "award_prudence",
@@ -87,7 +87,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         2.0,
         "万元",
         "Award for a new innovative SME",
-        "新认定创新型中小企业奖励",
+        "新公告创新型中小企业奖励",
         "[E] 0–5 万元",
     ),
     (
@@ -120,7 +120,15 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "万元",
         "Award for a firm first crossing 10 billion yuan revenue",
         "首次突破百亿元营业收入企业奖励",
-        "[S] 威政发〔2022〕3号",
+        "[S] the city's 2023 policy (docs/domain.md); 威政发〔2022〕3号 expired at the end of 2022",
+    ),
+    (
+        "award_ten_billion_step",
+        1000.0,
+        "万元",
+        "Award for each further 10-billion step of a firm already above 10 billion yuan",
+        "百亿级企业营业收入每再跨一个百亿台阶的奖励",
+        "[S] the city's 2023 policy (docs/domain.md)",
     ),
     # --- Technical renovation subsidy -----------------------------------------------------------------
     (
@@ -161,6 +169,14 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "万元",
         "Minimum equipment investment for a subsidised renovation",
         "技改补助设备投资门槛",
+        "[E]",
+    ),
+    (
+        "renovation_equipment_share",
+        0.6,
+        "share",
+        "Equipment share of a technical-renovation key project's annual investment (its subsidy base)",
+        "技术改造类重点项目年度投资中设备投资的比例（技改补助基数）",
         "[E]",
     ),
     (
@@ -214,7 +230,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_above_size",
-        0.4,
+        0.6,
         "share",
         "Extra growth full support can bring a firm near 20 million yuan",
         "充分支持可为临近规上企业带来的增长率提升",
@@ -222,7 +238,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_ten_billion",
-        0.15,
+        0.2,
         "share",
         "Extra growth full support can bring a 7–10 billion firm",
         "充分支持可为百亿培育企业带来的增长率提升",
@@ -287,7 +303,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "coaching_uplift",
-        0.08,
+        0.12,
         "share",
         "Headroom closed by application coaching",
         "申报辅导可弥补的提升空间比例",
@@ -327,29 +343,11 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
-        "rd_subsidy_rate",
-        0.10,
-        "share",
-        "R&D subsidy as a share of last year's R&D expense",
-        "研发费用补助比例",
-        "[E]",
-    ),
-    ("rd_subsidy_min", 10.0, "万元", "Smallest R&D subsidy", "研发补助下限", "[E]"),
-    ("rd_subsidy_cap", 30.0, "万元", "R&D subsidy cap", "研发补助上限", "[E]"),
-    (
-        "rd_subsidy_uplift",
-        0.35,
-        "share",
-        "Headroom closed by an R&D subsidy",
-        "研发补助可弥补的提升空间比例",
-        "[E]",
-    ),
-    (
         "rd_centre_cost",
         30.0,
         "万元",
-        "Help building an R&D centre (研发中心), per firm",
-        "研发机构建设支持（每户）",
+        "Help building an R&D centre (研发中心), per firm, paid as a 奖补 once the firm is recognised",
+        "研发机构建设奖补（每户，达标后兑付）",
         "[E]",
     ),
     (
@@ -361,11 +359,35 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "certification_cost",
+        8.0,
+        "万元",
+        "Certification coaching (高新技术企业, management-system certificates), per firm without one",
+        "资质认证辅导费（高新技术企业、体系认证，每户）",
+        "[E]",
+    ),
+    (
+        "certification_uplift",
+        0.2,
+        "share",
+        "Headroom closed by a certification",
+        "资质认证可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "ip_saturation_class1",
+        5.0,
+        "items",
+        "IP service is offered only to firms holding fewer class-I IP items than this (it addresses a gap)",
+        "Ⅰ类知识产权少于该数量的企业才提供知识产权服务（针对短板）",
+        "[E]",
+    ),
+    (
         "p_meet_innovative_sme",
         0.42,
         "probability",
         "Chance of recognition when every criterion is met: innovative SME",
-        "满足条件时认定概率：创新型中小企业",
+        "满足条件时入选公告概率：创新型中小企业",
         "[E]",
     ),
     (
@@ -402,7 +424,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_srdi",
-        0.42,
+        0.63,
         "probability",
         "Best chance with full support: SRDI",
         "充分支持时的最高概率：专精特新",
@@ -410,7 +432,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_little_giant",
-        0.37,
+        0.50,
         "probability",
         "Best chance with full support: little giant",
         "充分支持时的最高概率：小巨人",
@@ -418,7 +440,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_champion",
-        0.37,
+        0.50,
         "probability",
         "Best chance with full support: champion",
         "充分支持时的最高概率：单项冠军",
@@ -587,11 +609,56 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "start_month_from_started",
+        1.0,
+        "month",
+        "Projects already started this year started from this month ...",
+        "今年已开工项目的开工月份起",
+        "[S] collective starts in February (docs/projects.md); [E] window",
+    ),
+    ("start_month_to_started", 3.0, "month", "... to this month", "……至该月", "[E]"),
+    (
+        "start_month_from_factor_guarantee",
+        2.0,
+        "month",
+        "Planned start month of a factor-guarantee project: from ...",
+        "要素保障阶段项目计划开工月份：起",
+        "[E]",
+    ),
+    ("start_month_to_factor_guarantee", 7.0, "month", "... to", "……至", "[E]"),
+    (
+        "start_month_from_assisted_handling",
+        3.0,
+        "month",
+        "Planned start month of an assisted-handling project: from ...",
+        "帮办代办阶段项目计划开工月份：起",
+        "[E]",
+    ),
+    ("start_month_to_assisted_handling", 9.0, "month", "... to", "……至", "[E]"),
+    (
+        "start_month_from_review_integration",
+        5.0,
+        "month",
+        "Planned start month of a review-integration project: from ...",
+        "审查集成阶段项目计划开工月份：起",
+        "[E]",
+    ),
+    ("start_month_to_review_integration", 11.0, "month", "... to", "……至", "[E]"),
+    (
+        "start_month_from_reserve",
+        7.0,
+        "month",
+        "Planned start month of a reserve-stage project: from ...",
+        "项目储备阶段项目计划开工月份：起",
+        "[E]",
+    ),
+    ("start_month_to_reserve", 12.0, "month", "... to", "……至", "[E]"),
+    (
         "stall_days",
         60.0,
         "days",
         "A plan-library project not yet started is stalled after this many days in its stage",
-        "计划库未开工项目在同一阶段停留超过该天数即视为停滞",
+        "计划库未开工项目在同一阶段停留超过该天数即为推进缓慢项目",
         "[E]",
     ),
     (
@@ -679,10 +746,116 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "dispatch_extra_days",
-        4.0,
+        1.0,
         "staff days",
-        "Extra lead-department staff days for dispatch in the full package",
-        "全程调度额外占用牵头部门人日",
+        "Staff days of the overall lead (市发展改革委) dispatching a project in the full package",
+        "全程调度占用总牵头部门（市发展改革委）人日",
+        '[S] "1+6" mechanism; [E] days',
+    ),
+    (
+        "factor_coordination_days",
+        0.5,
+        "staff days",
+        "Staff days of the overall lead (市发展改革委) coordinating a project's factor package",
+        "总牵头部门（市发展改革委）统筹协调项目要素保障占用人日",
+        '[S] "1+6" mechanism; [E] days',
+    ),
+    (
+        "major_layout_dispatch_days",
+        2.0,
+        "staff days",
+        "Extra dispatch staff days for a major productivity-layout project",
+        "重大生产力布局项目额外调度人日",
+        "[E]",
+    ),
+    (
+        "emission_quota_uplift",
+        0.25,
+        "share",
+        "Headroom closed by granting the emission quota (环境容量) when the environmental review is open",
+        "保障主要污染物排放总量指标（环境容量）可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "new_start_ramp_months",
+        1.0,
+        "months",
+        "Months after a mid-month start that add no investment (site preparation); a start in month m "
+        "adds max(0, 12.5 − m − this) / 12 of a full year's investment",
+        "新开工项目开工后不形成投资的准备期（月）；第 m 月开工的项目当年完成投资为全年计划的 "
+        "max(0, 12.5 − m − 该值) / 12",
+        "[E]",
+    ),
+    (
+        "project_base_year_plan",
+        0.72,
+        "probability",
+        "Chance a project under construction completes its year plan with no extra help",
+        "在建项目无额外支持时完成年度投资计划的概率",
+        "[E]",
+    ),
+    (
+        "project_ceiling_year_plan",
+        0.95,
+        "probability",
+        "Best chance a project under construction completes its year plan",
+        "在建项目充分支持时完成年度投资计划的最高概率",
+        "[E]",
+    ),
+    (
+        "project_base_completion",
+        0.55,
+        "probability",
+        "Chance a 续建 project due this year is completed and in production (竣工投产) with no extra help",
+        "年内计划竣工的续建项目无额外支持时竣工投产的概率",
+        "[E]",
+    ),
+    (
+        "project_ceiling_completion",
+        0.90,
+        "probability",
+        "Best chance of 竣工投产 this year",
+        "充分支持时年内竣工投产的最高概率",
+        "[E]",
+    ),
+    (
+        "year_plan_pace",
+        0.25,
+        "share",
+        "Share of its year plan a project on pace has done by as_of (early April)",
+        "截至数据日期（4月初）按进度应完成的年度计划比例",
+        "[S] 31 % by end of March 2023 (docs/projects.md); [E] pace",
+    ),
+    (
+        "year_plan_pace_slope",
+        1.0,
+        "probability per share",
+        "Chance gained per share of the year plan done ahead of pace (lost when behind)",
+        "投资进度每超前（滞后）年度计划一个比例所增加（减少）的完成概率",
+        "[E]",
+    ),
+    (
+        "year_dispatch_days",
+        2.0,
+        "staff days",
+        "Lead-department staff days of dispatch and problem solving (调度解难) for a project under construction",
+        "在建项目调度解难占用牵头部门人日",
+        "[E]",
+    ),
+    (
+        "year_dispatch_uplift",
+        0.2,
+        "share",
+        "Headroom closed by dispatch and problem solving",
+        "调度解难可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
+        "year_emission_share",
+        0.3,
+        "share",
+        "Share of its yearly emissions a project under construction still needs as quota for its next phase",
+        "在建项目下一阶段仍需的排放总量指标占其年排放量的比例",
         "[E]",
     ),
     (
@@ -712,15 +885,31 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "goal_new_ten_billion",
-        2.0,
+        1.0,
         "firms",
-        "New firms above 10 billion yuan revenue",
-        "新增百亿级企业",
+        "New firms above 10 billion yuan revenue: the floor of the 1–2 goal",
+        "新增百亿级企业（保底）",
         "[S] 1–2",
     ),
     (
+        "goal_new_ten_billion_stretch",
+        2.0,
+        "firms",
+        "New firms above 10 billion yuan revenue: the stretch of the 1–2 goal",
+        "新增百亿级企业（力争）",
+        "[S] 1–2",
+    ),
+    (
+        "weight_new_ten_billion_stretch",
+        0.5,
+        "weight",
+        "Weight of the 10-billion stretch goal (the floor weighs 1)",
+        "百亿级企业力争目标的权重（保底目标为1）",
+        "[E]",
+    ),
+    (
         "goal_new_innovative_sme",
-        190.0,
+        209.0,
         "firms",
         "New innovative SMEs",
         "新增创新型中小企业",
@@ -736,7 +925,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "projects_started_plan_share",
-        0.90,
+        0.95,
         "share",
         "Share of the plan library to have started by year end (already started count)",
         "计划库项目年内开工比例（含已开工）",
@@ -744,13 +933,62 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "investment_goal_share",
-        0.92,
+        0.845,
         "share",
-        "Investment goal as a share of candidates' annual planned investment (plan library)",
-        "投资目标占计划库候选项目年度计划投资比例",
+        "Investment goal as a share of what the plan library's key projects, 新开工 and 续建, "
+        "would complete this year (new starts phased by start month)",
+        "投资目标占计划库重点项目（新开工与续建，新开工按开工月份折算）年内可完成投资的比例",
+        "[E]",
+    ),
+    (
+        "projects_completed_plan_share",
+        0.76,
+        "share",
+        "Share of the 续建 projects due this year to be completed and in production (竣工投产)",
+        "年内计划竣工的续建项目竣工投产比例",
+        "[E]",
+    ),
+    (
+        "major_layout_goal_share",
+        0.82,
+        "share",
+        "Goal of the major productivity-layout projects' investment as a share of what they would complete",
+        "重大生产力布局项目投资目标占其年内可完成投资的比例",
+        "[E]",
+    ),
+    (
+        "weight_major_layout",
+        1.0,
+        "weight",
+        "Weight of the major-layout target (on top of their share of the investment target)",
+        "重大生产力布局项目目标权重（另计入年度投资目标）",
         "[E]",
     ),
 ]
+
+
+# The "1+6" mechanism (docs/projects.md): 市发展改革委 leads overall, and every key-project category
+# has one lead department. (category, lead department, source)
+OVERALL_LEAD = "市发展改革委"
+CATEGORY_LEADS: tuple[tuple[str, str, str], ...] = (
+    ("science_innovation", "市科技局", "[S] 2022 categories; 2024 press conference"),
+    ("industrial_investment", "市工业和信息化局", "[S] 2022 categories; 2024 press conference"),
+    ("urban_infrastructure", "市住房城乡建设局", "[S] 2022 categories; 2024 press conference"),
+    ("rural_revitalisation", "市农业农村局", "[S] 2024 press conference"),
+    ("marine", "市海洋发展局", "[S] 2022 marine key projects; 2024 press conference"),
+    ("culture_tourism", "市文化和旅游局", "[E] the sixth category and its lead"),
+)
+
+
+def category_leads() -> pd.DataFrame:
+    """The "1+6" table: one row per key-project category and its lead department.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``category, lead_department, source``; the overall lead is `OVERALL_LEAD`.
+    """
+    return pd.DataFrame(list(CATEGORY_LEADS), columns=["category", "lead_department", "source"])
 
 
 def default_assumptions() -> pd.DataFrame:

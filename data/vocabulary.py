@@ -28,8 +28,24 @@ DEFAULT_LANG: Final = "zh"
 
 # The enterprise ladder: what a firm can reach this year, size rungs and quality rungs together.
 RUNGS: Final = ("above_size", "innovative_sme", "srdi", "little_giant", "champion", "ten_billion")
-# A project's candidacy carries the rung "start" (starting construction this year).
+# A project's candidacy carries the rung "start" (a 新开工 project starting construction this year);
+# a project under construction (续建, or started earlier this year) the rung "year_plan" (completing its
+# year's investment plan) or, when it is due to be completed this year, "completion" (竣工投产).
 PROJECT_RUNG: Final = "start"
+PROJECT_RUNGS: Final = ("start", "year_plan", "completion")
+# Key-project categories of the "1+6" mechanism (docs/projects.md): one lead department each.
+CATEGORIES: Final = (
+    "science_innovation",
+    "industrial_investment",
+    "urban_infrastructure",
+    "rural_revitalisation",
+    "marine",
+    "culture_tourism",
+)
+# 新开工 (starts this year) or 续建 (under construction since an earlier year).
+CONSTRUCTION: Final = ("new_start", "continued")
+# GB/T 4754-2017 sections the demo's firms belong to (C = manufacturing).
+SECTORS: Final = ("C", "D", "I", "R")
 QUALITY_TIERS: Final = ("none", "innovative_sme", "srdi", "little_giant", "champion")
 SIZE_TIERS: Final = ("seed", "quasi_above_size", "above_size", "large", "ten_billion")
 LIBRARIES: Final = ("reserve", "plan")
@@ -81,6 +97,8 @@ RUNG_LABELS: Final = _frozen(
         "champion": _CHAMPION,
         "ten_billion": _TEN_BILLION,
         PROJECT_RUNG: ("开工", "Start"),
+        "year_plan": ("完成年度投资计划", "Year's investment plan completed"),
+        "completion": ("竣工投产", "Completed and in production"),
     }
 )
 SIZE_TIER_LABELS: Final = _frozen(
@@ -129,6 +147,36 @@ GATE_LABELS: Final = _frozen(
         "sea_use": ("用海审批", "Sea-use approval"),
     }
 )
+CATEGORY_LABELS: Final = _frozen(
+    {
+        "science_innovation": ("科技创新", "Science & innovation"),
+        "industrial_investment": (
+            "工业投资（先进制造业）",
+            "Industrial investment (manufacturing)",
+        ),
+        "urban_infrastructure": (
+            "城建与基础设施（含交通、社会民生）",
+            "Urban construction & infrastructure (incl. transport, livelihood)",
+        ),
+        "rural_revitalisation": ("农业农村（乡村振兴）", "Agriculture & rural revitalisation"),
+        "marine": ("海洋产业", "Marine industry"),
+        "culture_tourism": ("文旅康养", "Culture, tourism & wellness"),
+    }
+)
+CONSTRUCTION_LABELS: Final = _frozen(
+    {
+        "new_start": ("新开工", "New start"),
+        "continued": ("续建", "Continued"),
+    }
+)
+SECTOR_LABELS: Final = _frozen(
+    {
+        "C": ("制造业", "Manufacturing"),
+        "D": ("电力、热力、燃气及水生产和供应业", "Electricity, heat, gas and water"),
+        "I": ("信息传输、软件和信息技术服务业", "Information & software services"),
+        "R": ("文化、体育和娱乐业", "Culture, sports & entertainment"),
+    }
+)
 LEVEL_LABELS: Final = _frozen(
     {
         "province": ("省级", "Province"),
@@ -146,11 +194,27 @@ OPTION_LABELS: Final = _frozen(
     {
         NO_SUPPORT: _NONE,
         # projects
-        "assisted_handling": ("帮办代办", "Assisted handling"),
-        "factor_guarantee": ("帮办代办+要素保障", "Assisted handling + factor guarantee"),
+        # Every plan-library project passes through 帮办代办 and 要素保障; the options are how much
+        # extra help it gets: staff days of its lead department, land, energy and emission quotas,
+        # money, financing and the overall lead's dispatch (docs/projects.md).
+        "assisted_handling": ("帮办代办加力（专班人日）", "Extra assisted handling (staff days)"),
+        "factor_guarantee": (
+            "帮办代办加力+要素指标保障",
+            "Extra assisted handling + factor quotas (land, energy, emissions)",
+        ),
         "full_support": (
-            "帮办代办+要素保障+融资对接",
-            "Assisted handling + factor guarantee + financing",
+            "帮办代办加力+要素指标保障+融资对接调度",
+            "Extra assisted handling + factor quotas + financing and dispatch",
+        ),
+        # projects under construction (续建 or started this year): completing the year's plan
+        "dispatch_problems": ("调度解难（专班人日）", "Dispatch and problem solving (staff days)"),
+        "dispatch_and_quotas": (
+            "调度解难+要素指标保障",
+            "Dispatch + factor quotas (energy, emissions)",
+        ),
+        "dispatch_quotas_financing": (
+            "调度解难+要素指标保障+融资对接",
+            "Dispatch + factor quotas + financing",
         ),
         # firms becoming above-size
         "upgrade_guidance": ("升规指导", "Upgrade guidance"),
@@ -163,9 +227,13 @@ OPTION_LABELS: Final = _frozen(
             "申报辅导+知识产权服务+研发投入补助",
             "Coaching + IP services + R&D subsidy",
         ),
+        "coaching_ip_certification": (
+            "申报辅导+知识产权服务（如需）+资质认证辅导",
+            "Coaching + IP services (where short) + certification",
+        ),
         "coaching_ip_rd_centre": (
-            "申报辅导+知识产权服务+研发机构建设",
-            "Coaching + IP services + R&D centre",
+            "申报辅导+知识产权服务、资质认证（如需）+研发机构建设奖补",
+            "Coaching + IP and certification (where short) + R&D-centre award",
         ),
         # ten-billion candidates
         "dispatch": ("实时调度", "Real-time dispatch"),
@@ -185,8 +253,14 @@ TARGET_LABELS: Final = _frozen(
         "new_above_size": ("新增规上工业企业", "New above-size industrial firms"),
         "new_ten_billion": ("新增百亿级企业", "New 10-billion firms"),
         "new_innovative_sme": ("新增创新型中小企业", "New innovative SMEs"),
+        "new_ten_billion_stretch": ("新增百亿级企业（力争）", "New 10-billion firms (stretch)"),
         "projects_started": ("重点项目新开工", "Key projects started"),
+        "projects_completed": ("重点项目竣工投产", "Key projects completed"),
         "investment_completed": ("重点项目年度投资完成", "Annual investment completed"),
+        "major_layout_investment": (
+            "重大生产力布局项目年度投资完成",
+            "Major-layout projects' annual investment",
+        ),
     }
 )
 # Short target names for narrow places (a metric's label); the full name goes in its help.
@@ -196,8 +270,11 @@ TARGET_SHORT_LABELS: Final = _frozen(
         "new_above_size": ("新增规上工业企业", "New above-size firms"),
         "new_ten_billion": ("新增百亿级企业", "New 10-billion firms"),
         "new_innovative_sme": ("新增创新型中小企业", "New innovative SMEs"),
+        "new_ten_billion_stretch": ("百亿级企业（力争）", "10-billion (stretch)"),
         "projects_started": ("重点项目新开工", "Projects started"),
+        "projects_completed": ("重点项目竣工投产", "Projects completed"),
         "investment_completed": ("年度投资完成", "Investment completed"),
+        "major_layout_investment": ("重大布局项目投资", "Major-layout investment"),
     }
 )
 FUND_LINE_LABELS: Final = _frozen(
@@ -220,6 +297,8 @@ DEPARTMENT_LABELS: Final = _frozen(
         "市科技局": ("市科技局", "Science & Technology Bureau"),
         "市文化和旅游局": ("市文化和旅游局", "Culture & Tourism Bureau"),
         "市海洋发展局": ("市海洋发展局", "Ocean Development Bureau"),
+        "市农业农村局": ("市农业农村局", "Agriculture & Rural Affairs Bureau"),
+        "市交通运输局": ("市交通运输局", "Transport Bureau"),
         "市财政局": ("市财政局", "Finance Bureau"),
         "发展改革委": ("发展改革委", "Development & Reform Commission"),
         "工信局": ("工信局", "Industry & IT Bureau"),
@@ -262,6 +341,8 @@ CLUSTER_LABELS: Final = _frozen(
         "时尚与休闲运动产品": ("时尚与休闲运动产品", "Fashion & leisure sports goods"),
         "康养旅游": ("康养旅游", "Health & wellness tourism"),
         "新能源": ("新能源", "New energy"),
+        # key projects outside the industry clusters (infrastructure, livelihood, rural)
+        "non_industrial": ("非产业类项目", "Non-industrial project"),
     }
 )
 # The ladder's criteria (data.criteria names them in its checks).
@@ -299,6 +380,38 @@ CRITERION_LABELS: Final = _frozen(
     }
 )
 
+# Official wording a 发改委 / 工信局 staffer writes (the screens' text in ui/i18n.py uses these words;
+# docs/projects.md): support money is 扶持资金 (前期投入 means pre-construction work), money comes
+# through 资金渠道 / 专项资金, the outlook of a target is one of 有望完成 / 需加力推进 / 完成难度大, and
+# innovative SMEs are assessed and announced (评价, 公告), not recognised (认定).
+TERM_LABELS: Final = _frozen(
+    {
+        "support_money": ("扶持资金", "Support money"),
+        "fund_line": ("资金渠道", "Fund line"),
+        "special_fund": ("专项资金", "Special fund"),
+        "outlook_green": ("有望完成", "On track"),
+        "outlook_amber": ("需加力推进", "Watch"),
+        "outlook_red": ("完成难度大", "At risk"),
+        "annual_outlook": ("年度目标完成情况预判", "Annual targets outlook"),
+        "slow_projects": ("推进缓慢项目", "Stalled"),
+        "reserve_library": LIBRARY_LABELS["reserve"],
+        "plan_library": LIBRARY_LABELS["plan"],
+        "innovative_sme_announced": ("新公告创新型中小企业", "Newly announced innovative SMEs"),
+        "innovative_sme_assessment": ("创新型中小企业评价", "Innovative-SME assessment"),
+        "supply_demand_matching": ("产需对接", "Order matching"),
+        "role_planner": ("业务经办人员", "planner"),
+        "role_viewer": ("浏览用户", "viewer"),
+        "engine_project": ("引擎性项目（谋划中）", "Engine project (being conceived)"),
+        "major_layout": ("重大生产力布局项目", "Major productivity-layout project"),
+        "provincial_bid": (
+            "争创省重大支撑性引领性项目",
+            "Bidding for the provincial major supporting and leading list",
+        ),
+        "paid_on_success": ("后补助/奖补（达标后兑付）", "Paid on success (后补助/奖补)"),
+        "paid_up_front": ("预先拨付（服务费等）", "Paid up front (service fees)"),
+    }
+)
+
 # Every table by its kind. A code may be in several kinds (above_size is a rung and a size tier;
 # factor_guarantee is a stage and an option): `value_label` resolves a bare code in this order.
 TABLES: Final[Mapping[str, Mapping[str, Label]]] = MappingProxyType(
@@ -309,6 +422,9 @@ TABLES: Final[Mapping[str, Mapping[str, Label]]] = MappingProxyType(
         "library": LIBRARY_LABELS,
         "stage": STAGE_LABELS,
         "level": LEVEL_LABELS,
+        "category": CATEGORY_LABELS,
+        "construction": CONSTRUCTION_LABELS,
+        "sector": SECTOR_LABELS,
         "size_tier": SIZE_TIER_LABELS,
         "quality_tier": QUALITY_TIER_LABELS,
         "rung": RUNG_LABELS,
@@ -319,6 +435,7 @@ TABLES: Final[Mapping[str, Mapping[str, Label]]] = MappingProxyType(
         "fund_line": FUND_LINE_LABELS,
         "criterion": CRITERION_LABELS,
         "target_short": TARGET_SHORT_LABELS,
+        "term": TERM_LABELS,
     }
 )
 # Kinds whose codes are data values (a cell of a sheet) rather than names the code gives things.
@@ -329,6 +446,9 @@ VALUE_KINDS: Final = (
     "library",
     "stage",
     "level",
+    "category",
+    "construction",
+    "sector",
     "size_tier",
     "quality_tier",
     "rung",

@@ -28,8 +28,8 @@ def render() -> None:
     )
     plan, _ = plan_or_stop()
 
-    # Headline: one card per target (no heading: the caption says so, and the cards stay above the
-    # fold on an office screen).
+    # Headline: one card per target, under the name the city's reports give it.
+    st.subheader(t("cockpit.targets"))
     target_cards(plan, labels)
     cockpit.plan_summary(plan, labels, lang)
     cockpit.attainment(plan, labels, lang)

@@ -32,6 +32,9 @@ def demo_codes(demo_workbook) -> dict[str, set[str]]:
         "stage": _codes(p["stage"]),
         "library": _codes(p["library"]),
         "level": _codes(p["level"]),
+        "category": _codes(p["category"]),
+        "construction": _codes(p["construction"]),
+        "sector": _codes(e["sector"]),
         "gate": gates,
         "option": _codes(wb.options["option"]),
         "entity_kind": _codes(c["kind"]),
@@ -67,6 +70,10 @@ def test_the_ordered_codes_all_have_labels() -> None:
         ("gate", vocab.GATES),
         ("level", vocab.LEVELS),
         ("entity_kind", vocab.ENTITY_KINDS),
+        ("category", vocab.CATEGORIES),
+        ("construction", vocab.CONSTRUCTION),
+        ("sector", vocab.SECTORS),
+        ("rung", vocab.PROJECT_RUNGS),
     ):
         assert set(codes) <= set(vocab.table(kind)), kind
     assert set(vocab.NOT_STARTED) < set(vocab.STAGES)
@@ -97,13 +104,39 @@ def test_official_wording() -> None:
     assert vocab.labels("library", "zh") == {"reserve": "储备库", "plan": "计划库"}
 
 
+def test_the_official_wording_list_reaches_the_screens() -> None:
+    """The issue's wording list (docs/projects.md): one vocabulary, and the screens use it."""
+    from ui import i18n
+
+    terms = vocab.TERM_LABELS
+    assert terms["support_money"][0] == "扶持资金" and terms["fund_line"][0] == "资金渠道"
+    assert [terms[k][0] for k in ("outlook_green", "outlook_amber", "outlook_red")] == [
+        "有望完成",
+        "需加力推进",
+        "完成难度大",
+    ]
+    assert i18n.t("light.green", "zh") == "有望完成" and i18n.t("light.red", "zh") == "完成难度大"
+    assert i18n.t("light.amber", "zh") == "需加力推进"
+    assert i18n.t("cockpit.targets", "zh") == "年度目标完成情况预判"
+    assert i18n.t("pipeline.stalled", "zh") == "推进缓慢项目"
+    assert (
+        i18n.t("role.planner", "zh") == "业务经办人员" and i18n.t("role.viewer", "zh") == "浏览用户"
+    )
+    assert terms["innovative_sme_announced"][0] == "新公告创新型中小企业"
+    assert terms["supply_demand_matching"][0] == "产需对接"
+    assert (terms["reserve_library"][0], terms["plan_library"][0]) == ("储备库", "计划库")
+    screen = " ".join(zh for zh, _ in i18n.SCREEN.values())
+    for old in ("前期投入", "资金线", "达成把握大", "需关注", "风险高", "停滞", "供需对接"):
+        assert old not in screen, old
+
+
 def test_label_api() -> None:
     assert vocab.label("district", "环翠区", "en") == "Huancui District"
     assert vocab.label("rung", "no_such_rung", "en") == "no_such_rung"  # unknown codes as they are
     assert vocab.label("option", None, "zh") == ""
     assert vocab.label("criterion", "rd_ratio") == "研发费用占营业收入比重"  # Chinese by default
     # a code in two kinds: the kind decides; a bare value takes the stage
-    assert vocab.label("option", "factor_guarantee", "zh") == "帮办代办+要素保障"
+    assert vocab.label("option", "factor_guarantee", "zh") == "帮办代办加力+要素指标保障"
     assert vocab.label("stage", "factor_guarantee", "zh") == "要素保障"
     assert vocab.value_label("factor_guarantee", "zh") == "要素保障"
     assert vocab.value_label("某新区", "en") == "某新区"
@@ -127,7 +160,7 @@ def test_ui_i18n_keeps_screen_text_only_and_delegates() -> None:
         assert i18n.TABLE[f"criterion.{code}"] == pair
     assert i18n.t("rung.srdi", "zh") == "省级专精特新中小企业"
     assert i18n.t("target_short.new_above_size", "en") == "New above-size firms"
-    assert i18n.tv("factor_guarantee", "zh", kind="option") == "帮办代办+要素保障"
+    assert i18n.tv("factor_guarantee", "zh", kind="option") == "帮办代办加力+要素指标保障"
 
 
 def test_the_codes_and_labels_are_defined_once() -> None:
@@ -151,6 +184,10 @@ def test_the_demo_names_targets_and_fund_lines_as_the_vocabulary_does() -> None:
         assert vocab.FUND_LINE_LABELS[code] == (zh, en), code
     for department, _resource, en in demo.LEAD_DEPARTMENTS:
         assert vocab.DEPARTMENT_LABELS[department] == (department, en), department
+    from data.assumptions import CATEGORY_LEADS
+
+    assert {c for c, _, _ in CATEGORY_LEADS} == set(vocab.CATEGORIES) == set(demo.CATEGORIES)
+    assert {d for _, d, _ in CATEGORY_LEADS} <= set(vocab.DEPARTMENT_LABELS)
 
 
 def test_the_demo_option_labels_are_the_vocabulary() -> None:

@@ -62,8 +62,8 @@ SCREEN: dict[str, tuple[str, str]] = {
     ),
     "app.store_error": ("无法打开数据库：{error}", "Cannot open the database: {error}"),
     "app.load_error": ("无法读取规划数据：{error}", "Cannot read the planning data: {error}"),
-    "role.planner": ("规划员", "planner"),
-    "role.viewer": ("查看者", "viewer"),
+    "role.planner": vocabulary.TERM_LABELS["role_planner"],
+    "role.viewer": vocabulary.TERM_LABELS["role_viewer"],
     "role.admin": ("管理员", "administrator"),
     "role.none": ("未授权", "no access"),
     "auth.denied": ("当前身份无权执行此操作。", "Your role may not do this."),
@@ -156,7 +156,11 @@ SCREEN: dict[str, tuple[str, str]] = {
     "common.probability": ("成功概率", "Probability"),
     "common.base_probability": ("无支持概率", "Probability with no support"),
     "common.fund_line": ("资金渠道", "Fund line"),
-    "common.cost": ("前期投入", "Up-front cost"),
+    "common.cost": ("扶持资金（预先拨付）", "Up-front cost"),
+    "common.paid_on_success": (
+        vocabulary.TERM_LABELS["paid_on_success"][0],
+        "Paid on success",
+    ),
     "common.reserve": ("奖励预留", "Award reserve"),
     "common.amount": ("预算", "Budget"),
     "common.used": ("已用", "Used"),
@@ -193,9 +197,9 @@ SCREEN: dict[str, tuple[str, str]] = {
     "common.under_plan": ("当前方案预期", "Under the plan"),
     "common.month_n": ("{n}月", "M{n}"),
     # traffic light
-    "light.green": ("达成把握大", "On track"),
-    "light.amber": ("需关注", "Watch"),
-    "light.red": ("风险高", "At risk"),
+    "light.green": vocabulary.TERM_LABELS["outlook_green"],
+    "light.amber": vocabulary.TERM_LABELS["outlook_amber"],
+    "light.red": vocabulary.TERM_LABELS["outlook_red"],
     # units
     "unit.count": ("个", "count"),
     "unit.wan": ("万元", "10k CNY"),
@@ -231,6 +235,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Import a planning workbook, download the template and data, reset to the demo, read the audit log.",
     ),
     # cockpit
+    "cockpit.targets": (vocabulary.TERM_LABELS["annual_outlook"][0], "Annual targets outlook"),
     "cockpit.money": ("资金使用", "Fund-line use"),
     "cockpit.money_total": (
         "已安排 {used}，预算合计 {total}",
@@ -240,7 +245,7 @@ SCREEN: dict[str, tuple[str, str]] = {
     "cockpit.risks": ("主要风险", "Top risks"),
     "cockpit.risk.targets": ("达成概率低于 80% 的目标", "Targets under 80% chance"),
     "cockpit.risk.stalled": (
-        "停滞的计划库项目（{n} 个）",
+        "计划库推进缓慢项目（{n} 个）",
         "Plan-library projects stalled in a stage ({n})",
     ),
     "cockpit.risk.stalled_note": (
@@ -249,7 +254,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "largest annual planned investment first.",
     ),
     "cockpit.risk.stalled_more": (
-        "另有 {n} 个，见项目策划生成页（筛选“仅看停滞项目”）。",
+        "另有 {n} 个，见项目策划生成页（筛选“仅看推进缓慢项目”）。",
         "{n} more on the project pipeline page (filter “Stalled only”).",
     ),
     "cockpit.risk.stalled_none": (
@@ -257,7 +262,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "No plan-library project has spent more than {days} days in one stage.",
     ),
     "cockpit.risk.no_stage_dates": (
-        "数据未记录项目进入当前阶段的日期（projects 表 stage_entered 列），无法判断停滞。",
+        "数据未记录项目进入当前阶段的日期（projects 表 stage_entered 列），无法判断推进缓慢项目。",
         "The data do not record when projects entered their stage (projects.stage_entered), "
         "so stalls cannot be judged.",
     ),
@@ -317,7 +322,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Goal {goal}, expected {expected}: {gap} short, a {p} chance of meeting it.",
     ),
     "card.verdict.base": ("（不支持时预期 {base}）", "(With no support: {base}.)"),
-    "cockpit.district.money": ("前期投入资金", "Up-front money"),
+    "cockpit.district.money": ("预先拨付的扶持资金", "Up-front money"),
     # pipeline
     "pipeline.no_projects": (
         "当前数据中没有项目明细表（projects）。",
@@ -343,10 +348,10 @@ SCREEN: dict[str, tuple[str, str]] = {
     "pipeline.month.overdue": ("已过计划开工月份", "Planned start passed"),
     "pipeline.month.upcoming": ("计划开工月份未到", "Still to come"),
     "pipeline.only_stalled": (
-        "仅看停滞项目（计划库、未开工、本阶段超过 {days} 天）",
+        "仅看推进缓慢项目（计划库、未开工、本阶段超过 {days} 天）",
         "Stalled only (plan library, not started, over {days} days in the stage)",
     ),
-    "pipeline.stalled": ("停滞项目", "Stalled"),
+    "pipeline.stalled": vocabulary.TERM_LABELS["slow_projects"],
     "pipeline.stalled_help": (
         "计划库中尚未开工、在当前阶段停留超过 {days} 天的项目。",
         "Plan-library projects not yet started that have spent more than {days} days in their stage.",
@@ -359,11 +364,32 @@ SCREEN: dict[str, tuple[str, str]] = {
         "自 {date} 进入本阶段，已 {days} 天。",
         "In this stage since {date}: {days} days.",
     ),
-    "pipeline.stalled_badge": ("停滞", "Stalled"),
+    "pipeline.stalled_badge": ("推进缓慢", "Stalled"),
     "pipeline.by_level_district": ("按区市与项目级别", "By district and level"),
     "pipeline.major": ("重大生产力布局与引擎性项目", "Major-layout and engine projects"),
     "pipeline.table": ("项目清单", "Project list"),
-    "pipeline.chance_start": ("今年开工概率", "Chance of starting this year"),
+    "pipeline.chance_start": (
+        "今年开工（在建项目：完成年度计划）概率",
+        "Chance this year (start, or year plan)",
+    ),
+    "pipeline.category": ("项目类别", "Category"),
+    "pipeline.construction": ("新开工/续建", "New start / continued"),
+    "pipeline.flags": ("标识", "Flags"),
+    "pipeline.flag.major_layout": vocabulary.TERM_LABELS["major_layout"],
+    "pipeline.flag.engine": vocabulary.TERM_LABELS["engine_project"],
+    "pipeline.flag.provincial_bid": vocabulary.TERM_LABELS["provincial_bid"],
+    "pipeline.flag.completion": ("年内计划竣工投产", "Due to be completed this year"),
+    "pipeline.by_category": (
+        "按项目类别与牵头部门（“1+6”：市发展改革委总牵头）",
+        "By category and its lead department (“1+6”: the Development & Reform Commission leads overall)",
+    ),
+    "pipeline.category_table_note": (
+        "年度投资：续建项目按年度计划、新开工项目按开工后月份折算。",
+        "Investment this year: a continued project's year plan, a new start's months after it starts.",
+    ),
+    "pipeline.year_investment": ("今年可完成投资（万元）", "Investment this year (10k CNY)"),
+    "pipeline.new_starts": ("新开工", "New starts"),
+    "pipeline.continued": ("续建", "Continued"),
     "pipeline.detail": ("项目详情", "Project detail"),
     "pipeline.pick": ("选择项目", "Choose a project"),
     "pipeline.gates_open": ("尚未办结的审批事项", "Approval gates still open"),
@@ -374,8 +400,8 @@ SCREEN: dict[str, tuple[str, str]] = {
     "pipeline.support": ("计划支持", "Support planned"),
     "pipeline.options": ("可选支持方式", "Support options"),
     "pipeline.not_candidate": (
-        "该项目处于“{stage}”阶段，不在今年的开工候选中。",
-        "This project is at “{stage}” and is not a start candidate this year.",
+        "该项目处于“{stage}”阶段，今年已无需计划支持。",
+        "This project is at “{stage}”: nothing is left to plan for it this year.",
     ),
     # ladder
     "ladder.no_firms": (
@@ -411,6 +437,14 @@ SCREEN: dict[str, tuple[str, str]] = {
     ),
     "ladder.gaps": ("尚有 {n} 项未达标", "criteria still unmet: {n}"),
     "ladder.revenue_now": ("主营业务收入", "Main-business revenue"),
+    "ladder.revenue_last_year": ("上年营业收入", "Revenue last year"),
+    "ladder.employees": ("从业人员 {n} 人", "{n} employees"),
+    "ladder.sme": ("中小企业", "SME"),
+    "ladder.not_sme": ("大型企业（不属中小企业）", "Large firm (not an SME)"),
+    "ladder.ten_billion_goals": (
+        "目标：保底 {floor} 家，力争 {stretch} 家",
+        "Goal: a floor of {floor}, a stretch of {stretch}",
+    ),
     "ladder.criterion": ("指标", "Criterion"),
     "ladder.actual": ("企业现状", "Firm now"),
     "ladder.required": ("要求", "Required"),

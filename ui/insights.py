@@ -16,7 +16,7 @@ from data.schema import NONE_OPTION, Workbook
 
 # The domain's codes in their order come from the one vocabulary; pages import them from here too.
 from data.vocabulary import GATES as GATES
-from data.vocabulary import NOT_STARTED, STAGES
+from data.vocabulary import NOT_STARTED, PROJECT_RUNGS, STAGES
 from data.vocabulary import QUALITY_TIERS as QUALITY_TIERS
 from data.vocabulary import RUNGS as RUNGS
 from data.vocabulary import SIZE_TIERS as SIZE_TIERS
@@ -240,13 +240,16 @@ def candidate_view(wb: Workbook, plan: AllocationResult) -> pd.DataFrame:
 
 
 def project_table(wb: Workbook, plan: AllocationResult) -> pd.DataFrame:
-    """Projects joined with their start candidate's plan (option, chance of starting this year)."""
+    """Projects joined with their candidate's plan (option, chance of starting this year or, under
+    construction, of completing the year plan)."""
     projects = wb.projects.copy()
     if projects.empty:
         return projects
     view = candidate_view(wb, plan)
     if "entity_id" in view.columns:
-        starts = view[view.get("rung", pd.Series("start", index=view.index)).astype(str) == "start"]
+        # a project's one candidacy: its start, or for one under construction its year plan
+        rung = view.get("rung", pd.Series("start", index=view.index)).astype(str)
+        starts = view[rung.isin(PROJECT_RUNGS)]
         starts = starts[
             ["entity_id", "candidate_id", "option", "probability", "base_probability", "cost"]
         ]

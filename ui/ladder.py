@@ -3,11 +3,14 @@ a firm's checklist (明白纸) and the candidates by district and cluster."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
 from data import criteria
 from data.schema import Workbook
+from data.vocabulary import label
 from optimizer.solve import AllocationResult
 from reports.checklist import firm_checklist_bytes
 from ui import charts
@@ -55,6 +58,27 @@ def _fmt_value(value: float) -> str:
 
 
 _SIGNS = {">=": "≥", "<=": "≤", "!=": "≠"}  # as a planner writes them on the checklist
+# SME by the 2011 standard for industry (docs/projects.md): fewer than 1,000 employees or revenue
+# under 40,000 万元 last year
+_SME_EMPLOYEES, _SME_REVENUE = 1000.0, 40_000.0
+
+
+def _firm_facts(firm: Mapping[str, object], lang: str) -> str:
+    """Sector (GB/T 4754), employees, last year's revenue and SME status, where the data have them."""
+    parts: list[str] = []
+    sector = firm.get("sector")
+    if isinstance(sector, str) and sector:
+        parts.append(f"{sector} {label('sector', sector, lang)}")
+    employees = pd.to_numeric(pd.Series([firm.get("employees")]), errors="coerce").iloc[0]
+    last = pd.to_numeric(pd.Series([firm.get("revenue_last_year")]), errors="coerce").iloc[0]
+    if pd.notna(employees):
+        parts.append(t("ladder.employees", n=number(float(employees), 0)))
+    if pd.notna(last):
+        parts.append(f"{t('ladder.revenue_last_year')}: {money(float(last), lang)}")
+    if pd.notna(employees) and pd.notna(last):
+        sme = float(employees) < _SME_EMPLOYEES or float(last) < _SME_REVENUE
+        parts.append(t("ladder.sme" if sme else "ladder.not_sme"))
+    return " · ".join(parts)
 
 
 def tier_charts(firms: pd.DataFrame, lang: str) -> None:
@@ -95,8 +119,12 @@ def tier_charts(firms: pd.DataFrame, lang: str) -> None:
             )
 
 
-def rung_cards(candidates: pd.DataFrame, lang: str) -> None:
-    """Per rung: firms expected to reach it this year under the plan and without support."""
+def rung_cards(
+    candidates: pd.DataFrame, lang: str, goals: Mapping[str, float] | None = None
+) -> None:
+    """Per rung: firms expected to reach it this year under the plan and without support; for the
+    10-billion rung the floor and the stretch of its "1–2" goal (``goals``: target → goal)."""
+    goals = goals or {}
     # This year's candidates per rung.
     st.subheader(t("ladder.rungs"))
     if "rung" in candidates:
@@ -129,6 +157,16 @@ def rung_cards(candidates: pd.DataFrame, lang: str) -> None:
                         base=number(row.base, 1),
                     )
                 )
+                if row.rung == "ten_billion" and "new_ten_billion" in goals:
+                    st.caption(
+                        t(
+                            "ladder.ten_billion_goals",
+                            floor=number(goals["new_ten_billion"], 0),
+                            stretch=number(
+                                goals.get("new_ten_billion_stretch", goals["new_ten_billion"]), 0
+                            ),
+                        )
+                    )
 
 
 def near_threshold(candidates: pd.DataFrame, fingerprint: str, lang: str) -> None:
@@ -215,6 +253,9 @@ def firm_checklist(
             f"{tv(firm.get('size_tier'), lang)} · {quality} · "
             f"{t('ladder.revenue_now')}: {money(firm.get('revenue'), lang)}"
         )
+        facts = _firm_facts(firm, lang)
+        if facts:
+            st.caption(facts)
         st.download_button(
             t("ladder.download_checklist"),
             data=lambda: firm_checklist_bytes(wb, chosen, lang=lang, choices=plan.choices),

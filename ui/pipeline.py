@@ -1,5 +1,6 @@
-"""The project pipeline's panels: filters, headline figures, funnel and planned starts, breakdowns,
-major projects, the searchable table and a project's detail."""
+"""The project pipeline's panels: filters, headline figures, funnel and planned starts, breakdowns
+by category and its lead department ("1+6"), major-layout and engine projects, the searchable table
+and a project's detail (新开工/续建 and the flags shown throughout; docs/projects.md)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,24 @@ from ui.safe_text import plain
 from ui.tables import label_for
 
 LEVELS = ("province", "city", "county")
+# Y/N flag columns of the projects sheet and their screen labels (docs/projects.md)
+FLAGS = (
+    ("major_layout", "pipeline.flag.major_layout"),
+    ("provincial_bid", "pipeline.flag.provincial_bid"),
+    ("engine", "pipeline.flag.engine"),
+    ("completion_planned", "pipeline.flag.completion"),
+)
+
+
+def _is_yes(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.upper().isin(["Y", "TRUE", "1"])
+
+
+def flag_text(row: Mapping[str, Any] | pd.Series) -> str:
+    """The project's flags (major layout, provincial bid, engine, due for completion) as one text."""
+    return "、".join(
+        t(key) for column, key in FLAGS if str(row.get(column, "")).upper() in ("Y", "TRUE", "1")
+    )
 
 
 def mark_stalled(projects: pd.DataFrame, as_of: date, limit: float) -> None:
@@ -36,23 +55,42 @@ def mark_stalled(projects: pd.DataFrame, as_of: date, limit: float) -> None:
     projects["stalled"] = stalled_mask(projects, projects["days_in_stage"], limit)
 
 
+def add_year_investment(projects: pd.DataFrame, wb: Workbook) -> None:
+    """Add ``year_investment``: what the project's candidate adds to this year's investment target
+    (a 续建 project's year plan, a new start's months after its start; docs/projects.md), in place.
+    Projects without a candidate (producing ones) add 0."""
+    k = wb.contributions
+    amounts = k[k["target"].astype(str) == "investment_completed"].set_index("candidate_id")[
+        "value"
+    ]
+    ids = projects["candidate_id"] if "candidate_id" in projects else pd.Series(dtype=object)
+    projects["year_investment"] = ids.map(amounts).fillna(0.0).astype(float)
+
+
 def filtered(projects: pd.DataFrame, limit: float, lang: str) -> pd.DataFrame:
-    """The projects the filters (lead department — the "1+6" mechanism —, level, district,
-    cluster, stalled only) let through."""
+    """The projects the filters (category and lead department — the "1+6" mechanism —, 新开工/续建,
+    level, district, cluster, stalled only) let through."""
 
     def _choices(column: str) -> list[str]:
         return sorted(projects[column].dropna().astype(str).unique()) if column in projects else []
 
     with st.expander(t("common.filters"), expanded=False):
-        cols = st.columns(4)
+        cols = [*st.columns(3), *st.columns(3)]
         selected: dict[str, list[str]] = {}
         only_stalled = st.toggle(
             t("pipeline.only_stalled", days=f"{limit:g}"), key="pipeline.only_stalled"
         )
         for cell, column, key in zip(
             cols,
-            ("lead_department", "level", "district", "cluster"),
-            ("common.department", "common.level", "common.district", "common.cluster"),
+            ("category", "lead_department", "construction", "level", "district", "cluster"),
+            (
+                "pipeline.category",
+                "common.department",
+                "pipeline.construction",
+                "common.level",
+                "common.district",
+                "common.cluster",
+            ),
             strict=True,
         ):
             selected[column] = cell.multiselect(
@@ -126,12 +164,68 @@ def funnel_and_starts(shown: pd.DataFrame, as_of: date, lang: str) -> None:
         )
 
 
+def category_label(category: object, department: object, lang: str) -> str:
+    """A category with its lead department, as the "1+6" mechanism pairs them."""
+    if category is None or (isinstance(category, float) and pd.isna(category)) or category == "":
+        return tv(department, lang)
+    return f"{tv(category, lang)}（{tv(department, lang)}）"
+
+
+def category_table(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per category and its lead department: projects, 新开工 and 续建, this year's investment."""
+    frame = shown.assign(
+        _new=(shown["construction"].astype(str) == "new_start").astype(int),
+        _continued=(shown["construction"].astype(str) == "continued").astype(int),
+        _money=pd.to_numeric(shown.get("year_investment"), errors="coerce").fillna(0.0),
+    )
+    grouped = (
+        frame.groupby(["category", "lead_department"], sort=False)
+        .agg(
+            n=("project_id", "count"),
+            new=("_new", "sum"),
+            continued=("_continued", "sum"),
+            money=("_money", "sum"),
+        )
+        .reset_index()
+        .sort_values("money", ascending=False)
+    )
+    return pd.DataFrame(
+        {
+            t("pipeline.category"): grouped["category"].map(lambda v: tv(v, lang)),
+            t("common.department"): grouped["lead_department"].map(lambda v: tv(v, lang)),
+            t("pipeline.projects"): grouped["n"],
+            t("pipeline.new_starts"): grouped["new"],
+            t("pipeline.continued"): grouped["continued"],
+            t("pipeline.year_investment"): grouped["money"].round(0),
+        }
+    )
+
+
 def breakdowns(shown: pd.DataFrame, lang: str) -> None:
-    """Projects by lead department, and by level and district."""
-    st.subheader(t("pipeline.by_department"))
+    """Projects by category and its lead department ("1+6"), and by level and district."""
+    if {"category", "construction"} <= set(shown.columns):
+        st.subheader(t("pipeline.by_category"))
+        st.dataframe(
+            category_table(shown, lang),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("pipeline.year_investment"): st.column_config.NumberColumn(format="localized")
+            },
+        )
+        st.caption(t("pipeline.category_table_note"))
+    else:
+        st.subheader(t("pipeline.by_department"))
     if "lead_department" in shown:
-        by_dept = shown.groupby(["lead_department", "stage"]).size().reset_index(name="count")
-        by_dept["dept"] = by_dept["lead_department"].map(lambda v: tv(v, lang))
+        by_dept = shown.groupby(
+            ["lead_department", "stage", *(["category"] if "category" in shown else [])],
+            dropna=False,
+        )
+        by_dept = by_dept.size().reset_index(name="count")
+        by_dept["dept"] = [
+            category_label(row.get("category", ""), row["lead_department"], lang)
+            for row in by_dept.to_dict("records")
+        ]
         by_dept["order"] = by_dept["stage"].map({s: i for i, s in enumerate(STAGES)})
         by_dept = by_dept.sort_values("order")
         by_dept["stage_label"] = by_dept["stage"].map(lambda v: tv(v, lang))
@@ -175,13 +269,16 @@ def project_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("common.id"): frame["project_id"],
             t("common.name"): frame["name"],
             t("common.stage"): text("stage"),
+            t("pipeline.construction"): text("construction"),
             t("common.days_in_stage"): frame["days_in_stage"],
             t("pipeline.chance_start"): (100 * frame["probability"].astype(float)).round(0),
             # started projects are not candidates: no option rather than "nan"
             t("common.option"): frame["option"].map(lambda v: tv(v, lang) if pd.notna(v) else ""),
             t("common.district"): text("district"),
             t("common.level"): text("level"),
+            t("pipeline.category"): text("category"),
             t("common.department"): text("lead_department"),
+            t("pipeline.flags"): [flag_text(row) for _, row in frame.iterrows()],
             t("common.cluster"): text("cluster"),
             t("pipeline.total_investment"): pd.to_numeric(
                 frame.get("total_investment"), errors="coerce"
@@ -203,13 +300,13 @@ def column_config() -> dict[str, Any]:
 
 
 def major_projects(shown: pd.DataFrame, lang: str) -> None:
-    """Major-layout and engine projects."""
-    # Major-layout and engine projects.
+    """Major-layout projects (those bidding for the provincial list marked) and engine projects
+    being conceived in the reserve library."""
     st.subheader(t("pipeline.major"))
     flags = pd.Series(False, index=shown.index)
     for column in ("major_layout", "engine"):
         if column in shown:
-            flags |= shown[column].astype(str).str.upper().isin(["Y", "TRUE", "1"])
+            flags |= _is_yes(shown[column])
     major = shown[flags]
     if major.empty:
         st.info(t("common.no_data"))
@@ -264,8 +361,13 @@ def table_and_detail(
             st.markdown(
                 f"{t('common.stage')}: **{tv(row['stage'], lang)}** · "
                 f"{t('common.level')}: {tv(row.get('level', ''), lang)} · "
-                f"{t('common.department')}: {tv(row.get('lead_department', ''), lang)}"
+                f"{t('pipeline.category')}: "
+                f"{category_label(row.get('category', ''), row.get('lead_department', ''), lang)} · "
+                f"{tv(row.get('construction', ''), lang)}"
             )
+            flags = flag_text(row)
+            if flags:
+                st.markdown(f":blue-badge[{flags}]")
             if pd.notna(row["days_in_stage"]):
                 entered = pd.Timestamp(str(row["stage_entered"])).date()
                 since = t(
@@ -321,6 +423,16 @@ def table_and_detail(
                             t("common.option"): opts["option"].map(lambda v: tv(v, lang)),
                             t("common.probability"): opts["probability"].map(percent),
                             t("common.cost"): opts["cost"].map(lambda v: money(v, lang)),
+                            # 后补助/奖补: paid only if the project delivers (docs/projects.md)
+                            **(
+                                {
+                                    t("common.paid_on_success"): opts["paid_on_success"].map(
+                                        lambda v: money(v, lang)
+                                    )
+                                }
+                                if "paid_on_success" in opts and opts["paid_on_success"].sum() > 0
+                                else {}
+                            ),
                             **{
                                 label_for(r, labels, lang): opts[r]
                                 for r in wb.resource_names

@@ -78,9 +78,9 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
     n_large = counts["large"]
     large_idx = np.flatnonzero((size == "large") & ~near_ten)
     revenue[large_idx] = np.clip(40_000.0 * np.exp(rng.gamma(1.0, 0.9, n_large)), 40_000, 600_000)
-    # spread over 7.2–9.5 billion yuan so that the 10-billion target is uncertain for every seed
+    # spread over 6.8–9.0 billion yuan so that the 10-billion target is uncertain for every seed
     k = pop.n_ten_billion_candidates
-    revenue[near_ten] = np.linspace(720_000.0, 950_000.0, k) + rng.uniform(-15_000.0, 15_000.0, k)
+    revenue[near_ten] = np.linspace(680_000.0, 900_000.0, k) + rng.uniform(-15_000.0, 15_000.0, k)
     revenue[size == "ten_billion"] = rng.uniform(1_100_000.0, 2_600_000.0, counts["ten_billion"])
 
     quality = np.empty(n, dtype=object)
@@ -93,6 +93,27 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
 
     district = _choice(rng, [d.name for d in DISTRICTS], [d.firm_share for d in DISTRICTS], n)
     cluster = _choice(rng, list(CLUSTERS), [c.firm_share for c in CLUSTERS.values()], n)
+    # GB/T 4754 section: manufacturing (C) unless the cluster has other sections (tourism groups
+    # are R, power producers D, software firms I); the largest firms are manufacturers
+    sector = np.full(n, "C", dtype=object)
+    for i in range(n):
+        others = CLUSTERS[cluster[i]].other_sectors
+        draw = rng.random()
+        for code, share in others:
+            if draw < share:
+                sector[i] = code
+                break
+            draw -= share
+    # the largest firms are manufacturers (the 10-billion programme is an industrial one): never a
+    # tourism group
+    biggest = near_ten | (size == "ten_billion")
+    cluster[biggest & (cluster == "康养旅游")] = "先进装备与智能制造"
+    sector[biggest] = "C"
+    # the SRDI ladder is a manufacturing ladder (docs/projects.md): a service firm is at most an
+    # innovative SME
+    quality[(sector != "C") & np.isin(quality, ["srdi", "little_giant", "champion"])] = (
+        "innovative_sme"
+    )
 
     young = np.isin(size, ["seed", "quasi_above_size"])
     growth = np.where(young, rng.normal(0.12, 0.14, n), rng.normal(0.07, 0.10, n))
@@ -135,6 +156,9 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
         0.0,
     )
 
+    # employees from last year's revenue and a revenue per employee (万元) around 80
+    employees = np.maximum(5.0, np.round(revenue_last / (80.0 * rng.lognormal(0.0, 0.45, n)), 0))
+
     names = _firm_names(rng, district, cluster, size)
     frame = pd.DataFrame(
         {
@@ -169,6 +193,8 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
             "provincial_rank": provincial_rank.astype(float),
             "national_rank": national_rank.astype(float),
             "planned_equipment_investment": equipment,
+            "sector": sector.astype(str).astype(object),
+            "employees": employees.astype(float),
         }
     ).astype(
         {
@@ -177,6 +203,7 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
             "high_tech_cert": object,
             "has_rd_institution": object,
             "st_award": object,
+            "sector": object,
         }
     )
     records = frame.to_dict("records")

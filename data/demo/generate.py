@@ -7,10 +7,17 @@ import pandas as pd
 
 from data.assumptions import assumption_values
 from data.assumptions import default_assumptions as _default_assumptions
-from data.demo.city import _CANDIDATE_STAGES, _MIIT, _RUNG_TARGET, POPULATION
+from data.demo.city import _MIIT, _RUNG_EXTRA_TARGET, _RUNG_TARGET, POPULATION
 from data.demo.enterprises import _enterprises
 from data.demo.options import _priced_options
-from data.demo.projects import _project_options, _projects, _stage_entered
+from data.demo.projects import (
+    _construction_options,
+    _project_options,
+    _projects,
+    _stage_entered,
+    project_rung,
+    year_investment,
+)
 from data.demo.rungs import _firm_candidacies, _firm_options
 from data.demo.sheets import _budgets, _object_text, _option_frame, _resources, _targets
 from data.schema import Workbook, empty_frame
@@ -30,6 +37,8 @@ def default_assumptions() -> pd.DataFrame:
 def _awards(values: dict[str, float]) -> dict[str, float]:
     return {
         "start": 0.0,
+        "year_plan": 0.0,
+        "completion": 0.0,
         "above_size": values["award_above_size"],
         "innovative_sme": values["award_innovative_sme"],
         "srdi": values["award_srdi"],
@@ -67,8 +76,8 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
     values = assumption_values(assumptions)
     rng = np.random.Generator(np.random.PCG64(seed))
     projects = _projects(rng, values)
-    projects["stage_entered"] = _stage_entered(projects, seed)
-    projects["stage_entered"] = projects["stage_entered"].astype(object)
+    # the stage date right after the first sixteen columns, as before the "1+6" columns came
+    projects.insert(16, "stage_entered", pd.Series(_stage_entered(projects, seed), dtype=object))
     enterprises = _enterprises(rng)
     awards = _awards(values)
 
@@ -81,9 +90,23 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
     ) -> None:
         candidate_id = f"{entity['id']}-{rung}"
         priced = _priced_options(candidate_id, base, ceiling, menu)
-        if len(priced) < 2:
-            return  # not a decision worth showing
+        if not priced:
+            return  # nothing the city could give would move it
         award = awards[rung]
+        targets: dict[str, float] = {}
+        if rung in _RUNG_TARGET:
+            targets[_RUNG_TARGET[rung]] = 1.0
+        if rung in _RUNG_EXTRA_TARGET:
+            targets[_RUNG_EXTRA_TARGET[rung]] = 1.0
+        if kind == "project":
+            # every key project's investment completed this year counts, 新开工 and 续建 alike
+            amount = year_investment(entity, values)
+            if amount > 0:
+                targets["investment_completed"] = amount
+                if entity.get("major_layout") == "Y":
+                    targets["major_layout_investment"] = amount
+        if not targets:
+            return  # a December start adds nothing to this year's targets
         candidates.append(
             {
                 "candidate_id": candidate_id,
@@ -100,26 +123,23 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
             }
         )
         options.extend(priced)
-        contributions.append(
-            {"candidate_id": candidate_id, "target": _RUNG_TARGET[rung], "value": 1.0}
+        contributions.extend(
+            {"candidate_id": candidate_id, "target": target, "value": float(value)}
+            for target, value in targets.items()
         )
-        if kind == "project":
-            contributions.append(
-                {
-                    "candidate_id": candidate_id,
-                    "target": "investment_completed",
-                    "value": float(entity["annual_investment"]),
-                }
-            )
 
     for project in projects.to_dict("records"):
-        if project["stage"] not in _CANDIDATE_STAGES:
-            continue
-        base, ceiling, menu = _project_options(project, values)
+        rung = project_rung(project)
+        if rung is None:
+            continue  # in production: nothing left to plan this year
+        if rung == "start":
+            base, ceiling, menu = _project_options(project, values)
+        else:
+            base, ceiling, menu = _construction_options(project, values)
         add(
             {**project, "id": project["project_id"]},
             "project",
-            "start",
+            rung,
             base,
             ceiling,
             menu,

@@ -1,8 +1,12 @@
 """Firms as candidates: which rungs a firm could reach this year, its chances, and its support menu.
 
-Size rungs (above-size, ten-billion) come from revenue growth; quality rungs from the firm's gap
-against the rung's criteria (`data.criteria`). Every rate, cost and uplift comes from the
-assumptions values.
+Size rungs (above-size, ten-billion) come from revenue growth this year, so support can move them;
+quality rungs from the firm's gap against the rung's criteria (`data.criteria`), which are judged on
+last year's figures: a firm short of a criterion that support cannot change this year is no
+candidate, and support only buys what can still move (the application's quality, IP filings, an R&D
+institution). The manufacturing ladders (规上工业, 专精特新, 小巨人, 单项冠军) take manufacturers
+(GB/T 4754 section C) only; innovative-SME, SRDI and little-giant candidates are SMEs (docs/projects.md).
+Every rate, cost and uplift comes from the assumptions values.
 """
 
 from __future__ import annotations
@@ -10,7 +14,42 @@ from __future__ import annotations
 import math
 
 from data import criteria
-from data.demo.options import _MIN_HEADROOM, _MIN_PROBABILITY, _clip_cost, _option
+from data.demo.options import _MIN_HEADROOM, _MIN_PROBABILITY, _option
+
+MANUFACTURING = "C"  # GB/T 4754-2017 section C
+# Rungs only manufacturers climb, and rungs only SMEs may apply for (docs/projects.md).
+MANUFACTURING_RUNGS = frozenset({"above_size", "srdi", "little_giant", "champion"})
+SME_RUNGS = frozenset({"innovative_sme", "srdi", "little_giant"})
+# SME by the 2011 划型 standard for industry (工信部联企业〔2011〕300号): fewer than 1,000 employees
+# or revenue below 40,000 万元; a firm at or above both is large.
+SME_MAX_EMPLOYEES = 1000.0
+SME_MAX_REVENUE = 40_000.0
+# Criteria support given this year can still move (docs/projects.md): IP filings and the scores
+# they feed, an R&D institution, a direct-route title. Every other criterion is read from last
+# year's figures: a firm short of one has no chance this year whatever it is given.
+SUPPORTABLE_CRITERIA = frozenset(
+    {
+        "ip_class1",
+        "innovation_points",
+        "innovation_score",
+        "srdi_score",
+        "has_rd_institution",
+        "direct_route",
+    }
+)
+
+
+def is_sme(firm: dict) -> bool:
+    """Small or medium by the 2011 standard for industry, on last year's revenue."""
+    revenue = float(firm.get("revenue_last_year", firm["revenue"]))
+    return float(firm["employees"]) < SME_MAX_EMPLOYEES or revenue < SME_MAX_REVENUE
+
+
+def may_climb(firm: dict, rung: str) -> bool:
+    """Whether the firm is of the kind the rung admits: a manufacturer, an SME, as the rung says."""
+    if rung in MANUFACTURING_RUNGS and firm.get("sector", MANUFACTURING) != MANUFACTURING:
+        return False
+    return not (rung in SME_RUNGS and not is_sme(firm))
 
 
 def _normal_cdf(x: float) -> float:
@@ -105,36 +144,32 @@ def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]
                 )
             )
         return options
-    # quality rungs: coaching by a service agency, then IP service, R&D subsidy, R&D-centre help
+    # quality rungs: what support can still move this year (last year's figures are fixed):
+    # coaching on the application's quality and the window; IP filings where IP is still short; a
+    # certification (高新技术企业, management-system certificates) where the firm has none; help with an
+    # R&D institution where none is recognised above city level (paid as a 奖补 on recognition, so
+    # on success). Each package builds on the one before (docs/projects.md).
     slots = {"service_agency_slots": v["agency_slots_per_option"]}
     line = "srdi_cultivation"
-    coaching = v[f"coaching_cost_{rung}"]
-    with_ip_cost = coaching + v["ip_service_cost"]
-    coach = [v["coaching_uplift"]]
-    with_ip = coach + [v["ip_service_uplift"]]
-    options = [
-        _option("application_coaching", line, coaching, coach, **slots),
-        _option("coaching_and_ip", line, with_ip_cost, with_ip, **slots),
-    ]
-    if rung == "innovative_sme":
-        return options
-    rd_subsidy = _clip_cost(
-        v["rd_subsidy_rate"] * firm["rd_expense"], v["rd_subsidy_min"], v["rd_subsidy_cap"]
-    )
-    with_rd = with_ip + [v["rd_subsidy_uplift"]]
-    options.append(
-        _option("coaching_ip_rd_subsidy", line, with_ip_cost + rd_subsidy, with_rd, **slots)
-    )
-    if rung == "champion":  # a champion's strongest lever is renovation, not an R&D centre
-        if subsidy > 0:
-            options.append(_option("tech_renovation", "tech_renovation", subsidy, renovation))
-    elif criteria.rd_institution_level(firm) in ("none", "city"):
+    uplifts = [v["coaching_uplift"]]
+    cost = v[f"coaching_cost_{rung}"]
+    options = [_option("application_coaching", line, cost, uplifts, **slots)]
+    if float(firm.get("ip_class1", 0.0)) < v["ip_saturation_class1"]:
+        uplifts = uplifts + [v["ip_service_uplift"]]
+        cost += v["ip_service_cost"]
+        options.append(_option("coaching_and_ip", line, cost, uplifts, **slots))
+    if not criteria.flag(firm.get("high_tech_cert", "N")):
+        uplifts = uplifts + [v["certification_uplift"]]
+        cost += v["certification_cost"]
+        options.append(_option("coaching_ip_certification", line, cost, uplifts, **slots))
+    if rung != "innovative_sme" and criteria.rd_institution_level(firm) in ("none", "city"):
         options.append(
             _option(
                 "coaching_ip_rd_centre",
                 line,
-                with_ip_cost + rd_subsidy + v["rd_centre_cost"],
-                with_rd + [v["rd_centre_uplift"]],
+                cost,
+                uplifts + [v["rd_centre_uplift"]],
+                paid_on_success=v["rd_centre_cost"],
                 **slots,
             )
         )
@@ -152,7 +187,7 @@ def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, f
     v = values
     out: list[tuple[str, float, float]] = []
     size = firm["size_tier"]
-    if size in ("seed", "quasi_above_size"):
+    if size in ("seed", "quasi_above_size") and may_climb(firm, "above_size"):
         base, ceiling = _growth_rung(
             firm, criteria.ABOVE_SIZE_REVENUE, v["growth_uplift_above_size"], v
         )
@@ -175,7 +210,18 @@ def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, f
     if quality == "srdi":  # provincial champions need not be little giants first
         rungs.append("champion")
     for rung in rungs:
-        gap = criteria.check_rung(firm, rung).gap_index
+        if not may_climb(firm, rung):
+            continue
+        check = criteria.check_rung(firm, rung)
+        if (
+            any(
+                not c.met and not c.alternative and c.name not in SUPPORTABLE_CRITERIA
+                for c in check.criteria
+            )
+            and not check.eligible
+        ):
+            continue  # short on last year's figures: next year's checklist, not this year's plan
+        gap = check.gap_index
         if gap > v["max_candidate_gap"]:
             continue
         ceiling = min(

@@ -30,7 +30,17 @@ def _option_frame(options: list[dict], resource_names: list[str]) -> pd.DataFram
     frame = pd.DataFrame(options)
     for name in resource_names:
         frame[name] = frame[name].fillna(0.0).astype(float) if name in frame else 0.0
-    columns = ["candidate_id", "option", "probability", "fund_line", "cost", *resource_names]
+    frame["paid_on_success"] = frame.get("paid_on_success", 0.0)
+    frame["paid_on_success"] = frame["paid_on_success"].fillna(0.0).astype(float)
+    columns = [
+        "candidate_id",
+        "option",
+        "probability",
+        "fund_line",
+        "cost",
+        "paid_on_success",
+        *resource_names,
+    ]
     return _object_text(frame[columns])
 
 
@@ -76,7 +86,10 @@ def _budgets(
     candidates: pd.DataFrame, options: pd.DataFrame, values: dict[str, float]
 ) -> pd.DataFrame:
     strongest = _strongest(options)
-    upfront = strongest.groupby("fund_line")["cost"].sum()
+    # up-front money plus the reserve for what is paid on success (docs/workbook.md, options)
+    prudence = values["award_prudence"]
+    on_success = strongest["paid_on_success"] * (prudence * strongest["probability"]).clip(upper=1)
+    upfront = (strongest["cost"] + on_success).groupby(strongest["fund_line"]).sum()
     award_p = candidates.set_index("candidate_id")["award"]
     reserve_strong = float(
         (
@@ -114,24 +127,42 @@ def _targets(
     contributions: pd.DataFrame,
     values: dict[str, float],
 ) -> pd.DataFrame:
+    # plan-library key projects: new starts to count, 续建 projects due to be completed, and what
+    # every candidate would add to the year's investment (new starts phased by start month)
     plan = projects[projects["library"] == "plan"]
-    started = int(plan["stage"].isin(["started", "production"]).sum())
+    new_starts = plan[plan["construction"] == "new_start"]
+    started = int(new_starts["stage"].isin(["started", "production"]).sum())
     projects_goal = max(
-        1.0, float(math.ceil(values["projects_started_plan_share"] * len(plan)) - started)
+        1.0, float(math.ceil(values["projects_started_plan_share"] * len(new_starts)) - started)
     )
-    plan_candidates = plan[~plan["stage"].isin(["started", "production"])]
+    due = plan["completion_planned"] == "Y"
+    completed_goal = float(math.ceil(values["projects_completed_plan_share"] * int(due.sum())))
+    plan_ids = set(plan["project_id"])
+    in_plan = candidates.loc[candidates["entity_id"].isin(plan_ids), "candidate_id"]
+    amounts = contributions[contributions["candidate_id"].isin(set(in_plan))]
+    by_target = amounts.groupby("target")["value"].sum()
     investment_goal = float(
-        round(values["investment_goal_share"] * plan_candidates["annual_investment"].sum(), -2)
+        round(values["investment_goal_share"] * by_target.get("investment_completed", 0.0), -2)
+    )
+    layout_goal = float(
+        round(values["major_layout_goal_share"] * by_target.get("major_layout_investment", 0.0), -2)
     )
     goals = {
         "new_srdi_champion": values["goal_new_srdi_champion"],
         "new_above_size": values["goal_new_above_size"],
         "new_ten_billion": values["goal_new_ten_billion"],
+        "new_ten_billion_stretch": values["goal_new_ten_billion_stretch"],
         "new_innovative_sme": values["goal_new_innovative_sme"],
         "projects_started": projects_goal,
+        "projects_completed": completed_goal,
         "investment_completed": investment_goal,
+        "major_layout_investment": layout_goal,
     }
-    weights = {"new_innovative_sme": values["weight_new_innovative_sme"]}
+    weights = {
+        "new_innovative_sme": values["weight_new_innovative_sme"],
+        "new_ten_billion_stretch": values["weight_new_ten_billion_stretch"],
+        "major_layout_investment": values["weight_major_layout"],
+    }
     present = set(contributions["target"])
     rows = [
         {

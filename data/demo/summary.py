@@ -36,10 +36,13 @@ def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
     city = pd.DataFrame(
         [
             ("Key projects", len(p)),
-            ("  in the plan library / already started", f"{int(plan.sum())} / {int(started.sum())}"),
+            ("  in the plan library / started or producing", f"{int(plan.sum())} / {int(started.sum())}"),
+            ("  新开工 (new start) / 续建 (continued) / due for 竣工投产", f"{int((p['construction'] == 'new_start').sum())} / {int((p['construction'] == 'continued').sum())} / {int((p['completion_planned'] == 'Y').sum())}"),
+            *[(f"  {category} ({lead})", int(n)) for (category, lead), n in p.groupby(["category", "lead_department"], sort=False).size().items()],
             ("  province / city / county level", "/".join(str(int((p["level"] == lv).sum())) for lv in ("province", "city", "county"))),
             ("  waiting in the plan library / stalled in a stage", _stalled_summary(wb)),
-            ("  major productivity layout / engine", f"{int((p['major_layout'] == 'Y').sum())} / {int((p['engine'] == 'Y').sum())}"),
+            ("  major productivity layout / bidding for the provincial list / engine (reserve library)", f"{int((p['major_layout'] == 'Y').sum())} / {int((p['provincial_bid'] == 'Y').sum())} / {int((p['engine'] == 'Y').sum())}"),
+            ("  with emissions (环境容量 needed)", int((p["emission_t"] > 0).sum())),
             ("  total investment (亿元)", f"{p['total_investment'].sum() / 1e4:,.0f}"),
             ("  mean total investment (万元)", f"{p['total_investment'].mean():,.0f}"),
             ("  annual planned ÷ total investment", f"{p['annual_investment'].sum() / p['total_investment'].sum():.2f}"),
@@ -48,6 +51,7 @@ def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
             ("  above-size / large / ten-billion", "/".join(str(int((e["size_tier"] == t).sum())) for t in ("above_size", "large", "ten_billion"))),
             ("  innovative SME / SRDI / little giant / champion", "/".join(str(int((e["quality_tier"] == t).sum())) for t in criteria.QUALITY_LADDER[1:])),
             ("  at 7–10 billion yuan", int(e["revenue"].between(700_000, 1_000_000, inclusive="left").sum())),
+            ("  manufacturing (C) / SME (< 1000 employees or < 40000万元 last year)", f"{int((e['sector'] == 'C').sum())} / {int(((e['employees'] < 1000) | (e['revenue_last_year'] < 40_000)).sum())}"),
             ("Candidates / options", f"{len(c)} / {len(wb.options)}"),
         ],
         columns=["item", "value"],
@@ -69,7 +73,10 @@ def demo_summary(wb: Workbook) -> dict[str, pd.DataFrame]:
     targets = wb.targets[["target", "goal", "weight", "unit"]].join(expected, on="target")
     targets["base"] = targets["base"].round(1)
     targets["strongest"] = targets["strongest"].round(1)
-    upfront = strongest.groupby("fund_line")["cost"].sum()
+    # up-front money plus the reserve for what is paid on success (docs/workbook.md, options)
+    prudence = float(cast(float, wb.settings.get("award_prudence", 1.0)))
+    on_success = strongest["paid_on_success"] * (prudence * strongest["probability"]).clip(upper=1)
+    upfront = (strongest["cost"] + on_success).groupby(strongest["fund_line"]).sum()
     award = c.set_index("candidate_id")["award"]
     reserve = float((award * c.set_index("candidate_id")["strongest"]).sum())
     budgets = wb.budgets[["fund_line", "amount", "pooled"]].copy()
