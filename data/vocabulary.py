@@ -281,7 +281,7 @@ CRITERION_LABELS: Final = _frozen(
         "rd_expense": ("上年研发费用（万元）", "R&D expense last year (10k yuan)"),
         "rd_ratio": ("研发费用占营业收入比重", "R&D / revenue"),
         "revenue_or_equity": ("营业收入或股权融资达标", "Revenue or equity financing"),
-        "srdi_score": ("专精特新评价得分（估算）", "SRDI score (proxy)"),
+        "srdi_score": ("专精特新评价得分", "SRDI score"),
         "is_srdi": ("已是" + _SRDI[0], "Already a provincial SRDI SME"),
         "main_business_share": ("主营业务收入占比", "Main-business share"),
         "growth_2y_avg": ("近2年主营业务收入平均增长率", "2-year average growth"),
@@ -332,7 +332,7 @@ CRITERION_LABELS: Final = _frozen(
         ),
         "years_in_field": ("从事相关业务领域年限", "Years in the field"),
         "sales_3y_min": (
-            "近三年年销售收入（最低一年，万元）",
+            "近三年最低年销售收入（万元）",
             "Sales, lowest of the last 3 years (10k yuan)",
         ),
         "main_product_share": ("主营产品销售收入占比", "Main product share of revenue"),
