@@ -206,6 +206,7 @@ class RungStatus:
     chance_this_year: bool = True  # False: a gap on last year's figures or the window has closed
     window_open: bool = True
     deadline: str = ""  # this year's application deadline (YYYY-MM-DD) when known
+    award: float | None = None  # 百亿: the city's award (万元) on reaching the next step
 
 
 @dataclass
@@ -375,6 +376,16 @@ def _addresses(option: str) -> set[str]:
     return out
 
 
+def _ten_billion_award(firm: Mapping[str, object]) -> float:
+    """The award (万元) for reaching the next 百亿 step from last year's revenue (docs/domain.md §3)."""
+    base = rules.revenue_last_year(firm)
+    now = max(base, rules._num(firm, "revenue"))
+    next_step = (math.floor(now / rules.TEN_BILLION_STEP + 1e-12) + 1) * rules.TEN_BILLION_STEP
+    if rules._num(firm, "revenue") < rules.TEN_BILLION_REVENUE:
+        next_step = rules.TEN_BILLION_REVENUE
+    return rules.ten_billion_award(base, next_step)
+
+
 def _as_of(wb: Workbook) -> dt.date | None:
     """The workbook's ``as_of`` setting as a date (None when absent or not a date)."""
     value = wb.settings.get("as_of")
@@ -464,6 +475,7 @@ def firm_checklist(
                 chance_this_year=outlook.chance_this_year,
                 window_open=outlook.window_open,
                 deadline=outlook.deadline.isoformat() if outlook.deadline else "",
+                award=_ten_billion_award(firm) if rung == "ten_billion" else None,
             )
         )
         criteria_lines = list(check.criteria)
@@ -556,6 +568,7 @@ _HEAD = {
         "criteria": "已满足的条件",
         "this_year": "本年度可补齐的差距",
         "routes": "其他可选路径",
+        "award": "达到后可获市级奖励{award}万元（首次突破百亿元及此后每跨越一个百亿台阶，按现行市级政策）",
         "no_gap": "无本年度可补齐的差距，不宜安排",
         "next_year": "为明年申报，今年需达到",
         "no_chance": "依上年度数据，本年度尚不具备申报条件；请按下列差距为明年申报做准备。",
@@ -586,6 +599,8 @@ _HEAD = {
         "criteria": "Criteria met",
         "this_year": "Gaps support can close this year",
         "routes": "Other routes",
+        "award": "City award on reaching it: {award} 万元 (first crossing of 10 billion yuan and each "
+        "further 10-billion step, current city policy)",
         "no_gap": "no gap it can close this year: not an option",
         "next_year": "For next year: to reach this year",
         "no_chance": "On last year's figures the firm cannot qualify this year; prepare for next "
@@ -650,6 +665,8 @@ def checklist_markdown(cl: FirmChecklist, lang: str = "zh") -> str:
             out.append(h["no_chance"])
         elif rs.deadline:
             out.append(h["deadline"].format(deadline=rs.deadline))
+        if rs.award:
+            out.append(h["award"].format(award=_money(rs.award)))
         mine = [x for x in cl.lines if x.rung == rs.rung]
         sections = (
             ("criteria", [x for x in mine if x.met and x.gap == 0]),

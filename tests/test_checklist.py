@@ -221,3 +221,21 @@ def test_demo_checklists(demo_workbook):
             assert ln.met or ln.alternative or ln.timing in ("this_year", "next_year")
             # support addresses only gaps it can close this year
             assert not ln.addressed_by or ln.timing == "this_year"
+
+
+def test_ten_billion_award_on_the_checklist():
+    sheets = dict(SHEETS)
+    sheets["candidates"] += "F6-ten_billion,己集团,enterprise,荣成市,0.3,F6,ten_billion\n"
+    sheets["contributions"] += "F6-ten_billion,new_srdi,1\n"
+    sheets["enterprises"] += (
+        "F6,己集团,荣成市,先进装备与智能制造,large,none,930000,0.06,0.06,9000,0.01,0.5,0.8,5,9,"
+        "20,Y,Y,0,0.2,Y\n"
+    )
+    big = validate_tables({k: raw_from_csv(v) for k, v in sheets.items()})
+    cl = firm_checklist(big, "F6")
+    (rs,) = [r for r in cl.rungs if r.rung == "ten_billion"]
+    assert rs.award == 1000.0 and rs.chance_this_year
+    rev = line(cl, "ten_billion", "revenue")
+    assert rev.timing == "this_year" and rev.gap == pytest.approx(70_000.0)
+    zh = checklist_markdown(cl, "zh")
+    assert "达到后可获市级奖励1,000万元" in zh and "威政发〔2022〕3号" not in zh

@@ -742,3 +742,14 @@ def test_outlook_application_window_and_readiness():
         "application_ready"
     ]
     assert criteria.support_addresses({**firm, "application_ready": ""}, "srdi", "coaching") == []
+
+
+def test_every_column_the_rules_read_is_documented():
+    import inspect
+    import re
+
+    source = inspect.getsource(criteria)
+    read = set(re.findall(r'(?:_num|_present|_prev|_text|firm\.get)\(\s*firm,?\s*"(\w+)"', source))
+    read |= set(re.findall(r'firm\.get\("(\w+)"', source))
+    read |= set(re.findall(r'_prev\(firm, "\w+", "(\w+)"\)', source))
+    assert read and read <= set(criteria.FIRM_COLUMNS), read - set(criteria.FIRM_COLUMNS)
