@@ -452,6 +452,23 @@ def flag_no(value: object) -> bool:
     return str(value).strip().upper() in {"N", "NO", "FALSE", "0", "否"}
 
 
+def may_be_on(firm: Mapping[str, object], rung: str) -> bool:
+    """Whether ``rung``'s ladder takes the firm at all: manufacturers only where the city's ladder says
+    so, SMEs only where 63号 says so (docs/domain.md §2, "Who may be on which ladder")."""
+    return all(c.met for c in _gate(firm, rung))
+
+
+def next_quality_rung_for(firm: Mapping[str, object]) -> str | None:
+    """The next quality rung the firm may be on: above its tier, skipping rungs whose ladder does not
+    take it (a manufacturer grown beyond an SME goes from SRDI to the single champion; a services firm
+    stops at the innovative SME). None when there is none."""
+    rank = quality_rank(str(firm.get("quality_tier", "none") or "none"))
+    for rung in QUALITY_LADDER[rank + 1 :]:
+        if may_be_on(firm, rung):
+            return rung
+    return None
+
+
 # ---------------------------------------------------------------------------------------------------
 # Size rungs: judged on this year's revenue, so support this year can move them
 # ---------------------------------------------------------------------------------------------------

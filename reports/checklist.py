@@ -400,11 +400,12 @@ def _as_of(wb: Workbook) -> dt.date | None:
 # ---------------------------------------------------------------- building
 def _next_rungs(firm: Mapping[str, object], candidate_rungs: list[str]) -> list[str]:
     rungs = set(candidate_rungs)
-    nxt = rules.next_quality_rung(str(firm.get("quality_tier", "none") or "none"))
+    # the next quality rung whose ladder takes the firm (manufacturers, SMEs where the rules say so)
+    nxt = rules.next_quality_rung_for(firm)
     if nxt is not None:
         rungs.add(nxt)
     size = str(firm.get("size_tier", "") or "")
-    if size in ("seed", "quasi_above_size"):
+    if size in ("seed", "quasi_above_size") and rules.may_be_on(firm, "above_size"):
         rungs.add("above_size")
     return [r for r in rules.RUNGS if r in rungs]
 

@@ -753,3 +753,19 @@ def test_every_column_the_rules_read_is_documented():
     read |= set(re.findall(r'firm\.get\("(\w+)"', source))
     read |= set(re.findall(r'_prev\(firm, "\w+", "(\w+)"\)', source))
     assert read and read <= set(criteria.FIRM_COLUMNS), read - set(criteria.FIRM_COLUMNS)
+
+
+def test_next_quality_rung_skips_ladders_that_do_not_take_the_firm():
+    assert criteria.next_quality_rung_for(_firm(quality_tier="none")) == "innovative_sme"
+    assert criteria.next_quality_rung_for(_firm(quality_tier="innovative_sme")) == "srdi"
+    # a manufacturer grown beyond an SME: from SRDI straight to the single champion
+    large = _firm(quality_tier="innovative_sme", revenue=60_000.0, employees=1500)
+    assert criteria.next_quality_rung_for(large) == "champion"
+    # a services firm stops at the innovative SME
+    hotel = _firm(quality_tier="innovative_sme", sector="H")
+    assert criteria.next_quality_rung_for(hotel) is None
+    assert (
+        criteria.next_quality_rung_for(_firm(quality_tier="none", sector="H")) == "innovative_sme"
+    )
+    assert criteria.next_quality_rung_for(_firm(quality_tier="champion")) is None
+    assert criteria.may_be_on(hotel, "innovative_sme") and not criteria.may_be_on(hotel, "srdi")
