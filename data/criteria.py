@@ -1019,8 +1019,10 @@ def year_outlook(
     check = check_rung(firm, rung)
     this_year: list[Gap] = []
     next_year: list[Gap] = []
+    # a met direct route replaces the scored criteria: their shortfalls are no gaps
+    direct = any(c.alternative and c.met for c in check.criteria)
     for c in check.criteria:
-        if c.met or c.alternative:
+        if c.met or c.alternative or check.eligible or (direct and c.name in _SCORE_ITEMS):
             continue
         timing = gap_timing(firm, rung, c)
         gap = Gap(

@@ -504,7 +504,9 @@ def firm_checklist(
                     zh,
                     en,
                     timing=timing.get(c.name, ""),
-                    alternative=c.alternative,
+                    # an unmet criterion with no timing is one a met route replaces (the score
+                    # when a direct route holds): it is the alternative now, not a gap
+                    alternative=c.alternative or (not c.met and c.name not in timing),
                 )
             )
 

@@ -769,3 +769,13 @@ def test_next_quality_rung_skips_ladders_that_do_not_take_the_firm():
     )
     assert criteria.next_quality_rung_for(_firm(quality_tier="champion")) is None
     assert criteria.may_be_on(hotel, "innovative_sme") and not criteria.may_be_on(hotel, "srdi")
+
+
+def test_outlook_of_a_firm_eligible_by_a_direct_route_has_no_gaps():
+    firm = _firm(high_tech_cert="Y")  # scores little, but a 高企 title is a direct route
+    assert criteria.check_innovative_sme(firm).eligible
+    outlook = criteria.year_outlook(firm, "innovative_sme")
+    assert outlook.chance_this_year and not outlook.this_year and not outlook.next_year
+    # the direct route does not replace the SME rule
+    big = criteria.year_outlook({**firm, "revenue": 50_000.0, "employees": 2000}, "innovative_sme")
+    assert [g.criterion for g in big.next_year] == ["sme"]
