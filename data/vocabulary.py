@@ -362,7 +362,7 @@ CRITERION_LABELS: Final = _frozen(
         "rd_expense": ("上年研发费用（万元）", "R&D expense last year (10k yuan)"),
         "rd_ratio": ("研发费用占营业收入比重", "R&D / revenue"),
         "revenue_or_equity": ("营业收入或股权融资达标", "Revenue or equity financing"),
-        "srdi_score": ("专精特新评价得分（估算）", "SRDI score (proxy)"),
+        "srdi_score": ("专精特新评价得分", "SRDI score"),
         "is_srdi": ("已是" + _SRDI[0], "Already a provincial SRDI SME"),
         "main_business_share": ("主营业务收入占比", "Main-business share"),
         "growth_2y_avg": ("近2年主营业务收入平均增长率", "2-year average growth"),
@@ -377,6 +377,47 @@ CRITERION_LABELS: Final = _frozen(
             "已是省级" + _CHAMPION[0],
             "Already a provincial single champion",
         ),
+        # the 2022 criteria (data/criteria.py)
+        "manufacturing": (
+            "属于制造业（国民经济行业分类C门类）",
+            "Manufacturing (GB/T 4754 section C)",
+        ),
+        "sme": (
+            "属于中小企业（从业人员1000人以下或营业收入4亿元以下）",
+            "SME (under 1,000 staff or under 40,000 万元 revenue)",
+        ),
+        "srdi_direct_route": (
+            "专精特新直通条件（省级以上科技奖励/研发费用/股权融资/创客中国500强）",
+            "SRDI direct route",
+        ),
+        "management_certified": (
+            "取得管理体系认证或发达国家和地区产品认证",
+            "Management-system certification",
+        ),
+        "own_brand": ("拥有自主品牌", "Own brand"),
+        "chain_key_role": (
+            "在产业链中发挥补短板、锻长板、填空白作用",
+            "Key role on an industrial chain",
+        ),
+        "key_field": ("主导产品属于重点领域（工业六基等）", "Main product in a key field"),
+        "rd_ratio_2y_min": (
+            "近2年研发费用占营业收入比重（较低一年）",
+            "R&D / revenue, lower of the last 2 years",
+        ),
+        "equity_financing_2y": ("近2年新增股权融资（万元）", "New equity, last 2 years (10k yuan)"),
+        "rd_expense_2y": ("近2年研发费用总额（万元）", "R&D expense, last 2 years (10k yuan)"),
+        "rd_staff_share": ("研发人员占职工总数比重", "R&D staff share"),
+        "little_giant_direct_route": (
+            "小巨人创新直通条件（国家级科技奖励/创客中国50强）",
+            "Little-giant innovation direct route",
+        ),
+        "years_in_field": ("从事相关业务领域年限", "Years in the field"),
+        "sales_3y_min": (
+            "近三年最低年销售收入（万元）",
+            "Sales, lowest of the last 3 years (10k yuan)",
+        ),
+        "main_product_share": ("主营产品销售收入占比", "Main product share of revenue"),
+        "application_ready": ("申报材料完整规范", "Application complete"),
     }
 )
 

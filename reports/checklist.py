@@ -8,6 +8,7 @@ options and criteria are the vocabulary's (`data.vocabulary`); the document's ow
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,13 +77,19 @@ MATERIALS: dict[str, list[tuple[str, str]]] = {
         ("年度营业收入统计（规上统计）数据", "Annual revenue in the above-size statistics"),
         ("年度审计报告", "Annual audit report"),
         (
-            "首次突破百亿元奖励申请表（威政发〔2022〕3号）",
-            "Award application for first crossing 10 billion yuan",
+            "百亿企业奖励申请表（首次突破及每跨越一个百亿台阶，按现行市级政策）",
+            "Award application (first crossing and each further 10-billion step, current city policy)",
         ),
     ],
 }
 
 CAUTIONS: list[tuple[str, str]] = [
+    (
+        "梯度培育认定以上年度数据为准（营业收入、研发费用、增长率等），本年度扶持无法改变；"
+        "升规纳统和百亿企业以本年度营业收入为准。",
+        "Recognition is judged on last year's figures, which support this year cannot change; "
+        "above-size and 10-billion status are judged on this year's revenue.",
+    ),
     (
         "申报数据须与统计、税务数据一致；研发费用以专项审计口径为准。",
         "Figures must match statistics and tax records; R&D counts as in the special audit.",
@@ -93,38 +100,39 @@ CAUTIONS: list[tuple[str, str]] = [
     ),
 ]
 
-# Which words in a support option's name address which criteria (demo option names are built from
-# these words, e.g. "coaching_ip_rd_subsidy").
-SUPPORT_ADDRESSES: dict[str, tuple[str, ...]] = {
-    "coaching": (
-        "innovation_score",
-        "srdi_score",
-        "innovation_points",
-        "growth_points",
-        "specialisation_points",
-        "direct_route",
-    ),
-    "ip": ("ip_class1", "innovation_points", "innovation_score", "srdi_score"),
-    "rd": ("rd_ratio", "rd_expense", "innovation_points"),
-    "centre": ("has_rd_institution", "srdi_score"),
-    "guidance": ("revenue", "revenue_or_equity"),
-    "orders": ("revenue", "revenue_or_equity", "growth_2y_avg"),
-    "renovation": ("revenue", "growth_2y_avg", "main_business_share"),
-    "dispatch": ("revenue",),
-    "factors": ("revenue",),
-}
+# Which words in a support option's name close which gaps this year: the rules' table (data.criteria).
+SUPPORT_ADDRESSES = rules.SUPPORT_CLOSES
 
 _PERCENT = {
     "rd_ratio",
+    "rd_ratio_2y_min",
+    "rd_staff_share",
+    "main_product_share",
     "debt_ratio",
     "main_business_share",
     "growth_2y_avg",
     "niche_market_share",
     "revenue_growth",
 }
-_MONEY = {"revenue", "rd_expense", "revenue_or_equity"}
+_MONEY = {
+    "revenue",
+    "rd_expense",
+    "revenue_or_equity",
+    "equity_financing_2y",
+    "rd_expense_2y",
+    "sales_3y_min",
+}
 _YES_NO = {
     "direct_route",
+    "srdi_direct_route",
+    "little_giant_direct_route",
+    "manufacturing",
+    "sme",
+    "management_certified",
+    "own_brand",
+    "chain_key_role",
+    "key_field",
+    "application_ready",
     "is_innovative_sme",
     "is_srdi",
     "has_rd_institution",
@@ -140,7 +148,7 @@ def _label(name: str, lang: str, *, unit: bool = True) -> str:
         return name
     text = pair[LANGS.index(lang)]
     if not unit:  # the sentence states the unit itself
-        text = text.replace("（万元）", "").replace(" (10k yuan)", "")
+        text = text.replace("（万元）", "").replace("（项）", "").replace(" (10k yuan)", "")
     return text
 
 
@@ -176,6 +184,10 @@ class CriterionLine:
     text_zh: str
     text_en: str
     addressed_by: list[str] = field(default_factory=list)
+    # "" when met; data.criteria.THIS_YEAR (support can close it this year) or NEXT_YEAR (it fails on
+    # last year's figures: what to reach this year to qualify next year)
+    timing: str = ""
+    alternative: bool = False  # a route that replaces other criteria (not meeting it is no gap)
 
     def text(self, lang: str) -> str:
         return self.text_zh if lang == "zh" else self.text_en
@@ -191,6 +203,10 @@ class RungStatus:
     candidate_id: str | None
     base_probability: float | None
     planned_option: str | None  # the plan's option for this candidacy, if a plan was given
+    chance_this_year: bool = True  # False: a gap on last year's figures or the window has closed
+    window_open: bool = True
+    deadline: str = ""  # this year's application deadline (YYYY-MM-DD) when known
+    award: float | None = None  # 百亿: the city's award (万元) on reaching the next step
 
 
 @dataclass
@@ -223,6 +239,14 @@ class FirmChecklist:
         """The criteria not met."""
         return [line for line in self.lines if not line.met]
 
+    def this_year_gaps(self) -> list[CriterionLine]:
+        """The gaps support can close this year."""
+        return [line for line in self.lines if not line.met and line.timing == rules.THIS_YEAR]
+
+    def next_year_gaps(self) -> list[CriterionLine]:
+        """The gaps on last year's figures: what to reach this year to qualify next year."""
+        return [line for line in self.lines if not line.met and line.timing == rules.NEXT_YEAR]
+
     def to_markdown(self, lang: str = "zh") -> str:
         """The checklist as Markdown (``zh`` or ``en``)."""
         return checklist_markdown(self, lang)
@@ -241,7 +265,8 @@ def _sentence(
         if c.met:
             return (f"{label}：已满足" if zh else f"{label}: yes"), None
         return (f"{label}：尚不具备" if zh else f"{label}: not yet"), None
-    if name == "rd_ratio":
+    if name in ("rd_ratio", "rd_ratio_2y_min"):
+        # for next year the ratio is reached on this year's revenue
         revenue = rules._num(firm, "revenue")
         if c.met:
             return (
@@ -265,8 +290,9 @@ def _sentence(
                 else f"{label} {_money(value)} 万元, needs {_money(threshold)} 万元: met"
             ), None
         money_gap = gap
-        growth = f"（需增长{_pct(gap / value)}）" if value > 0 and name != "rd_expense" else ""
-        growth_en = f" ({_pct(gap / value)} growth)" if value > 0 and name != "rd_expense" else ""
+        grows = value > 0 and name in ("revenue", "revenue_or_equity", "sales_3y_min")
+        growth = f"（需增长{_pct(gap / value)}）" if grows else ""
+        growth_en = f" ({_pct(gap / value)} growth)" if grows else ""
         return (
             f"{label}{_money(value)}万元，要求不低于{_money(threshold)}万元：还差{_money(gap)}万元{growth}"
             if zh
@@ -304,7 +330,7 @@ def _sentence(
             if zh
             else f"{label} {shown_en}, needs top {threshold:.0f}: not yet"
         ), None
-    if name == "years_in_niche":
+    if name in ("years_in_niche", "years_in_field"):
         if c.met:
             return (
                 f"{label}{value:.0f}年，要求不少于{threshold:.0f}年：已满足"
@@ -343,28 +369,53 @@ def _sentence(
 
 
 def _addresses(option: str) -> set[str]:
-    words = set(str(option).lower().replace("-", "_").split("_"))
+    """Every criterion an option's support words can close this year (`SUPPORT_ADDRESSES`)."""
     out: set[str] = set()
-    for word, crits in SUPPORT_ADDRESSES.items():
-        if word in words:
-            out.update(crits)
+    for word in rules.support_words(option):
+        out.update(SUPPORT_ADDRESSES[word])
     return out
+
+
+def _ten_billion_award(firm: Mapping[str, object]) -> float:
+    """The award (万元) for reaching the next 百亿 step from last year's revenue (docs/domain.md §3)."""
+    base = rules.revenue_last_year(firm)
+    now = max(base, rules._num(firm, "revenue"))
+    next_step = (math.floor(now / rules.TEN_BILLION_STEP + 1e-12) + 1) * rules.TEN_BILLION_STEP
+    if rules._num(firm, "revenue") < rules.TEN_BILLION_REVENUE:
+        next_step = rules.TEN_BILLION_REVENUE
+    return rules.ten_billion_award(base, next_step)
+
+
+def _as_of(wb: Workbook) -> dt.date | None:
+    """The workbook's ``as_of`` setting as a date (None when absent or not a date)."""
+    value = wb.settings.get("as_of")
+    if value in (None, ""):
+        return None
+    try:
+        return pd.Timestamp(str(value)).date()
+    except (ValueError, TypeError):
+        return None
 
 
 # ---------------------------------------------------------------- building
 def _next_rungs(firm: Mapping[str, object], candidate_rungs: list[str]) -> list[str]:
     rungs = set(candidate_rungs)
-    nxt = rules.next_quality_rung(str(firm.get("quality_tier", "none") or "none"))
+    # the next quality rung whose ladder takes the firm (manufacturers, SMEs where the rules say so)
+    nxt = rules.next_quality_rung_for(firm)
     if nxt is not None:
         rungs.add(nxt)
     size = str(firm.get("size_tier", "") or "")
-    if size in ("seed", "quasi_above_size"):
+    if size in ("seed", "quasi_above_size") and rules.may_be_on(firm, "above_size"):
         rungs.add("above_size")
     return [r for r in rules.RUNGS if r in rungs]
 
 
 def firm_checklist(
-    wb: Workbook, firm_id: str, *, choices: Mapping[str, str] | None = None
+    wb: Workbook,
+    firm_id: str,
+    *,
+    choices: Mapping[str, str] | None = None,
+    as_of: dt.date | None = None,
 ) -> FirmChecklist:
     """The checklist of one firm of the workbook's ``enterprises`` sheet.
 
@@ -376,6 +427,13 @@ def firm_checklist(
     firm_id : str
     choices : mapping, optional
         A plan ``{candidate_id: option}``; the checklist then says which support the plan gives.
+    as_of : date, optional
+        The day the checklist is written (default: the workbook's ``as_of`` setting): an application
+        window already closed leaves no chance this year.
+
+    Each unmet criterion is timed (`data.criteria.year_outlook`): a gap support can close this year,
+    or a gap on last year's figures — no chance this year, and what to reach this year to qualify
+    next year. Support options address only the gaps they can close this year.
 
     Raises
     ------
@@ -397,10 +455,14 @@ def firm_checklist(
     }
     choices = dict(choices or {})
 
+    as_of = as_of or _as_of(wb)
+
     rungs: list[RungStatus] = []
     lines: list[CriterionLine] = []
     for rung in _next_rungs(firm, list(cand_by_rung)):
         check = rules.check_rung(firm, rung)
+        outlook = rules.year_outlook(firm, rung, as_of=as_of)
+        timing = {g.criterion: g.timing for g in (*outlook.this_year, *outlook.next_year)}
         cand = cand_by_rung.get(rung)
         cid = str(cand["candidate_id"]) if cand is not None else None
         rungs.append(
@@ -411,20 +473,40 @@ def firm_checklist(
                 candidate_id=cid,
                 base_probability=float(cand["base_probability"]) if cand is not None else None,
                 planned_option=choices.get(cid, NONE_OPTION) if cid and choices else None,
+                chance_this_year=outlook.chance_this_year,
+                window_open=outlook.window_open,
+                deadline=outlook.deadline.isoformat() if outlook.deadline else "",
+                award=_ten_billion_award(firm) if rung == "ten_billion" else None,
             )
         )
-        for c in check.criteria:
+        criteria_lines = list(check.criteria)
+        if "application_ready" in timing:
+            criteria_lines.append(rules.CriterionResult("application_ready", 0.0, 1.0, False, 1.0))
+        for c in criteria_lines:
             met = c.met
-            if rung == "innovative_sme" and c.name == "direct_route" and check.eligible:
-                met = True  # an alternative route, not needed when the score route is met
+            if c.alternative and check.eligible:
+                met = True  # an alternative route, not needed when the firm is eligible otherwise
             zh, money_gap = _sentence(c, firm, "zh")
             en, _ = _sentence(c, firm, "en")
-            if rung == "innovative_sme" and c.name == "direct_route" and not c.met:
+            if c.alternative and not c.met:
                 zh += "（可选直通条件）"
                 en += " (an optional direct route)"
             lines.append(
                 CriterionLine(
-                    rung, c.name, c.value, c.threshold, c.comparison, met, c.gap, money_gap, zh, en
+                    rung,
+                    c.name,
+                    c.value,
+                    c.threshold,
+                    c.comparison,
+                    met,
+                    c.gap,
+                    money_gap,
+                    zh,
+                    en,
+                    timing=timing.get(c.name, ""),
+                    # an unmet criterion with no timing is one a met route replaces (the score
+                    # when a direct route holds): it is the alternative now, not a gap
+                    alternative=c.alternative or (not c.met and c.name not in timing),
                 )
             )
 
@@ -434,10 +516,15 @@ def firm_checklist(
         rung_of = dict(zip(mine["candidate_id"].astype(str), mine["rung"].astype(str), strict=True))
         for rec in opts.to_dict("records"):
             cid = str(rec["candidate_id"])
-            addresses = sorted(
-                _addresses(rec["option"])
-                & {ln.criterion for ln in lines if ln.rung == rung_of[cid] and not ln.met}
-            )
+            # an option addresses only the gaps it can close this year (none when a gap on last
+            # year's figures or a closed window leaves no chance this year)
+            open_gaps = {
+                ln.criterion
+                for ln in lines
+                if ln.rung == rung_of[cid] and ln.timing == rules.THIS_YEAR
+            }
+            chance = next((r.chance_this_year for r in rungs if r.rung == rung_of[cid]), False)
+            addresses = sorted(_addresses(rec["option"]) & open_gaps) if chance else []
             support.append(
                 {
                     "candidate_id": cid,
@@ -481,7 +568,15 @@ _HEAD = {
         "eligible": "已满足条件",
         "not_eligible": "尚未满足条件",
         "candidate": "已列入本年度培育名单，基础成功概率",
-        "criteria": "逐项对照",
+        "criteria": "已满足的条件",
+        "this_year": "本年度可补齐的差距",
+        "routes": "其他可选路径",
+        "award": "达到后可获市级奖励{award}万元（首次突破百亿元及此后每跨越一个百亿台阶，按现行市级政策）",
+        "no_gap": "无本年度可补齐的差距，不宜安排",
+        "next_year": "为明年申报，今年需达到",
+        "no_chance": "依上年度数据，本年度尚不具备申报条件；请按下列差距为明年申报做准备。",
+        "window_closed": "本年度申报已于{deadline}截止；请为明年申报做准备。",
+        "deadline": "本年度申报截止日期（预计）：{deadline}",
         "met": "✓",
         "missed": "✗",
         "support": "可用支持",
@@ -504,7 +599,17 @@ _HEAD = {
         "eligible": "criteria met",
         "not_eligible": "criteria not yet met",
         "candidate": "on this year's cultivation list, base chance",
-        "criteria": "Criterion by criterion",
+        "criteria": "Criteria met",
+        "this_year": "Gaps support can close this year",
+        "routes": "Other routes",
+        "award": "City award on reaching it: {award} 万元 (first crossing of 10 billion yuan and each "
+        "further 10-billion step, current city policy)",
+        "no_gap": "no gap it can close this year: not an option",
+        "next_year": "For next year: to reach this year",
+        "no_chance": "On last year's figures the firm cannot qualify this year; prepare for next "
+        "year by the gaps below.",
+        "window_closed": "This year's applications closed on {deadline}; prepare for next year.",
+        "deadline": "This year's application deadline (expected): {deadline}",
         "met": "✓",
         "missed": "✗",
         "support": "Support available",
@@ -557,26 +662,42 @@ def checklist_markdown(cl: FirmChecklist, lang: str = "zh") -> str:
         )
         if rs.base_probability is not None:
             out.append(f"{h['candidate']} {100 * rs.base_probability:.0f}%")
-        out.append("")
-        out.append(f"**{h['criteria']}**")
-        out.append("")
-        for ln in (x for x in cl.lines if x.rung == rs.rung):
-            mark = h["met"] if ln.met else h["missed"]
-            extra = ""
-            if not ln.met and ln.addressed_by:
-                names = "、".join if lang == "zh" else ", ".join
-                extra = (
-                    f"（{h['by']}：{names(_option(o, lang) for o in ln.addressed_by)}）"
-                    if lang == "zh"
-                    else f" ({h['by']}: {names(_option(o, lang) for o in ln.addressed_by)})"
-                )
-            out.append(f"- {mark} {ln.text(lang)}{extra}")
+        if not rs.window_open:
+            out.append(h["window_closed"].format(deadline=rs.deadline))
+        elif not rs.chance_this_year:
+            out.append(h["no_chance"])
+        elif rs.deadline:
+            out.append(h["deadline"].format(deadline=rs.deadline))
+        if rs.award:
+            out.append(h["award"].format(award=_money(rs.award)))
+        mine = [x for x in cl.lines if x.rung == rs.rung]
+        sections = (
+            ("criteria", [x for x in mine if x.met and x.gap == 0]),
+            ("this_year", [x for x in mine if not x.met and x.timing == rules.THIS_YEAR]),
+            ("next_year", [x for x in mine if not x.met and x.timing == rules.NEXT_YEAR]),
+            ("routes", [x for x in mine if x.alternative and x.gap > 0 and not rs.eligible]),
+        )
+        for key, chosen in sections:
+            if not chosen:
+                continue
+            out += ["", f"**{h[key]}**", ""]
+            for ln in chosen:
+                mark = h["met"] if ln.met else ("○" if ln.alternative else h["missed"])
+                extra = ""
+                if not ln.met and ln.addressed_by:
+                    names = "、".join if lang == "zh" else ", ".join
+                    extra = (
+                        f"（{h['by']}：{names(_option(o, lang) for o in ln.addressed_by)}）"
+                        if lang == "zh"
+                        else f" ({h['by']}: {names(_option(o, lang) for o in ln.addressed_by)})"
+                    )
+                out.append(f"- {mark} {ln.text(lang)}{extra}")
         options = [s for s in cl.support if s["rung"] == rs.rung]
         if options:
             out += ["", f"**{h['support']}**", ""]
             for s in options:
                 target = "、".join if lang == "zh" else ", ".join
-                aims = target(_label(a, lang) for a in s["addresses"]) or "—"
+                aims = target(_label(a, lang) for a in s["addresses"]) or h["no_gap"]
                 planned = h["planned"] if s["planned"] else ""
                 out.append(
                     f"- {_option(s['option'], lang)}：{_money(s['cost'])}{h['cost']}，"
@@ -624,7 +745,9 @@ def district_checklist_table(
     """A district's checklists as one table: one row per firm, next rung and criterion.
 
     Columns: ``firm_id``, ``name``, ``district``, ``rung``, ``eligible``, ``criterion``, ``value``,
-    ``threshold``, ``met``, ``gap``, ``money_gap`` (万元), ``text_zh``, ``text_en``, ``addressed_by``.
+    ``threshold``, ``met``, ``gap``, ``timing`` (``this_year``: support can close it this year;
+    ``next_year``: on last year's figures, to reach this year), ``money_gap`` (万元), ``text_zh``,
+    ``text_en``, ``addressed_by``.
     """
     rows = []
     for fid in district_firm_ids(wb, district, candidates_only=candidates_only):
@@ -643,6 +766,7 @@ def district_checklist_table(
                     "threshold": ln.threshold,
                     "met": ln.met,
                     "gap": ln.gap,
+                    "timing": ln.timing,
                     "money_gap": ln.money_gap,
                     "text_zh": ln.text_zh,
                     "text_en": ln.text_en,
@@ -662,6 +786,7 @@ def district_checklist_table(
             "threshold",
             "met",
             "gap",
+            "timing",
             "money_gap",
             "text_zh",
             "text_en",

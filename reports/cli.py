@@ -69,6 +69,7 @@ def _checklist(args: argparse.Namespace) -> int:
                             "rung": ln.rung,
                             "criterion": ln.criterion,
                             "gap": ln.gap,
+                            "timing": ln.timing,
                             "money_gap": ln.money_gap,
                             "text": ln.text(args.lang),
                             "addressed_by": ln.addressed_by,
