@@ -302,6 +302,15 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "[E]",
     ),
     (
+        "coaching_uplift_ready",
+        0.6,
+        "share",
+        "Headroom closed by application coaching when the application is the only gap left "
+        "(the firm meets every criterion: the file and the window are what is left)",
+        "企业已满足全部条件、仅差申报材料时申报辅导可弥补的提升空间比例",
+        "[E]",
+    ),
+    (
         "coaching_uplift",
         0.12,
         "share",
@@ -1045,3 +1054,59 @@ def assumption_values(assumptions: pd.DataFrame | None = None) -> dict[str, floa
     if problems:
         raise ValueError("; ".join(problems))
     return values
+
+
+# How the demo draws the enterprises columns the 2022 criteria read (data/criteria.py FIRM_COLUMNS),
+# per quality tier (none, innovative_sme, srdi, little_giant, champion), for Weihai's manufacturing
+# SMEs. Descriptive calibration, not policy, so not in the editable table above. Every value is [E]:
+# no public Weihai micro-data exist; the orders of magnitude follow the 2022 rules' thresholds (a
+# recognised tier mostly clears the bars of the tier below it) and docs/demo-city.md.
+FIRM_PROFILE_TIERS = ("none", "innovative_sme", "srdi", "little_giant", "champion")
+FIRM_PROFILES: dict[str, tuple[float, ...] | tuple[tuple[float, ...], ...]] = {
+    # [E] share of firms with a steady R&D effort (研发费用加计扣除 claimed), and their median R&D /
+    # revenue; the others keep the tier's median (data/demo/city.py)
+    "rd_active_share": (0.8, 1.0, 1.0, 1.0, 1.0),
+    "rd_active_ratio": (0.065, 0.065, 0.055, 0.05, 0.045),
+    # [E] median R&D staff / all staff (lognormal, σ 0.5)
+    "rd_staff_share": (0.07, 0.14, 0.16, 0.22, 0.18),
+    # [E] mean net margin last year (normal, sd 0.04)
+    "net_margin": (0.045, 0.06, 0.07, 0.09, 0.09),
+    # [E] 数字化水平 level 1–4 shares
+    "digital_level": (
+        (0.55, 0.35, 0.09, 0.01),
+        (0.30, 0.45, 0.20, 0.05),
+        (0.10, 0.40, 0.40, 0.10),
+        (0.00, 0.25, 0.50, 0.25),
+        (0.00, 0.20, 0.50, 0.30),
+    ),
+    # [E] mean number of quality-management items (Poisson)
+    "quality_items": (0.3, 1.0, 1.5, 2.5, 3.0),
+    # [E] chain role shares: key (补短板/锻长板/填空白), base (工业六基, 老字号, chain-leader supplier), none
+    "chain_role": (
+        (0.05, 0.15, 0.80),
+        (0.30, 0.35, 0.35),
+        (0.40, 0.35, 0.25),
+        (0.85, 0.15, 0.00),
+        (0.70, 0.30, 0.00),
+    ),
+    # [E] mean 特色化 points as Shandong scores them (normal, sd 3, within 0–15)
+    "local_feature_points": (5.0, 10.0, 10.0, 11.0, 11.0),
+    # [E] share of class-I IP that is self-developed, and of that the high-value share
+    "ip_class1_own_share": (0.5, 0.6, 0.7, 0.8, 0.8),
+    "ip_high_value_share": (0.05, 0.10, 0.20, 0.35, 0.40),
+    # [E] shares holding a management-system certification, an own brand, a key-field product
+    "management_certified": (0.30, 0.55, 0.80, 0.95, 0.95),
+    "own_brand": (0.50, 0.70, 0.85, 0.95, 0.95),
+    "key_field": (0.30, 0.50, 0.70, 0.95, 0.95),
+    # [E] 创客中国 national top 500 in three years (top 50: a tenth of those)
+    "chuangke_top500": (0.003, 0.01, 0.02, 0.03, 0.03),
+}
+# [E] share of an S&T award's winners at national level (the rest provincial); their rank is
+# 1 + Poisson(4) among the winners
+FIRM_ST_AWARD_NATIONAL_SHARE = 0.15
+# [E] share of the firms that already meet every criterion of the next quality rung on last year's
+# figures that were recognised in an earlier batch (a firm that qualifies mostly has applied: the
+# candidates left are those a gap still keeps off the rung)
+FIRM_ALREADY_RECOGNISED_SHARE = 0.8
+# [E] share of firms whose application file the district judges incomplete (coaching closes it)
+FIRM_APPLICATION_NOT_READY_SHARE = 0.35

@@ -8,6 +8,13 @@ import numpy as np
 import pandas as pd
 
 from data import criteria
+from data.assumptions import (
+    FIRM_ALREADY_RECOGNISED_SHARE,
+    FIRM_APPLICATION_NOT_READY_SHARE,
+    FIRM_PROFILE_TIERS,
+    FIRM_PROFILES,
+    FIRM_ST_AWARD_NATIONAL_SHARE,
+)
 from data.demo.city import (
     _FIRM_PLACES,
     _NAME_SYLLABLES,
@@ -46,6 +53,107 @@ def _firm_names(
         seen.add(name)
         names.append(name)
     return names
+
+
+def _criteria_columns(
+    rng: np.random.Generator,
+    quality: np.ndarray,
+    revenue_last: np.ndarray,
+    growth_2y: np.ndarray,
+    rd_expense: np.ndarray,
+    main_share: np.ndarray,
+    ip_class1: np.ndarray,
+    years: np.ndarray,
+    st_award: np.ndarray,
+    equity: np.ndarray,
+    national_rank: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The other columns the 2022 criteria read (data/criteria.py FIRM_COLUMNS), drawn by quality
+    tier from data/assumptions.py FIRM_PROFILES ([E]), so that a firm's score and gaps come from the
+    rules as they are applied, not from figures missing (a missing figure scores 0)."""
+    n = len(quality)
+    tier = np.array([FIRM_PROFILE_TIERS.index(q) for q in quality])
+
+    def by_tier(key: str) -> np.ndarray:
+        return np.asarray(FIRM_PROFILES[key], dtype=float)[tier]
+
+    def shares(key: str, items: list) -> np.ndarray:
+        table = np.asarray(FIRM_PROFILES[key], dtype=float)
+        cumulative = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)[tier]
+        pick = (rng.random(n)[:, None] > cumulative).sum(axis=1)
+        return np.asarray(items, dtype=object)[np.minimum(pick, len(items) - 1)]
+
+    rd_staff = np.round(np.clip(by_tier("rd_staff_share") * rng.lognormal(0.0, 0.5, n), 0, 0.8), 3)
+    net_margin = np.round(np.clip(rng.normal(by_tier("net_margin"), 0.04), -0.15, 0.3), 3)
+    digital = shares("digital_level", [1.0, 2.0, 3.0, 4.0]).astype(float)
+    quality_items = rng.poisson(by_tier("quality_items")).astype(float)
+    chain = shares("chain_role", ["key", "base", "none"])
+    local = np.round(np.clip(rng.normal(by_tier("local_feature_points"), 3.0), 0.0, 15.0), 1)
+    own = rng.binomial(ip_class1.astype(int), by_tier("ip_class1_own_share"))
+    high_value = rng.binomial(own, by_tier("ip_high_value_share"))
+    # the year before last: revenue back by the two-year growth, R&D near last year's
+    revenue_prev = revenue_last / (1.0 + np.clip(growth_2y, -0.2, None))
+    rd_prev = np.round(rd_expense * rng.lognormal(-0.05, 0.2, n), 1)
+    rd_ratio_prev = np.round(np.where(revenue_prev > 0, rd_prev / revenue_prev, 0.0), 4)
+    sales_3y_min = np.round(
+        np.minimum(revenue_last, revenue_prev / (1.0 + np.clip(growth_2y, 0, None))), 0
+    )
+    level = np.where(
+        st_award,
+        np.where(rng.random(n) < FIRM_ST_AWARD_NATIONAL_SHARE, "national", "provincial"),
+        "",
+    ).astype(object)
+    rank = np.where(st_award, 1.0 + rng.poisson(4.0, n), np.nan)
+    top500 = rng.random(n) < by_tier("chuangke_top500")
+    top50 = top500 & (rng.random(n) < 0.1)
+    equity_2y = np.round(equity * rng.uniform(0.4, 1.0, n), 0)
+    certified = rng.random(n) < by_tier("management_certified")
+    brand = rng.random(n) < by_tier("own_brand")
+    key_field = rng.random(n) < by_tier("key_field")
+    ready = rng.random(n) >= FIRM_APPLICATION_NOT_READY_SHARE
+    global_rank = np.maximum(1.0, np.round(national_rank * rng.uniform(1.0, 4.0, n)))
+    return {
+        "rd_expense_prev": rd_prev,
+        "rd_ratio_prev": rd_ratio_prev,
+        "rd_staff_share": rd_staff,
+        "net_margin": net_margin,
+        "main_product_share": np.round(main_share * rng.uniform(0.75, 1.0, n), 3),
+        "ip_class1_high_value": high_value.astype(float),
+        "ip_class1_own": own.astype(float),
+        "years_in_field": (years + rng.poisson(1.0, n)).astype(float),
+        "st_award_level": level,
+        "st_award_rank": rank,
+        "equity_financing_2y": equity_2y,
+        "chuangke_top500": np.asarray(_yn(top500), dtype=object),
+        "chuangke_top50": np.asarray(_yn(top50), dtype=object),
+        "chain_role": chain,
+        "digital_level": digital,
+        "quality_items": quality_items,
+        "local_feature_points": local,
+        "management_certified": np.asarray(_yn(certified), dtype=object),
+        "own_brand": np.asarray(_yn(brand), dtype=object),
+        "key_field": np.asarray(_yn(key_field), dtype=object),
+        "sales_3y_min": sales_3y_min,
+        "global_rank": global_rank,
+        "application_ready": np.asarray(_yn(ready), dtype=object),
+    }
+
+
+def _recognised_earlier(rng: np.random.Generator, frame: pd.DataFrame) -> None:
+    """Most firms that already meet every criterion of their next quality rung (innovative SME,
+    SRDI) on last year's figures were recognised in an earlier batch: they are on that rung now
+    (data/assumptions.py FIRM_ALREADY_RECOGNISED_SHARE [E]); the candidates left are mostly firms a
+    gap support can close this year still keeps off the rung."""
+    draws = rng.random(len(frame))
+    tiers = frame["quality_tier"].to_numpy(copy=True)
+    for i, firm in enumerate(frame.to_dict("records")):
+        rung = criteria.next_quality_rung_for(firm)
+        if rung not in ("innovative_sme", "srdi") or draws[i] >= FIRM_ALREADY_RECOGNISED_SHARE:
+            continue
+        check = criteria.check_rung(firm, rung)
+        if check.eligible:
+            tiers[i] = rung
+    frame["quality_tier"] = tiers
 
 
 def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
@@ -126,7 +234,13 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
     growth = revenue / revenue_last - 1.0  # exactly consistent with the two revenues
 
     profile = [_TIER_PROFILE[q] for q in quality]
-    rd_median = np.array([p[0] for p in profile]) * np.where(revenue > 40_000, 0.7, 1.0)
+    tier_index = np.array([FIRM_PROFILE_TIERS.index(q) for q in quality])
+    active = rng.random(n) < np.asarray(FIRM_PROFILES["rd_active_share"], dtype=float)[tier_index]
+    rd_median = np.where(
+        active,
+        np.asarray(FIRM_PROFILES["rd_active_ratio"], dtype=float)[tier_index],
+        np.array([p[0] for p in profile]),
+    ) * np.where(revenue > 40_000, 0.7, 1.0)
     rd_ratio: np.ndarray = np.clip(rd_median * rng.lognormal(0.0, 0.4, n), 0.0, 0.25)
     rd_expense = np.round(rd_ratio * revenue, 1)
     rd_ratio = np.round(np.where(revenue > 0, rd_expense / revenue, 0.0), 4)
@@ -160,6 +274,10 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
     employees = np.maximum(5.0, np.round(revenue_last / (80.0 * rng.lognormal(0.0, 0.45, n)), 0))
 
     names = _firm_names(rng, district, cluster, size)
+    extra = _criteria_columns(
+        rng, quality, revenue_last, growth_2y, rd_expense, main_share, ip_class1, years,
+        st_award, equity, national_rank,
+    )  # fmt: skip
     frame = pd.DataFrame(
         {
             "firm_id": [f"F{i + 1:05d}" for i in range(n)],
@@ -195,6 +313,7 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
             "planned_equipment_investment": equipment,
             "sector": sector.astype(str).astype(object),
             "employees": employees.astype(float),
+            **extra,
         }
     ).astype(
         {
@@ -204,8 +323,10 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
             "has_rd_institution": object,
             "st_award": object,
             "sector": object,
+            **{k: object for k, v in extra.items() if v.dtype == object},
         }
     )
+    _recognised_earlier(rng, frame)
     records = frame.to_dict("records")
     frame["innovation_score"] = [criteria.innovative_sme_score(r) for r in records]
     frame["srdi_score"] = [round(criteria.srdi_score(r), 1) for r in records]

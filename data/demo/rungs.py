@@ -11,9 +11,11 @@ Every rate, cost and uplift comes from the assumptions values.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from data import criteria
+from data.demo.city import POPULATION
 from data.demo.options import _MIN_HEADROOM, _MIN_PROBABILITY, _option
 
 MANUFACTURING = "C"  # GB/T 4754-2017 section C
@@ -27,16 +29,9 @@ SME_MAX_REVENUE = 40_000.0
 # Criteria support given this year can still move (docs/projects.md): IP filings and the scores
 # they feed, an R&D institution, a direct-route title. Every other criterion is read from last
 # year's figures: a firm short of one has no chance this year whatever it is given.
-SUPPORTABLE_CRITERIA = frozenset(
-    {
-        "ip_class1",
-        "innovation_points",
-        "innovation_score",
-        "srdi_score",
-        "has_rd_institution",
-        "direct_route",
-    }
-)
+SUPPORTABLE_CRITERIA = frozenset().union(*criteria.SUPPORT_CLOSES.values()) - {"revenue"}
+# The date the demo's data describe: an application window closed by then leaves no chance this year.
+AS_OF = dt.date.fromisoformat(POPULATION.as_of)
 
 
 def is_sme(firm: dict) -> bool:
@@ -151,18 +146,28 @@ def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]
     # on success). Each package builds on the one before (docs/projects.md).
     slots = {"service_agency_slots": v["agency_slots_per_option"]}
     line = "srdi_cultivation"
-    uplifts = [v["coaching_uplift"]]
+
+    def closes(word: str) -> bool:
+        """Whether the support ``word`` closes one of the firm's gaps this year (else no option)."""
+        return bool(criteria.support_addresses(firm, rung, word, as_of=AS_OF))
+
+    outlook = criteria.year_outlook(firm, rung, as_of=AS_OF)
+    # coaching alone closes what is left when the application is the only gap (or none is)
+    ready = all(g.criterion == "application_ready" for g in outlook.this_year)
+    uplifts = [v["coaching_uplift_ready" if ready else "coaching_uplift"]]
     cost = v[f"coaching_cost_{rung}"]
+    # coaching is always an option: the application's quality and the window count even when
+    # every criterion is met
     options = [_option("application_coaching", line, cost, uplifts, **slots)]
-    if float(firm.get("ip_class1", 0.0)) < v["ip_saturation_class1"]:
+    if float(firm.get("ip_class1", 0.0)) < v["ip_saturation_class1"] and closes("ip"):
         uplifts = uplifts + [v["ip_service_uplift"]]
         cost += v["ip_service_cost"]
         options.append(_option("coaching_and_ip", line, cost, uplifts, **slots))
-    if not criteria.flag(firm.get("high_tech_cert", "N")):
+    if not criteria.flag(firm.get("high_tech_cert", "N")) and closes("certification"):
         uplifts = uplifts + [v["certification_uplift"]]
         cost += v["certification_cost"]
         options.append(_option("coaching_ip_certification", line, cost, uplifts, **slots))
-    if rung != "innovative_sme" and criteria.rd_institution_level(firm) in ("none", "city"):
+    if criteria.rd_institution_level(firm) in ("none", "below_city") and closes("centre"):
         options.append(
             _option(
                 "coaching_ip_rd_centre",
@@ -204,24 +209,18 @@ def _firm_candidacies(firm: dict, values: dict[str, float]) -> list[tuple[str, f
             out.append(("ten_billion", base, ceiling))
     quality = firm["quality_tier"]
     rungs = []
-    nxt = criteria.next_quality_rung(quality)
+    nxt = criteria.next_quality_rung_for(firm)
     if nxt is not None:
         rungs.append(nxt)
-    if quality == "srdi":  # provincial champions need not be little giants first
+    if quality == "srdi" and "champion" not in rungs:  # champions need not be little giants first
         rungs.append("champion")
     for rung in rungs:
-        if not may_climb(firm, rung):
+        if not criteria.may_be_on(firm, rung):
             continue
-        check = criteria.check_rung(firm, rung)
-        if (
-            any(
-                not c.met and not c.alternative and c.name not in SUPPORTABLE_CRITERIA
-                for c in check.criteria
-            )
-            and not check.eligible
-        ):
+        outlook = criteria.year_outlook(firm, rung, as_of=AS_OF)
+        if not outlook.chance_this_year:
             continue  # short on last year's figures: next year's checklist, not this year's plan
-        gap = check.gap_index
+        gap = criteria.check_rung(firm, rung).gap_index
         if gap > v["max_candidate_gap"]:
             continue
         ceiling = min(
