@@ -393,7 +393,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_innovative_sme",
-        0.42,
+        0.35,
         "probability",
         "Chance of recognition when every criterion is met: innovative SME",
         "满足条件时入选公告概率：创新型中小企业",
@@ -1065,22 +1065,22 @@ FIRM_PROFILE_TIERS = ("none", "innovative_sme", "srdi", "little_giant", "champio
 FIRM_PROFILES: dict[str, tuple[float, ...] | tuple[tuple[float, ...], ...]] = {
     # [E] share of firms with a steady R&D effort (研发费用加计扣除 claimed), and their median R&D /
     # revenue; the others keep the tier's median (data/demo/city.py)
-    "rd_active_share": (0.8, 1.0, 1.0, 1.0, 1.0),
-    "rd_active_ratio": (0.065, 0.065, 0.055, 0.05, 0.045),
+    "rd_active_share": (1.0, 1.0, 1.0, 1.0, 1.0),
+    "rd_active_ratio": (0.07, 0.065, 0.055, 0.05, 0.045),
     # [E] median R&D staff / all staff (lognormal, σ 0.5)
-    "rd_staff_share": (0.07, 0.14, 0.16, 0.22, 0.18),
+    "rd_staff_share": (0.10, 0.16, 0.17, 0.22, 0.18),
     # [E] mean net margin last year (normal, sd 0.04)
-    "net_margin": (0.045, 0.06, 0.07, 0.09, 0.09),
+    "net_margin": (0.055, 0.07, 0.075, 0.09, 0.09),
     # [E] 数字化水平 level 1–4 shares
     "digital_level": (
-        (0.55, 0.35, 0.09, 0.01),
-        (0.30, 0.45, 0.20, 0.05),
+        (0.45, 0.40, 0.13, 0.02),
+        (0.20, 0.45, 0.28, 0.07),
         (0.10, 0.40, 0.40, 0.10),
         (0.00, 0.25, 0.50, 0.25),
         (0.00, 0.20, 0.50, 0.30),
     ),
     # [E] mean number of quality-management items (Poisson)
-    "quality_items": (0.3, 1.0, 1.5, 2.5, 3.0),
+    "quality_items": (0.6, 1.3, 1.8, 2.5, 3.0),
     # [E] chain role shares: key (补短板/锻长板/填空白), base (工业六基, 老字号, chain-leader supplier), none
     "chain_role": (
         (0.05, 0.15, 0.80),
@@ -1090,7 +1090,7 @@ FIRM_PROFILES: dict[str, tuple[float, ...] | tuple[tuple[float, ...], ...]] = {
         (0.70, 0.30, 0.00),
     ),
     # [E] mean 特色化 points as Shandong scores them (normal, sd 3, within 0–15)
-    "local_feature_points": (5.0, 10.0, 10.0, 11.0, 11.0),
+    "local_feature_points": (7.0, 12.0, 11.0, 12.0, 12.0),
     # [E] share of class-I IP that is self-developed, and of that the high-value share
     "ip_class1_own_share": (0.5, 0.6, 0.7, 0.8, 0.8),
     "ip_high_value_share": (0.05, 0.10, 0.20, 0.35, 0.40),
@@ -1107,6 +1107,8 @@ FIRM_ST_AWARD_NATIONAL_SHARE = 0.15
 # [E] share of the firms that already meet every criterion of the next quality rung on last year's
 # figures that were recognised in an earlier batch (a firm that qualifies mostly has applied: the
 # candidates left are those a gap still keeps off the rung)
-FIRM_ALREADY_RECOGNISED_SHARE = 0.8
+# The innovative-SME evaluation is open all year and self-assessed: many firms that qualify wait to
+# be mobilised (动员申报), which is the 工信局's work; the SRDI batch is yearly and reviewed.
+FIRM_ALREADY_RECOGNISED_SHARE: dict[str, float] = {"innovative_sme": 0.1, "srdi": 0.5}
 # [E] share of firms whose application file the district judges incomplete (coaching closes it)
 FIRM_APPLICATION_NOT_READY_SHARE = 0.35

@@ -313,9 +313,9 @@ class _Population:
     n_ten_billion_candidates: int = 6  # firms at 7–10 billion yuan (counted as large)
     quality_shares: tuple[tuple[str, tuple[float, ...]], ...] = (
         # none, innovative_sme, srdi, little_giant, champion
-        ("seed", (0.85, 0.15, 0.0, 0.0, 0.0)),
-        ("quasi_above_size", (0.70, 0.25, 0.05, 0.0, 0.0)),
-        ("above_size", (0.42, 0.30, 0.23, 0.03, 0.02)),
+        ("seed", (0.80, 0.20, 0.0, 0.0, 0.0)),
+        ("quasi_above_size", (0.62, 0.30, 0.08, 0.0, 0.0)),
+        ("above_size", (0.34, 0.38, 0.23, 0.03, 0.02)),
         ("large", (0.25, 0.15, 0.30, 0.15, 0.15)),
         ("ten_billion", (0.0, 0.0, 0.0, 0.34, 0.66)),
     )
@@ -326,7 +326,7 @@ POPULATION = _Population()
 # Firm attributes by quality tier: (rd_ratio median, class-I IP mean, other IP mean, high-tech share,
 # R&D institution shares none/city/provincial/national, niche-share median, main-share low)
 _TIER_PROFILE: dict[str, tuple] = {
-    "none": (0.009, 0.3, 1.0, 0.02, (0.88, 0.11, 0.01, 0.0), 0.004, 0.40),
+    "none": (0.009, 0.3, 1.0, 0.02, (0.88, 0.11, 0.01, 0.0), 0.004, 0.50),
     "innovative_sme": (0.042, 1.5, 4.0, 0.35, (0.45, 0.35, 0.18, 0.02), 0.012, 0.55),
     "srdi": (0.042, 3.0, 6.0, 0.6, (0.2, 0.4, 0.35, 0.05), 0.04, 0.65),
     "little_giant": (0.05, 6.0, 9.0, 0.9, (0.0, 0.2, 0.55, 0.25), 0.15, 0.75),

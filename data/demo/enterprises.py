@@ -142,18 +142,29 @@ def _criteria_columns(
 def _recognised_earlier(rng: np.random.Generator, frame: pd.DataFrame) -> None:
     """Most firms that already meet every criterion of their next quality rung (innovative SME,
     SRDI) on last year's figures were recognised in an earlier batch: they are on that rung now
-    (data/assumptions.py FIRM_ALREADY_RECOGNISED_SHARE [E]); the candidates left are mostly firms a
-    gap support can close this year still keeps off the rung."""
+    (data/assumptions.py FIRM_ALREADY_RECOGNISED_SHARE [E]). A firm that qualifies for its next rung
+    (a champion too) and is not on it has not applied: its application file is what is missing, so
+    the 明白纸 shows the gap coaching closes (application_ready N)."""
     draws = rng.random(len(frame))
     tiers = frame["quality_tier"].to_numpy(copy=True)
+    ready = frame["application_ready"].to_numpy(copy=True)
     for i, firm in enumerate(frame.to_dict("records")):
         rung = criteria.next_quality_rung_for(firm)
-        if rung not in ("innovative_sme", "srdi") or draws[i] >= FIRM_ALREADY_RECOGNISED_SHARE:
+        if rung is None:
             continue
-        check = criteria.check_rung(firm, rung)
-        if check.eligible:
+        share = FIRM_ALREADY_RECOGNISED_SHARE.get(rung, 0.0)
+        eligible = criteria.check_rung(firm, rung).eligible
+        if not eligible and firm["quality_tier"] == "srdi":
+            rung = "champion"
+            eligible = criteria.check_rung(firm, rung).eligible
+        if not eligible:
+            continue
+        if draws[i] < share:
             tiers[i] = rung
+        else:
+            ready[i] = "N"
     frame["quality_tier"] = tiers
+    frame["application_ready"] = ready
 
 
 def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
@@ -175,7 +186,7 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
 
     revenue = np.empty(n)
     revenue[size == "seed"] = np.clip(
-        rng.lognormal(math.log(700.0), 0.5, counts["seed"]), 80.0, 1_500.0
+        rng.lognormal(math.log(1050.0), 0.4, counts["seed"]), 80.0, 1_500.0
     )
     revenue[size == "quasi_above_size"] = np.clip(
         2000.0 * rng.lognormal(-0.22, 0.17, counts["quasi_above_size"]), 1_100.0, 3_000.0

@@ -147,33 +147,52 @@ def _firm_options(firm: dict, rung: str, values: dict[str, float]) -> list[dict]
     slots = {"service_agency_slots": v["agency_slots_per_option"]}
     line = "srdi_cultivation"
 
+    outlook = criteria.year_outlook(firm, rung, as_of=AS_OF)
+
     def closes(word: str) -> bool:
         """Whether the support ``word`` closes one of the firm's gaps this year (else no option)."""
         return bool(criteria.support_addresses(firm, rung, word, as_of=AS_OF))
 
-    outlook = criteria.year_outlook(firm, rung, as_of=AS_OF)
-    # coaching alone closes what is left when the application is the only gap (or none is)
-    ready = all(g.criterion == "application_ready" for g in outlook.this_year)
-    uplifts = [v["coaching_uplift_ready" if ready else "coaching_uplift"]]
+    offered = {"coaching"}
+    if float(firm.get("ip_class1", 0.0)) < v["ip_saturation_class1"] and closes("ip"):
+        offered.add("ip")
+    if not criteria.flag(firm.get("high_tech_cert", "N")) and closes("certification"):
+        offered.add("certification")
+    if criteria.rd_institution_level(firm) in ("none", "below_city") and closes("centre"):
+        offered.add("centre")
+
+    def uplift(words: set[str], uplifts: list[float]) -> list[float]:
+        """A package that uses every support offered against each gap left this year leaves the firm
+        with a complete application: it closes at least ``coaching_uplift_ready`` of the headroom,
+        as coaching does for a firm whose only gap is its file (docs/projects.md)."""
+        covered = all(set(g.closed_by) & offered <= words for g in outlook.this_year)
+        return uplifts + [v["coaching_uplift_ready"]] if covered else uplifts
+
+    words = {"coaching"}
+    uplifts = [v["coaching_uplift"]]
     cost = v[f"coaching_cost_{rung}"]
     # coaching is always an option: the application's quality and the window count even when
     # every criterion is met
-    options = [_option("application_coaching", line, cost, uplifts, **slots)]
-    if float(firm.get("ip_class1", 0.0)) < v["ip_saturation_class1"] and closes("ip"):
+    options = [_option("application_coaching", line, cost, uplift(words, uplifts), **slots)]
+    if "ip" in offered:
+        words = words | {"ip"}
         uplifts = uplifts + [v["ip_service_uplift"]]
         cost += v["ip_service_cost"]
-        options.append(_option("coaching_and_ip", line, cost, uplifts, **slots))
-    if not criteria.flag(firm.get("high_tech_cert", "N")) and closes("certification"):
+        options.append(_option("coaching_and_ip", line, cost, uplift(words, uplifts), **slots))
+    if "certification" in offered:
+        words = words | {"certification"}
         uplifts = uplifts + [v["certification_uplift"]]
         cost += v["certification_cost"]
-        options.append(_option("coaching_ip_certification", line, cost, uplifts, **slots))
-    if criteria.rd_institution_level(firm) in ("none", "below_city") and closes("centre"):
+        options.append(
+            _option("coaching_ip_certification", line, cost, uplift(words, uplifts), **slots)
+        )
+    if "centre" in offered:
         options.append(
             _option(
                 "coaching_ip_rd_centre",
                 line,
                 cost,
-                uplifts + [v["rd_centre_uplift"]],
+                uplift(words | {"centre"}, uplifts + [v["rd_centre_uplift"]]),
                 paid_on_success=v["rd_centre_cost"],
                 **slots,
             )
