@@ -82,7 +82,7 @@ def test_every_command_is_documented():
     doc = (ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
     parser = build_parser()
     names = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert sorted(names) == sorted([*COMMANDS, "solve"])
+    assert sorted(names) == sorted([*COMMANDS, "solve", "calibrate"])
     for name in COMMANDS:
         assert f"python -m optimizer {name}" in doc, name
 
