@@ -108,6 +108,42 @@ def m003_scenarios_and_audit(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_year(db: Database) -> None:
+    """The year in motion (docs/workbook.md "actuals", docs/dashboard.md "The year loop").
+
+    The workbook's newer sheets (``actuals``, ``history``) and options columns (``paid_on_success``,
+    ``act_by``); the 调度 snapshots, which triggers keep from ever being changed or deleted; the
+    district goals (a product extension).
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE actuals (
+            candidate_id TEXT PRIMARY KEY REFERENCES candidates (candidate_id),
+            status TEXT NOT NULL, option TEXT NOT NULL DEFAULT 'none', date TEXT NOT NULL DEFAULT '',
+            extra TEXT, position INTEGER NOT NULL);
+        CREATE TABLE history (
+            year, kind TEXT NOT NULL, rung TEXT NOT NULL DEFAULT '', support TEXT NOT NULL DEFAULT '',
+            outcome, extra TEXT, position INTEGER NOT NULL);
+        ALTER TABLE options ADD COLUMN paid_on_success REAL NOT NULL DEFAULT 0;
+        ALTER TABLE options ADD COLUMN act_by TEXT NOT NULL DEFAULT '';
+        CREATE TABLE dispatch_snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, as_of TEXT NOT NULL, saved_at TEXT NOT NULL,
+            author TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', actuals TEXT NOT NULL,
+            figures TEXT NOT NULL);
+        CREATE INDEX dispatch_snapshots_as_of ON dispatch_snapshots (as_of);
+        CREATE TRIGGER dispatch_snapshots_never_updated BEFORE UPDATE ON dispatch_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a dispatch snapshot is never changed'); END;
+        CREATE TRIGGER dispatch_snapshots_never_deleted BEFORE DELETE ON dispatch_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a dispatch snapshot is never deleted'); END;
+        CREATE TABLE district_goals (
+            district TEXT NOT NULL, target TEXT NOT NULL, goal REAL NOT NULL,
+            position INTEGER NOT NULL, PRIMARY KEY (district, target))
+        """,
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration's name, oldest first (the last one is the latest schema version)."""
     return [m.name for m in migrations._migrations]
