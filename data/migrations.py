@@ -109,25 +109,33 @@ def m003_scenarios_and_audit(db: Database) -> None:
 
 
 @migrations()
-def m004_year(db: Database) -> None:
-    """The year in motion (docs/workbook.md "actuals", docs/dashboard.md "The year loop").
+def m004_actuals_history(db: Database) -> None:
+    """The options' paid_on_success, and the actuals and history sheets (docs/workbook.md)."""
+    _run(
+        db,
+        """
+        ALTER TABLE options ADD COLUMN paid_on_success REAL NOT NULL DEFAULT 0;
+        CREATE TABLE actuals (
+            candidate_id TEXT PRIMARY KEY REFERENCES candidates (candidate_id),
+            status TEXT NOT NULL, option TEXT NOT NULL, date TEXT NOT NULL DEFAULT '',
+            extra TEXT, position INTEGER NOT NULL);
+        CREATE TABLE history (
+            year REAL NOT NULL, kind TEXT NOT NULL, rung TEXT NOT NULL, support TEXT NOT NULL,
+            outcome REAL NOT NULL, extra TEXT, position INTEGER NOT NULL)
+        """,
+    )
 
-    The workbook's newer sheets (``actuals``, ``history``) and options columns (``paid_on_success``,
-    ``act_by``); the 调度 snapshots, which triggers keep from ever being changed or deleted; the
-    district goals (a product extension).
+
+@migrations()
+def m005_year(db: Database) -> None:
+    """The year in motion (docs/dashboard.md "The year loop").
+
+    The 调度 snapshots, which triggers keep from ever being changed or deleted, and the district
+    goals (a product extension, docs/workbook.md). The workbook's actuals sheet is m004's table.
     """
     _run(
         db,
         """
-        CREATE TABLE actuals (
-            candidate_id TEXT PRIMARY KEY REFERENCES candidates (candidate_id),
-            status TEXT NOT NULL, option TEXT NOT NULL DEFAULT 'none', date TEXT NOT NULL DEFAULT '',
-            extra TEXT, position INTEGER NOT NULL);
-        CREATE TABLE history (
-            year, kind TEXT NOT NULL, rung TEXT NOT NULL DEFAULT '', support TEXT NOT NULL DEFAULT '',
-            outcome, extra TEXT, position INTEGER NOT NULL);
-        ALTER TABLE options ADD COLUMN paid_on_success REAL NOT NULL DEFAULT 0;
-        ALTER TABLE options ADD COLUMN act_by TEXT NOT NULL DEFAULT '';
         CREATE TABLE dispatch_snapshots (
             id INTEGER PRIMARY KEY AUTOINCREMENT, as_of TEXT NOT NULL, saved_at TEXT NOT NULL,
             author TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', actuals TEXT NOT NULL,

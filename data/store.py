@@ -35,7 +35,6 @@ ASSUMPTION_COLUMNS = ["key", "value", "unit", "description_en", "description_zh"
 # Text columns that reference another table: blank is stored as NULL so the foreign key holds.
 _NULLABLE_REFERENCES = {("candidates", "award_line"), ("options", "fund_line")}
 _SHEET_TABLES = [n for n in SHEETS if n != "settings"]
-_YEAR_SHEETS = ("actuals", "history")
 SNAPSHOT_COLUMNS = ["id", "as_of", "saved_at", "author", "note", "rows"]
 DISTRICT_GOAL_COLUMNS = ["district", "target", "goal"]
 
@@ -94,8 +93,11 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot store a {type(value).__name__} as JSON")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return _ENCODER.encode(value)
 
 
 def _extra_kind(series: pd.Series) -> str:
@@ -260,9 +262,7 @@ class Store:
         layout: dict[str, list[list[str]]] = {}
         for name in ("budgets", "resources", "targets", "candidates", "contributions", "options"):
             layout[name] = self._insert_sheet(conn, name, getattr(wb, name), resources)
-        # The year's sheets (docs/workbook.md "actuals", "history") once the schema has them.
-        year_sheets = [n for n in _YEAR_SHEETS if n in SHEETS]
-        for name in ("locks", "floors", *year_sheets, *DESCRIPTIVE_SHEETS):
+        for name in ("locks", "floors", "actuals", "history", *DESCRIPTIVE_SHEETS):
             layout[name] = self._insert_sheet(conn, name, getattr(wb, name), resources)
         options = wb.options
         use_rows = []
@@ -309,13 +309,20 @@ class Store:
             elif (name, col.name) in _NULLABLE_REFERENCES:
                 values = [v if v else None for v in values]
             columns.append(values)
-        extra_values = [frame[c].tolist() for c in extras]
-        extra_json = [
-            _dumps({c: _plain(extra_values[j][i]) for j, c in enumerate(extras)})
-            if extras
-            else None
-            for i in range(n)
+        # One encoder and whole columns at a time: the demo's ~13,000 rows of extras (the options'
+        # act_by among them) took most of a save when each row went through json.dumps' keywords.
+        extra_values = [
+            frame[c].tolist()
+            if kind != "object"
+            else [_plain(v) for v in frame[c].tolist()]  # object columns may hold numpy scalars
+            for c, kind in zip(extras, kinds, strict=True)
         ]
+        encode = _ENCODER.encode
+        extra_json: list[str | None] = (
+            [encode(dict(zip(extras, row, strict=True))) for row in zip(*extra_values, strict=True)]
+            if extras
+            else [None] * n
+        )
         names = [*contract, "extra", "position"]
         sql = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         conn.executemany(sql, zip(*columns, extra_json, range(n), strict=True))

@@ -274,7 +274,7 @@ def with_actuals(wb: Workbook, actuals: pd.DataFrame, as_of: str | None = None) 
         frame[column] = frame[column].fillna("").astype(str).str.strip().astype(object)
     frame["option"] = frame["option"].replace("", NONE_OPTION)
     frame = frame.reset_index(drop=True)
-    setattr(out, "actuals", frame)  # noqa: B010  (the sheet of docs/workbook.md "actuals")
+    out.actuals = frame
     if as_of is not None:
         out.settings["as_of"] = as_of
     return out

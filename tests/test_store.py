@@ -96,6 +96,7 @@ def test_empty_store_loads_an_empty_workbook(store):
         "probability",
         "fund_line",
         "cost",
+        "paid_on_success",
     ]
     assert wb.settings == {"pool_share": 0.0, "award_prudence": 1.0}
 

@@ -27,7 +27,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data.schema import NONE_OPTION, SHEETS, Workbook
+from data.schema import NONE_OPTION, Workbook
 
 YEAR_AS_OF = "2026-06-30"  # the demo's actuals describe Jan–Jun
 SNAPSHOT_DATES = ("2026-04-30", "2026-05-31", "2026-06-30")
@@ -239,10 +239,9 @@ def demo_snapshots(wb: Workbook, seed: int = 2026) -> list[tuple[str, pd.DataFra
 
 
 def in_motion(wb: Workbook, seed: int = 2026, assumptions: pd.DataFrame | None = None) -> Workbook:
-    """The demo workbook with its options' ``act_by`` dates and, when the schema has the ``actuals``
-    sheet, its actuals as of `YEAR_AS_OF` (and ``as_of`` set to it)."""
+    """The demo workbook with its options' ``act_by`` dates and its actuals as of `YEAR_AS_OF`
+    (and ``as_of`` set to it)."""
     wb.options["act_by"] = act_by_dates(wb, assumptions)
-    if "actuals" in SHEETS:
-        setattr(wb, "actuals", demo_snapshots(wb, seed)[-1][1])  # noqa: B010
-        wb.settings["as_of"] = YEAR_AS_OF
+    wb.actuals = demo_snapshots(wb, seed)[-1][1]
+    wb.settings["as_of"] = YEAR_AS_OF
     return wb
