@@ -771,6 +771,42 @@ def snapshot_figures(wb: Workbook, plan: PlanLike | None = None) -> dict[str, An
     }
 
 
+def choices_with_actuals(choices: Mapping[str, str], wb: Workbook) -> dict[str, str]:
+    """A plan's choices with every decided candidate's recorded option (docs/workbook.md "actuals":
+    its option is fixed as by a lock)."""
+    out = dict(choices)
+    actuals = actuals_of(wb)
+    out.update(zip(actuals["candidate_id"].astype(str), actuals["option"].astype(str), strict=True))
+    return out
+
+
+def figures_at(
+    wb: Workbook,
+    actuals: pd.DataFrame,
+    as_of: str,
+    choices: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """`snapshot_figures` of a round recorded as ``actuals`` on ``as_of``: with ``choices`` (the
+    plan in use), expected and chance come from evaluating that plan on the round's workbook with
+    the round's recorded options (`choices_with_actuals`)."""
+    from optimizer.evaluate import evaluate_plan  # lazy: evaluation compiles the problem
+
+    at = with_actuals(wb, actuals, as_of)
+    plan = evaluate_plan(at, choices_with_actuals(choices, at)) if choices is not None else None
+    return snapshot_figures(at, plan)
+
+
+def complete_figures(
+    wb: Workbook, snapshot: Mapping[str, Any], choices: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A stored snapshot's figures, computed by `figures_at` where the round kept none (the demo's
+    seeded rounds): ``snapshot`` is `data.store.Store.get_snapshot`'s dict."""
+    kept = dict(snapshot.get("figures") or {})
+    if kept.get("targets"):
+        return {**kept, "as_of": str(snapshot["as_of"])}
+    return figures_at(wb, snapshot["actuals"], str(snapshot["as_of"]), choices)
+
+
 def compare_snapshots(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
     """What changed from one snapshot's figures to another's (`snapshot_figures`), in one table.
 
