@@ -551,6 +551,24 @@ def with_district_targets(wb: Workbook, goals: pd.DataFrame, weight: float = 1.0
     return out
 
 
+def without_district_targets(wb: Workbook) -> Workbook:
+    """The workbook without the targets `with_district_targets` added (names ``target@district`` of a
+    city target and a district), nor their contributions."""
+    districts = set(wb.candidates["district"].astype(str))
+    city = set(wb.targets["target"].astype(str))
+    names = {
+        name
+        for name in city
+        if "@" in name and name.rsplit("@", 1)[0] in city and name.rsplit("@", 1)[1] in districts
+    }
+    out = wb.copy()
+    if names:
+        out.targets = out.targets[~out.targets["target"].isin(names)].reset_index(drop=True)
+        keep = ~out.contributions["target"].isin(names)
+        out.contributions = out.contributions[keep].reset_index(drop=True)
+    return out
+
+
 def district_target_name(target: str, district: str) -> str:
     """The name of a district goal made a target by `with_district_targets`: ``target@district``."""
     return f"{target}@{district}"

@@ -239,3 +239,29 @@ def district_goals_panel(wb: Workbook, store: GuardedStore) -> None:
             return
         store.save_district_goals(frame)
         st.success(t("dispatch.goals_saved", n=len(frame)))
+    count_in_plan(wb, store, goals)
+
+
+def count_in_plan(wb: Workbook, store: GuardedStore, goals: pd.DataFrame) -> None:
+    """Make the district goals count in the plan (targets of their own weight) or stop counting them:
+    the stored workbook changes (an import, in the audit log) so every page's plan follows."""
+    counted = len(progress.without_district_targets(wb).targets) < len(wb.targets)
+    c1, c2 = st.columns([1, 2])
+    weight = c1.number_input(
+        t("dispatch.goals_weight"), min_value=0.0, value=0.2, step=0.1, key="dispatch.goals_weight"
+    )
+    if c2.button(t("dispatch.goals_count"), key="dispatch.goals_count"):
+        base = progress.without_district_targets(wb)
+        store.replace_workbook(
+            progress.with_district_targets(base, goals, float(weight)),
+            action="import",
+            detail=f"district goals as targets, weight {float(weight):g}",
+        )
+        st.rerun()
+    if counted and c2.button(t("dispatch.goals_uncount"), key="dispatch.goals_uncount"):
+        store.replace_workbook(
+            progress.without_district_targets(wb),
+            action="import",
+            detail="district goals no longer targets",
+        )
+        st.rerun()

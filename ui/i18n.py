@@ -656,6 +656,9 @@ SCREEN: dict[str, tuple[str, str]] = {
     "dispatch.goals_upload": ("导入区市目标", "Import district goals"),
     "dispatch.goals_save": ("校验并保存区市目标", "Check and save the district goals"),
     "dispatch.goals_saved": ("已保存 {n} 条区市目标。", "{n} district goals saved."),
+    "dispatch.goals_weight": ("区市目标权重", "Weight of each district goal"),
+    "dispatch.goals_count": ("纳入方案优化", "Count them in the plan"),
+    "dispatch.goals_uncount": ("不再纳入方案优化", "Stop counting them in the plan"),
     "year.title": ("年度目标完成情况预判", "The year so far"),
     "year.caption": (
         "时间进度 {share}，剩余 {months} 个月。",

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from data.schema import NONE_OPTION, Workbook
+from data.vocabulary import NOT_STARTED
 
 YEAR_AS_OF = "2026-06-30"  # the demo's actuals describe Jan–Jun
 SNAPSHOT_DATES = ("2026-04-30", "2026-05-31", "2026-06-30")
@@ -243,5 +244,16 @@ def in_motion(wb: Workbook, seed: int = 2026, assumptions: pd.DataFrame | None =
     (and ``as_of`` set to it)."""
     wb.options["act_by"] = act_by_dates(wb, assumptions)
     wb.actuals = demo_snapshots(wb, seed)[-1][1]
+    # A waiting project's stage date was drawn back from the population's date; the data now
+    # describe YEAR_AS_OF, so it moves with it (each as long in its stage as drawn). Started
+    # projects keep theirs: they started in their planned month.
+    before = str(wb.settings.get("as_of", "")) or YEAR_AS_OF
+    shift = pd.Timestamp(YEAR_AS_OF) - pd.Timestamp(before)
+    projects = wb.projects
+    if {"stage", "stage_entered"} <= set(projects.columns) and shift.days:
+        entered = pd.to_datetime(projects["stage_entered"].astype(str), errors="coerce")
+        waiting = projects["stage"].astype(str).isin(NOT_STARTED) & entered.notna()
+        moved = (entered + shift).dt.strftime("%Y-%m-%d")
+        projects["stage_entered"] = moved.where(waiting, projects["stage_entered"]).astype(object)
     wb.settings["as_of"] = YEAR_AS_OF
     return wb
