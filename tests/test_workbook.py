@@ -777,6 +777,18 @@ def test_year_sheets_through_the_store(raw_tables, store):
         (
             {
                 "options": (
+                    "candidate_id,option,probability,fund_line,cost,paid_on_success\n"
+                    "E1,coaching,0.6,industry,10,\n"
+                    "E2,coaching,0.5,industry,10,\n"
+                    "P1,assisted_handling,0.8,,0,30\n"
+                )
+            },
+            ("options", 4, "fund_line"),
+            "a payment on success needs the fund line",
+        ),
+        (
+            {
+                "options": (
                     "candidate_id,option,probability,fund_line,cost,act_by\n"
                     "E1,coaching,0.6,industry,10,soon\n"
                     "E2,coaching,0.5,industry,10,\n"

@@ -72,6 +72,8 @@ def check_year_sheets(
     """
     as_of = _year_settings(checker, raw.get("settings"), settings)
     _act_by(checker, raw.get("options"))
+    if "options" in values:
+        _paid_on_success(checker, raw["options"], values["options"])
     if "actuals" in raw:
         values["actuals"] = _actuals(checker, raw["actuals"], values)
     if "history" in raw:
@@ -160,6 +162,20 @@ def _act_by(checker: _Checker, raw: _RawSheet | None) -> None:
             parse_date(cells[j])
         except ValueError as exc:
             checker.add("options", excel_row, header, str(exc))
+
+
+def _paid_on_success(checker: _Checker, raw: _RawSheet, cols: dict[str, list[object]]) -> None:
+    # Paid from the option's own fund line (docs/workbook.md, options), so it needs one.
+    for (excel_row, _), paid, line in zip(
+        raw.rows, cols["paid_on_success"], cols["fund_line"], strict=True
+    ):
+        if isinstance(paid, float) and paid > 0 and line == "":
+            checker.add(
+                "options",
+                excel_row,
+                "fund_line",
+                "a payment on success needs the fund line that pays it",
+            )
 
 
 def _actuals(
