@@ -78,9 +78,15 @@ def test_entering_a_start_moves_the_cockpit(app) -> None:
         assert box is not None
         y = box["y"] + ROW_HEIGHT * (ROW + 1) + ROW_HEIGHT / 2
         page.mouse.dblclick(box["x"] + STATUS_X, y)
+        # The canvas opens its cell editor after the double click is handled; a keystroke sent
+        # before that is lost, and no element says it is open.
+        page.wait_for_timeout(1500)
         page.keyboard.type("succeeded")
         page.keyboard.press("Enter")
+        wait_for_app(page, LOAD_TIMEOUT)  # an edit reruns the page
         page.get_by_label("Note").fill("July")
+        page.keyboard.press("Enter")
+        wait_for_app(page, LOAD_TIMEOUT)
         page.get_by_role("button", name="Check and save as a dispatch round").click()
         expect(page.get_by_text("Dispatch round #")).to_be_visible(timeout=LOAD_TIMEOUT)
         wait_for_app(page, LOAD_TIMEOUT)
