@@ -960,7 +960,7 @@ def year_progress(
     goals = (
         district_goals
         if district_goals is not None and not district_goals.empty
-        else default_district_goals(wb)
+        else default_district_goals(without_district_targets(wb))
     )
     progress = target_progress(wb, plan, day)
     districts = district_progress(wb, plan, goals)
