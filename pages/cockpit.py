@@ -14,7 +14,7 @@ from ui.widgets import page_header, plan_or_stop, target_cards
 
 
 def render() -> None:
-    """Targets first (cards and chart), the year so far, then money and resources, risks and districts."""
+    """Targets first (cards and chart), then money and resources, risks and districts, then the year so far."""
     lang = current_lang()
     wb, fingerprint = state.workbook()
     labels = name_labels(wb, lang)
@@ -32,11 +32,11 @@ def render() -> None:
     st.subheader(t("cockpit.targets"))
     target_cards(plan, labels)
     cockpit.attainment(plan, labels, lang)
-    # The year so far: achieved, pace, trend over the 调度 rounds, districts, red/yellow lists.
-    year_panels.year_section(wb, fingerprint, plan, state.get_store(), labels, lang)
     cockpit.money_and_resources(plan, labels, lang)
     cockpit.risks(plan, wb, as_of, labels, lang)
     cockpit.districts(plan, lang)
+    # The year so far: achieved, pace, trend over the 调度 rounds, districts, red/yellow lists.
+    year_panels.year_section(wb, fingerprint, plan, state.get_store(), labels, lang)
 
 
 if __name__ == "__main__":  # run as a script by the old pages/ mode: go through app.py
