@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["md", "csv"], default="md", help="file format for --out (default: md)"
     )
     p.add_argument("--out", help="also write the checklist(s) to this file")
+    p.add_argument(
+        "--docx",
+        action="store_true",
+        help="write --out as a printable Word file (one firm, or the district's firms page by page)",
+    )
     p.set_defaults(func=_checklist)
 
     d = sub.add_parser(
@@ -94,7 +99,13 @@ def _checklist(args: argparse.Namespace) -> int:
             )
         out: dict = {"firms": firms}
         if args.out:
-            if args.firm and args.format == "csv":
+            if args.docx:
+                from reports.checklist_docx import checklist_docx_bytes
+
+                data = checklist_docx_bytes(
+                    wb, firm_id=args.firm, district=args.district, lang=args.lang
+                )
+            elif args.firm and args.format == "csv":
                 data = district_checklists_bytes(
                     _only_firm(wb, args.firm), cl.district, fmt="csv", candidates_only=False
                 )
@@ -111,6 +122,9 @@ def _checklist(args: argparse.Namespace) -> int:
             out["file"] = str(args.out)
         return out
 
+    if args.docx and not args.out:
+        print("--docx needs --out FILE.docx", file=sys.stderr)
+        return 2
     return run_on_workbook(args, work)
 
 
