@@ -511,9 +511,9 @@ def test_template_has_every_sheet_and_a_readme():
         "名称",
         "类型（project/enterprise）",
     ]
-    # A template imported as it is: the example rows make a valid one-candidate plan.
+    # A template imported as it is: the example rows make a valid small plan.
     wb = read_workbook_upload("template.xlsx", data)
-    assert wb.candidates["candidate_id"].tolist() == ["E001"]
+    assert wb.candidates["candidate_id"].tolist() == ["E001", "P001"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -686,7 +686,7 @@ def test_template_round_trip_with_chinese_titles_headers_and_drop_downs(tmp_path
     wb = read_workbook_upload("模板.xlsx", data)
     assert wb.budgets["fund_line"].tolist() == ["小升规培育资金"]
     assert wb.options["工信局服务人日"].tolist() == [5.0]
-    assert wb.locks["option"].tolist() == ["升规辅导"] and wb.settings["pool_share"] == 0.0
+    assert wb.locks["option"].tolist() == ["none"] and wb.settings["pool_share"] == 0.0
     book["资金预算"]["B2"] = "1,200"
     book["支持方式"]["C2"] = "85%"
     path = tmp_path / "filled.xlsx"

@@ -57,6 +57,7 @@ COLUMN_TITLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("options", "fund_line"): ("资金渠道",),
     ("options", "cost"): ("前期费用（万元）", "前期费用"),
     ("options", "paid_on_success"): ("成功后支付（万元）", "成功后支付"),
+    ("options", "act_by"): ("最迟行动日期", "最迟行动日"),
     ("locks", "candidate_id"): ("候选编号", "编号"),
     ("locks", "option"): ("锁定方式",),
     ("floors", "district"): ("区市",),

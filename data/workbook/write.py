@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data import schema
 from data.safety import is_formula_like, neutralise_cell
 from data.schema import DASHBOARD_SETTINGS, KINDS, SETTINGS_DEFAULTS, SHEETS, Workbook
 from data.workbook.aliases import template_header, template_sheet_title
@@ -187,36 +188,61 @@ _README_ZH: dict[tuple[str, str], str] = {
     ("enterprises", "firm_id"): "可选的说明性工作表；其他列可自由添加",
 }
 
-# One example row per sheet: together a tiny plan that keeps every rule, so the template imports as
-# it is and shows each sheet filled in. Planners overwrite them (the README says so).
+# Example rows, at least one per sheet: together a tiny plan that keeps every rule, so the template
+# imports as it is and shows each sheet filled in (an enterprise and a project, so the lock and the
+# actual concern different candidates). Planners overwrite them (the README says so). Rows of sheets
+# the schema does not have are skipped.
 _EXAMPLE_RESOURCE = "工信局服务人日"
-_EXAMPLE_ROWS: dict[str, dict[str, object]] = {
-    "budgets": {"fund_line": "小升规培育资金", "amount": 500, "pooled": "Y"},
-    "resources": {"resource": _EXAMPLE_RESOURCE, "capacity": 200, "unit": "人日"},
-    "targets": {"target": "新增规上工业企业", "goal": 10, "weight": 1, "unit": "家"},
-    "candidates": {
-        "candidate_id": "E001",
-        "name": "示例：威海某机械有限公司",
-        "kind": "enterprise",
-        "district": "环翠区",
-        "base_probability": 0.3,
-        "award": 0,
-        "award_line": "",
-    },
-    "contributions": {"candidate_id": "E001", "target": "新增规上工业企业", "value": 1},
-    "options": {
-        "candidate_id": "E001",
-        "option": "升规辅导",
-        "probability": 0.5,
-        "fund_line": "小升规培育资金",
-        "cost": 20,
-        _EXAMPLE_RESOURCE: 5,
-    },
-    "locks": {"candidate_id": "E001", "option": "升规辅导"},
-    "floors": {"district": "环翠区", "min_share": 0.1},
-    "settings": {"key": "pool_share", "value": 0},
-    "projects": {"project_id": "P001"},
-    "enterprises": {"firm_id": "F001"},
+_EXAMPLE_ROWS: dict[str, list[dict[str, object]]] = {
+    "budgets": [{"fund_line": "小升规培育资金", "amount": 500, "pooled": "Y"}],
+    "resources": [{"resource": _EXAMPLE_RESOURCE, "capacity": 200, "unit": "人日"}],
+    "targets": [{"target": "新增规上工业企业", "goal": 10, "weight": 1, "unit": "家"}],
+    "candidates": [
+        {
+            "candidate_id": "E001",
+            "name": "示例：威海某机械有限公司",
+            "kind": "enterprise",
+            "district": "环翠区",
+            "base_probability": 0.3,
+            "award": 0,
+        },
+        {
+            "candidate_id": "P001",
+            "name": "示例：某智能装备产业园项目",
+            "kind": "project",
+            "district": "文登区",
+            "base_probability": 0.5,
+            "award": 0,
+        },
+    ],
+    "contributions": [{"candidate_id": "E001", "target": "新增规上工业企业", "value": 1}],
+    "options": [
+        {
+            "candidate_id": "E001",
+            "option": "升规辅导",
+            "probability": 0.5,
+            "fund_line": "小升规培育资金",
+            "cost": 20,
+            _EXAMPLE_RESOURCE: 5,
+        }
+    ],
+    "locks": [{"candidate_id": "P001", "option": "none"}],
+    "floors": [{"district": "环翠区", "min_share": 0.1}],
+    "actuals": [
+        {"candidate_id": "E001", "status": "supported", "option": "升规辅导", "date": "2026-03-15"}
+    ],
+    "history": [
+        {
+            "year": 2025,
+            "kind": "enterprise",
+            "rung": "above_size",
+            "support": "升规辅导",
+            "outcome": 1,
+        }
+    ],
+    "settings": [{"key": "pool_share", "value": 0}],
+    "projects": [{"project_id": "P001"}],
+    "enterprises": [{"firm_id": "F001"}],
 }
 
 # Drop-down lists: (sheet, column) → the sheet whose first column holds the known keys, or a fixed
@@ -242,7 +268,7 @@ _TEMPLATE_ROWS = 2000  # rows the drop-downs cover
 def template_xlsx_bytes() -> bytes:
     """The workbook to fill in, in Chinese: a 填写说明 (README) sheet, then every sheet with Chinese
     title and headers (`data.workbook.aliases`, which the importer reads back), an example row, and
-    drop-downs for Y/N columns and known keys. Imported as it is, it is a valid one-candidate plan."""
+    drop-downs for Y/N columns and known keys. Imported as it is, it is a valid small plan (an enterprise and a project)."""
     from openpyxl import Workbook as XlsxBook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -256,14 +282,16 @@ def template_xlsx_bytes() -> bytes:
     _template_readme(readme, bold)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     example_font = Font(italic=True, color="808080")
-    settings_keys = tuple(dict.fromkeys([*SETTINGS_DEFAULTS, *DASHBOARD_SETTINGS]))
+    # The year's settings (as_of, correlation, objective) where the schema has them.
+    year_settings = getattr(schema, "YEAR_SETTINGS", ())
+    settings_keys = tuple(dict.fromkeys([*SETTINGS_DEFAULTS, *year_settings, *DASHBOARD_SETTINGS]))
     for name in SHEET_ORDER:
         ws = book.create_sheet(template_sheet_title(name))
         ws.freeze_panes = "A2"
         columns = SHEETS[name].column_names
-        example = _EXAMPLE_ROWS.get(name, {})
+        examples = _EXAMPLE_ROWS.get(name, [])
         if name == "options":
-            columns = columns + [c for c in example if c not in columns]
+            columns = columns + [c for row in examples for c in row if c not in columns]
         rule = {col: text for (sheet, col), text in _README_ZH.items() if sheet == name}
         types = _column_types(name)
         for j, column in enumerate(columns, start=1):
@@ -277,10 +305,10 @@ def template_xlsx_bytes() -> bytes:
             ws.column_dimensions[letter].width = min(
                 max(12, 2 * len(template_header(name, column)) + 2), 40
             )
-            if column in example:
-                value = example[column]
-                value_cell = ws.cell(row=2, column=j, value=None if value == "" else value)
-                value_cell.font = example_font
+            for i, example in enumerate(examples, start=2):
+                if column in example:
+                    value_cell = ws.cell(row=i, column=j, value=example[column])
+                    value_cell.font = example_font
             span = f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}"
             choices: tuple[str, ...] | None = None
             source: str | None = None
