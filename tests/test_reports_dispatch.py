@@ -142,3 +142,36 @@ def test_the_command_line_writes_word_or_excel(capsys, tmp_path, tiny_workbook):
     capsys.readouterr()
     assert main(["dispatch", str(folder), "--out", str(tmp_path / "x.pdf")]) == 2
     assert ".docx or .xlsx" in capsys.readouterr().err
+
+
+def _buttons_script() -> None:
+    import streamlit as st
+
+    from data.workbook import validate_tables
+    from optimizer.solve import solve
+    from tests.conftest import TINY_SHEETS, raw_from_csv
+    from tests.test_checklist import SHEETS
+    from ui.report_downloads import checklist_docx_button, dispatch_buttons
+
+    wb = validate_tables({k: raw_from_csv(v) for k, v in TINY_SHEETS.items()})
+    dispatch_buttons(wb, solve(wb, time_limit=5.0, baselines=False), "zh")
+    firms = validate_tables({k: raw_from_csv(v) for k, v in SHEETS.items()})
+    checklist_docx_button(firms, "en", district="环翠区")
+    st.session_state["drawn"] = True
+
+
+def test_the_download_buttons_draw_and_build_their_files(tiny_workbook):
+    from streamlit.testing.v1 import AppTest
+
+    from ui.report_downloads import dispatch_document
+
+    at = AppTest.from_function(_buttons_script, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["drawn"]
+    plan = solve(tiny_workbook, time_limit=5.0, baselines=False)
+    data = dispatch_document(tiny_workbook, plan, "docx", "en")()
+    assert "Key Work Dispatch Bulletin" in _docx_text(data)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(dispatch_document(tiny_workbook, plan, "xlsx", "zh")())
+    )
+    assert sheet.sheetnames[0] == "目标任务"
