@@ -66,7 +66,12 @@ _WORDS = {
         "not_eligible": "尚未满足条件",
         "deadline": "申报截止：{date}",
         "deadline_unknown": "申报截止：以当年申报通知为准",
-        "window_closed": "（本年度申报窗口已关闭，可为下一年度做准备）",
+        "window_closed": "本年度申报已于{date}截止，请为明年申报做准备。",
+        "no_chance": "依上年度数据，本年度尚不具备申报条件，请按下列差距为明年申报做准备。",
+        "award": "达到后可获市级奖励{award}万元（按现行市级政策）。",
+        "this_year": "本年度可补齐",
+        "next_year": "为明年申报今年需达到",
+        "routes": "其他可选路径：{items}",
         "contact": "联系单位：{who}",
         "base": "已列入本年度培育名单，基础成功概率{p}",
         "gaps": "差距及补齐办法",
@@ -91,7 +96,13 @@ _WORDS = {
         "not_eligible": "criteria not yet met",
         "deadline": "Application deadline: {date}",
         "deadline_unknown": "Application deadline: as in this year's call",
-        "window_closed": " (this year's window has closed: prepare for next year)",
+        "window_closed": "This year's applications closed on {date}: prepare for next year.",
+        "no_chance": "On last year's figures the firm cannot qualify this year: prepare for next "
+        "year by the gaps below.",
+        "award": "City award on reaching it: {award} 万元 (current city policy).",
+        "this_year": "this year",
+        "next_year": "reach this year, for next year",
+        "routes": "Other routes: {items}",
         "contact": "Contact: {who}",
         "base": "On this year's cultivation list, base chance {p}",
         "gaps": "Gaps and how to close them",
@@ -109,6 +120,7 @@ _WORDS = {
 GAP_COLS = [
     Col("number", "序号", "No.", "int"),
     Col("text", "差距", "Gap"),
+    Col("when", "何时补齐", "When"),
     Col("helped_by", "可借助的支持", "Support that helps"),
 ]
 
@@ -152,11 +164,18 @@ def _add_firm(doc: object, checklist: cl.FirmChecklist, lang: str) -> None:
             lang,
             font="heading",
         )
+        # The window and the year's chance (reports.checklist gives them with the rules' calendar).
         deadline = str(getattr(rung, "deadline", "") or "")
-        line = w["deadline"].format(date=deadline) if deadline else w["deadline_unknown"]
         if not getattr(rung, "window_open", True):
-            line += w["window_closed"]
+            line = w["window_closed"].format(date=deadline or "—")
+        elif not getattr(rung, "chance_this_year", True):
+            line = w["no_chance"]
+        else:
+            line = w["deadline"].format(date=deadline) if deadline else w["deadline_unknown"]
         add_text(doc, line, lang, indent=True)
+        award = getattr(rung, "award", None)
+        if award:
+            add_text(doc, w["award"].format(award=f"{award:,.0f}"), lang, indent=True)
         who = CONTACTS.get(rung.rung)
         if who is not None:
             add_text(
@@ -174,6 +193,7 @@ def _add_firm(doc: object, checklist: cl.FirmChecklist, lang: str) -> None:
                     {
                         "number": i,
                         "text": ln.text(lang),
+                        "when": w.get(str(getattr(ln, "timing", "") or ""), "—"),
                         "helped_by": joiner.join(
                             vocabulary.label("option", o, lang) for o in ln.addressed_by
                         )
@@ -185,6 +205,14 @@ def _add_firm(doc: object, checklist: cl.FirmChecklist, lang: str) -> None:
             add_table(doc, rows, GAP_COLS, lang)
         else:
             add_text(doc, w["no_gaps"], lang, indent=True)
+        routes = [
+            ln
+            for ln in lines
+            if getattr(ln, "alternative", False) and not ln.met and not rung.eligible
+        ]
+        if routes:
+            items = ("；" if lang == "zh" else "; ").join(ln.text(lang) for ln in routes)
+            add_text(doc, w["routes"].format(items=items), lang, indent=True, size=12)
         met = [ln for ln in lines if ln.met]
         if met:
             names = ("；" if lang == "zh" else "; ").join(ln.text(lang) for ln in met)

@@ -145,12 +145,14 @@ def test_the_checklist_as_word_numbers_every_gap(firms_wb):
     data = checklist_docx_bytes(firms_wb, firm_id="F1")
     text = _text(data)
     assert text.startswith("企业梯度培育明白纸")
-    assert "甲科技（F1）" in text and "申报截止" in text and "联系单位" in text
+    assert "甲科技（F1）" in text and "联系单位" in text
+    # Each rung says when to apply: the deadline, or that this year is out of reach.
+    assert "申报截止" in text or "尚不具备申报条件" in text
     gaps = firm_checklist(firms_wb, "F1").gaps()
     for gap in gaps:
         assert gap.text("zh") in text
     table = docx.Document(io.BytesIO(data)).tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["序号", "差距", "可借助的支持"]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "差距", "何时补齐", "可借助的支持"]
     assert table.rows[1].cells[0].text == "1"
     assert "☐" in text  # materials as a tick list
     english = _text(checklist_docx_bytes(firms_wb, firm_id="F1", lang="en"))
