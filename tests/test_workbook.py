@@ -721,3 +721,14 @@ def test_an_english_column_beside_its_chinese_alias_is_not_read_twice(raw_tables
     )
     wb = validate_tables(raw_tables(tiny_sheets))
     assert wb.candidates["名称"].tolist() == ["别名"] * len(wb.candidates)
+
+
+def test_a_planners_own_sheet_with_a_short_chinese_name_stays_extra(tiny_workbook):
+    # Only the template's titles name sheets: a notes sheet called 项目 is not the projects sheet.
+    data = workbook_to_xlsx_bytes(tiny_workbook)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book.create_sheet("项目").append(["备注"])
+    out = io.BytesIO()
+    book.save(out)
+    back = read_workbook_upload("x.xlsx", out.getvalue())
+    assert workbooks_equal(back, tiny_workbook), workbook_differences(back, tiny_workbook)

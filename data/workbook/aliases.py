@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import unicodedata
 
-# Sheet → its Chinese title (the template's) and other titles read as the same sheet.
+# Sheet → its Chinese title (the template's). Only these distinctive titles are read as sheets: a
+# planner's own sheet named 项目 or 目标 stays an extra sheet, ignored as before.
 SHEET_TITLES: dict[str, tuple[str, ...]] = {
-    "budgets": ("资金预算", "预算"),
-    "resources": ("保障资源", "资源"),
-    "targets": ("年度目标", "目标"),
-    "candidates": ("候选对象", "候选"),
-    "contributions": ("目标贡献", "贡献"),
-    "options": ("支持方式", "支持选项"),
-    "locks": ("锁定决策", "锁定"),
-    "floors": ("区市保底", "保底"),
-    "actuals": ("进展实绩", "实绩"),
-    "history": ("历年记录", "历史"),
-    "settings": ("参数设置", "设置"),
-    "projects": ("项目信息", "项目"),
-    "enterprises": ("企业信息", "企业"),
+    "budgets": ("资金预算",),
+    "resources": ("保障资源",),
+    "targets": ("年度目标",),
+    "candidates": ("候选对象",),
+    "contributions": ("目标贡献",),
+    "options": ("支持方式",),
+    "locks": ("锁定决策",),
+    "floors": ("区市保底",),
+    "actuals": ("进展实绩",),
+    "history": ("历年记录",),
+    "settings": ("参数设置",),
+    "projects": ("项目信息",),
+    "enterprises": ("企业信息",),
 }
 
 # (sheet, column) → its Chinese header (the template's, first) and other headers read as the column.
