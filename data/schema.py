@@ -8,6 +8,7 @@ type each has. The reader/validator (`data.workbook`), the store (`data.store`),
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal, cast
 
 import pandas as pd
@@ -41,6 +42,8 @@ class Sheet:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+
+NONE_OPTION = "none"
 
 SHEETS: dict[str, Sheet] = {
     s.name: s
@@ -109,7 +112,10 @@ SHEETS: dict[str, Sheet] = {
                 Column("probability", "number"),
                 Column("fund_line", "text", required=False, default=""),
                 Column("cost", "number"),
-                # plus one optional number column per resource (blank = 0)
+                # Paid from the same fund line only on success (docs/workbook.md, options); blank = 0.
+                Column("paid_on_success", "number", required=False, default=0.0),
+                # plus one optional number column per resource (blank = 0); the product's optional
+                # `act_by` date is an extra column, checked in data/workbook/year_sheets.py
             ),
             key=("candidate_id", "option"),
         ),
@@ -124,6 +130,31 @@ SHEETS: dict[str, Sheet] = {
             False,
             (Column("district", "text"), Column("min_share", "number")),
             key=("district",),
+        ),
+        # What has happened this year (docs/workbook.md, actuals): a decided candidate per row.
+        Sheet(
+            "actuals",
+            False,
+            (
+                Column("candidate_id", "text"),
+                Column("status", "text"),
+                Column("option", "text", required=False, default=NONE_OPTION),
+                Column("date", "text", required=False, default=""),
+            ),
+            key=("candidate_id",),
+        ),
+        # Past years' candidates and outcomes (docs/workbook.md, history); no key, other columns are
+        # features kept as read.
+        Sheet(
+            "history",
+            False,
+            (
+                Column("year", "number"),
+                Column("kind", "text"),
+                Column("rung", "text"),
+                Column("support", "text"),
+                Column("outcome", "number"),
+            ),
         ),
         Sheet(
             "settings",
@@ -168,8 +199,18 @@ POOL_SHARE_RANGE = (0.0, 1.0)
 AWARD_PRUDENCE_RANGE = (0.0, 2.0)
 # Settings keys read beyond the contract's two: the dashboard's data date and stall rule (docs/dashboard.md).
 DASHBOARD_SETTINGS = ("as_of", "stall_days")
-NONE_OPTION = "none"
+# The contract's settings with no default filled in (docs/workbook.md, settings): absent means the
+# default below; `as_of` is kept as ISO text, `correlation` as a float, `objective` as text.
+YEAR_SETTINGS = ("as_of", "correlation", "objective")
+CORRELATION_DEFAULT = 0.0
+OBJECTIVES = ("expected", "chance")
+OBJECTIVE_DEFAULT = "expected"
 KINDS = ("project", "enterprise")
+# actuals.status values (docs/workbook.md, actuals).
+STATUSES = ("supported", "succeeded", "failed")
+# The product's extension to the options sheet (docs/workbook.md, "act_by"): the last day to act
+# for the option to pay off this year; past `as_of`, the option is no longer available.
+ACT_BY_COLUMN = "act_by"
 
 
 def empty_frame(sheet: str) -> pd.DataFrame:
@@ -191,9 +232,26 @@ class Workbook:
     (optional blanks filled with the default: ``award`` 0, ``weight`` 1, resource use 0), ``pooled`` is
     ``bool``. Extra (descriptive) columns follow, kept as read. ``options`` has one float column per
     resource, named as in ``resources.resource`` and in that order, right after ``cost``. ``settings``
-    is a dict: ``pool_share`` and ``award_prudence`` are floats (defaults filled in); other keys keep
-    their text value. ``projects`` / ``enterprises`` are optional descriptive tables (may be empty).
+    is a dict: ``pool_share`` and ``award_prudence`` are floats (defaults filled in); ``correlation``
+    a float and ``as_of`` / ``objective`` text when given (see the properties for defaults); other
+    keys keep their text value. ``actuals`` (``option`` blank read as ``none``, ``date`` ISO text or
+    blank) and ``history`` (``year`` and ``outcome`` floats) may be empty. ``projects`` /
+    ``enterprises`` are optional descriptive tables (may be empty).
+
+    ``options`` always has ``paid_on_success`` (0 when a workbook built in code leaves it out: it is
+    inserted right after ``cost``), so every way of building a workbook gives the same columns.
     """
+
+    def __post_init__(self) -> None:
+        if "paid_on_success" not in self.options.columns:
+            options = self.options.copy()
+            at = (
+                options.columns.get_loc("cost") + 1
+                if "cost" in options.columns
+                else len(options.columns)
+            )
+            options.insert(int(at), "paid_on_success", pd.Series(0.0, index=options.index))
+            self.options = options
 
     budgets: pd.DataFrame
     resources: pd.DataFrame
@@ -203,6 +261,8 @@ class Workbook:
     options: pd.DataFrame
     locks: pd.DataFrame = field(default_factory=lambda: empty_frame("locks"))
     floors: pd.DataFrame = field(default_factory=lambda: empty_frame("floors"))
+    actuals: pd.DataFrame = field(default_factory=lambda: empty_frame("actuals"))
+    history: pd.DataFrame = field(default_factory=lambda: empty_frame("history"))
     settings: dict[str, object] = field(default_factory=lambda: dict(SETTINGS_DEFAULTS))
     projects: pd.DataFrame = field(default_factory=lambda: empty_frame("projects"))
     enterprises: pd.DataFrame = field(default_factory=lambda: empty_frame("enterprises"))
@@ -221,6 +281,31 @@ class Workbook:
     def award_prudence(self) -> float:
         value = self.settings.get("award_prudence", SETTINGS_DEFAULTS["award_prudence"])
         return float(cast(float | str, value))
+
+    @property
+    def as_of(self) -> date | None:
+        """The ``as_of`` setting as a date (None when absent or blank)."""
+        value = str(self.settings.get("as_of", "")).strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None  # a workbook built in code with a bad date; the importer refuses one
+
+    @property
+    def correlation(self) -> float:
+        """ρ of the one-factor model of the year (docs/workbook.md, settings); 0 by default."""
+        value = self.settings.get("correlation", CORRELATION_DEFAULT)
+        if isinstance(value, str) and not value.strip():
+            return CORRELATION_DEFAULT
+        return float(cast(float | str, value))
+
+    @property
+    def objective(self) -> str:
+        """``expected`` (default) or ``chance`` (docs/workbook.md, settings)."""
+        value = str(self.settings.get("objective", "")).strip().lower()
+        return value or OBJECTIVE_DEFAULT
 
     def sheet(self, name: str) -> pd.DataFrame:
         """The sheet as a DataFrame (``settings`` as key/value rows)."""

@@ -19,13 +19,8 @@ class Ledger:
         self.slots = np.asarray(slots, dtype=np.int64).copy()
         self.respect_floors = respect_floors and len(problem.floor_districts) > 0
         rows = np.arange(problem.n)
-        fund = np.zeros(len(problem.fund_lines))
-        line = problem.line[rows, self.slots]
-        paid = line >= 0
-        np.add.at(fund, line[paid], problem.cost[rows, self.slots][paid])
-        has = problem.award_line >= 0
-        np.add.at(fund, problem.award_line[has], problem.reserve[rows, self.slots][has])
-        self.need = fund.tolist()
+        upfront, reserves = problem.fund_needs(self.slots)
+        self.need = (upfront + reserves).tolist()
         self.amount = problem.amount.tolist()
         self.can_pool = (problem.pooled & (problem.pool_share > 0)).tolist()
         self.give_limit = (problem.pool_share * problem.amount).tolist()
@@ -43,7 +38,8 @@ class Ledger:
             minlength=len(problem.floor_districts),
         ).tolist()
         self.total_cost = float(problem.cost[rows, self.slots].sum())
-        self.reserve = problem.reserve
+        self.reserve = problem.reserve  # on the award line
+        self.own_line = problem.cost + problem.success_reserve  # on the option's line
         self.expected = (problem.prob[rows, self.slots] @ problem.values).tolist()
 
     def try_move(self, i: int, k: int) -> bool:
@@ -56,9 +52,9 @@ class Ledger:
         delta: dict[int, float] = {}
         lc, lk = int(p.line[i, cur]), int(p.line[i, k])
         if lc >= 0:
-            delta[lc] = delta.get(lc, 0.0) - float(p.cost[i, cur])
+            delta[lc] = delta.get(lc, 0.0) - float(self.own_line[i, cur])
         if lk >= 0:
-            delta[lk] = delta.get(lk, 0.0) + float(p.cost[i, k])
+            delta[lk] = delta.get(lk, 0.0) + float(self.own_line[i, k])
         la = int(p.award_line[i])
         if la >= 0:
             delta[la] = delta.get(la, 0.0) + float(self.reserve[i, k] - self.reserve[i, cur])
@@ -115,7 +111,7 @@ def greedy_fill(
     """Improve a plan by the most attainment gained per 万元, one move at a time, while the rules hold.
 
     Each round ranks every allowed option change by (gain in weighted expected attainment) / (extra
-    money needed, up-front plus entitlement reserve) and applies them in that order when they fit;
+    money needed, up-front plus reserves) and applies them in that order when they fit;
     a candidate changes at most once per round. Gains are recomputed after a target reaches its goal
     (its marginal value drops to the tie-break weight), and rounds repeat until nothing more fits.
     """
@@ -124,7 +120,7 @@ def greedy_fill(
     allowed = p.valid.copy() if allowed is None else allowed.copy()
     allowed &= p.valid
     allowed[p.lock >= 0] = False
-    money = p.cost + p.reserve  # what a slot asks of the fund lines in total
+    money = p.money  # what a slot asks of the fund lines in total
     rows = np.arange(p.n)
     for _round in range(len(p.targets) + 8):
         expected = np.asarray(ledger.expected)

@@ -11,7 +11,14 @@ import pandas as pd
 
 from data.schema import Workbook
 from optimizer.odds import prob_at_least
-from optimizer.problem import ANY_SLOT, FEASIBILITY_TOL, Problem, compile_problem
+from optimizer.problem import (
+    ANY_SLOT,
+    FAILED,
+    FEASIBILITY_TOL,
+    SUCCEEDED,
+    Problem,
+    compile_problem,
+)
 
 TRANSFER_COLUMNS = ["from_line", "to_line", "amount"]
 
@@ -28,7 +35,10 @@ class PlanEvaluation:
         Weighted expected attainment Σ_t weight_t × min(1, expected_t / goal_t).
     allocation, targets, fund_lines, resources, transfers : DataFrame
         Per candidate, per target, per fund line, per resource, and the money moved between pooled
-        lines (``from_line, to_line, amount``: the least movement that covers every line).
+        lines (``from_line, to_line, amount``: the least movement that covers every line). Per
+        target: ``achieved`` (successes recorded in actuals), ``expected`` (achieved included) and
+        ``p_meet`` (achieved successes certain). Per candidate: ``reserve`` (award and
+        paid-on-success reserves), ``paid_on_success_reserve`` and the actuals ``status``.
     feasible : bool
         Whether every rule holds, exactly (a rule on its limit is decided in decimal arithmetic).
     violations : list[str]
@@ -65,19 +75,8 @@ def plan_scores(problem: Problem, slots: np.ndarray) -> tuple[float, float, floa
 
 
 def fund_needs(problem: Problem, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(up-front cost, entitlement reserve) per fund line under a plan."""
-    rows = np.arange(problem.n)
-    nf = len(problem.fund_lines)
-    line = problem.line[rows, slots]
-    cost = problem.cost[rows, slots]
-    paid = line >= 0
-    upfront = np.bincount(line[paid], weights=cost[paid], minlength=nf).astype(float)
-    reserve_each = problem.reserve[rows, slots]
-    has = problem.award_line >= 0
-    reserve = np.bincount(problem.award_line[has], weights=reserve_each[has], minlength=nf).astype(
-        float
-    )
-    return upfront, reserve
+    """(up-front cost, reserves) per fund line under a plan (`Problem.fund_needs`)."""
+    return problem.fund_needs(np.asarray(slots, dtype=np.int64))
 
 
 def plan_transfers(
@@ -136,10 +135,12 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
     p = problem.prob[rows, slots]
     cost = problem.cost[rows, slots]
     line = problem.line[rows, slots]
-    reserve_each = problem.reserve[rows, slots]
+    award_reserve = problem.reserve[rows, slots]
+    success_reserve = problem.success_reserve[rows, slots]
     attainment, beyond, spending = plan_scores(problem, slots)
 
-    # Per target.
+    # Per target. A success recorded in actuals has probability 1, so it counts in the expectation
+    # and as certain in the odds (docs/workbook.md, actuals).
     expected = p @ problem.values
     expected_base = problem.base_prob @ problem.values
     p_meet, methods = [], []
@@ -157,6 +158,7 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
             "goal": problem.goal,
             "weight": problem.weight,
             "expected_base": expected_base,
+            "achieved": problem.achieved,
             "expected": expected,
             "attainment": np.minimum(1.0, expected / problem.goal),
             "p_meet": p_meet,
@@ -194,8 +196,8 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
                 else "and pool_share is 0, so no money can move"
             )
             violations.append(
-                f"Fund line {name} needs {fmt(need[f])} 万元 (up-front {fmt(upfront[f])}, entitlement "
-                f"reserves {fmt(reserve[f])}) but has {fmt(available[f])} 万元 {how}: short by {fmt(short)} 万元."
+                f"Fund line {name} needs {fmt(need[f])} 万元 (up-front {fmt(upfront[f])}, reserves "
+                f"for awards and payments on success {fmt(reserve[f])}) but has {fmt(available[f])} 万元 {how}: short by {fmt(short)} 万元."
             )
 
     # Resources.
@@ -257,7 +259,7 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
             "base_probability": problem.base_prob,
             "fund_line": [problem.fund_lines[f] if f >= 0 else "" for f in line.tolist()],
             "cost": cost,
-            "reserve": reserve_each,
+            "reserve": award_reserve + success_reserve,
         }
     )
     for r, name in enumerate(problem.resources):
@@ -265,6 +267,8 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
     allocation["award_line"] = [
         problem.fund_lines[f] if f >= 0 else "" for f in problem.award_line.tolist()
     ]
+    allocation["paid_on_success_reserve"] = success_reserve
+    allocation["status"] = problem.status.tolist()  # actuals; "" when not decided yet
     return PlanEvaluation(
         choices=problem.choices_from_slots(slots),
         objective=attainment,
@@ -365,17 +369,30 @@ def _exact_check(
     line = p.line[rows, slots]
     asked = (line >= 0) & lines[np.maximum(line, 0)] if nf else np.zeros(p.n, dtype=bool)
     need = _exact_sum(cost, np.where(asked, line, -1), nf)
+    # Reserves (`Problem.reserve_share`): min(1, prudence × p) × owed, whole once succeeded, 0 once failed.
     award_asked = lines[np.maximum(p.award_line, 0)] if nf else np.zeros(p.n, dtype=bool)
-    has_award = np.nonzero((p.award_line >= 0) & (p.award > 0) & award_asked)[0]
-    if len(has_award):
+    has_award = (p.award_line >= 0) & (p.award > 0) & award_asked
+    paid = p.paid_on_success[rows, slots]
+    has_paid = asked & (paid > 0)
+    owing = np.nonzero(has_award | has_paid)[0]
+    if len(owing):
         prudence = _exact(np.array([p.award_prudence]))[0]
-        probs = _exact(p.prob[has_award, slots[has_award]])
-        for i, prob, award in zip(
-            has_award.tolist(), probs, _exact(p.award[has_award]), strict=True
-        ):
-            share = min(decimal.Decimal(1), _EXACT.multiply(prudence, prob))
-            f = int(p.award_line[i])
-            need[f] = _EXACT.add(need[f], _EXACT.multiply(share, award))
+        probs = _exact(p.prob[owing, slots[owing]])
+        awards = _exact(p.award[owing])
+        paids = _exact(paid[owing])
+        for i, prob, award, owed in zip(owing.tolist(), probs, awards, paids, strict=True):
+            if p.status[i] == SUCCEEDED:
+                share = decimal.Decimal(1)
+            elif p.status[i] == FAILED:
+                share = decimal.Decimal(0)
+            else:
+                share = min(decimal.Decimal(1), _EXACT.multiply(prudence, prob))
+            if has_award[i]:
+                f = int(p.award_line[i])
+                need[f] = _EXACT.add(need[f], _EXACT.multiply(share, award))
+            if has_paid[i]:
+                f = int(line[i])
+                need[f] = _EXACT.add(need[f], _EXACT.multiply(share, owed))
     out: list[str] = []
     amounts = _exact(p.amount)
     pool_share = _exact(np.array([p.pool_share]))[0]
@@ -467,7 +484,7 @@ def evaluate_plan(wb: Workbook, choices: Mapping[str, str]) -> PlanEvaluation:
     Returns
     -------
     PlanEvaluation
-        Expected value, attainment and P(meeting the goal) per target; fund-line use with the least
+        Achieved (actuals), expected value, attainment and P(meeting the goal) per target; fund-line use with the least
         transfers between pooled lines; resource use; whether every rule holds and, if not, why.
 
     Raises

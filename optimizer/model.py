@@ -71,8 +71,9 @@ class LinearForm:
 class CouplingRows:
     """The coupling rules of the problem, one row each, as coefficients per (candidate, slot).
 
-    ``coef[i, k, r]`` is what slot k of candidate i puts into row r: fund lines (up-front cost on its
-    line plus the entitlement reserve on the award line, ≤ amount), then resources (use ≤ capacity),
+    ``coef[i, k, r]`` is what slot k of candidate i puts into row r: fund lines (up-front cost and
+    paid-on-success reserve on its line plus the entitlement reserve on the award line, ≤ amount;
+    `Problem.fund_coef`, with the actuals' whole or zero reserves), then resources (use ≤ capacity),
     then district floors (cost × (1[district] − min_share) ≥ 0). This is the one place where the rules
     become rows: `linear_form` (the optimizer's MILP) and `optimizer.analysis.model.PlanModel` (the
     analyses' model) both take their rows from here, and `row_limits` gives their bounds.

@@ -4,6 +4,12 @@ Every candidate gets a row and a fixed number of option *slots*: slot 0 is "none
 probability, no cost), slots 1.. are its options in workbook order, padded with invalid slots. All the
 coupling rows of docs/workbook.md's problem (fund lines, resources, district floors) are written as
 per-slot coefficients, so that a plan (one slot per candidate) is evaluated with a few vectorised sums.
+
+Money owed on success is reserved in one place, `Problem.reserve_share`: min(1, award_prudence × p),
+whole for a candidate whose actuals say it succeeded and nothing for one that failed (docs/workbook.md,
+actuals). The award reserve (`Problem.reserve`, on the award line) and the paid-on-success reserve
+(`Problem.success_reserve`, on the option's own line) both follow from it, and so do `fund_coef`,
+`fund_needs` and `money`, which every model, evaluation, baseline and analysis uses.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data.schema import NONE_OPTION, Workbook
+from data.schema import ACT_BY_COLUMN, NONE_OPTION, Workbook
 
 # Float noise band (万元 or resource units): a rule clearly kept or broken by more than this is decided
 # in floats; one within it is decided in exact decimal arithmetic (optimizer.evaluate.exact_violations).
@@ -22,6 +28,11 @@ FEASIBILITY_TOL = 1e-6
 # "none"; the what-if analyses use it to ask what forcing a candidate into the plan costs).
 FREE = -1
 ANY_SLOT = -2
+# `Problem.status` of a candidate without an actuals row; the others are docs/workbook.md's statuses.
+OPEN = ""
+SUPPORTED = "supported"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
 
 
 @dataclass
@@ -56,6 +67,10 @@ class Problem:
     lock: np.ndarray  # (n,) locked slot; FREE (-1) when free, ANY_SLOT (-2) for any option but none
     pool_share: float
     award_prudence: float
+    # (n, K) 万元 paid from the slot's fund line only on success (0 for "none" and padding)
+    paid_on_success: np.ndarray
+    # (n,) the actuals status (SUPPORTED, SUCCEEDED, FAILED) or OPEN for a candidate not yet decided
+    status: np.ndarray
     # (n,) index into floor_districts, -1 if no floor
     district_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -68,20 +83,66 @@ class Problem:
         return self.prob[:, 0]
 
     @property
+    def achieved(self) -> np.ndarray:
+        """(T,) what the candidates that already succeeded (actuals) add to each target."""
+        return self.values[self.status == SUCCEEDED].sum(axis=0)
+
+    @property
+    def reserve_share(self) -> np.ndarray:
+        """(n, K) share of money owed on success that is reserved under each slot.
+
+        min(1, award_prudence × p); 1 for a candidate that succeeded and 0 for one that failed, whatever
+        the prudence (docs/workbook.md, actuals). The one definition of a reserve.
+        """
+        share = np.minimum(1.0, self.award_prudence * self.prob)
+        share[self.status == SUCCEEDED] = 1.0
+        share[self.status == FAILED] = 0.0
+        return share
+
+    @property
     def reserve(self) -> np.ndarray:
-        """(n, K) entitlement reserve under each slot: min(1, prudence × p) × award."""
-        return np.minimum(1.0, self.award_prudence * self.prob) * self.award[:, None]
+        """(n, K) entitlement reserve under each slot on the award line: reserve_share × award."""
+        return self.reserve_share * self.award[:, None]
+
+    @property
+    def success_reserve(self) -> np.ndarray:
+        """(n, K) paid-on-success reserve under each slot on its own line: reserve_share × paid."""
+        return self.reserve_share * self.paid_on_success
+
+    @property
+    def money(self) -> np.ndarray:
+        """(n, K) all a slot asks of the fund lines: up-front cost plus both reserves."""
+        return self.cost + self.reserve + self.success_reserve
 
     def fund_coef(self) -> np.ndarray:
-        """(n, K, F) what each slot needs from each fund line: cost on its line + reserve on the award line."""
+        """(n, K, F) what each slot needs from each fund line: cost and paid-on-success reserve on its
+        line, entitlement reserve on the award line."""
         n, k = self.prob.shape
         coef = np.zeros((n, k, len(self.fund_lines)))
         ii, kk = np.nonzero(self.valid & (self.line >= 0))
-        np.add.at(coef, (ii, kk, self.line[ii, kk]), self.cost[ii, kk])
+        own = self.cost + self.success_reserve
+        np.add.at(coef, (ii, kk, self.line[ii, kk]), own[ii, kk])
         has_award = np.nonzero(self.award_line >= 0)[0]
         if len(has_award):
             coef[has_award, :, self.award_line[has_award]] += self.reserve[has_award]
         return coef
+
+    def fund_needs(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(up-front cost, reserves) per fund line under a plan; reserves are the entitlement ones on
+        the award lines plus the paid-on-success ones on the options' lines."""
+        rows = np.arange(self.n)
+        nf = len(self.fund_lines)
+        line = self.line[rows, slots]
+        paid = line >= 0
+        upfront = np.bincount(line[paid], weights=self.cost[rows, slots][paid], minlength=nf)
+        share = self.reserve_share[rows, slots]
+        success = share * self.paid_on_success[rows, slots]
+        reserve = np.bincount(line[paid], weights=success[paid], minlength=nf)
+        has = self.award_line >= 0
+        reserve = reserve + np.bincount(
+            self.award_line[has], weights=(share * self.award)[has], minlength=nf
+        )
+        return upfront.astype(float), reserve.astype(float)
 
     def floor_coef(self) -> np.ndarray:
         """(n, K, D) cost × (1[district = d] − min_share_d): the floor holds when the sum is ≥ 0."""
@@ -220,6 +281,9 @@ def compile_problem(wb: Workbook) -> Problem:
     prob[o_cand, o_slot] = opts["probability"].to_numpy(dtype=float)
     cost = np.zeros((n, k))
     cost[o_cand, o_slot] = opts["cost"].to_numpy(dtype=float)
+    paid_on_success = np.zeros((n, k))
+    if "paid_on_success" in opts:
+        paid_on_success[o_cand, o_slot] = opts["paid_on_success"].fillna(0.0).to_numpy(dtype=float)
     line = np.full((n, k), -1, dtype=np.int64)
     line[o_cand, o_slot] = [findex.get(f, -1) for f in _text(opts["fund_line"])]
     use = np.zeros((n, k, len(resources)))
@@ -253,6 +317,34 @@ def compile_problem(wb: Workbook) -> Problem:
     for c, o in zip(_text(wb.locks["candidate_id"]), _text(wb.locks["option"]), strict=True):
         i = cindex[c]
         lock[i] = option_names[i].index(o)
+
+    # Actuals (docs/workbook.md): a decided candidate is locked to the option it was given; its
+    # probability is 1 once it succeeded and 0 once it failed, under every slot.
+    status = np.full(n, OPEN, dtype=object)
+    for c, st, o in zip(
+        _text(wb.actuals["candidate_id"]),
+        _text(wb.actuals["status"]),
+        _text(wb.actuals["option"]),
+        strict=True,
+    ):
+        i = cindex[c]
+        status[i] = st
+        lock[i] = option_names[i].index(o or NONE_OPTION)
+        if st == SUCCEEDED:
+            prob[i, :] = 1.0
+        elif st == FAILED:
+            prob[i, :] = 0.0
+
+    # The product's act_by (docs/workbook.md, "act_by"): an option whose last day to act is before
+    # as_of can no longer pay off this year, unless it is the option already given or locked.
+    as_of = wb.as_of
+    act_by = next((c for c in opts.columns if str(c).lower() == ACT_BY_COLUMN), None)
+    if as_of is not None and act_by is not None:
+        last = pd.to_datetime(
+            pd.Series(_text(opts[act_by]), dtype=object).replace("", None), errors="coerce"
+        )
+        late = (last < pd.Timestamp(as_of)).to_numpy(dtype=bool) & (lock[o_cand] != o_slot)
+        valid[o_cand[late], o_slot[late]] = False
 
     districts = _text(cands["district"])
     floor_districts = _text(wb.floors["district"])
@@ -298,5 +390,7 @@ def compile_problem(wb: Workbook) -> Problem:
         lock=lock,
         pool_share=wb.pool_share,
         award_prudence=wb.award_prudence,
+        paid_on_success=paid_on_success,
+        status=status,
         district_index=np.array([dindex.get(d, -1) for d in districts], dtype=np.int64),
     )

@@ -274,7 +274,7 @@ def with_actuals(wb: Workbook, actuals: pd.DataFrame, as_of: str | None = None) 
         frame[column] = frame[column].fillna("").astype(str).str.strip().astype(object)
     frame["option"] = frame["option"].replace("", NONE_OPTION)
     frame = frame.reset_index(drop=True)
-    setattr(out, "actuals", frame)  # noqa: B010  (the sheet of docs/workbook.md "actuals")
+    out.actuals = frame
     if as_of is not None:
         out.settings["as_of"] = as_of
     return out
@@ -551,6 +551,24 @@ def with_district_targets(wb: Workbook, goals: pd.DataFrame, weight: float = 1.0
     return out
 
 
+def without_district_targets(wb: Workbook) -> Workbook:
+    """The workbook without the targets `with_district_targets` added (names ``target@district`` of a
+    city target and a district), nor their contributions."""
+    districts = set(wb.candidates["district"].astype(str))
+    city = set(wb.targets["target"].astype(str))
+    names = {
+        name
+        for name in city
+        if "@" in name and name.rsplit("@", 1)[0] in city and name.rsplit("@", 1)[1] in districts
+    }
+    out = wb.copy()
+    if names:
+        out.targets = out.targets[~out.targets["target"].isin(names)].reset_index(drop=True)
+        keep = ~out.contributions["target"].isin(names)
+        out.contributions = out.contributions[keep].reset_index(drop=True)
+    return out
+
+
 def district_target_name(target: str, district: str) -> str:
     """The name of a district goal made a target by `with_district_targets`: ``target@district``."""
     return f"{target}@{district}"
@@ -769,6 +787,42 @@ def snapshot_figures(wb: Workbook, plan: PlanLike | None = None) -> dict[str, An
         },
         "targets": targets,
     }
+
+
+def choices_with_actuals(choices: Mapping[str, str], wb: Workbook) -> dict[str, str]:
+    """A plan's choices with every decided candidate's recorded option (docs/workbook.md "actuals":
+    its option is fixed as by a lock)."""
+    out = dict(choices)
+    actuals = actuals_of(wb)
+    out.update(zip(actuals["candidate_id"].astype(str), actuals["option"].astype(str), strict=True))
+    return out
+
+
+def figures_at(
+    wb: Workbook,
+    actuals: pd.DataFrame,
+    as_of: str,
+    choices: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """`snapshot_figures` of a round recorded as ``actuals`` on ``as_of``: with ``choices`` (the
+    plan in use), expected and chance come from evaluating that plan on the round's workbook with
+    the round's recorded options (`choices_with_actuals`)."""
+    from optimizer.evaluate import evaluate_plan  # lazy: evaluation compiles the problem
+
+    at = with_actuals(wb, actuals, as_of)
+    plan = evaluate_plan(at, choices_with_actuals(choices, at)) if choices is not None else None
+    return snapshot_figures(at, plan)
+
+
+def complete_figures(
+    wb: Workbook, snapshot: Mapping[str, Any], choices: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A stored snapshot's figures, computed by `figures_at` where the round kept none (the demo's
+    seeded rounds): ``snapshot`` is `data.store.Store.get_snapshot`'s dict."""
+    kept = dict(snapshot.get("figures") or {})
+    if kept.get("targets"):
+        return {**kept, "as_of": str(snapshot["as_of"])}
+    return figures_at(wb, snapshot["actuals"], str(snapshot["as_of"]), choices)
 
 
 def compare_snapshots(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:

@@ -106,6 +106,9 @@ class AllocationResult:
         How the plan was found (``milp``, ``lp_round``, ``lp_round+core``, ``lp_round+milp`` ...).
     evaluation : PlanEvaluation or None
         The full evaluation of the plan.
+    objective_kind : str
+        What ``objective`` measures: ``expected`` (the weighted expected attainment) or, for a plan
+        chosen by the chance-aware objective, ``chance`` (docs/workbook.md, settings ``objective``).
     """
 
     status: str
@@ -125,9 +128,11 @@ class AllocationResult:
     method: str = ""
     solver: str = ""
     evaluation: PlanEvaluation | None = None
+    objective_kind: str = "expected"
 
     def to_json(self) -> dict[str, object]:
-        """A JSON-able summary: status, objective, gap, bound, per-target results, baselines, timings."""
+        """A JSON-able summary: status, objective, gap, bound, per-target results (goal, achieved,
+        expected, p_meet, ...), baselines, timings."""
 
         def num(x: object) -> object:
             if isinstance(x, (bool, np.bool_)):
@@ -148,6 +153,7 @@ class AllocationResult:
             "status": self.status,
             "message": self.message,
             "objective": num(self.objective),
+            "objective_kind": self.objective_kind,
             "bound": num(self.bound),
             "gap": num(self.gap),
             "method": self.method,

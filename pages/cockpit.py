@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cockpit, state
+from ui import cockpit, state, year_panels
 from ui.format import local_date
 from ui.i18n import current_lang, t
 from ui.insights import as_of_date
@@ -14,9 +14,9 @@ from ui.widgets import page_header, plan_or_stop, target_cards
 
 
 def render() -> None:
-    """Targets first (cards and chart), then money and resources, risks and districts."""
+    """Targets first (cards and chart), the year so far, then money and resources, risks and districts."""
     lang = current_lang()
-    wb, _ = state.workbook()
+    wb, fingerprint = state.workbook()
     labels = name_labels(wb, lang)
     as_of = as_of_date(wb)
 
@@ -32,6 +32,8 @@ def render() -> None:
     st.subheader(t("cockpit.targets"))
     target_cards(plan, labels)
     cockpit.attainment(plan, labels, lang)
+    # The year so far: achieved, pace, trend over the 调度 rounds, districts, red/yellow lists.
+    year_panels.year_section(wb, fingerprint, plan, state.get_store(), labels, lang)
     cockpit.money_and_resources(plan, labels, lang)
     cockpit.risks(plan, wb, as_of, labels, lang)
     cockpit.districts(plan, lang)

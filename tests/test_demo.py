@@ -91,7 +91,7 @@ def test_contract_extra_columns(wb):
     assert wb.settings == {
         "pool_share": 0.2,
         "award_prudence": 1.0,
-        "as_of": "2026-04-10",
+        "as_of": "2026-06-30",  # the demo in motion: its actuals describe Jan–Jun
         "stall_days": "60",
     }
     assert wb.projects.columns[16] == "stage_entered"
@@ -295,7 +295,7 @@ def test_options_draw_on_known_lines_and_resources(wb):
     assert set(o.loc[o["cost"] > 0, "fund_line"]) <= lines
     assert (o.loc[o["cost"] == 0, "fund_line"] == "").all()
     resources = wb.resource_names
-    assert list(o.columns[5 : 5 + len(resources)]) == resources
+    assert list(o.columns[6 : 6 + len(resources)]) == resources  # after paid_on_success
     assert (o[resources] >= 0).all().all()
     used = o[resources].sum()
     assert (used > 0).all(), used[used == 0]  # every resource is wanted by some option

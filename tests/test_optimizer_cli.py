@@ -51,7 +51,8 @@ def test_solve_demo_city_prints_clean_json_and_writes_the_allocation(tmp_path):
     assert result["gap"] <= 1e-3 + 1e-6
     assert {t["target"] for t in result["targets"]} == set(wb.targets["target"])
     for t in result["targets"]:
-        assert {"expected", "p_meet", "goal", "attainment", "p_meet_method"} <= set(t)
+        assert {"expected", "achieved", "p_meet", "goal", "attainment", "p_meet_method"} <= set(t)
+    assert result["objective_kind"] == "expected"
     assert set(result["baselines"]) == {"do_nothing", "greedy", "proportional"}
     allocation = pd.read_csv(out, dtype={"candidate_id": str, "option": str}, keep_default_na=False)
     assert list(allocation.columns[:2]) == ["candidate_id", "option"]
@@ -172,3 +173,37 @@ def test_every_option_is_documented():
         for flag in action.option_strings:
             if flag.startswith("--") and flag != "--help":
                 assert flag in doc, flag
+
+
+def test_solve_json_reports_what_actuals_achieved(tmp_path):
+    # Two decided candidates: one succeeded (counts as achieved, certain), one failed.
+    wb = random_workbook(12, seed=5, n_targets=2, amount_targets=0)
+    first, second = wb.candidates["candidate_id"].tolist()[:2]
+    wb.actuals = pd.DataFrame(
+        {
+            "candidate_id": [first, second],
+            "status": ["succeeded", "failed"],
+            "option": ["none", "none"],
+            "date": ["2026-03-01", ""],
+        }
+    )
+    folder = write_folder(wb, tmp_path / "wb")
+    out = tmp_path / "allocation.csv"
+    proc = run("solve", str(folder), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["objective_kind"] == "expected"
+    values = wb.contributions.groupby("candidate_id")["value"].sum()
+    contributions = wb.contributions[wb.contributions["candidate_id"] == first]
+    achieved = {t["target"]: t["achieved"] for t in result["targets"]}
+    for target in wb.targets["target"]:
+        assert achieved[target] == float(
+            contributions.loc[contributions["target"] == target, "value"].sum()
+        )
+    assert sum(achieved.values()) == float(values[first])
+    for t in result["targets"]:
+        assert t["expected"] >= t["achieved"]
+    allocation = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("candidate_id")
+    assert allocation.loc[first, "status"] == "succeeded"
+    assert allocation.loc[second, "status"] == "failed"
+    assert allocation.loc[second, "probability"] == "0.0"

@@ -182,3 +182,12 @@ def test_stalled_projects_leave_out_started_ones(demo_workbook):
         pd.DataFrame({"candidate_id": [cid.iloc[0]], "status": ["succeeded"], "option": [""]}),
     )
     assert pid not in stalled_projects(wb)["project_id"].tolist()
+
+
+def test_without_district_targets_undoes_the_transform(tiny_workbook):
+    from optimizer.progress import without_district_targets
+
+    goals = pd.DataFrame({"district": ["文登区"], "target": ["new_srdi"], "goal": [1.0]})
+    back = without_district_targets(with_district_targets(tiny_workbook, goals))
+    assert back.targets["target"].tolist() == tiny_workbook.targets["target"].tolist()
+    assert len(back.contributions) == len(tiny_workbook.contributions)

@@ -25,6 +25,7 @@ from data.workbook import (
     write_workbook,
 )
 from data.workbook import read as wbread
+from tests.conftest import TINY_SHEETS
 
 
 def issues_of(raw_tables, sheets) -> list[WorkbookIssue]:
@@ -42,13 +43,14 @@ def test_tiny_workbook_is_canonical(tiny_workbook):
     assert list(wb.budgets.columns) == ["fund_line", "amount", "pooled"]
     assert wb.budgets["pooled"].tolist() == [True, False]
     assert wb.budgets["amount"].dtype == "float64"
-    # Resource use right after cost (blank = 0), then the extra column.
+    # paid_on_success (blank = 0) after cost, then resource use (blank = 0), then the extra column.
     assert list(wb.options.columns) == [
         "candidate_id",
         "option",
         "probability",
         "fund_line",
         "cost",
+        "paid_on_success",
         "staff_days",
         "note",
     ]
@@ -732,3 +734,215 @@ def test_a_planners_own_sheet_with_a_short_chinese_name_stays_extra(tiny_workboo
     book.save(out)
     back = read_workbook_upload("x.xlsx", out.getvalue())
     assert workbooks_equal(back, tiny_workbook), workbook_differences(back, tiny_workbook)
+
+
+# The year's sheets and settings: actuals, history, paid_on_success, as_of, correlation, objective,
+# and the product's act_by (docs/workbook.md)
+
+YEAR_SHEETS = {
+    "actuals": (
+        "candidate_id,status,option,date,note\n"
+        "E1,succeeded,coaching,2026-05-03,认定\n"
+        "P1,FAILED,,,\n"
+    ),
+    "history": (
+        "year,kind,rung,support,outcome,revenue\n"
+        "2024,enterprise,srdi,coaching,1,3000\n"
+        "2025,Project,start,None,0,\n"
+    ),
+}
+
+
+def year_sheets(**changes: str) -> dict[str, str]:
+    sheets = {**TINY_SHEETS, **YEAR_SHEETS, **changes}
+    sheets["settings"] = (
+        "key,value\npool_share,0.2\naward_prudence,1\nAs_Of,2026-06-30\ncorrelation,0.2\n"
+        "objective,Chance\n"
+    )
+    return sheets
+
+
+def test_year_sheets_are_canonical(raw_tables):
+    wb = validate_tables(raw_tables(year_sheets()))
+    assert list(wb.actuals.columns) == ["candidate_id", "status", "option", "date", "note"]
+    assert wb.actuals["status"].tolist() == ["succeeded", "failed"]
+    assert wb.actuals["option"].tolist() == ["coaching", "none"]  # blank = none
+    assert wb.actuals["date"].tolist() == ["2026-05-03", ""]
+    assert list(wb.history.columns) == ["year", "kind", "rung", "support", "outcome", "revenue"]
+    assert wb.history["year"].tolist() == [2024.0, 2025.0]
+    assert wb.history["kind"].tolist() == ["enterprise", "project"]
+    assert wb.history["support"].tolist() == ["coaching", "none"]
+    assert wb.history["outcome"].tolist() == [1.0, 0.0]
+    assert wb.as_of is not None and wb.as_of.isoformat() == "2026-06-30"
+    assert wb.correlation == 0.2
+    assert wb.objective == "chance"
+    assert wb.options["paid_on_success"].tolist() == [0.0] * 4
+
+
+def test_year_settings_default_when_absent(tiny_workbook):
+    assert tiny_workbook.as_of is None
+    assert tiny_workbook.correlation == 0.0
+    assert tiny_workbook.objective == "expected"
+    assert tiny_workbook.actuals.empty and tiny_workbook.history.empty
+
+
+def test_year_sheets_round_trip(raw_tables, tmp_path):
+    sheets = year_sheets()
+    sheets["options"] = (
+        "candidate_id,option,probability,fund_line,cost,paid_on_success,staff_days,act_by\n"
+        "E1,coaching,0.6,industry,10,25,2,2026-09-30\n"
+        "E2,coaching,0.5,industry,10,,,\n"
+        "E2,rd_subsidy,0.7,industry,40,0,1,2026-03-31\n"
+        "P1,assisted_handling,0.8,,0,0,5,\n"
+    )
+    wb = validate_tables(raw_tables(sheets))
+    assert wb.options["paid_on_success"].tolist() == [25.0, 0.0, 0.0, 0.0]
+    assert wb.options["act_by"].tolist() == ["2026-09-30", "", "2026-03-31", ""]
+    back = read_workbook_upload("wb.xlsx", workbook_to_xlsx_bytes(wb))
+    assert workbooks_equal(back, wb), workbook_differences(back, wb)
+    write_workbook(wb, tmp_path / "csv")
+    back = read_workbook(tmp_path / "csv")
+    assert workbooks_equal(back, wb), workbook_differences(back, wb)
+
+
+def test_year_sheets_through_the_store(raw_tables, store):
+    wb = validate_tables(raw_tables(year_sheets()))
+    store.replace_workbook(wb, user="test")
+    back = store.load_workbook()
+    assert workbooks_equal(back, wb), workbook_differences(back, wb)
+
+
+@pytest.mark.parametrize(
+    ("changes", "where", "fragment"),
+    [
+        (
+            {"actuals": "candidate_id,status\nX9,failed\n"},
+            ("actuals", 2, "candidate_id"),
+            "unknown candidate",
+        ),
+        (
+            {"actuals": "candidate_id,status\nE1,failed\nE1,succeeded\n"},
+            ("actuals", 3, "candidate_id"),
+            "duplicate",
+        ),
+        (
+            {"actuals": "candidate_id,status\nE2,failed\n"},
+            ("actuals", 2, "candidate_id"),
+            "also on the locks sheet",
+        ),
+        (
+            {"actuals": "candidate_id,status\nE1,pending\n"},
+            ("actuals", 2, "status"),
+            "supported, succeeded or failed",
+        ),
+        (
+            {"actuals": "candidate_id,status,option\nE1,supported,rd_subsidy\n"},
+            ("actuals", 2, "option"),
+            "has no option 'rd_subsidy'",
+        ),
+        (
+            {"actuals": "candidate_id,status,date\nE1,failed,30/06/2026\n"},
+            ("actuals", 2, "date"),
+            "YYYY-MM-DD",
+        ),
+        (
+            {"actuals": "candidate_id,status,date\nE1,failed,2026-02-30\n"},
+            ("actuals", 2, "date"),
+            "no such day",
+        ),
+        ({"actuals": "candidate_id,option\nE1,coaching\n"}, ("actuals", 1, "status"), "missing"),
+        (
+            {"history": "year,kind,rung,support,outcome\n2024.5,project,start,none,1\n"},
+            ("history", 2, "year"),
+            "whole year",
+        ),
+        (
+            {"history": "year,kind,rung,support,outcome\n2026,project,start,none,1\n"},
+            ("history", 2, "year"),
+            "past year",
+        ),
+        (
+            {"history": "year,kind,rung,support,outcome\n2024,firm,start,none,1\n"},
+            ("history", 2, "kind"),
+            "project or enterprise",
+        ),
+        (
+            {"history": "year,kind,rung,support,outcome\n2024,project,start,grant,1\n"},
+            ("history", 2, "support"),
+            "not an option",
+        ),
+        (
+            {"history": "year,kind,rung,support,outcome\n2024,project,start,none,0.5\n"},
+            ("history", 2, "outcome"),
+            "0 or 1",
+        ),
+        (
+            {"history": "year,kind,rung,support,outcome\n2024,project,,none,1\n"},
+            ("history", 2, "rung"),
+            "blank",
+        ),
+        (
+            {
+                "options": (
+                    "candidate_id,option,probability,fund_line,cost,paid_on_success\n"
+                    "E1,coaching,0.6,industry,10,-5\n"
+                    "E2,coaching,0.5,industry,10,\n"
+                    "P1,assisted_handling,0.8,,0,\n"
+                )
+            },
+            ("options", 2, "paid_on_success"),
+            "0 or more",
+        ),
+        (
+            {
+                "options": (
+                    "candidate_id,option,probability,fund_line,cost,paid_on_success\n"
+                    "E1,coaching,0.6,industry,10,\n"
+                    "E2,coaching,0.5,industry,10,\n"
+                    "P1,assisted_handling,0.8,,0,30\n"
+                )
+            },
+            ("options", 4, "fund_line"),
+            "a payment on success needs the fund line",
+        ),
+        (
+            {
+                "options": (
+                    "candidate_id,option,probability,fund_line,cost,act_by\n"
+                    "E1,coaching,0.6,industry,10,soon\n"
+                    "E2,coaching,0.5,industry,10,\n"
+                    "P1,assisted_handling,0.8,,0,\n"
+                )
+            },
+            ("options", 2, "act_by"),
+            "YYYY-MM-DD",
+        ),
+    ],
+)
+def test_year_sheet_errors_name_sheet_row_and_column(raw_tables, changes, where, fragment):
+    issues = issues_of(raw_tables, year_sheets(**changes))
+    found = [i for i in issues if (i.sheet, i.row, i.column) == where]
+    assert found, issues
+    assert any(fragment in i.message for i in found), found
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("as_of,June\n", "as_of: expected a date YYYY-MM-DD"),
+        ("correlation,1\n", "correlation: must be at least 0 and below 1"),
+        ("correlation,-0.1\n", "correlation: must be at least 0 and below 1"),
+        ("correlation,high\n", "correlation: expected a number"),
+        ("objective,most likely\n", "objective: must be expected or chance"),
+    ],
+)
+def test_year_settings_errors(raw_tables, line, fragment):
+    sheets = {**TINY_SHEETS, "settings": "key,value\npool_share,0.2\n" + line}
+    issues = issues_of(raw_tables, sheets)
+    assert [(i.sheet, i.row, i.column) for i in issues] == [("settings", 3, "value")], issues
+    assert fragment in issues[0].message
+
+
+def test_year_settings_are_known_keys(raw_tables):
+    wb = validate_tables(raw_tables(year_sheets()))
+    assert wbmod.settings_notes(wb) == []

@@ -40,6 +40,7 @@ _RANGES: dict[tuple[str, str], tuple[float, float | None, bool]] = {
     ("contributions", "value"): (0.0, None, True),
     ("options", "probability"): (0.0, 1.0, False),
     ("options", "cost"): (0.0, None, False),
+    ("options", "paid_on_success"): (0.0, None, False),
     ("floors", "min_share"): (0.0, 1.0, False),
 }
 # Beyond the ranges, the sizes the optimizer can take (data.schema, docs/workbook.md): one set of
@@ -52,6 +53,7 @@ _LIMITS: dict[tuple[str, str], tuple[float, float]] = {
     ("candidates", "award"): (MIN_MONEY, MAX_MONEY),
     ("contributions", "value"): (MIN_CONTRIBUTION, MAX_QUANTITY),
     ("options", "cost"): (MIN_MONEY, MAX_MONEY),
+    ("options", "paid_on_success"): (MIN_MONEY, MAX_MONEY),
 }
 # Resource use in options (one column per resource): (range, limits).
 RESOURCE_USE_RANGE: tuple[float, float | None, bool] = (0.0, None, False)

@@ -19,6 +19,7 @@ from data.schema import (
     NONE_OPTION,
     SETTINGS_DEFAULTS,
     SHEETS,
+    YEAR_SETTINGS,
     Column,
     Workbook,
 )
@@ -43,6 +44,7 @@ from data.workbook.checker import (
     _RawSheet,
 )
 from data.workbook.issues import WorkbookError, WorkbookIssue
+from data.workbook.year_sheets import check_year_sheets
 
 
 def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
@@ -117,6 +119,8 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
 
     _check_references(checker, raw, values, resource_names)
     settings = _settings(checker, raw.get("settings"))
+    # actuals, history, the year's settings and act_by (docs/workbook.md): their own module.
+    check_year_sheets(checker, raw, values, settings)
 
     descriptive: dict[str, pd.DataFrame] = {}
     for name in DESCRIPTIVE_SHEETS:
@@ -305,7 +309,7 @@ def settings_notes(wb: Workbook) -> list[str]:
     Not errors: another tool may keep its own keys in the sheet. But a misspelt ``pool_shares`` would
     silently leave pooling off, so the import report names every such key.
     """
-    known = [*SETTINGS_DEFAULTS, *DASHBOARD_SETTINGS]
+    known = list(dict.fromkeys([*SETTINGS_DEFAULTS, *DASHBOARD_SETTINGS, *YEAR_SETTINGS]))
     notes = []
     for key in wb.settings:
         if key in known:

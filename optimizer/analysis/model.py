@@ -263,8 +263,9 @@ class PlanModel:
         return other
 
     def reserve_per_column(self) -> np.ndarray:
-        """Entitlement reserve of each column: min(1, prudence × p) × award (docs/optimizer.md)."""
-        return self.problem.reserve[self.col_cand, self.col_slot]
+        """Reserve of each column: award and paid-on-success reserves (`Problem.reserve_share`)."""
+        p = self.problem
+        return (p.reserve + p.success_reserve)[self.col_cand, self.col_slot]
 
     # ------------------------------------------------------------------ limits
     def budgets_dict(self) -> dict[str, float]:
