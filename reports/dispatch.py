@@ -288,6 +288,7 @@ def build_dispatch(
     city: str = "威海市",
     issuer: str | None = None,
     max_projects: int = 30,
+    progress: yp.YearProgress | None = None,
 ) -> DispatchReport:
     """Gather a 调度通报 from the workbook and the plan evaluated on it.
 
@@ -307,11 +308,15 @@ def build_dispatch(
         Names on the masthead and signature (English documents translate the demo's city name).
     max_projects : int
         Rows of the key-project table.
+    progress : YearProgress, optional
+        The figures already computed (the cockpit's); ``district_goals`` and ``snapshots`` are then
+        not used.
     """
     check_lang(lang)
     words = _WORDS[lang]
     city_name = city if lang == "zh" or city != "威海市" else "Weihai"
-    progress = yp.year_progress(wb, plan, district_goals, snapshots)
+    if progress is None:
+        progress = yp.year_progress(wb, plan, district_goals, snapshots)
     names = display_names(wb, lang)
     units = {str(r["target"]): str(r.get("unit", "") or "") for r in wb.targets.to_dict("records")}
 
@@ -666,9 +671,17 @@ def dispatch_bytes(
     lang: str = "zh",
     district_goals: pd.DataFrame | None = None,
     snapshots: Sequence[Mapping[str, Any]] = (),
+    progress: yp.YearProgress | None = None,
 ) -> bytes:
     """The 调度通报 as ``docx`` or ``xlsx`` bytes (for the command line and the cockpit's buttons)."""
-    report = build_dispatch(wb, plan, lang=lang, district_goals=district_goals, snapshots=snapshots)
+    report = build_dispatch(
+        wb,
+        plan,
+        lang=lang,
+        district_goals=district_goals,
+        snapshots=snapshots,
+        progress=progress,
+    )
     if fmt == "docx":
         return dispatch_docx_bytes(report)
     if fmt == "xlsx":

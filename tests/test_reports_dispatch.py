@@ -122,6 +122,9 @@ def test_actuals_show_as_achieved_and_the_lists_follow(tiny_workbook):
     assert report.as_of.isoformat() == "2026-06-30"
     text = _docx_text(dispatch_docx_bytes(report))
     assert "截至2026年6月30日" in text and "已完成1" in text
+    # The cockpit's own figures give the same document.
+    shown = build_dispatch(wb, plan, progress=yp.year_progress(wb, plan))
+    assert shown.targets["achieved"].tolist() == report.targets["achieved"].tolist()
     english = build_dispatch(wb, plan, lang="en")
     assert "June 30, 2026" in _docx_text(dispatch_docx_bytes(english))
 

@@ -41,13 +41,17 @@ def dispatch_document(
     lang: str,
     district_goals: pd.DataFrame | None = None,
     snapshots: Sequence[Mapping[str, Any]] = (),
+    progress: Any = None,
 ) -> Callable[[], bytes]:
-    """A callable building the 调度通报 as ``docx`` or ``xlsx`` bytes."""
+    """A callable building the 调度通报 as ``docx`` or ``xlsx`` bytes (from ``progress``, an
+    `optimizer.progress.YearProgress`, when the page has computed it already)."""
     from reports.dispatch import dispatch_bytes
 
     goals = district_goals.copy() if district_goals is not None else None
     snaps = [dict(s) for s in snapshots]
-    return lambda: dispatch_bytes(wb, plan, fmt, lang=lang, district_goals=goals, snapshots=snaps)
+    return lambda: dispatch_bytes(
+        wb, plan, fmt, lang=lang, district_goals=goals, snapshots=snaps, progress=progress
+    )
 
 
 def dispatch_buttons(
@@ -57,6 +61,7 @@ def dispatch_buttons(
     *,
     district_goals: pd.DataFrame | None = None,
     snapshots: Sequence[Mapping[str, Any]] = (),
+    progress: Any = None,
     container: Any = None,
     key: str = "cockpit.dispatch",
 ) -> None:
@@ -68,6 +73,9 @@ def dispatch_buttons(
         The workbook (with its actuals) and the plan the cockpit shows.
     district_goals, snapshots
         As `optimizer.progress.year_progress` takes them.
+    progress
+        The `optimizer.progress.YearProgress` the page shows (then the two above are not needed),
+        so the document says what the cockpit shows.
     container
         Where to put the buttons (a column or container); the page by default.
     key
@@ -79,7 +87,7 @@ def dispatch_buttons(
     stem = label("dispatch_file", lang) + (f"_{day}" if day else "")
     row.download_button(
         label("dispatch_docx", lang),
-        data=dispatch_document(wb, plan, "docx", lang, district_goals, snapshots),
+        data=dispatch_document(wb, plan, "docx", lang, district_goals, snapshots, progress),
         file_name=f"{stem}.docx",
         mime=DOCX_MIME,
         key=f"{key}.docx",
@@ -87,7 +95,7 @@ def dispatch_buttons(
     )
     row.download_button(
         label("dispatch_xlsx", lang),
-        data=dispatch_document(wb, plan, "xlsx", lang, district_goals, snapshots),
+        data=dispatch_document(wb, plan, "xlsx", lang, district_goals, snapshots, progress),
         file_name=f"{stem}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}.xlsx",
