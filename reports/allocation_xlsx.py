@@ -38,7 +38,7 @@ _WORDS = {
         "data_version": "数据版本",
         "generated": "生成时间",
         "status": "求解状态",
-        "objective": "加权期望完成度",
+        "objective": "加权目标完成度",
         "gap": "与最优上界的差距",
         "supported_count": "支持对象数",
         "upfront": "前期资金合计（万元）",
@@ -68,7 +68,7 @@ _WORDS = {
         "data_version": "Data version",
         "generated": "Generated",
         "status": "Solver status",
-        "objective": "Weighted expected attainment",
+        "objective": "Weighted attainment",
         "gap": "Gap to the best bound",
         "supported_count": "Candidates supported",
         "upfront": "Up-front money (10k yuan)",
@@ -83,6 +83,13 @@ _WORDS = {
         "feasible": "feasible (time limit reached)",
         "infeasible": "infeasible",
     },
+}
+
+# What the actuals say of a decided candidate (docs/workbook.md "actuals").
+STATUS_WORDS = {
+    "supported": ("已给予支持", "supported"),
+    "succeeded": ("已成功", "succeeded"),
+    "failed": ("未成功", "failed"),
 }
 
 CANDIDATE_COLS = [
@@ -152,11 +159,19 @@ def candidate_table(
         lambda v: _name(v, names, lang) if str(v or "") else ""
     )
     frame["uplift"] = frame["probability"].astype(float) - frame["base_probability"].astype(float)
+    status = frame["status"] if "status" in frame.columns else pd.Series("", index=frame.index)
+    frame["status_name"] = (
+        status.fillna("")
+        .astype(str)
+        .map(lambda v: STATUS_WORDS.get(v, ("", ""))[0 if lang == "zh" else 1] if v else "")
+    )
     frame["_supported"] = frame["option"].astype(str) != NONE_OPTION
     frame = frame.sort_values(
         ["_supported", "cost", "candidate_id"], ascending=[False, False, True], kind="stable"
     ).drop(columns="_supported")
     cols = list(CANDIDATE_COLS)
+    if frame["status_name"].astype(bool).any():  # the year's actuals: decided candidates
+        cols.insert(6, Col("status_name", "实绩", "So far"))
     for resource in resources:
         if resource in frame.columns:
             label = _name(resource, names, lang)
@@ -171,8 +186,9 @@ def _resource_headers(
     out = []
     for col in cols:
         unit = unit_label(units.get(col.key, ""), lang) if col.key in units else ""
-        if unit:
-            label = _name(col.key, names, lang)
+        label = _name(col.key, names, lang)
+        # A label that ends in its unit already (新增建设用地指标（亩）) keeps it once.
+        if unit and not label.endswith((f"（{unit}）", f"({unit})")):
             header = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
             col = Col(col.key, header, header, col.kind)
         out.append(col)
@@ -288,6 +304,21 @@ def _candidate_name(allocation: pd.DataFrame, cid: str) -> str:
     return str(match.iloc[0]) if len(match) else ""
 
 
+def _attainment(plan: Any, lang: str) -> str:
+    """The objective as the studio shows it: a share of the most it can be (Σ weights), and raw."""
+    objective = float(plan.objective)
+    if math.isnan(objective):
+        return "—"
+    targets = plan.targets
+    most = float(targets["weight"].sum()) if "weight" in targets.columns and len(targets) else 0.0
+    if most <= 0:
+        return f"{objective:.3f}"
+    share = f"{100 * objective / most:.1f}%"
+    if lang == "zh":
+        return f"{share}（{objective:.3f} / 最高 {most:g}）"
+    return f"{share} ({objective:.3f} of {most:g})"
+
+
 def settings_table(
     plan: Any,
     lang: str,
@@ -315,7 +346,7 @@ def settings_table(
         (words["data_version"], data_version or "—"),
         (words["generated"], when.strftime("%Y-%m-%d %H:%M")),
         (words["status"], words.get(str(plan.status), str(plan.status))),
-        (words["objective"], pct(plan.objective)),
+        (words["objective"], _attainment(plan, lang)),
         (words["gap"], pct(plan.gap)),
         (words["supported_count"], f"{supported:,}"),
         (words["upfront"], f"{upfront:,.1f}"),

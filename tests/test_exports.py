@@ -90,6 +90,7 @@ def test_allocation_xlsx_is_ready_to_hand_on(tiny_workbook, plan):
     assert recorded["方案名称"] == "基准方案" and recorded["数据版本"] == "abc123"
     assert recorded["生成时间"] == "2026-06-30 09:30"
     assert recorded["资金统筹比例"] == "20.0%"
+    assert recorded["加权目标完成度"].endswith(f"（{plan.objective:.3f} / 最高 3）")
     assert any(k.startswith("预算：") for k in recorded)
     locks = list(book["锁定决策"].iter_rows(min_row=2, values_only=True))
     assert locks == [("E2", "威海乙公司", "coaching")]
@@ -183,3 +184,9 @@ def test_the_checklist_command_writes_word(capsys, tmp_path, firms_wb):
     assert "乙制造" in _text(out.read_bytes())
     assert main(["checklist", str(folder), "--firm", "F1", "--docx"]) == 2
     assert "--docx needs --out" in capsys.readouterr().err
+
+
+def test_a_resource_label_that_states_its_unit_keeps_it_once(plan):
+    data = allocation_xlsx_bytes(plan, lang="zh", names={"staff_days": "服务人日（day）"})
+    head = _headers(openpyxl.load_workbook(io.BytesIO(data))["全部候选"])
+    assert "服务人日（day）" in head and "服务人日（day）（day）" not in head
