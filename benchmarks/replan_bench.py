@@ -57,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from data.demo import generate_demo
-    from optimizer.progress import with_actuals
+    from optimizer.progress import available_choices, with_actuals
     from optimizer.solve import solve
 
     wb = generate_demo()
@@ -78,7 +78,7 @@ def main() -> None:
             time_limit=args.time_limit,
             mip_gap=1e-3,
             baselines=False,
-            start=first.choices,
+            start=available_choices(july, first.choices),
         )
         seconds = time.perf_counter() - started
         rows.append(

@@ -59,7 +59,8 @@ def open_store(path: str | Path | None = None, *, create_demo: bool = True) -> S
     path
         The SQLite file; default `default_db_path()`.
     create_demo
-        When the store holds no workbook, fill it with ``data.demo.generate_demo()`` and, if there
+        When the store holds no workbook, fill it with the demo city in motion
+        (``data.demo.actuals.generate_demo_in_motion()``, with its three 调度 rounds) and, if there
         are none yet, ``data.demo.default_assumptions()``.
     """
     path = Path(path) if path is not None else default_db_path()
@@ -413,8 +414,9 @@ class Store:
         fresh_assumptions = assumptions.empty
         if fresh_assumptions:
             assumptions = demo.default_assumptions()
-        wb = demo.generate_demo(seed, assumptions)
-        from data.demo.actuals import demo_snapshots
+        from data.demo.actuals import demo_snapshots, generate_demo_in_motion
+
+        wb = generate_demo_in_motion(seed, assumptions)  # the demo city on 2026-06-30, in motion
 
         rounds = demo_snapshots(wb, seed)  # the demo's three 调度 rounds, drawn before the write
 

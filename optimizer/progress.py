@@ -810,8 +810,26 @@ def figures_at(
     from optimizer.evaluate import evaluate_plan  # lazy: evaluation compiles the problem
 
     at = with_actuals(wb, actuals, as_of)
-    plan = evaluate_plan(at, choices_with_actuals(choices, at)) if choices is not None else None
+    if choices is None:
+        return snapshot_figures(at, None)
+    plan = evaluate_plan(at, available_choices(at, choices_with_actuals(choices, at)))
     return snapshot_figures(at, plan)
+
+
+def available_choices(wb: Workbook, choices: Mapping[str, str]) -> dict[str, str]:
+    """``choices`` with every option the workbook does not offer replaced by ``none``: an option
+    whose act-by date is before ``as_of`` is gone unless actuals record it (docs/workbook.md), so a
+    plan made at one date may name options another date's workbook no longer has."""
+    from optimizer.problem import compile_problem  # lazy: only a plan from elsewhere needs it
+
+    problem = compile_problem(wb)
+    out: dict[str, str] = {}
+    for i, cid in enumerate(problem.candidate_ids):
+        option = str(choices.get(cid, NONE_OPTION))
+        names = list(problem.option_names[i])
+        ok = option in names and bool(problem.valid[i, names.index(option)])
+        out[cid] = option if ok else NONE_OPTION
+    return out
 
 
 def complete_figures(

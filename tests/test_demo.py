@@ -91,7 +91,7 @@ def test_contract_extra_columns(wb):
     assert wb.settings == {
         "pool_share": 0.2,
         "award_prudence": 1.0,
-        "as_of": "2026-06-30",  # the demo in motion: its actuals describe Jan–Jun
+        "as_of": "2026-04-10",
         "stall_days": "60",
     }
     assert wb.projects.columns[16] == "stage_entered"

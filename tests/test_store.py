@@ -164,11 +164,14 @@ def test_demo_round_trip_through_the_store_is_fast_and_exact(tmp_path, demo_work
     assert loaded - saved < 1.0
 
 
-def test_open_store_seeds_the_demo_once(tmp_path, demo_workbook):
+def test_open_store_seeds_the_demo_once(tmp_path):
+    from data.demo.actuals import generate_demo_in_motion
+
     path = tmp_path / "seeded.db"
     store = open_store(path)
     assert not store.is_empty()
-    assert workbooks_equal(store.load_workbook(), demo_workbook)
+    # The demo city in motion: the generator's city on 2026-06-30 with its actuals.
+    assert workbooks_equal(store.load_workbook(), generate_demo_in_motion(2026))
     assert not store.load_assumptions().empty
     again = open_store(path)
     assert again.audit_log()["action"].tolist().count("demo") == 1

@@ -257,3 +257,14 @@ def in_motion(wb: Workbook, seed: int = 2026, assumptions: pd.DataFrame | None =
         projects["stage_entered"] = moved.where(waiting, projects["stage_entered"]).astype(object)
     wb.settings["as_of"] = YEAR_AS_OF
     return wb
+
+
+def generate_demo_in_motion(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> Workbook:
+    """`data.demo.generate_demo` in motion (`in_motion`): what the store seeds as the demo city.
+
+    The generator itself stays the static city its calibration describes (docs/demo-city.md); the
+    demo the app opens is that city on `YEAR_AS_OF`, with its actuals.
+    """
+    from data.demo.generate import generate_demo  # the generator imports nothing from here
+
+    return in_motion(generate_demo(seed, assumptions), seed, assumptions)

@@ -7,7 +7,6 @@ import pandas as pd
 
 from data.assumptions import assumption_values
 from data.assumptions import default_assumptions as _default_assumptions
-from data.demo.actuals import in_motion
 from data.demo.city import _CANDIDATE_STAGES, _MIIT, _RUNG_TARGET, POPULATION
 from data.demo.enterprises import _enterprises
 from data.demo.options import _priced_options
@@ -138,7 +137,7 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
     budgets = _budgets(candidate_frame, option_frame, values)
     targets = _targets(projects, candidate_frame, contribution_frame, values)
 
-    wb = Workbook(
+    return Workbook(
         budgets=budgets,
         resources=resources,
         targets=targets,
@@ -158,4 +157,3 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
         projects=projects,
         enterprises=enterprises,
     )
-    return in_motion(wb, seed, assumptions)  # the year's actuals and act-by dates
