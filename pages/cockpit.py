@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cockpit, state, year_panels
+from ui import cockpit, report_downloads, state, year_panels
 from ui.format import local_date
 from ui.i18n import current_lang, t
 from ui.insights import as_of_date
@@ -37,7 +37,9 @@ def render() -> None:
     cockpit.risks(plan, wb, as_of, labels, lang)
     cockpit.districts(plan, lang)
     # The year so far: achieved, pace, trend over the 调度 rounds, districts, red/yellow lists.
-    year_panels.year_section(wb, fingerprint, plan, state.get_store(), labels, lang)
+    year = year_panels.year_section(wb, fingerprint, plan, state.get_store(), labels, lang)
+    # The month's 调度通报 with the figures just shown (Word to edit and send, Excel for the tables).
+    report_downloads.dispatch_buttons(wb, plan, lang, progress=year)
 
 
 if __name__ == "__main__":  # run as a script by the old pages/ mode: go through app.py
