@@ -61,6 +61,29 @@ def _solver_options(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="time limit of each re-solve (default: 10)",
     )
+    _executor_options(p)
+
+
+def _executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the re-solves on a Dask cluster (tcp://host:8786); default: the environment "
+        "variable WEIHAI_SCHEDULER, else a local process pool",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="size of the local process pool (default: WEIHAI_WORKERS, else 2; 1 = no pool)",
+    )
+
+
+def _executor(args: argparse.Namespace):
+    from optimizer.executor import Executor
+
+    return Executor(getattr(args, "scheduler", None), workers=getattr(args, "workers", None))
 
 
 def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -148,6 +171,56 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
         "--candidates", action="store_true", help="include one row per candidate in the JSON"
     )
     p.set_defaults(func=_robustness)
+
+
+def add_batch_command(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``python -m optimizer batch DIR`` (solve every workbook of a folder, `optimizer.batch`)."""
+    p = subparsers.add_parser(
+        "batch",
+        help="solve every workbook in a folder (a summary CSV/JSON and one allocation each)",
+        description="Solve every .xlsx file and every folder of <sheet>.csv files in DIR, on a "
+        "local process pool or a Dask cluster. Writes <name>.allocation.csv per workbook and "
+        "summary.csv / summary.json (one row per workbook: status, attainment, bound, gap, "
+        "seconds, or why it could not be solved), and prints the summary as JSON. A workbook that "
+        "fails does not stop the others. Exit status: 0 when every workbook has a plan, 1 "
+        "otherwise, 2 for bad usage.",
+    )
+    p.add_argument("folder", help="a folder of workbooks (.xlsx files or folders of CSVs)")
+    p.add_argument("--out", default="batch_out", help="folder for the results (default: batch_out)")
+    p.add_argument("--gap", type=_fraction, default=1e-3, help="relative MIP gap (default: 0.001)")
+    p.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit per workbook (default: 10)",
+    )
+    _executor_options(p)
+    p.set_defaults(func=_batch)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from optimizer.batch import run_batch
+
+    if not Path(args.folder).is_dir():
+        print(f"{args.folder}: not a folder of workbooks", file=sys.stderr)
+        return 2
+    with _executor(args) as executor:
+        summary = run_batch(
+            args.folder,
+            args.out,
+            executor=executor,
+            time_limit=args.time_limit,
+            mip_gap=args.gap,
+        )
+    records = json.loads(summary.to_json(orient="records", force_ascii=False))
+    print(json.dumps({"out": str(args.out), "workbooks": records}, ensure_ascii=False))
+    failed = summary[~summary["status"].isin(["optimal", "feasible"])]
+    for rec in failed.to_dict("records"):
+        print(f"{rec['workbook']}: {rec['status']}: {rec['error']}", file=sys.stderr)
+    return 0 if len(summary) and failed.empty else 1
 
 
 def load_workbook_or_report(path: str) -> Workbook | None:
