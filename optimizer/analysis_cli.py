@@ -159,14 +159,24 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "robustness",
         help="core, borderline and exterior candidates under uncertain probabilities (JSON)",
-        description="Perturb every probability within ±SPREAD (seeded), re-solve SAMPLES times, "
-        "classify candidates as core (funded in ≥ 90% of runs), borderline or exterior, and "
-        "report the spread of each target.",
+        description="Perturb every probability within ±SPREAD (seeded) and, with a correlation, "
+        "let good and bad years move them together; re-solve SAMPLES times; report in how many "
+        "samples each goal is met, the money on candidates whose support is in doubt, the "
+        "classes core (funded in ≥ 90% of runs), borderline and exterior, and each target's "
+        "spread.",
     )
     _solver_options(p)
     p.add_argument("--samples", type=_positive_int, default=50, help="re-solves (default: 50)")
     p.add_argument("--spread", type=_fraction, default=0.2, help="relative spread (default: 0.2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument(
+        "--correlation",
+        type=_fraction,
+        default=None,
+        metavar="RHO",
+        help="how strongly a year's successes move together, in [0, 1) (default: the workbook's "
+        "setting correlation, else 0)",
+    )
     p.add_argument(
         "--candidates", action="store_true", help="include one row per candidate in the JSON"
     )
@@ -332,7 +342,14 @@ def _robustness(args: argparse.Namespace) -> int:
         model = _model(wb, args)
         if _infeasible(model):
             return None
-        result = robustness(model, samples=args.samples, spread=args.spread, seed=args.seed)
+        result = robustness(
+            model,
+            samples=args.samples,
+            spread=args.spread,
+            seed=args.seed,
+            correlation=args.correlation,
+            executor=_executor(args),
+        )
         return result.to_json(candidates=args.candidates)
 
     return run_on_workbook(args, work)

@@ -98,13 +98,19 @@ class Executor:
                     progress(k + 1, total)
             return out
         results: list[Any] = [None] * total
-        for done, (k, value) in enumerate(self._run(fn, items), start=1):
+        for done, (k, value) in enumerate(self.unordered(fn, items), start=1):
             results[k] = value
             if progress is not None:
                 progress(done, total)
         return results
 
-    def _run(self, fn: Callable[[T], R], items: list[T]) -> Iterator[tuple[int, R]]:
+    def unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        """``(index, fn(items[index]))`` as each task finishes (inline: in order)."""
+        items = list(items)
+        if self.scheduler is None and (self.workers <= 1 or len(items) <= 1):
+            for k, item in enumerate(items):
+                yield k, fn(item)
+            return
         if self.scheduler is not None:
             from distributed import as_completed as dask_completed
 
@@ -149,13 +155,24 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     with _pool_lock:
         pool = _pools.get(workers)
         if pool is None:
-            # "forkserver": a clean child even when this process runs threads (Streamlit, HiGHS)
-            # that a plain fork would copy mid-lock; its server imports the solver stack once.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["optimizer.analysis", "optimizer.solve"])
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            # fork: a worker starts at once with this process's imports (spawn and forkserver would
+            # import the solver stack again, and run a script's main module, e.g. a benchmark's,
+            # once more). The solver's own deadline guard forks the same way (optimizer/guard.py).
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_worker_started,
+            )
             _pools[workers] = pool
         return pool
+
+
+def _worker_started() -> None:
+    """In a new worker: locks copied from the parent mid-use are not ours (as in optimizer/guard.py)."""
+    from optimizer import quiet
+
+    quiet._lock = threading.RLock()
 
 
 def shutdown_pools() -> None:
