@@ -81,9 +81,13 @@ def _executor_options(p: argparse.ArgumentParser) -> None:
 
 
 def _executor(args: argparse.Namespace):
+    """The executor the options ask for; None (the analyses' default) when they name none."""
     from optimizer.executor import Executor
 
-    return Executor(getattr(args, "scheduler", None), workers=getattr(args, "workers", None))
+    scheduler, workers = getattr(args, "scheduler", None), getattr(args, "workers", None)
+    if scheduler is None and workers is None:
+        return None
+    return Executor(scheduler, workers=workers)
 
 
 def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -217,7 +221,9 @@ def _batch(args: argparse.Namespace) -> int:
     if not Path(args.folder).is_dir():
         print(f"{args.folder}: not a folder of workbooks", file=sys.stderr)
         return 2
-    with _executor(args) as executor:
+    from optimizer.executor import Executor
+
+    with Executor(args.scheduler, workers=args.workers) as executor:
         summary = run_batch(
             args.folder,
             args.out,
@@ -290,7 +296,9 @@ def _marginal(args: argparse.Namespace) -> int:
         model = _model(wb, args)
         if _infeasible(model):
             return None
-        return marginal_values(model, lp_check=not args.no_lp_check).to_json()
+        return marginal_values(
+            model, lp_check=not args.no_lp_check, executor=_executor(args)
+        ).to_json()
 
     return run_on_workbook(args, work)
 
@@ -306,6 +314,7 @@ def _frontier(args: argparse.Namespace) -> int:
             points_count=args.points,
             max_scale=args.max_scale,
             entitlements=args.entitlements,
+            executor=_executor(args),
         ).to_json()
 
     return run_on_workbook(args, work)
@@ -318,7 +327,9 @@ def _explain(args: argparse.Namespace) -> int:
         model = _model(wb, args)
         if _infeasible(model):
             return None
-        return explain_candidate(model, args.candidate_id, resolution=args.resolution).to_json()
+        return explain_candidate(
+            model, args.candidate_id, resolution=args.resolution, executor=_executor(args)
+        ).to_json()
 
     return run_on_workbook(args, work)
 

@@ -23,6 +23,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -121,9 +122,14 @@ class Executor:
                 yield index[future.key], future.result()
             return
         pool = _local_pool(self.workers)
-        local: dict[Future[R], int] = {pool.submit(fn, item): k for k, item in enumerate(items)}
-        for future in as_completed(local):
-            yield local[future], future.result()
+        try:
+            local: dict[Future[R], int] = {pool.submit(fn, item): k for k, item in enumerate(items)}
+            for future in as_completed(local):
+                yield local[future], future.result()
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): the next analysis gets a fresh pool
+            _forget_pool(self.workers, pool)
+            raise
 
     def _dask(self) -> Any:
         if self._client is None:
@@ -166,6 +172,29 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
             )
             _pools[workers] = pool
         return pool
+
+
+def _forget_pool(workers: int, pool: ProcessPoolExecutor) -> None:
+    with _pool_lock:
+        if _pools.get(workers) is pool:
+            del _pools[workers]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def default_executor() -> Executor:
+    """The process-wide executor of the environment's settings (``WEIHAI_SCHEDULER``,
+    ``WEIHAI_WORKERS``), made once: its Dask client, if any, is kept for the next analysis."""
+    global _default
+    key = (os.environ.get(SCHEDULER_ENV, "").strip(), os.environ.get(WORKERS_ENV, "").strip())
+    with _pool_lock:
+        if _default is None or _default[0] != key:
+            if _default is not None:
+                _default[1].close()
+            _default = (key, Executor())
+        return _default[1]
+
+
+_default: tuple[tuple[str, str], Executor] | None = None
 
 
 def _worker_started() -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.executor import Executor, cached
+from optimizer.executor import Executor, cached, default_executor
 
 from .model import PlanModel
 
@@ -85,7 +85,7 @@ def executor_for(model: PlanModel, executor: Executor | None) -> Executor:
     if executor is not None:
         return executor
     if model.n_x >= PARALLEL_MIN_COLUMNS:
-        return Executor()
+        return default_executor()
     return Executor(workers=1)
 
 
