@@ -49,9 +49,17 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=1e-3)
     parser.add_argument("--workers", type=int, default=None, help="local pool size (default 2)")
     parser.add_argument("--scheduler", default=None, help="a Dask scheduler address")
+    parser.add_argument(
+        "--all-on-executor",
+        action="store_true",
+        help="run marginal values, frontiers and explanations on the executor too",
+    )
     args = parser.parse_args()
 
     executor = Executor(args.scheduler, workers=args.workers)
+    # Robustness always runs on the executor; the other analyses by default in this process (as
+    # the dashboard runs them, see optimizer/analysis/parallel.py), or on it with --all-on-executor.
+    others = executor if args.all_on_executor else None
     rows: list[Row] = []
 
     def row(name: str, seconds: float, goal: float | None, note: str) -> None:
@@ -73,10 +81,10 @@ def main() -> None:
         # The workers start and receive the model once (a dashboard's pool stays up between
         # analyses): measured on its own so that the figures below are the analyses' own.
         started = time.perf_counter()
-        marginal_values(model, executor=executor, lp_check=False)
+        robustness(model, samples=2, executor=executor)
         row("warm-up: workers start, model shipped", time.perf_counter() - started, None, "")
 
-        mv = marginal_values(model, executor=executor)
+        mv = marginal_values(model, executor=others)
         gaps = mv.table[["gap_up", "gap_down"]].to_numpy()
         row(
             "marginal values (all)",
@@ -85,7 +93,7 @@ def main() -> None:
             f"{len(mv.table)} limits × (up, down) + LP prices; gap ≤ {max_gap(gaps)}",
         )
 
-        fr = frontier(model, points_count=args.points, executor=executor)
+        fr = frontier(model, points_count=args.points, executor=others)
         row(
             f"frontier, {args.points} points (+ today)",
             fr.seconds,
@@ -95,7 +103,7 @@ def main() -> None:
             f"gap ≤ {max_gap(fr.table['gap'])}",
         )
 
-        scaled = frontier(model, points_count=args.points, entitlements="scaled", executor=executor)
+        scaled = frontier(model, points_count=args.points, entitlements="scaled", executor=others)
         row(
             "frontier, entitlements scaled too",
             scaled.seconds,
@@ -105,7 +113,7 @@ def main() -> None:
         )
 
         one = frontier(
-            model, scope=model.resource_names[0], points_count=args.points, executor=executor
+            model, scope=model.resource_names[0], points_count=args.points, executor=others
         )
         row(
             f"frontier of {model.resource_names[0]}",
@@ -131,7 +139,7 @@ def main() -> None:
         unfunded = [c for c in model.candidate_ids if not base.funded(c)][:3]
         funded = [c for c in model.candidate_ids if base.funded(c)][:3]
         for cand in unfunded + funded:
-            ex = explain_candidate(model, cand, base=base, executor=executor)
+            ex = explain_candidate(model, cand, base=base, executor=others)
             what = (
                 f"takes +{ex.takes:g} {ex.limit_unit} on {ex.limit}"
                 if ex.takes is not None

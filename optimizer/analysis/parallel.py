@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.executor import Executor, cached, default_executor
+from optimizer.executor import SCHEDULER_ENV, Executor, cached, default_executor
 
 from .model import PlanModel
 
@@ -80,11 +80,22 @@ def received(shipment: Shipment) -> PlanModel:
     return cached(shipment.token, load)
 
 
-def executor_for(model: PlanModel, executor: Executor | None) -> Executor:
-    """The executor to use: the one given, else the default one for a large model, else inline."""
+def executor_for(model: PlanModel, executor: Executor | None, *, pool: bool = False) -> Executor:
+    """The executor to use: the one given; else a Dask cluster when ``WEIHAI_SCHEDULER`` names one;
+    else the local pool when ``pool`` (the analysis gains from it) and the model is large; else
+    this process.
+
+    Only robustness asks for the pool by default: its samples are independent and each builds a
+    model of its own. Marginal values, frontiers and explanations re-solve one model after small
+    changes, hot-started from the last basis; measured on the demo city, splitting them over two
+    workers was slower than one process (docs/analytics.md, benchmark), so they stay here unless
+    an executor is given.
+    """
     if executor is not None:
         return executor
-    if model.n_x >= PARALLEL_MIN_COLUMNS:
+    if os.environ.get(SCHEDULER_ENV, "").strip():
+        return default_executor()
+    if pool and model.n_x >= PARALLEL_MIN_COLUMNS:
         return default_executor()
     return Executor(workers=1)
 

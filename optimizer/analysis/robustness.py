@@ -229,7 +229,7 @@ def robustness(
         model,
         _solve_sample,
         [(p, start) for p in probabilities],
-        executor=executor_for(model, executor),
+        executor=executor_for(model, executor, pool=True),
         progress=progress,
     )
     for k, (out, p) in enumerate(zip(outcomes, probabilities, strict=True)):
