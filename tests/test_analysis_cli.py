@@ -14,7 +14,7 @@ from optimizer.cli import build_parser, main
 from tests.test_analysis_model import linear_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["marginal", "frontier", "explain", "locks", "robustness"]
+COMMANDS = ["marginal", "frontier", "explain", "locks", "robustness", "batch"]
 
 
 @pytest.fixture(scope="module")
