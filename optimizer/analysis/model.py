@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from data.schema import NONE_OPTION, Workbook
 from optimizer.evaluate import fund_needs, rule_excess
-from optimizer.problem import ANY_SLOT, FREE, Problem, compile_problem
+from optimizer.problem import ANY_SLOT, FAILED, FREE, SUCCEEDED, Problem, compile_problem
 from optimizer.quiet import quiet_stdout
 from optimizer.solve import AllocationModel
 
@@ -224,6 +224,10 @@ class PlanModel:
         (its reserves, rows and tie-breaks follow from it), and so a model of its own."""
         problem = copy.copy(self.problem)
         problem.prob = self.problem.prob.copy()
+        # What already happened this year is not uncertain: a succeeded or failed candidate keeps its
+        # 1 or 0 whatever the sampled or scaled probabilities (docs/workbook.md, actuals).
+        settled = np.isin(problem.status[self.col_cand], [SUCCEEDED, FAILED])
+        col_prob = np.where(settled, self.problem.prob[self.col_cand, self.col_slot], col_prob)
         problem.prob[self.col_cand, self.col_slot] = col_prob
         self.problem = problem
         self.col_prob = problem.prob[self.col_cand, self.col_slot]
