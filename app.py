@@ -8,9 +8,9 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from optimizer.quiet import set_quiet
-from pages import calibration, cockpit, data_admin, ladder, pipeline, scenarios, studio
+from pages import calibration, cockpit, data_admin, dispatch, ladder, pipeline, scenarios, studio
 from ui import state
-from ui.auth import demo_banner, identity_panel, sign_in_gate
+from ui.auth import can, demo_banner, identity_panel, sign_in_gate
 from ui.i18n import t
 from ui.safe_text import plain, plain_lines
 
@@ -60,6 +60,19 @@ def navigation_pages() -> dict[str, list[st.Page]]:
             ),
             st.Page(
                 data_admin.render, title=t("nav.data"), icon=":material/database:", url_path="data"
+            ),
+            # 调度 for editors only (the page itself refuses anyone else too)
+            *(
+                [
+                    st.Page(
+                        dispatch.render,
+                        title=t("nav.dispatch"),
+                        icon=":material/event_note:",
+                        url_path="dispatch",
+                    )
+                ]
+                if can("import")
+                else []
             ),
         ],
     }

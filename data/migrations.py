@@ -126,6 +126,32 @@ def m004_actuals_history(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_year(db: Database) -> None:
+    """The year in motion (docs/dashboard.md "The year loop").
+
+    The 调度 snapshots, which triggers keep from ever being changed or deleted, and the district
+    goals (a product extension, docs/workbook.md). The workbook's actuals sheet is m004's table.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE dispatch_snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, as_of TEXT NOT NULL, saved_at TEXT NOT NULL,
+            author TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', actuals TEXT NOT NULL,
+            figures TEXT NOT NULL);
+        CREATE INDEX dispatch_snapshots_as_of ON dispatch_snapshots (as_of);
+        CREATE TRIGGER dispatch_snapshots_never_updated BEFORE UPDATE ON dispatch_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a dispatch snapshot is never changed'); END;
+        CREATE TRIGGER dispatch_snapshots_never_deleted BEFORE DELETE ON dispatch_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a dispatch snapshot is never deleted'); END;
+        CREATE TABLE district_goals (
+            district TEXT NOT NULL, target TEXT NOT NULL, goal REAL NOT NULL,
+            position INTEGER NOT NULL, PRIMARY KEY (district, target))
+        """,
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration's name, oldest first (the last one is the latest schema version)."""
     return [m.name for m in migrations._migrations]

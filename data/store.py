@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -35,6 +35,8 @@ ASSUMPTION_COLUMNS = ["key", "value", "unit", "description_en", "description_zh"
 # Text columns that reference another table: blank is stored as NULL so the foreign key holds.
 _NULLABLE_REFERENCES = {("candidates", "award_line"), ("options", "fund_line")}
 _SHEET_TABLES = [n for n in SHEETS if n != "settings"]
+SNAPSHOT_COLUMNS = ["id", "as_of", "saved_at", "author", "note", "rows"]
+DISTRICT_GOAL_COLUMNS = ["district", "target", "goal"]
 
 
 class ScenarioNameTaken(ValueError):
@@ -57,7 +59,8 @@ def open_store(path: str | Path | None = None, *, create_demo: bool = True) -> S
     path
         The SQLite file; default `default_db_path()`.
     create_demo
-        When the store holds no workbook, fill it with ``data.demo.generate_demo()`` and, if there
+        When the store holds no workbook, fill it with the demo city in motion
+        (``data.demo.actuals.generate_demo_in_motion()``, with its three 调度 rounds) and, if there
         are none yet, ``data.demo.default_assumptions()``.
     """
     path = Path(path) if path is not None else default_db_path()
@@ -91,8 +94,11 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot store a {type(value).__name__} as JSON")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return _ENCODER.encode(value)
 
 
 def _extra_kind(series: pd.Series) -> str:
@@ -304,13 +310,20 @@ class Store:
             elif (name, col.name) in _NULLABLE_REFERENCES:
                 values = [v if v else None for v in values]
             columns.append(values)
-        extra_values = [frame[c].tolist() for c in extras]
-        extra_json = [
-            _dumps({c: _plain(extra_values[j][i]) for j, c in enumerate(extras)})
-            if extras
-            else None
-            for i in range(n)
+        # One encoder and whole columns at a time: the demo's ~13,000 rows of extras (the options'
+        # act_by among them) took most of a save when each row went through json.dumps' keywords.
+        extra_values = [
+            frame[c].tolist()
+            if kind != "object"
+            else [_plain(v) for v in frame[c].tolist()]  # object columns may hold numpy scalars
+            for c, kind in zip(extras, kinds, strict=True)
         ]
+        encode = _ENCODER.encode
+        extra_json: list[str | None] = (
+            [encode(dict(zip(extras, row, strict=True))) for row in zip(*extra_values, strict=True)]
+            if extras
+            else [None] * n
+        )
         names = [*contract, "extra", "position"]
         sql = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         conn.executemany(sql, zip(*columns, extra_json, range(n), strict=True))
@@ -401,7 +414,11 @@ class Store:
         fresh_assumptions = assumptions.empty
         if fresh_assumptions:
             assumptions = demo.default_assumptions()
-        wb = demo.generate_demo(seed, assumptions)
+        from data.demo.actuals import demo_snapshots, generate_demo_in_motion
+
+        wb = generate_demo_in_motion(seed, assumptions)  # the demo city on 2026-06-30, in motion
+
+        rounds = demo_snapshots(wb, seed)  # the demo's three 调度 rounds, drawn before the write
 
         def work(conn: sqlite3.Connection) -> bool:
             if only_if_empty:
@@ -413,6 +430,14 @@ class Store:
             if fresh_assumptions:
                 self._write_assumptions(conn, assumptions)
             self._write_workbook(conn, wb)
+            kept = conn.execute("SELECT EXISTS (SELECT 1 FROM dispatch_snapshots)").fetchone()[0]
+            for as_of, actuals in [] if kept else rounds:  # rounds already kept stay the only ones
+                # Figures are left to optimizer.progress (it fills in what a round did not keep).
+                conn.execute(
+                    "INSERT INTO dispatch_snapshots (as_of, saved_at, author, note, actuals,"
+                    " figures) VALUES (?, ?, ?, 'demo', ?, '{}')",
+                    (as_of, _now(), user, _dumps(actuals.to_dict(orient="records"))),
+                )
             self._audit(
                 conn,
                 user,
@@ -596,6 +621,156 @@ class Store:
         """The baseline scenario's id, or None."""
         row = self.db.execute("SELECT id FROM scenarios WHERE is_baseline = 1").fetchone()
         return None if row is None else int(row[0])
+
+    # ---------------------------------------------------------------------------------------------
+    # 调度 snapshots and district goals (docs/dashboard.md "The year loop")
+
+    def save_snapshot(
+        self,
+        actuals: pd.DataFrame,
+        as_of: str,
+        figures: dict | None = None,
+        *,
+        user: str,
+        note: str = "",
+        update_workbook: bool = True,
+    ) -> int:
+        """Keep one 调度 round as a new dated snapshot; return its id. Snapshots are never overwritten
+        (a second round on the same date is a second snapshot) and never deleted.
+
+        Parameters
+        ----------
+        actuals
+            The actuals table as of ``as_of`` (checked by the caller: `optimizer.progress.check_actuals`).
+        as_of
+            The date of the round, YYYY-MM-DD.
+        figures
+            The round's key figures (`optimizer.progress.snapshot_figures`), kept as they were.
+        update_workbook
+            Also make ``actuals`` the workbook's actuals sheet and ``as_of`` its setting, in the same
+            short transaction, so the next re-plan starts from this round.
+        """
+        as_of = date.fromisoformat(str(as_of).strip()).isoformat()
+        frame = actuals.reset_index(drop=True)
+        rows_json = _dumps(frame.to_dict(orient="records"))
+        figures_json = _dumps(figures or {})
+
+        def work(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "INSERT INTO dispatch_snapshots (as_of, saved_at, author, note, actuals, figures)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (as_of, _now(), user, note, rows_json, figures_json),
+            )
+            snapshot_id = int(cast(int, cursor.lastrowid))  # set after an INSERT
+            if update_workbook:
+                self._write_actuals(conn, frame, as_of)
+            self._audit(
+                conn,
+                user,
+                "save_snapshot",
+                f"#{snapshot_id} as of {as_of}: {len(frame)} actuals rows"
+                + (f" ({note})" if note else ""),
+            )
+            return snapshot_id
+
+        return self._write(work)
+
+    def _write_actuals(self, conn: sqlite3.Connection, frame: pd.DataFrame, as_of: str) -> None:
+        """Replace the workbook's actuals sheet and its ``as_of`` setting (inside a transaction)."""
+        if "actuals" in SHEETS:
+            conn.execute("DELETE FROM actuals")
+            row = conn.execute("SELECT value FROM meta WHERE key = 'extra_columns'").fetchone()
+            layout = json.loads(row[0]) if row else {}
+            layout["actuals"] = self._insert_sheet(conn, "actuals", frame, [])
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('extra_columns', ?)",
+                (_dumps(layout),),
+            )
+        position = conn.execute("SELECT position FROM settings WHERE key = 'as_of'").fetchone()
+        if position is None:
+            position = conn.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM settings"
+            ).fetchone()
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value, position) VALUES ('as_of', ?, ?)",
+            (_dumps(as_of), int(position[0])),
+        )
+
+    def list_snapshots(self) -> pd.DataFrame:
+        """The 调度 snapshots, oldest round first: id, as_of, saved_at, author, note, rows."""
+        rows = self.db.execute(
+            "SELECT id, as_of, saved_at, author, note, json_array_length(actuals)"
+            " FROM dispatch_snapshots ORDER BY as_of, id"
+        ).fetchall()
+        frame = pd.DataFrame(rows, columns=SNAPSHOT_COLUMNS)
+        frame["id"] = frame["id"].astype("int64")
+        frame["rows"] = frame["rows"].astype("int64")
+        return frame
+
+    def get_snapshot(self, snapshot_id: int) -> dict:
+        """One snapshot: id, as_of, saved_at, author, note, actuals (DataFrame), figures (dict).
+
+        Raises
+        ------
+        KeyError
+            When there is no such snapshot.
+        """
+        row = self.db.execute(
+            "SELECT id, as_of, saved_at, author, note, actuals, figures FROM dispatch_snapshots"
+            " WHERE id = ?",
+            (int(snapshot_id),),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no snapshot #{snapshot_id}")
+        records = json.loads(row[5])
+        actuals = pd.DataFrame(records) if records else pd.DataFrame()
+        for column in ("candidate_id", "status", "option", "date"):
+            if column not in actuals.columns:
+                actuals[column] = pd.Series(dtype=object)
+        return {
+            "id": int(row[0]),
+            "as_of": row[1],
+            "saved_at": row[2],
+            "author": row[3],
+            "note": row[4],
+            "actuals": actuals,
+            "figures": json.loads(row[6]),
+        }
+
+    def snapshot_figures(self) -> list[dict]:
+        """Every snapshot's figures, oldest round first, each with its ``as_of`` (and ``id``)."""
+        rows = self.db.execute(
+            "SELECT id, as_of, figures FROM dispatch_snapshots ORDER BY as_of, id"
+        ).fetchall()
+        return [{**json.loads(f), "as_of": a, "id": int(i)} for i, a, f in rows]
+
+    def load_district_goals(self) -> pd.DataFrame:
+        """The district goals (district, target, goal); empty when the city has set none."""
+        rows = self.db.execute(
+            "SELECT district, target, goal FROM district_goals ORDER BY position"
+        ).fetchall()
+        frame = pd.DataFrame(rows, columns=DISTRICT_GOAL_COLUMNS)
+        frame["goal"] = frame["goal"].astype(float)
+        return frame
+
+    def save_district_goals(self, goals: pd.DataFrame, *, user: str) -> None:
+        """Replace the district goals with ``goals`` (checked by the caller), and log it."""
+        values = [
+            (str(d).strip(), str(t).strip(), float(g), i)
+            for i, (d, t, g) in enumerate(
+                zip(goals["district"], goals["target"], goals["goal"], strict=True)
+            )
+        ]
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM district_goals")
+            conn.executemany(
+                "INSERT INTO district_goals (district, target, goal, position) VALUES (?, ?, ?, ?)",
+                values,
+            )
+            self._audit(conn, user, "save_district_goals", f"{len(values)} district goals")
+
+        self._write(work)
 
     # ---------------------------------------------------------------------------------------------
     # Audit log

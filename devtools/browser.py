@@ -37,6 +37,8 @@ PAGES = {
     "ladder": "ladder",
     "studio": "studio",
     "scenarios": "scenarios",
+    "calibration": "calibration",
+    "dispatch": "dispatch",
     "data": "data",
 }
 

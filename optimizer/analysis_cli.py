@@ -61,6 +61,33 @@ def _solver_options(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="time limit of each re-solve (default: 10)",
     )
+    _executor_options(p)
+
+
+def _executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the re-solves on a Dask cluster (tcp://host:8786); default: the environment "
+        "variable WEIHAI_SCHEDULER, else a local process pool",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="size of the local process pool (default: WEIHAI_WORKERS, else 2; 1 = no pool)",
+    )
+
+
+def _executor(args: argparse.Namespace):
+    """The executor the options ask for; None (the analyses' default) when they name none."""
+    from optimizer.executor import Executor
+
+    scheduler, workers = getattr(args, "scheduler", None), getattr(args, "workers", None)
+    if scheduler is None and workers is None:
+        return None
+    return Executor(scheduler, workers=workers)
 
 
 def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -136,18 +163,80 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "robustness",
         help="core, borderline and exterior candidates under uncertain probabilities (JSON)",
-        description="Perturb every probability within ±SPREAD (seeded), re-solve SAMPLES times, "
-        "classify candidates as core (funded in ≥ 90% of runs), borderline or exterior, and "
-        "report the spread of each target.",
+        description="Perturb every probability within ±SPREAD (seeded) and, with a correlation, "
+        "let good and bad years move them together; re-solve SAMPLES times; report in how many "
+        "samples each goal is met, the money on candidates whose support is in doubt, the "
+        "classes core (funded in ≥ 90% of runs), borderline and exterior, and each target's "
+        "spread.",
     )
     _solver_options(p)
     p.add_argument("--samples", type=_positive_int, default=50, help="re-solves (default: 50)")
     p.add_argument("--spread", type=_fraction, default=0.2, help="relative spread (default: 0.2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument(
+        "--correlation",
+        type=_fraction,
+        default=None,
+        metavar="RHO",
+        help="how strongly a year's successes move together, in [0, 1) (default: the workbook's "
+        "setting correlation, else 0)",
+    )
+    p.add_argument(
         "--candidates", action="store_true", help="include one row per candidate in the JSON"
     )
     p.set_defaults(func=_robustness)
+
+
+def add_batch_command(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``python -m optimizer batch DIR`` (solve every workbook of a folder, `optimizer.batch`)."""
+    p = subparsers.add_parser(
+        "batch",
+        help="solve every workbook in a folder (a summary CSV/JSON and one allocation each)",
+        description="Solve every .xlsx file and every folder of <sheet>.csv files in DIR, on a "
+        "local process pool or a Dask cluster. Writes <name>.allocation.csv per workbook and "
+        "summary.csv / summary.json (one row per workbook: status, attainment, bound, gap, "
+        "seconds, or why it could not be solved), and prints the summary as JSON. A workbook that "
+        "fails does not stop the others. Exit status: 0 when every workbook has a plan, 1 "
+        "otherwise, 2 for bad usage.",
+    )
+    p.add_argument("folder", help="a folder of workbooks (.xlsx files or folders of CSVs)")
+    p.add_argument("--out", default="batch_out", help="folder for the results (default: batch_out)")
+    p.add_argument("--gap", type=_fraction, default=1e-3, help="relative MIP gap (default: 0.001)")
+    p.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit per workbook (default: 10)",
+    )
+    _executor_options(p)
+    p.set_defaults(func=_batch)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from optimizer.batch import run_batch
+
+    if not Path(args.folder).is_dir():
+        print(f"{args.folder}: not a folder of workbooks", file=sys.stderr)
+        return 2
+    from optimizer.executor import Executor
+
+    with Executor(args.scheduler, workers=args.workers) as executor:
+        summary = run_batch(
+            args.folder,
+            args.out,
+            executor=executor,
+            time_limit=args.time_limit,
+            mip_gap=args.gap,
+        )
+    records = json.loads(summary.to_json(orient="records", force_ascii=False))
+    print(json.dumps({"out": str(args.out), "workbooks": records}, ensure_ascii=False))
+    failed = summary[~summary["status"].isin(["optimal", "feasible"])]
+    for rec in failed.to_dict("records"):
+        print(f"{rec['workbook']}: {rec['status']}: {rec['error']}", file=sys.stderr)
+    return 0 if len(summary) and failed.empty else 1
 
 
 def load_workbook_or_report(path: str) -> Workbook | None:
@@ -207,7 +296,9 @@ def _marginal(args: argparse.Namespace) -> int:
         model = _model(wb, args)
         if _infeasible(model):
             return None
-        return marginal_values(model, lp_check=not args.no_lp_check).to_json()
+        return marginal_values(
+            model, lp_check=not args.no_lp_check, executor=_executor(args)
+        ).to_json()
 
     return run_on_workbook(args, work)
 
@@ -223,6 +314,7 @@ def _frontier(args: argparse.Namespace) -> int:
             points_count=args.points,
             max_scale=args.max_scale,
             entitlements=args.entitlements,
+            executor=_executor(args),
         ).to_json()
 
     return run_on_workbook(args, work)
@@ -235,7 +327,9 @@ def _explain(args: argparse.Namespace) -> int:
         model = _model(wb, args)
         if _infeasible(model):
             return None
-        return explain_candidate(model, args.candidate_id, resolution=args.resolution).to_json()
+        return explain_candidate(
+            model, args.candidate_id, resolution=args.resolution, executor=_executor(args)
+        ).to_json()
 
     return run_on_workbook(args, work)
 
@@ -259,7 +353,14 @@ def _robustness(args: argparse.Namespace) -> int:
         model = _model(wb, args)
         if _infeasible(model):
             return None
-        result = robustness(model, samples=args.samples, spread=args.spread, seed=args.seed)
+        result = robustness(
+            model,
+            samples=args.samples,
+            spread=args.spread,
+            seed=args.seed,
+            correlation=args.correlation,
+            executor=_executor(args),
+        )
         return result.to_json(candidates=args.candidates)
 
     return run_on_workbook(args, work)

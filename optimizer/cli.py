@@ -75,9 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the do-nothing, greedy and proportional comparison plans",
     )
-    from optimizer.analysis_cli import add_analysis_commands
+    from optimizer.analysis_cli import add_analysis_commands, add_batch_command
 
     add_analysis_commands(sub)
+    add_batch_command(sub)
     from optimizer.calibrate import add_calibrate_command
 
     add_calibrate_command(sub)

@@ -668,9 +668,15 @@ class AllocationModel:
         if not start:
             return None
         try:
-            return self.problem.slots_from_choices(start)
+            slots = self.problem.slots_from_choices(start)
         except ValueError:  # a plan for other data: ignore it rather than fail the solve
             return None
+        # An option no longer offered (its act_by has passed since that plan) starts as "none"
+        # (or the candidate's lock): the search fills the room it leaves.
+        rows = np.arange(self.problem.n)
+        gone = ~self.problem.valid[rows, slots]
+        slots[gone] = self.problem.locked_slots()[gone]
+        return slots
 
     def _solve_fast(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cockpit, state
+from ui import cockpit, report_downloads, state, year_panels
 from ui.format import local_date
 from ui.i18n import current_lang, t
 from ui.insights import as_of_date
@@ -14,9 +14,9 @@ from ui.widgets import page_header, plan_or_stop, target_cards
 
 
 def render() -> None:
-    """Targets first (cards and chart), then money and resources, risks and districts."""
+    """Targets first (cards and chart), then money and resources, risks and districts, then the year so far."""
     lang = current_lang()
-    wb, _ = state.workbook()
+    wb, fingerprint = state.workbook()
     labels = name_labels(wb, lang)
     as_of = as_of_date(wb)
 
@@ -36,6 +36,10 @@ def render() -> None:
     cockpit.money_and_resources(plan, labels, lang)
     cockpit.risks(plan, wb, as_of, labels, lang)
     cockpit.districts(plan, lang)
+    # The year so far: achieved, pace, trend over the 调度 rounds, districts, red/yellow lists.
+    year = year_panels.year_section(wb, fingerprint, plan, state.get_store(), labels, lang)
+    # The month's 调度通报 with the figures just shown (Word to edit and send, Excel for the tables).
+    report_downloads.dispatch_buttons(wb, plan, lang, progress=year)
 
 
 if __name__ == "__main__":  # run as a script by the old pages/ mode: go through app.py

@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also read by the docs test)."""
     parser = argparse.ArgumentParser(
         prog="python -m reports",
-        description="Documents for the people the plan is about: firms' checklists (明白纸).",
+        description="Documents for the people the plan is about: firms' checklists (明白纸) and "
+        "the monthly 调度通报.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser(
@@ -39,7 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["md", "csv"], default="md", help="file format for --out (default: md)"
     )
     p.add_argument("--out", help="also write the checklist(s) to this file")
+    p.add_argument(
+        "--docx",
+        action="store_true",
+        help="write --out as a printable Word file (one firm, or the district's firms page by page)",
+    )
     p.set_defaults(func=_checklist)
+
+    d = sub.add_parser(
+        "dispatch",
+        help="the monthly 调度通报 as Word (.docx) or Excel (.xlsx)",
+        description="Solve the workbook and write the 调度通报: targets with achieved / expected / "
+        "chance, the district ranking, the key projects and the red/yellow lists.",
+    )
+    d.add_argument("workbook", help="an .xlsx file or a folder of <sheet>.csv files")
+    d.add_argument("--out", required=True, help="the file to write: .docx or .xlsx")
+    d.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default: zh)")
+    d.add_argument(
+        "--time-limit", type=float, default=10.0, help="solver time limit in seconds (default: 10)"
+    )
+    d.set_defaults(func=_dispatch)
     return parser
 
 
@@ -80,7 +100,13 @@ def _checklist(args: argparse.Namespace) -> int:
             )
         out: dict = {"firms": firms}
         if args.out:
-            if args.firm and args.format == "csv":
+            if args.docx:
+                from reports.checklist_docx import checklist_docx_bytes
+
+                data = checklist_docx_bytes(
+                    wb, firm_id=args.firm, district=args.district, lang=args.lang
+                )
+            elif args.firm and args.format == "csv":
                 data = district_checklists_bytes(
                     _only_firm(wb, args.firm), cl.district, fmt="csv", candidates_only=False
                 )
@@ -97,6 +123,9 @@ def _checklist(args: argparse.Namespace) -> int:
             out["file"] = str(args.out)
         return out
 
+    if args.docx and not args.out:
+        print("--docx needs --out FILE.docx", file=sys.stderr)
+        return 2
     return run_on_workbook(args, work)
 
 
@@ -105,3 +134,50 @@ def _only_firm(wb: Workbook, firm_id: str) -> Workbook:
     one = wb.copy()
     one.enterprises = one.enterprises[one.enterprises["firm_id"].astype(str) == firm_id]
     return one
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    fmt = Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in ("docx", "xlsx"):
+        print(f"--out must end in .docx or .xlsx, found {args.out}", file=sys.stderr)
+        return 2
+
+    def work(wb: Workbook) -> dict | None:
+        from optimizer.solve import solve
+        from reports.dispatch import build_dispatch, dispatch_docx_bytes, dispatch_xlsx_bytes
+
+        plan = solve(wb, time_limit=args.time_limit, baselines=False)
+        if plan.status == "infeasible":
+            print(f"No plan is possible with this workbook: {plan.message}", file=sys.stderr)
+            return None
+        goals = getattr(wb, "district_goals", None)
+        report = build_dispatch(wb, plan, lang=args.lang, district_goals=goals)
+        data = dispatch_docx_bytes(report) if fmt == "docx" else dispatch_xlsx_bytes(report)
+        try:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_bytes(data)
+        except OSError as exc:
+            print(f"Cannot write {args.out}: {exc}", file=sys.stderr)
+            return None
+        return {
+            "file": str(args.out),
+            "as_of": report.as_of.isoformat(),
+            "targets": [
+                {
+                    "target": str(r["target"]),
+                    "goal": float(r["goal"]),
+                    "achieved": float(r["achieved"]),
+                    "expected": float(r["expected"]),
+                    "p_meet": float(r["p_meet"]),
+                    "light": str(r["light"]),
+                }
+                for r in report.targets.to_dict("records")
+            ],
+            "districts": [
+                {"district": str(r["district"]), "rank": int(r["rank"])}
+                for r in report.ranking.to_dict("records")
+            ],
+            "stalled_projects": len(report.stalled),
+        }
+
+    return run_on_workbook(args, work)

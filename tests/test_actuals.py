@@ -279,6 +279,36 @@ def test_an_expired_option_recorded_in_actuals_stays():
     assert result.choices["F1"] == "coach"
 
 
+def test_last_months_plan_with_an_expired_option_is_a_start_not_an_error():
+    """A re-plan starts from the plan in hand; an option gone since then starts as "none"."""
+    options = (
+        "candidate_id,option,probability,fund_line,cost,staff,act_by\n"
+        "F1,coach,0.6,service,30,2,2026-05-31\n"
+        "F2,coach,0.7,service,30,2,\n"
+        "P1,handling,0.9,service,20,5,"
+    )
+    wb = base(options=options, settings="key,value\nas_of,2026-06-30")
+    result = solve(wb, mip_gap=0.0, start={"F1": "coach", "F2": "coach", "P1": "handling"})
+    assert result.status == "optimal"
+    assert result.choices["F1"] == "none"
+    assert result.objective == pytest.approx(solve(wb, mip_gap=0.0).objective)
+
+
+def test_sampled_probabilities_leave_what_happened_certain():
+    """Robustness and what-ifs change probabilities; a success or failure already recorded stays."""
+    from optimizer.analysis.model import PlanModel
+
+    wb = base(actuals="candidate_id,status,option\nF1,succeeded,coach\nP1,failed,none")
+    model = PlanModel(wb)
+    sampled = model.with_probabilities(np.full(len(model.col_prob), 0.5))
+    problem = sampled.problem
+    for cand, p in (("F1", 1.0), ("P1", 0.0)):
+        i = problem.candidate_ids.index(cand)
+        assert problem.prob[i, problem.lock[i]] == p
+    i = problem.candidate_ids.index("F2")
+    assert problem.prob[i, 0] == 0.5  # an open candidate takes the sampled value
+
+
 # --------------------------------------------------------------------------------------------------
 # Re-plans on random instances: every rule kept; the optimum on tiny ones (brute force)
 # --------------------------------------------------------------------------------------------------

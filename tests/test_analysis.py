@@ -297,3 +297,80 @@ def test_raw_sheet_helper_is_shared():
     # the linear case is built from the same inline CSV helper as the shared fixtures
     assert raw_from_csv(LINEAR_SHEETS["budgets"]).iloc[0]["fund_line"] == "fund"
     assert validate_tables({k: raw_from_csv(v) for k, v in LINEAR_SHEETS.items()}) is not None
+
+
+def test_year_swings_keep_each_probability_on_average():
+    from scipy.stats import norm
+
+    from optimizer.analysis.robustness import year_conditioned
+
+    p = np.array([0.0, 0.05, 0.3, 0.7, 0.99, 1.0])
+    assert np.array_equal(year_conditioned(p, 1.3, 0.0), p)
+    # E_z[p | z] = p (Gauss–Hermite quadrature over z ~ N(0, 1))
+    z, w = np.polynomial.hermite_e.hermegauss(60)
+    mean = sum(wk * year_conditioned(p, zk, 0.4) for zk, wk in zip(z, w, strict=True)) / w.sum()
+    assert mean == pytest.approx(p, abs=1e-6)
+    bad_year = year_conditioned(p, 2.0, 0.4)  # z > 0: a bad year lowers every probability
+    assert bad_year[0] == 0.0 and bad_year[-1] == 1.0
+    assert (bad_year[1:-1] < p[1:-1]).all()
+    expected = norm.cdf((norm.ppf(0.3) - np.sqrt(0.4) * 2.0) / np.sqrt(0.6))
+    assert bad_year[2] == pytest.approx(expected)
+
+
+def test_robustness_in_money_and_goals(random_wb):
+    rb = robustness(random_wb, samples=6, seed=3)
+    money = rb.money()
+    c = rb.candidates
+    assert money["total"] == pytest.approx(c["money"].sum())
+    assert money["in_doubt"] == pytest.approx(c.loc[c["class"] != "core", "money"].sum())
+    assert (c.loc[c["base_option"] == "none", "money"] == 0).all()
+    assert ((rb.targets["samples_met"] >= 0) & (rb.targets["samples_met"] <= 6)).all()
+    js = rb.to_json()
+    assert set(js["goals_met"]) == set(rb.targets["target"]) and js["correlation"] == 0.0
+    assert js["money"]["in_doubt"] == pytest.approx(money["in_doubt"])
+    # no spread, no correlation: every sample is today's plan at today's probabilities
+    still = robustness(random_wb, samples=2, spread=0.0, seed=1)
+    met = still.base.expected
+    for rec in still.targets.to_dict("records"):
+        assert rec["samples_met"] == (2 if met[rec["target"]] >= rec["goal"] - 1e-9 else 0)
+
+
+def test_robustness_correlation_from_the_workbook_or_the_call(random_wb):
+    wb = random_wb.copy()
+    wb.settings["correlation"] = 0.3
+    from_settings = robustness(wb, samples=4, seed=2)
+    given = robustness(random_wb, samples=4, seed=2, correlation=0.3)
+    assert from_settings.correlation == given.correlation == 0.3
+    assert from_settings.candidates["share_funded"].tolist() == (
+        given.candidates["share_funded"].tolist()
+    )
+    with pytest.raises(ValueError):
+        robustness(random_wb, samples=1, correlation=1.0)
+
+
+def test_analyses_give_the_same_answers_on_the_pool(random_wb):
+    """The executor's local pool (2 workers) against this process: the same numbers."""
+    from optimizer.executor import Executor
+
+    pool = Executor(workers=2)
+    model = PlanModel(random_wb, mip_gap=0)
+    a = robustness(model, samples=4, seed=4, correlation=0.2)
+    b = robustness(model, samples=4, seed=4, correlation=0.2, executor=pool)
+    assert a.candidates.equals(b.candidates)
+    assert a.targets.equals(b.targets)
+    mv_a = marginal_values(model)
+    mv_b = marginal_values(model, executor=pool)
+    cols = ["gain_up", "loss_down", "lp_price"]
+    assert np.allclose(mv_a.table[cols], mv_b.table[cols], atol=1e-9, equal_nan=True)
+    calls = []
+    fr_a = frontier(model, points_count=5)
+    fr_b = frontier(model, points_count=5, executor=pool, progress=lambda d, t: calls.append(d))
+    assert calls[-1] == len(fr_b.table)
+    assert np.allclose(
+        fr_a.table["attainment"], fr_b.table["attainment"], atol=1e-9, equal_nan=True
+    )
+    base = model.solve()
+    for cand in [c for c in model.candidate_ids if not base.funded(c)][:2]:
+        one = explain_candidate(model, cand, base=base)
+        two = explain_candidate(model, cand, base=base, executor=pool)
+        assert (one.takes, one.takes_checked_below) == (two.takes, two.takes_checked_below)

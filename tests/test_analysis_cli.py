@@ -14,7 +14,7 @@ from optimizer.cli import build_parser, main
 from tests.test_analysis_model import linear_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["marginal", "frontier", "explain", "locks", "robustness"]
+COMMANDS = ["marginal", "frontier", "explain", "locks", "robustness", "batch"]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_every_command_is_documented():
     doc = (ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
     parser = build_parser()
     names = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert sorted(names) == sorted([*COMMANDS, "solve"])
+    assert sorted(names) == sorted([*COMMANDS, "solve", "calibrate"])
     for name in COMMANDS:
         assert f"python -m optimizer {name}" in doc, name
 

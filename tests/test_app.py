@@ -28,10 +28,16 @@ PAGES = {
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """A database holding the demo city, created once for the whole test session."""
+    from data.demo import default_assumptions, generate_demo
     from data.store import open_store
 
     path = tmp_path_factory.mktemp("app") / "weihai.db"
-    open_store(path, create_demo=True).close()
+    # The generator's static city, whose figures these tests pin (the store seeds the demo in motion,
+    # on 2026-06-30 with its actuals: tests/test_dispatch.py and tests/test_year_browser.py).
+    store = open_store(path, create_demo=False)
+    store.save_assumptions(default_assumptions(), user="test")
+    store.replace_workbook(generate_demo(), user="test", action="demo")
+    store.close()
     return path
 
 

@@ -35,6 +35,8 @@ TITLES = {
     "ladder": ("企业梯度培育", "Enterprise ladder"),
     "studio": ("资源配置", "Allocation studio"),
     "scenarios": ("情景对比", "Scenarios"),
+    "calibration": ("概率校准", "Calibration"),
+    "dispatch": ("月度调度", "Monthly dispatch"),
     "data": ("数据管理", "Data"),
 }
 LOAD_TIMEOUT = 60_000  # ms; the first page solves the demo city

@@ -164,11 +164,14 @@ def test_demo_round_trip_through_the_store_is_fast_and_exact(tmp_path, demo_work
     assert loaded - saved < 1.0
 
 
-def test_open_store_seeds_the_demo_once(tmp_path, demo_workbook):
+def test_open_store_seeds_the_demo_once(tmp_path):
+    from data.demo.actuals import generate_demo_in_motion
+
     path = tmp_path / "seeded.db"
     store = open_store(path)
     assert not store.is_empty()
-    assert workbooks_equal(store.load_workbook(), demo_workbook)
+    # The demo city in motion: the generator's city on 2026-06-30 with its actuals.
+    assert workbooks_equal(store.load_workbook(), generate_demo_in_motion(2026))
     assert not store.load_assumptions().empty
     again = open_store(path)
     assert again.audit_log()["action"].tolist().count("demo") == 1
@@ -319,3 +322,82 @@ def test_workbook_dataclass_is_what_the_store_returns(store, tiny_workbook):
     store.replace_workbook(tiny_workbook, user="li")
     assert isinstance(store.load_workbook(), Workbook)
     assert isinstance(store.path, Path)
+
+
+# --------------------------------------------------------------------------------------------------
+# 调度 snapshots and district goals
+
+
+def _actuals(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["candidate_id", "status", "option", "date"])
+
+
+def test_snapshots_are_kept_never_overwritten_and_audited(store, tiny_workbook):
+    store.replace_workbook(tiny_workbook, user="alice")
+    first = _actuals([("E1", "supported", "coaching", "2026-05-03")])
+    second = _actuals([("E1", "succeeded", "coaching", "2026-06-20")])
+    a = store.save_snapshot(first, "2026-05-31", {"spent": 10.0}, user="alice", note="May")
+    b = store.save_snapshot(second, "2026-05-31", {"spent": 10.0}, user="bob")
+    assert a != b  # the same date twice is a second snapshot, not an overwrite
+    listed = store.list_snapshots()
+    assert listed["id"].tolist() == [a, b]
+    assert listed["rows"].tolist() == [1, 1]
+    assert listed["author"].tolist() == ["alice", "bob"]
+    got = store.get_snapshot(a)
+    assert got["actuals"].to_dict("records") == first.to_dict("records")
+    assert got["figures"] == {"spent": 10.0} and got["note"] == "May"
+    figures = store.snapshot_figures()
+    assert [f["id"] for f in figures] == [a, b] and figures[0]["as_of"] == "2026-05-31"
+    log = store.audit_log()
+    assert (log["action"] == "save_snapshot").sum() == 2
+    assert f"#{b} as of 2026-05-31" in log.iloc[0]["detail"]
+    # The database itself refuses to change or delete one.
+    with pytest.raises(sqlite3.DatabaseError, match="never changed"):
+        store.db.conn.execute("UPDATE dispatch_snapshots SET note = 'x' WHERE id = ?", (a,))
+    with pytest.raises(sqlite3.DatabaseError, match="never deleted"):
+        store.db.conn.execute("DELETE FROM dispatch_snapshots WHERE id = ?", (a,))
+    with pytest.raises(KeyError):
+        store.get_snapshot(999)
+
+
+def test_a_snapshot_sets_the_workbooks_as_of(store, tiny_workbook):
+    store.replace_workbook(tiny_workbook, user="alice")
+    store.save_snapshot(_actuals([]), "2026-06-30", user="alice")
+    wb = store.load_workbook()
+    assert wb.settings["as_of"] == "2026-06-30"
+    assert wb.settings["note"] == "hello"  # the other settings stay as they were
+    if hasattr(wb, "actuals"):
+        assert wb.actuals.empty
+
+
+def test_a_bad_snapshot_date_stores_nothing(store, tiny_workbook):
+    store.replace_workbook(tiny_workbook, user="alice")
+    with pytest.raises(ValueError):
+        store.save_snapshot(_actuals([]), "30/06/2026", user="alice")
+    assert store.list_snapshots().empty
+
+
+def test_district_goals_round_trip_and_audit(store):
+    assert store.load_district_goals().empty
+    goals = pd.DataFrame(
+        {"district": ["环翠区", "文登区"], "target": ["starts", "starts"], "goal": [3, 2.5]}
+    )
+    store.save_district_goals(goals, user="alice")
+    back = store.load_district_goals()
+    assert back.to_dict("records") == [
+        {"district": "环翠区", "target": "starts", "goal": 3.0},
+        {"district": "文登区", "target": "starts", "goal": 2.5},
+    ]
+    assert store.audit_log().iloc[0]["action"] == "save_district_goals"
+
+
+def test_the_demo_comes_with_three_rounds_once(tmp_path):
+    s = open_store(tmp_path / "demo.db")
+    try:
+        listed = s.list_snapshots()
+        assert listed["as_of"].tolist() == ["2026-04-30", "2026-05-31", "2026-06-30"]
+        assert (listed["rows"].diff().dropna() > 0).all()  # the year moves on
+        s.seed_demo(user="alice")  # a reset of the demo keeps the rounds, adds none
+        assert len(s.list_snapshots()) == 3
+    finally:
+        s.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import zipfile
@@ -441,7 +442,9 @@ def _xlsx_with_formula(cached: str | None) -> bytes:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<v />", f"<v>{cached}</v>".encode())
+                # openpyxl writes the empty value as <v /> or <v></v>, depending on its XML writer.
+                for empty in (b"<v />", b"<v></v>"):
+                    data = data.replace(empty, f"<v>{cached}</v>".encode())
             dst.writestr(item, data)
     return patched.getvalue()
 
@@ -496,15 +499,23 @@ def test_text_that_looks_like_a_formula_stays_text(tiny_workbook):
 
 
 def test_template_has_every_sheet_and_a_readme():
+    # The template is Chinese (sheet titles, headers, a 填写说明 README first), with an example row
+    # per sheet; the importer reads it back as the contract's sheets and columns.
+    from data.workbook.aliases import template_sheet_title
+
     data = template_xlsx_bytes()
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames[0] == "README"
+    assert book.sheetnames[0] == "填写说明"
     for name in ("budgets", "options", "settings", "projects", "enterprises"):
-        assert name in book.sheetnames
-    assert [c.value for c in book["candidates"][1]][:3] == ["candidate_id", "name", "kind"]
-    # An unfilled template is a valid, empty workbook.
+        assert template_sheet_title(name) in book.sheetnames
+    assert [c.value for c in book["候选对象"][1]][:3] == [
+        "候选编号",
+        "名称",
+        "类型（project/enterprise）",
+    ]
+    # A template imported as it is: the example rows make a valid small plan.
     wb = read_workbook_upload("template.xlsx", data)
-    assert wb.candidates.empty
+    assert wb.candidates["candidate_id"].tolist() == ["E001", "P001"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -617,6 +628,114 @@ def test_upload_zip_without_csvs():
 
 
 # --------------------------------------------------------------------------------------------------
+# Files that read back: percentages, GB18030 with its byte-order mark, the Chinese template
+
+
+def test_a_probability_typed_as_a_percentage_is_a_share_never_85(raw_tables, tiny_sheets):
+    tiny_sheets["options"] = tiny_sheets["options"].replace("E1,coaching,0.6", "E1,coaching,85%")
+    tiny_sheets["candidates"] = tiny_sheets["candidates"].replace(",0.3,", ",３０％,", 1)
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.options["probability"].iloc[0] == pytest.approx(0.85)
+    assert wb.candidates["base_probability"].iloc[0] == pytest.approx(0.30)
+    assert wbmod.parse_number("85%") == pytest.approx(0.85)
+
+
+def test_a_percentage_where_it_makes_no_sense_is_refused(raw_tables, tiny_sheets):
+    tiny_sheets["budgets"] = "fund_line,amount,pooled\nindustry,12%,Y\nprojects,50,N\n"
+    issues = issues_of(raw_tables, tiny_sheets)
+    assert [(i.sheet, i.row, i.column) for i in issues] == [("budgets", 2, "amount")]
+    assert "percentage" in issues[0].message
+    with pytest.raises(ValueError, match="percentage"):
+        wbmod.parse_number("12%", percent=False)
+
+
+def test_csv_in_gb18030_with_its_byte_order_mark(csv_folder, tiny_sheets, tiny_workbook):
+    # A UTF-8-with-BOM export converted to GB18030 starts with GB18030's own mark, bytes 84 31 95 33.
+    folder = csv_folder(tiny_sheets, encoding="gb18030")
+    for path in folder.iterdir():
+        path.write_bytes("\ufeff".encode("gb18030") + path.read_bytes())
+    assert (folder / "budgets.csv").read_bytes()[:4] == bytes([0x84, 0x31, 0x95, 0x33])
+    wb = read_workbook(folder)
+    assert workbooks_equal(wb, tiny_workbook), workbook_differences(wb, tiny_workbook)
+
+
+def test_template_round_trip_with_chinese_titles_headers_and_drop_downs(tmp_path):
+    from data.schema import SHEETS
+    from data.workbook.aliases import template_header, template_sheet_title
+
+    data = template_xlsx_bytes()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for name, sheet in SHEETS.items():
+        ws = book[template_sheet_title(name)]
+        headers = [c.value for c in ws[1]]
+        assert headers[: len(sheet.columns)] == [
+            template_header(name, c) for c in sheet.column_names
+        ]
+        assert all(not h.isascii() for h in headers if h not in ("option",)), headers
+        assert any(c.value is not None for c in ws[2]), f"{name}: no example row"
+        assert ws.freeze_panes == "A2"
+    lists = {
+        (ws.title, str(dv.sqref).split(":")[0]): dv.formula1
+        for ws in book.worksheets
+        for dv in ws.data_validations.dataValidation
+    }
+    assert lists[("资金预算", "C2")] == '"Y,N"'
+    assert lists[("候选对象", "C2")] == '"project,enterprise"'
+    assert lists[("支持方式", "D2")].startswith("'资金预算'!$A$2")
+    assert lists[("目标贡献", "B2")].startswith("'年度目标'!$A$2")
+    assert "pool_share" in lists[("参数设置", "A2")]
+    # Read back as an upload, from a file, and with the example changed as a planner would.
+    wb = read_workbook_upload("模板.xlsx", data)
+    assert wb.budgets["fund_line"].tolist() == ["小升规培育资金"]
+    assert wb.options["工信局服务人日"].tolist() == [5.0]
+    assert wb.locks["option"].tolist() == ["none"] and wb.settings["pool_share"] == 0.0
+    book["资金预算"]["B2"] = "1,200"
+    book["支持方式"]["C2"] = "85%"
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    filled = read_workbook(path)
+    assert filled.budgets["amount"].tolist() == [1200.0]
+    assert filled.options["probability"].tolist() == [pytest.approx(0.85)]
+    # The same sheets as CSV files named by their Chinese titles read the same.
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for ws in book.worksheets[1:]:
+        text = io.StringIO()
+        csv.writer(text).writerows(ws.iter_rows(values_only=True))
+        (folder / f"{ws.title}.csv").write_text(text.getvalue(), encoding="utf-8-sig")
+    assert workbooks_equal(read_workbook(folder), filled), workbook_differences(
+        read_workbook(folder), filled
+    )
+
+
+def test_an_english_column_beside_its_chinese_alias_is_not_read_twice(raw_tables, tiny_sheets):
+    # A planner's own extra column that shares a Chinese header stays an extra column.
+    tiny_sheets["candidates"] = tiny_sheets["candidates"].replace(
+        "candidate_id,name,", "candidate_id,name,名称,", 1
+    )
+    lines = tiny_sheets["candidates"].splitlines()
+    tiny_sheets["candidates"] = (
+        "\n".join(
+            [lines[0]]
+            + [",".join(r.split(",")[:2] + ["别名"] + r.split(",")[2:]) for r in lines[1:]]
+        )
+        + "\n"
+    )
+    wb = validate_tables(raw_tables(tiny_sheets))
+    assert wb.candidates["名称"].tolist() == ["别名"] * len(wb.candidates)
+
+
+def test_a_planners_own_sheet_with_a_short_chinese_name_stays_extra(tiny_workbook):
+    # Only the template's titles name sheets: a notes sheet called 项目 is not the projects sheet.
+    data = workbook_to_xlsx_bytes(tiny_workbook)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book.create_sheet("项目").append(["备注"])
+    out = io.BytesIO()
+    book.save(out)
+    back = read_workbook_upload("x.xlsx", out.getvalue())
+    assert workbooks_equal(back, tiny_workbook), workbook_differences(back, tiny_workbook)
+
+
 # The year's sheets and settings: actuals, history, paid_on_success, as_of, correlation, objective,
 # and the product's act_by (docs/workbook.md)
 

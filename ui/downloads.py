@@ -19,7 +19,7 @@ from data.schema import Workbook
 from optimizer.analysis import frontier, marginal_values
 from optimizer.solve import AllocationResult
 from ui.settings import ScenarioSettings
-from ui.tables import allocation_csv_bytes, allocation_xlsx_bytes
+from ui.tables import allocation_csv_bytes
 
 
 def file_stem(label: str, key: str = "") -> str:
@@ -36,10 +36,78 @@ def allocation_csv(
 
 
 def allocation_xlsx(
-    plan: AllocationResult, lang: str, labels: Mapping[str, str], resources: Sequence[str]
+    plan: AllocationResult,
+    lang: str,
+    labels: Mapping[str, str],
+    resources: Sequence[str],
+    *,
+    settings: Mapping[str, Any] | None = None,
+    data_version: str = "",
+    scenario: str = "",
 ) -> Callable[[], bytes]:
-    """A callable building the allocation XLSX (allocation and targets sheets) in ``lang``."""
-    return lambda: allocation_xlsx_bytes(plan.allocation, lang, labels, resources, plan.targets)
+    """A callable building the report-ready allocation XLSX in ``lang``
+    (`reports.allocation_xlsx`: supported candidates, all candidates, targets, fund lines,
+    resources, and the settings, locks and data version that produced the plan)."""
+    from reports.allocation_xlsx import allocation_xlsx_bytes as report_xlsx
+
+    frozen = dict(normalise_settings(settings)) if settings is not None else None
+    return lambda: report_xlsx(
+        plan,
+        lang=lang,
+        names=labels,
+        resources=resources,
+        settings=frozen,
+        data_version=data_version,
+        scenario=scenario,
+    )
+
+
+def import_report_frame(issues: Sequence[Any], lang: str) -> pd.DataFrame:
+    """A refused import's problems (``WorkbookIssue``) as a table: sheet, row, column, problem."""
+    heads = IMPORT_REPORT_HEADERS[lang]
+    return pd.DataFrame(
+        {
+            heads[0]: [str(i.sheet) for i in issues],
+            heads[1]: [i.row if i.row is not None else None for i in issues],
+            heads[2]: [i.column or "" for i in issues],
+            heads[3]: [str(i.message) for i in issues],
+        }
+    )
+
+
+IMPORT_REPORT_HEADERS = {
+    "zh": ("工作表", "行", "列", "问题"),
+    "en": ("Sheet", "Row", "Column", "Problem"),
+}
+
+
+def import_report_xlsx_bytes(issues: Sequence[Any], lang: str) -> bytes:
+    """The import report as a formatted ``.xlsx`` (frozen header, filters, fitted widths)."""
+    from openpyxl import Workbook as XlsxBook
+
+    from reports.office import Col, workbook_bytes, write_sheet
+
+    frame = import_report_frame(issues, lang)
+    heads = list(frame.columns)
+    cols = [Col(h, h, h, "int" if k == 1 else "text") for k, h in enumerate(heads)]
+    book = XlsxBook()
+    sheet = book.active
+    sheet.title = "导入检查报告" if lang == "zh" else "Import report"
+    write_sheet(sheet, frame, cols, lang)
+    return workbook_bytes(book)
+
+
+def import_report_button(issues: Sequence[Any], lang: str, container: Any = None) -> None:
+    """A download button for a refused import's report (``.xlsx``), built only when clicked."""
+    place = container if container is not None else st
+    place.download_button(
+        "下载检查报告（Excel）" if lang == "zh" else "Download the report (Excel)",
+        data=lambda: import_report_xlsx_bytes(issues, lang),
+        file_name="导入检查报告.xlsx" if lang == "zh" else "import_report.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data.report_download",
+        on_click="ignore",
+    )
 
 
 def scenario_workbook_bytes(wb: Workbook, settings: Mapping[str, Any]) -> bytes:

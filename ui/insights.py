@@ -5,10 +5,8 @@ Pure functions of the workbook and the plan (no Streamlit), so they are tested d
 
 from __future__ import annotations
 
-import math
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -21,106 +19,18 @@ from data.vocabulary import QUALITY_TIERS as QUALITY_TIERS
 from data.vocabulary import RUNGS as RUNGS
 from data.vocabulary import SIZE_TIERS as SIZE_TIERS
 
+# The stall rule and the data's date live with the year's other figures (the 调度通报 reads them
+# there too, below the screens); pages import them from here as before.
+from optimizer.progress import DEFAULT_STALL_DAYS as DEFAULT_STALL_DAYS
+from optimizer.progress import STALLED_COLUMNS as STALLED_COLUMNS
+from optimizer.progress import as_of_date as as_of_date
+from optimizer.progress import days_in_stage as days_in_stage
+from optimizer.progress import stall_days as stall_days
+from optimizer.progress import stalled_mask as stalled_mask
+from optimizer.progress import stalled_projects as stalled_projects
+
 if TYPE_CHECKING:  # for the annotations only: these summaries need no solver at run time
     from optimizer.solve import AllocationResult
-
-DEFAULT_STALL_DAYS = 60.0  # as the assumption ``stall_days`` (data/assumptions.py)
-STALLED_COLUMNS = [
-    "project_id",
-    "name",
-    "stage",
-    "stage_entered",
-    "days_in_stage",
-    "annual_investment",
-    "district",
-    "lead_department",
-]
-
-
-def as_of_date(wb: Workbook, today: date | None = None) -> date:
-    """The date the workbook's data describe: its ``as_of`` setting, else ``today``.
-
-    Parameters
-    ----------
-    wb : Workbook
-        ``settings["as_of"]`` is an ISO date (text; a date typed in Excel reads back as ISO too).
-    today : date, optional
-        The fallback; the calendar date in Weihai when omitted.
-    """
-    stamp = pd.to_datetime(str(wb.settings.get("as_of", "")).strip() or None, errors="coerce")
-    if stamp is None or pd.isna(stamp):
-        return today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    return stamp.date()
-
-
-def stall_days(wb: Workbook) -> float:
-    """Days in one stage after which a waiting plan-library project counts as stalled.
-
-    The workbook's ``stall_days`` setting (the demo copies the assumption there), else 60.
-    """
-    try:
-        value = float(str(wb.settings.get("stall_days", "")).strip())
-    except ValueError:
-        return DEFAULT_STALL_DAYS
-    return value if math.isfinite(value) and value >= 0 else DEFAULT_STALL_DAYS
-
-
-def days_in_stage(projects: pd.DataFrame, as_of: date) -> pd.Series:
-    """Whole days each project has been in its current stage on ``as_of`` (NaN without a date)."""
-    if "stage_entered" not in projects.columns:
-        return pd.Series(float("nan"), index=projects.index)
-    entered = pd.to_datetime(projects["stage_entered"].astype(str), errors="coerce")
-    return (pd.Timestamp(as_of) - entered).dt.days.astype(float)
-
-
-def stalled_mask(projects: pd.DataFrame, days: pd.Series, limit_days: float) -> pd.Series:
-    """The stall rule: True for each plan-library project not yet started that has been in its
-    stage more than ``limit_days`` (``days``: `days_in_stage`, NaN never counts).
-
-    A sheet without a ``library`` column counts every project as in the plan library.
-    """
-    mask = projects["stage"].astype(str).isin(NOT_STARTED) & (days > limit_days)
-    if "library" in projects.columns:
-        mask &= projects["library"].astype(str) == "plan"
-    return mask
-
-
-def stalled_projects(
-    wb: Workbook, as_of: date | None = None, limit_days: float | None = None
-) -> pd.DataFrame:
-    """Plan-library projects not yet started that have been in their stage longer than the limit.
-
-    Parameters
-    ----------
-    wb : Workbook
-        Needs the descriptive ``projects`` sheet with ``stage`` and ``stage_entered`` (an empty
-        result without them: a workbook that does not record when stages began cannot say).
-    as_of : date, optional
-        The day to count to; `as_of_date` by default.
-    limit_days : float, optional
-        Days in one stage before a project counts as stalled; `stall_days` by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``STALLED_COLUMNS`` (missing descriptive ones blank), the largest annual planned
-        investment first, then the longest wait.
-    """
-    projects = wb.projects
-    if projects.empty or not {"stage", "stage_entered"} <= set(projects.columns):
-        return pd.DataFrame(columns=STALLED_COLUMNS)
-    frame = projects.copy()
-    for column in STALLED_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = float("nan") if column == "annual_investment" else ""
-    frame["days_in_stage"] = days_in_stage(frame, as_of or as_of_date(wb))
-    frame["annual_investment"] = pd.to_numeric(frame["annual_investment"], errors="coerce")
-    limit = stall_days(wb) if limit_days is None else limit_days
-    mask = stalled_mask(frame, frame["days_in_stage"], limit)
-    out = frame.loc[mask, STALLED_COLUMNS].sort_values(
-        ["annual_investment", "days_in_stage"], ascending=False, na_position="last"
-    )
-    return out.reset_index(drop=True)
 
 
 def planned_starts_by_month(projects: pd.DataFrame, as_of: date) -> pd.DataFrame:

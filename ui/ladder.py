@@ -13,7 +13,7 @@ from data.schema import Workbook
 from data.vocabulary import label
 from optimizer.solve import AllocationResult
 from reports.checklist import firm_checklist_bytes
-from ui import charts
+from ui import charts, report_downloads
 from ui.format import money, number, percent
 from ui.i18n import t, tv
 from ui.insights import QUALITY_TIERS, RUNGS, SIZE_TIERS
@@ -256,7 +256,20 @@ def firm_checklist(
         facts = _firm_facts(firm, lang)
         if facts:
             st.caption(facts)
-        st.download_button(
+        buttons = st.container(horizontal=True, wrap=True)
+        # The printable Word file first: it is what the bureau sends to the firm.
+        report_downloads.checklist_docx_button(
+            wb, lang, firm_id=chosen, choices=plan.choices, container=buttons
+        )
+        report_downloads.checklist_docx_button(
+            wb,
+            lang,
+            district=str(firm.get("district")),
+            choices=plan.choices,
+            container=buttons,
+            key="ladder.district_docx",
+        )
+        buttons.download_button(
             t("ladder.download_checklist"),
             data=lambda: firm_checklist_bytes(wb, chosen, lang=lang, choices=plan.choices),
             file_name=f"{chosen}_checklist_{lang}.md",

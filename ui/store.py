@@ -69,6 +69,22 @@ class GuardedStore:
         """The baseline scenario's id, or None."""
         return self._store.baseline_id()
 
+    def list_snapshots(self) -> pd.DataFrame:
+        """The 调度 snapshots, oldest round first (id, as_of, saved_at, author, note, rows)."""
+        return self._store.list_snapshots()
+
+    def get_snapshot(self, snapshot_id: int) -> dict:
+        """One 调度 snapshot (``KeyError`` when unknown)."""
+        return self._store.get_snapshot(snapshot_id)
+
+    def snapshot_figures(self) -> list[dict]:
+        """Every snapshot's kept figures, oldest round first."""
+        return self._store.snapshot_figures()
+
+    def load_district_goals(self) -> pd.DataFrame:
+        """The district goals (district, target, goal); empty when none are set."""
+        return self._store.load_district_goals()
+
     # reads that need a role
     def audit_log(self, limit: int = 500) -> pd.DataFrame:
         """The latest audit entries (``read_audit``: admins)."""
@@ -88,6 +104,20 @@ class GuardedStore:
         done = self._store.seed_demo(user=user.user, seed=seed)
         clear_data_caches()
         return done
+
+    def save_snapshot(
+        self, actuals: pd.DataFrame, as_of: str, figures: dict, *, note: str = ""
+    ) -> int:
+        """Keep a 调度 round and make it the workbook's actuals (``import``: it changes the data)."""
+        user = require("import")
+        snapshot_id = self._store.save_snapshot(actuals, as_of, figures, user=user.user, note=note)
+        clear_data_caches()
+        return snapshot_id
+
+    def save_district_goals(self, goals: pd.DataFrame) -> None:
+        """Replace the district goals (``import``)."""
+        user = require("import")
+        self._store.save_district_goals(goals, user=user.user)
 
     def save_assumptions(self, df: pd.DataFrame) -> None:
         """Replace the assumptions table (``edit_assumptions``)."""
@@ -147,7 +177,7 @@ def workbook_fingerprint(wb: Workbook) -> str:
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
         digest.update(",".join(map(str, frame.columns)).encode())
-    for name in ("locks", "floors"):
+    for name in ("locks", "floors", "actuals"):
         digest.update(getattr(wb, name).to_csv(index=False).encode())
     digest.update(json.dumps(wb.settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]

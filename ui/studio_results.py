@@ -184,7 +184,15 @@ def download_buttons(plan: AllocationResult, plan_key: str, ctx: StudioContext) 
     )
     buttons.download_button(
         t("studio.download_xlsx"),
-        data=downloads.allocation_xlsx(plan, lang, labels, wb.resource_names),
+        data=downloads.allocation_xlsx(
+            plan,
+            lang,
+            labels,
+            wb.resource_names,
+            settings=settings,
+            data_version=ctx.fingerprint,
+            scenario=state.scenario_label(wb),
+        ),
         file_name=f"{stem}_allocation.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="studio.download_xlsx",

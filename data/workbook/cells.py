@@ -72,13 +72,33 @@ def _is_number(value: object) -> bool:
     )
 
 
-def parse_number(value: object) -> float:
+# Columns where a percent sign makes sense: the probabilities and shares that docs/workbook.md
+# states as 0–1, so "85%" there is 0.85. Anywhere else (an amount, a goal, a capacity) "12%" is a
+# slip that would silently become 0.12, and is refused instead.
+PERCENT_COLUMNS = frozenset(
+    {
+        ("candidates", "base_probability"),
+        ("options", "probability"),
+        ("floors", "min_share"),
+    }
+)
+
+
+def parse_number(value: object, *, percent: bool = True) -> float:
     """A cell as a float: numbers as they are; text such as ``1,234.5``, ``１２３``, ``30%`` too.
+
+    Parameters
+    ----------
+    value
+        The cell as read.
+    percent
+        Whether a trailing percent sign is allowed (``"85%"`` is then 0.85, never 85). Columns
+        outside `PERCENT_COLUMNS` pass False: a percentage there is refused.
 
     Raises
     ------
     ValueError
-        When the cell is not a number.
+        When the cell is not a number (or is a percentage where ``percent`` is False).
     """
     if isinstance(value, bool):
         raise ValueError("expected a number, found TRUE/FALSE")
@@ -88,14 +108,18 @@ def parse_number(value: object) -> float:
         text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
         if text in _EXCEL_ERRORS:
             raise ValueError(f"the cell holds the Excel error {text}")
-        percent = text.endswith("%")
-        if percent:
+        is_percent = text.endswith("%")
+        if is_percent:
             text = text[:-1]
         if _GROUPED_NUMBER.match(text):
             text = text.replace(",", "")
         if not _LOOSE_NUMBER.match(text):
             raise ValueError(f"expected a number, found '{value.strip()}'")
-        number = float(text) / (100.0 if percent else 1.0)
+        if is_percent and not percent:
+            raise ValueError(
+                f"a percentage makes no sense here: type the number itself, found '{value.strip()}'"
+            )
+        number = float(text) / (100.0 if is_percent else 1.0)
     elif isinstance(value, (datetime, date, time)):
         raise ValueError(f"expected a number, found a date or time ({value})")
     else:
@@ -166,4 +190,7 @@ def _cell_name(j: int, excel_row: int) -> str:
 
 
 def _sheet_key(title: str) -> str:
-    return title.strip().lower()
+    """The sheet a title or CSV file name names: its key, whatever the case; Chinese titles too."""
+    from data.workbook.aliases import sheet_for_title
+
+    return sheet_for_title(title.strip()).strip().lower()

@@ -20,6 +20,7 @@ from data.schema import (
 )
 from data.workbook.cells import (
     _EXCEL_ERRORS,
+    PERCENT_COLUMNS,
     _cell_name,
     _is_blank,
     _parse_yn,
@@ -174,7 +175,7 @@ class _Checker:
                 self.add(sheet, excel_row, col.name, str(exc))
                 return None
         try:
-            number = parse_number(value)
+            number = parse_number(value, percent=(sheet, col.name) in PERCENT_COLUMNS)
         except ValueError as exc:
             self.add(sheet, excel_row, col.name, str(exc))
             return None

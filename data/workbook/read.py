@@ -405,15 +405,20 @@ def _frame_from_rows(rows: list[list]) -> pd.DataFrame:
 
 
 def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first; otherwise GB18030, a superset of GBK that Chinese Excel saves."""
+    """UTF-8 (with or without BOM) first; otherwise GB18030, a superset of GBK that Chinese Excel saves.
+
+    GB18030 has a byte-order mark of its own (bytes 84 31 95 33, U+FEFF): a UTF-8-with-BOM export
+    converted to GB18030 keeps it, and left in place it would glue itself to the first header.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise ValueError("not UTF-8, GBK or GB18030 text") from exc
+    return text.removeprefix("\ufeff")
 
 
 def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:

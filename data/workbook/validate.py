@@ -23,6 +23,7 @@ from data.schema import (
     Column,
     Workbook,
 )
+from data.workbook.aliases import canonical_headers
 from data.workbook.cells import (
     SHEET_ORDER,
     _extra_column_kind,
@@ -72,6 +73,8 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
     for name, frame in tables.items():
         key = _sheet_key(str(name))
         if key in SHEETS:
+            # Chinese headers (the template's, data.workbook.aliases) read as the contract's columns.
+            frame = frame.set_axis(canonical_headers(key, list(frame.columns)), axis=1)
             raw[key] = _RawSheet(key, frame, checker.issues)
     for name, sheet in SHEETS.items():
         if sheet.required and name not in raw:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from data import schema
 from data.safety import is_formula_like, neutralise_cell
-from data.schema import SHEETS, Workbook
+from data.schema import DASHBOARD_SETTINGS, KINDS, SETTINGS_DEFAULTS, SHEETS, Workbook
+from data.workbook.aliases import template_header, template_sheet_title
 from data.workbook.cells import _NOT_XML, SHEET_ORDER, _is_blank, _is_number, _text
 
 
@@ -44,16 +46,10 @@ def _column_types(name: str) -> dict[str, str]:
 
 def workbook_to_xlsx_bytes(wb: Workbook) -> bytes:
     """The workbook as ``.xlsx`` bytes: one sheet per docs/workbook.md sheet, bold frozen header row."""
-    return _xlsx_bytes(_export_frames(wb), readme=False)
+    return _xlsx_bytes(_export_frames(wb))
 
 
-def template_xlsx_bytes() -> bytes:
-    """An empty workbook to fill in: every sheet with its headers only, plus a README sheet."""
-    frames = [(name, pd.DataFrame(columns=SHEETS[name].column_names)) for name in SHEET_ORDER]
-    return _xlsx_bytes(frames, readme=True)
-
-
-def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> bytes:
+def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]]) -> bytes:
     from openpyxl import Workbook as XlsxBook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -61,8 +57,6 @@ def _xlsx_bytes(frames: list[tuple[str, pd.DataFrame]], *, readme: bool) -> byte
 
     book = XlsxBook(write_only=True)
     bold = Font(bold=True)
-    if readme:
-        _readme_sheet(book, bold)
     for name, frame in frames:
         ws = book.create_sheet(name)
         ws.freeze_panes = "A2"
@@ -175,26 +169,213 @@ _README_ROWS = [
 ]
 
 
-def _readme_sheet(book: object, bold: object) -> None:
-    from openpyxl.cell import WriteOnlyCell
+# The template's rules in Chinese, per (sheet, column) of _README_ROWS; a row without one shows the
+# English rule.
+_README_ZH: dict[tuple[str, str], str] = {
+    ("budgets", "fund_line"): "文本，不重复：每条资金渠道一行",
+    ("budgets", "amount"): "0，或 0.0001（一元）至 10亿万元",
+    ("budgets", "pooled"): "Y/N，可不填（默认 Y）：是否参与资金统筹",
+    ("resources", "resource"): "文本，不重复；不能与资金渠道同名",
+    ("resources", "capacity"): "0 至 10亿的数",
+    ("resources", "unit"): "文本，可不填",
+    ("targets", "target"): "文本，不重复",
+    ("targets", "goal"): "大于 0 的数，不超过 10亿",
+    ("targets", "weight"): "0 至 100万的数，可不填（默认 1）",
+    ("targets", "unit"): "文本，可不填",
+    ("candidates", "candidate_id"): "文本，不重复",
+    ("candidates", "name"): "文本",
+    ("candidates", "kind"): "project（项目）或 enterprise（企业），从下拉列表选择",
+    ("candidates", "district"): "文本：所属区市",
+    ("candidates", "base_probability"): "0–1（可写 30%）：不给支持时本年度成功的概率",
+    ("candidates", "award"): "0，或一元至 10亿万元，可不填：成功即兑现的奖励",
+    ("candidates", "award_line"): "支付奖励的资金渠道；有奖励时必填",
+    ("contributions", "candidate_id"): "已有的候选编号",
+    ("contributions", "target"): "已有的目标名称",
+    ("contributions", "value"): "成功后计入目标的数（计数目标填 1）",
+    ("options", "candidate_id"): "已有的候选编号",
+    ("options", "option"): "文本，同一候选不重复；不能写 none",
+    ("options", "probability"): "0–1（可写 60%）：给予该支持后的成功概率",
+    ("options", "fund_line"): "已有的资金渠道；费用为 0 时可不填",
+    ("options", "cost"): "0，或 0.0001（一元）至 10亿万元：前期支付",
+    ("options", "<resource name>"): "每种保障资源一列（列名即资源名称）：用量 0 至 10亿，空白为 0",
+    ("locks", "candidate_id"): "可选工作表：已有的候选编号，每个至多一行",
+    ("locks", "option"): "该候选的一种支持方式，或 none 表示不予支持",
+    ("floors", "district"): "可选工作表：候选所在的区市，每个至多一行",
+    ("floors", "min_share"): "0–1（可写 10%）：该区市至少获得的前期资金占比",
+    ("settings", "key"): "可选工作表：pool_share（0–1，默认 0）、award_prudence（0–2，默认 1）等",
+    ("settings", "value"): "参数的取值",
+    ("projects", "project_id"): "可选的说明性工作表；其他列可自由添加",
+    ("enterprises", "firm_id"): "可选的说明性工作表；其他列可自由添加",
+}
 
-    ws = book.create_sheet("README")  # type: ignore[attr-defined]
-    for letter, width in zip("ABC", (16, 20, 80), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.append(
-        [
-            "Planning workbook: one row per item on each sheet. Money in 万元. Extra columns are kept."
-        ]
-    )
-    ws.append([])
-    header = []
-    for text in ("sheet", "column", "rule"):
-        cell = WriteOnlyCell(ws, value=text)
+# Example rows, at least one per sheet: together a tiny plan that keeps every rule, so the template
+# imports as it is and shows each sheet filled in (an enterprise and a project, so the lock and the
+# actual concern different candidates). Planners overwrite them (the README says so). Rows of sheets
+# the schema does not have are skipped.
+_EXAMPLE_RESOURCE = "工信局服务人日"
+_EXAMPLE_ROWS: dict[str, list[dict[str, object]]] = {
+    "budgets": [{"fund_line": "小升规培育资金", "amount": 500, "pooled": "Y"}],
+    "resources": [{"resource": _EXAMPLE_RESOURCE, "capacity": 200, "unit": "人日"}],
+    "targets": [{"target": "新增规上工业企业", "goal": 10, "weight": 1, "unit": "家"}],
+    "candidates": [
+        {
+            "candidate_id": "E001",
+            "name": "示例：威海某机械有限公司",
+            "kind": "enterprise",
+            "district": "环翠区",
+            "base_probability": 0.3,
+            "award": 0,
+        },
+        {
+            "candidate_id": "P001",
+            "name": "示例：某智能装备产业园项目",
+            "kind": "project",
+            "district": "文登区",
+            "base_probability": 0.5,
+            "award": 0,
+        },
+    ],
+    "contributions": [{"candidate_id": "E001", "target": "新增规上工业企业", "value": 1}],
+    "options": [
+        {
+            "candidate_id": "E001",
+            "option": "升规辅导",
+            "probability": 0.5,
+            "fund_line": "小升规培育资金",
+            "cost": 20,
+            _EXAMPLE_RESOURCE: 5,
+        }
+    ],
+    "locks": [{"candidate_id": "P001", "option": "none"}],
+    "floors": [{"district": "环翠区", "min_share": 0.1}],
+    "actuals": [
+        {"candidate_id": "E001", "status": "supported", "option": "升规辅导", "date": "2026-03-15"}
+    ],
+    "history": [
+        {
+            "year": 2025,
+            "kind": "enterprise",
+            "rung": "above_size",
+            "support": "升规辅导",
+            "outcome": 1,
+        }
+    ],
+    "settings": [{"key": "pool_share", "value": 0}],
+    "projects": [{"project_id": "P001"}],
+    "enterprises": [{"firm_id": "F001"}],
+}
+
+# Drop-down lists: (sheet, column) → the sheet whose first column holds the known keys, or a fixed
+# list. Excel refuses other values, so a typo in a key is caught where it is typed.
+_KEY_LISTS: dict[tuple[str, str], str] = {
+    ("candidates", "award_line"): "budgets",
+    ("contributions", "candidate_id"): "candidates",
+    ("contributions", "target"): "targets",
+    ("options", "candidate_id"): "candidates",
+    ("options", "fund_line"): "budgets",
+    ("locks", "candidate_id"): "candidates",
+    ("actuals", "candidate_id"): "candidates",
+}
+_FIXED_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("candidates", "kind"): KINDS,
+    ("actuals", "status"): ("supported", "succeeded", "failed"),
+    ("history", "kind"): KINDS,
+    ("history", "outcome"): ("0", "1"),
+}
+_TEMPLATE_ROWS = 2000  # rows the drop-downs cover
+
+
+def template_xlsx_bytes() -> bytes:
+    """The workbook to fill in, in Chinese: a 填写说明 (README) sheet, then every sheet with Chinese
+    title and headers (`data.workbook.aliases`, which the importer reads back), an example row, and
+    drop-downs for Y/N columns and known keys. Imported as it is, it is a valid small plan (an enterprise and a project)."""
+    from openpyxl import Workbook as XlsxBook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = XlsxBook()
+    bold = Font(bold=True)
+    readme = book.active
+    readme.title = "填写说明"
+    _template_readme(readme, bold)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    example_font = Font(italic=True, color="808080")
+    # The year's settings (as_of, correlation, objective) where the schema has them.
+    year_settings = getattr(schema, "YEAR_SETTINGS", ())
+    settings_keys = tuple(dict.fromkeys([*SETTINGS_DEFAULTS, *year_settings, *DASHBOARD_SETTINGS]))
+    for name in SHEET_ORDER:
+        ws = book.create_sheet(template_sheet_title(name))
+        ws.freeze_panes = "A2"
+        columns = SHEETS[name].column_names
+        examples = _EXAMPLE_ROWS.get(name, [])
+        if name == "options":
+            columns = columns + [c for row in examples for c in row if c not in columns]
+        rule = {col: text for (sheet, col), text in _README_ZH.items() if sheet == name}
+        types = _column_types(name)
+        for j, column in enumerate(columns, start=1):
+            cell = ws.cell(row=1, column=j, value=template_header(name, column))
+            cell.font, cell.fill = bold, header_fill
+            # The English name is what the command line and docs/workbook.md call the column.
+            resource_use = column not in types  # the options sheet's example resource column
+            note = rule.get("<resource name>" if resource_use else column, "")
+            cell.comment = Comment(f"{column}：{note}" if note else column, "模板")
+            letter = get_column_letter(j)
+            ws.column_dimensions[letter].width = min(
+                max(12, 2 * len(template_header(name, column)) + 2), 40
+            )
+            for i, example in enumerate(examples, start=2):
+                if column in example:
+                    value_cell = ws.cell(row=i, column=j, value=example[column])
+                    value_cell.font = example_font
+            span = f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}"
+            choices: tuple[str, ...] | None = None
+            source: str | None = None
+            if types.get(column) == "yn":
+                choices = ("Y", "N")
+            elif (name, column) in _FIXED_LISTS:
+                choices = _FIXED_LISTS[(name, column)]
+            elif name == "settings" and column == "key":
+                choices = settings_keys
+            elif (name, column) in _KEY_LISTS and _KEY_LISTS[(name, column)] in SHEETS:
+                target = template_sheet_title(_KEY_LISTS[(name, column)])
+                source = f"'{target}'!$A$2:$A${_TEMPLATE_ROWS + 1}"
+            if choices is not None or source is not None:
+                dv = DataValidation(
+                    type="list",
+                    formula1=source if source is not None else '"' + ",".join(choices or ()) + '"',
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="请从下拉列表选择",
+                    error="该值不在列表中：请从下拉列表选择，或先在所引用的工作表中添加。",
+                )
+                ws.add_data_validation(dv)
+                dv.add(span)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _template_readme(ws: object, bold: object) -> None:
+    """The template's first sheet: what to fill in, sheet by sheet and column by column."""
+    for letter, width in zip("ABCD", (14, 26, 20, 70), strict=True):
+        ws.column_dimensions[letter].width = width  # type: ignore[attr-defined]
+    lines = [
+        "威海市年度培育与要素保障规划工作簿：每张工作表一行一项。金额单位为万元。可增加其他列，导入时保留。",
+        "灰色斜体为示例行，请改写或删除后再导入。概率和占比填 0–1 的小数或百分数（如 85%）。",
+        "",
+    ]
+    for text in lines:
+        ws.append([text])  # type: ignore[attr-defined]
+    ws.append(["工作表", "列名", "英文列名（命令行使用）", "填写规则"])  # type: ignore[attr-defined]
+    for cell in ws[len(lines) + 1]:  # type: ignore[index]
         cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for row in _README_ROWS:
-        ws.append(list(row))
+    for sheet, column, rule in _README_ROWS:
+        header = "（资源名称）" if column.startswith("<") else template_header(sheet, column)
+        ws.append(  # type: ignore[attr-defined]
+            [template_sheet_title(sheet), header, column, _README_ZH.get((sheet, column), rule)]
+        )
 
 
 def write_workbook(wb: Workbook, path: str | Path) -> None:

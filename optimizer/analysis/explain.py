@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from data.schema import NONE_OPTION, Workbook
+from optimizer.executor import Executor
 
 from .common import as_model, points, round_or_none
 from .model import ANY_OPTION, PlanModel, PlanOutcome
+from .parallel import executor_for, map_jobs
 
 # How many changed candidates a sentence names before "and N more".
 _NAMED_CHANGES = 5
@@ -217,6 +219,18 @@ def _changes(model: PlanModel, before: PlanOutcome, after: PlanOutcome, skip: st
     return out
 
 
+def _funded_with(model: PlanModel, job: tuple[str, str, float, np.ndarray]) -> bool:
+    """Whether the plan re-solved from ``start`` with ``limit`` set to ``value`` funds the candidate."""
+    candidate_id, limit, value, start = job
+    is_line = limit in model.fund_lines
+    out = model.solve(
+        budgets={limit: value} if is_line else None,
+        capacities=None if is_line else {limit: value},
+        warm_start=start,
+    )
+    return out.feasible and out.funded(candidate_id)
+
+
 def what_it_would_take(
     model: PlanModel,
     candidate_id: str,
@@ -226,14 +240,18 @@ def what_it_would_take(
     resolution: float = 1.0,
     start: float | None = None,
     max_increase: float | None = None,
+    executor: Executor | None = None,
 ) -> tuple[float | None, float | None, float, int]:
     """Smallest increase of one fund line (or resource) with which the re-solved plan funds it.
 
-    Brackets by doubling from ``start`` and then bisects to ``resolution`` 万元. The answer Δ is
+    Brackets by doubling from ``start`` and then narrows to ``resolution`` 万元. The answer Δ is
     minimal in the sense a re-solve can check: the plan with +Δ funds the candidate and the plan with
     +(Δ − resolution) does not (both solved as ``model.solve(budgets={line: amount + x},
     warm_start=base)``). More money can change the whole plan, so a larger increase is not always
     enough too; the search reports the first threshold it brackets.
+
+    With an executor of P workers each round asks P questions at once: P doublings ahead, then P
+    points splitting the bracket into P + 1 parts (bisection when P = 1).
 
     Returns
     -------
@@ -242,40 +260,53 @@ def what_it_would_take(
     """
     is_line = limit in model.fund_lines
     amount = (model.budgets_dict() if is_line else model.capacities_dict())[limit]
+    run_on = executor_for(model, executor)
+    width = 1 if run_on.kind == "inline" else max(1, run_on.parallelism())
     solves = 0
 
-    def funded(delta_steps: int) -> bool:
+    def funded(steps: list[int]) -> list[bool]:
         nonlocal solves
-        solves += 1
-        limits = {limit: amount + delta_steps * resolution}
-        out = model.solve(
-            budgets=limits if is_line else None,
-            capacities=None if is_line else limits,
-            warm_start=base,
-        )
-        return out.feasible and out.funded(candidate_id)
+        solves += len(steps)
+        jobs = [(candidate_id, limit, amount + k * resolution, base.selected) for k in steps]
+        return [bool(x) for x in map_jobs(model, _funded_with, jobs, executor=run_on)]
 
-    if funded(0):  # already funded within the solver's tolerance
-        return 0.0, None, 0.0, solves
     cap_steps = math.ceil(
         (max_increase if max_increase is not None else max(4 * amount, 1000.0)) / resolution
     )
-    lo = 0
-    hi = max(1, math.ceil((start or resolution) / resolution))
+    first = max(1, math.ceil((start or resolution) / resolution))
+    lo, hi = 0, 0
+    # Round one: today's limits too (already funded within the solver's tolerance?).
+    probes = [0]
+    step = first
     while True:
-        hi = min(hi, cap_steps)
-        if funded(hi):
+        while len(probes) < width or not probes:
+            probes.append(min(step, cap_steps))
+            if step >= cap_steps:
+                break
+            step *= 2
+        answers = funded(probes)
+        if probes[0] == 0 and answers[0]:
+            return 0.0, None, 0.0, solves
+        hit = next((k for k, yes in zip(probes, answers, strict=True) if yes), None)
+        if hit is not None:
+            below = [k for k in probes if k < hit]
+            lo, hi = max([lo, *below]), hit
             break
-        lo = hi
-        if hi >= cap_steps:
+        lo = probes[-1]
+        if lo >= cap_steps:
             return None, None, cap_steps * resolution, solves
-        hi *= 2
+        probes = []
     while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if funded(mid):
-            hi = mid
+        count = min(width, hi - lo - 1)
+        probes = sorted({lo + (hi - lo) * (j + 1) // (count + 1) for j in range(count)})
+        probes = [k for k in probes if lo < k < hi]
+        answers = funded(probes)
+        hit = next((k for k, yes in zip(probes, answers, strict=True) if yes), None)
+        if hit is not None:
+            lo = max([lo, *[k for k in probes if k < hit]])
+            hi = hit
         else:
-            lo = mid
+            lo = probes[-1]
     return hi * resolution, (hi - 1) * resolution, cap_steps * resolution, solves
 
 
@@ -288,6 +319,7 @@ def explain_candidate(
     search: bool = True,
     mip_gap: float = 1e-3,
     time_limit: float = 10.0,
+    executor: Executor | None = None,
 ) -> Explanation:
     """Why one candidate is (not) funded, what it would take, and what forcing or dropping it costs.
 
@@ -303,6 +335,9 @@ def explain_candidate(
         Run the re-solves ("what would it take", forced in / dropped). False gives the instant part only.
     mip_gap, time_limit : float
         Solver options when a model is built here.
+    executor : Executor, optional
+        Where the re-solves of "what would it take" run (default: a local pool for a large model,
+        else this process).
 
     Raises
     ------
@@ -398,7 +433,13 @@ def explain_candidate(
             ex.limit, ex.limit_kind, ex.limit_unit = limit, kind, unit
             if limit is not None:
                 takes, below, upto, n = what_it_would_take(
-                    model, candidate_id, limit, base, resolution=step, start=start
+                    model,
+                    candidate_id,
+                    limit,
+                    base,
+                    resolution=step,
+                    start=start,
+                    executor=executor,
                 )
                 solves += n
                 ex.takes, ex.takes_checked_below, ex.searched_up_to = takes, below, upto

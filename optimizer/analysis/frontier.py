@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from data.schema import NONE_OPTION, Workbook
+from optimizer.executor import Executor
 
 from .common import Progress, as_model, points, round_or_none
 from .model import PlanModel, PlanOutcome
+from .parallel import executor_for, map_jobs
 
 TOTAL_BUDGET = "total_budget"
 
@@ -102,6 +104,7 @@ def frontier(
     mip_gap: float = 1e-3,
     time_limit: float = 10.0,
     entitlements: str = "kept",
+    executor: Executor | None = None,
 ) -> Frontier:
     """Best weighted attainment as a limit scales from 0% to ``max_scale`` of today's value.
 
@@ -130,6 +133,8 @@ def frontier(
     entitlements : str
         ``kept`` (default, see above) or ``scaled`` (whole amounts scale; at low scales the
         entitlement reserves may not fit, and those points say so).
+    executor : Executor, optional
+        Where the re-solves run (default: a local pool for a large model, else this process).
 
     Returns
     -------
@@ -169,24 +174,56 @@ def frontier(
     def scaled(line: str, scale: float) -> float:
         return committed[line] + scale * (budgets_today[line] - committed[line])
 
+    point_limits: list[dict] = []
+    values: list[float] = []
+    for scale in scales:
+        if kind == TOTAL_BUDGET:
+            budgets = {f: scaled(f, scale) for f in budgets_today}
+            point_limits.append({"budgets": budgets})
+            values.append(float(sum(budgets.values())))
+        elif kind == "fund_line":
+            values.append(scaled(scope, scale))
+            point_limits.append({"budgets": {scope: values[-1]}})
+        else:
+            values.append(model.capacities_dict()[scope] * scale)
+            point_limits.append({"capacities": {scope: values[-1]}})
+
+    # Chains of points, each solved in order from the previous point's plan: one chain in this
+    # process; on a pool, interleaved chains (every second point, ...) so each worker's next point
+    # is still close to its last one. The pass below keeps the frontier from falling between chains.
+    run_on = executor_for(model, executor)
+    count = 1 if run_on.kind == "inline" else max(1, min(len(scales), run_on.parallelism()))
+    chains = [list(range(c, len(scales), count)) for c in range(count)]
+    if count == 1:
+        solved = [_solve_chain(model, point_limits, progress)]
+    else:
+        n_points = len(scales)
+
+        def chains_done(done: int, total: int) -> None:
+            if progress is not None:
+                progress(round(done * n_points / total), n_points)
+
+        solved = map_jobs(
+            model,
+            _solve_chain,
+            [[point_limits[k] for k in chain] for chain in chains],
+            executor=run_on,
+            chunks=[[c] for c in range(count)],
+            progress=chains_done,
+        )
+    outcomes: list[PlanOutcome | None] = [None] * len(scales)
+    for chain, chain_outcomes in zip(chains, solved, strict=True):
+        for k, solved_point in zip(chain, chain_outcomes, strict=True):
+            outcomes[k] = solved_point
     records = []
     previous: PlanOutcome | None = None
     for k, scale in enumerate(scales):
-        if kind == TOTAL_BUDGET:
-            budgets = {f: scaled(f, scale) for f in budgets_today}
-            limits: dict = {"budgets": budgets}
-            value = float(sum(budgets.values()))
-        elif kind == "fund_line":
-            value = scaled(scope, scale)
-            limits = {"budgets": {scope: value}}
-        else:
-            value = model.capacities_dict()[scope] * scale
-            limits = {"capacities": {scope: value}}
-        outcome = model.solve(
-            **limits,
-            warm_start=previous if previous is not None and previous.feasible else None,
-            keep_if_better=previous,
-        )
+        limits, value = point_limits[k], values[k]
+        point = outcomes[k]
+        assert point is not None
+        outcome = point
+        if previous is not None and count > 1:
+            outcome = model.kept_if_better(outcome, previous, **limits)
         if outcome.feasible:
             previous = outcome
         total_budget = _total_budget(budgets_today, limits)
@@ -210,8 +247,6 @@ def frontier(
         for t in model.target_names:
             rec[f"expected:{t}"] = outcome.expected[t]
         records.append(rec)
-        if progress is not None:
-            progress(k + 1, points_count)
     return Frontier(
         scope=scope,
         kind=kind,
@@ -221,6 +256,27 @@ def frontier(
         entitlements=entitlements,
         committed=committed,
     )
+
+
+def _solve_chain(
+    model: PlanModel, chain: list[dict], progress: Progress | None = None
+) -> list[PlanOutcome]:
+    """Frontier points in increasing order, each warm-started from the last plan (kept when the
+    solver's own is worse, see `Frontier`); ``progress(done, total)`` after each."""
+    out: list[PlanOutcome] = []
+    previous: PlanOutcome | None = None
+    for limits in chain:
+        outcome = model.solve(
+            **limits,
+            warm_start=previous if previous is not None and previous.feasible else None,
+            keep_if_better=previous,
+        )
+        if outcome.feasible:
+            previous = outcome
+        out.append(outcome)
+        if progress is not None:
+            progress(len(out), len(chain))
+    return out
 
 
 def why_no_plan(model: PlanModel, limits: dict) -> tuple[str, str]:

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from data.schema import Workbook
+from optimizer.executor import Executor
 
 from .common import Progress, as_model, better_of, limit_step, points, round_or_none
 from .model import PlanModel, PlanOutcome
+from .parallel import executor_for, map_jobs
 
 
 @dataclass
@@ -77,6 +79,17 @@ def _solve_at(
         warm_start=warm_start,
         keep_if_better=keep_if_better,
     )
+
+
+def _marginal_job(model: PlanModel, job: tuple[Limit | None, float, bool]) -> object:
+    """One re-solve of `marginal_values` from today's plan (``None``: the LP prices instead)."""
+    lim, value, up = job
+    if lim is None:
+        return model.solve_relaxation()
+    if not up and value >= lim.current:
+        return None  # a limit of zero has no step down
+    base = model.solve()
+    return _solve_at(model, lim, value, warm_start=base, keep_if_better=base if up else None)
 
 
 @dataclass
@@ -161,6 +174,7 @@ def marginal_values(
     progress: Progress | None = None,
     mip_gap: float = 1e-3,
     time_limit: float = 10.0,
+    executor: Executor | None = None,
 ) -> MarginalValues:
     """Value of one more (and one less) step of every fund line and resource, by re-solving.
 
@@ -176,6 +190,8 @@ def marginal_values(
         ``progress(done, total)`` after each solve.
     mip_gap, time_limit : float
         Solver options when a model is built here.
+    executor : Executor, optional
+        Where the re-solves run (default: a local pool for a large model, else this process).
 
     Returns
     -------
@@ -198,30 +214,34 @@ def marginal_values(
 
     base = model.solve()
     tick()
+    step_downs = [min(lim.step, lim.current) for lim in limits]
+    # One job per re-solve (up and down per limit, then the LP prices), on the executor: each
+    # starts from today's plan, so they are independent.
+    jobs: list[tuple[Limit | None, float, bool]] = []
+    for lim, step_down in zip(limits, step_downs, strict=True):
+        jobs.append((lim, lim.current + lim.step, True))
+        jobs.append((lim, lim.current - step_down, False))
+    if lp_check:
+        jobs.append((None, 0.0, False))
+
+    def job_done(done: int, total_jobs: int) -> None:
+        if progress is not None:
+            progress(1 + done, total)
+
+    results = map_jobs(
+        model, _marginal_job, jobs, executor=executor_for(model, executor), progress=job_done
+    )
     ups: list[PlanOutcome] = []
     downs: list[PlanOutcome | None] = []
-    step_downs: list[float] = []
-    for lim in limits:
-        up = _solve_at(model, lim, lim.current + lim.step, warm_start=base, keep_if_better=base)
-        tick()
-        step_down = min(lim.step, lim.current)
-        if step_down > 0:
-            down = _solve_at(model, lim, lim.current - step_down, warm_start=base)
-        else:
-            down = None
-        tick()
-        ups.append(up)
-        downs.append(down)
-        step_downs.append(step_down)
+    for k, step_down in enumerate(step_downs):
+        ups.append(results[2 * k])
+        downs.append(results[2 * k + 1] if step_down > 0 else None)
+    lp: dict[str, object] | None = results[-1] if lp_check else None
     # Every "one step less" plan is feasible today: keep the best as the base (see Notes).
     for down in downs:
         if down is not None:
             base = better_of(base, down)
     ups = [better_of(up, base) for up in ups]
-
-    lp = model.solve_relaxation() if lp_check else None
-    if lp_check:
-        tick()
 
     targets = model.target_names
     records = []

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from data.schema import NONE_OPTION, Workbook
 from optimizer.evaluate import fund_needs, rule_excess
-from optimizer.problem import ANY_SLOT, FREE, Problem, compile_problem
+from optimizer.problem import ANY_SLOT, FAILED, FREE, SUCCEEDED, Problem, compile_problem
 from optimizer.quiet import quiet_stdout
 from optimizer.solve import AllocationModel
 
@@ -123,8 +123,6 @@ class PlanModel:
         Solver threads (fixed, for reproducible results).
     probability_factor : np.ndarray, optional
         Multiplier per option column for robustness samples (probabilities are clipped to [0, 1]).
-    fallback_time_limit, core_time_limit : float
-        Accepted for compatibility; the optimizer's solve path divides ``time_limit`` itself.
 
     Notes
     -----
@@ -141,17 +139,21 @@ class PlanModel:
         threads: int = 1,
         probability_factor: np.ndarray | None = None,
         _probabilities: np.ndarray | None = None,
-        fallback_time_limit: float = 3.0,
-        core_time_limit: float = 2.0,
     ) -> None:
         self.wb = wb
-        self.fallback_time_limit = float(fallback_time_limit)
-        self.core_time_limit = float(core_time_limit)
         self.mip_gap = float(mip_gap)
         self.time_limit = float(time_limit)
         self.threads = int(threads)
         self._prepare(wb, probability_factor, _probabilities)
         self._base_outcome: PlanOutcome | None = None  # today's plan, once solved
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without its solver objects (HiGHS models): a worker builds its own
+        (`optimizer.analysis.parallel`)."""
+        state = dict(self.__dict__)
+        state["_allocation_model"] = None
+        state.pop("_shipment", None)
+        return state
 
     # ------------------------------------------------------------------ data
     def _prepare(
@@ -222,6 +224,10 @@ class PlanModel:
         (its reserves, rows and tie-breaks follow from it), and so a model of its own."""
         problem = copy.copy(self.problem)
         problem.prob = self.problem.prob.copy()
+        # What already happened this year is not uncertain: a succeeded or failed candidate keeps its
+        # 1 or 0 whatever the sampled or scaled probabilities (docs/workbook.md, actuals).
+        settled = np.isin(problem.status[self.col_cand], [SUCCEEDED, FAILED])
+        col_prob = np.where(settled, self.problem.prob[self.col_cand, self.col_slot], col_prob)
         problem.prob[self.col_cand, self.col_slot] = col_prob
         self.problem = problem
         self.col_prob = problem.prob[self.col_cand, self.col_slot]
@@ -260,6 +266,7 @@ class PlanModel:
         other = copy.copy(self)
         other._set_probabilities(np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0))
         other._base_outcome = None
+        other.__dict__.pop("_shipment", None)  # another model: the workers must get it anew
         return other
 
     def reserve_per_column(self) -> np.ndarray:
@@ -398,20 +405,48 @@ class PlanModel:
             outcome.bound = found.bound
             outcome.gap = found.gap
         outcome.seconds = time.perf_counter() - t0
+        if keep_if_better is not None:
+            kept = self._kept(outcome, keep_if_better, amounts, caps, lock_map)
+            if kept is not outcome:
+                return kept
+        if plain:
+            self._base_outcome = copy.deepcopy(outcome)
+        return outcome
+
+    def kept_if_better(
+        self,
+        outcome: PlanOutcome,
+        known: PlanOutcome,
+        *,
+        budgets: Mapping[str, float] | None = None,
+        capacities: Mapping[str, float] | None = None,
+        locks: Mapping[str, str] | None = None,
+    ) -> PlanOutcome:
+        """``known`` (marked ``carried``) when it beats ``outcome`` and keeps every rule under these
+        limits and locks, else ``outcome``: `solve`'s ``keep_if_better`` after the fact."""
+        amounts, caps = self._limit_arrays(budgets, capacities)
+        lock_map = dict(self.base_locks if locks is None else locks)
+        return self._kept(outcome, known, amounts, caps, lock_map)
+
+    def _kept(
+        self,
+        outcome: PlanOutcome,
+        known: PlanOutcome,
+        amounts: np.ndarray,
+        caps: np.ndarray,
+        lock_map: Mapping[str, str],
+    ) -> PlanOutcome:
         if (
-            keep_if_better is not None
-            and keep_if_better.feasible
-            and (not outcome.feasible or keep_if_better.attainment > outcome.attainment + 1e-12)
-            and self.plan_fits(keep_if_better.selected, amounts, caps, lock_map)
+            known.feasible
+            and (not outcome.feasible or known.attainment > outcome.attainment + 1e-12)
+            and self.plan_fits(known.selected, amounts, caps, lock_map)
         ):
-            kept = self.evaluate_selected(keep_if_better.selected)
+            kept = self.evaluate_selected(known.selected)
             kept.status = "feasible"
             kept.carried = True
             kept.bound = outcome.bound
             kept.seconds = outcome.seconds
             return kept
-        if plain:
-            self._base_outcome = copy.deepcopy(outcome)
         return outcome
 
     def solve_relaxation(

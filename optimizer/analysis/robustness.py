@@ -1,17 +1,22 @@
-"""Robustness of the plan to the probability estimates: perturb, re-solve, classify candidates."""
+"""Robustness of the plan to the probability estimates and to good and bad years: sample, re-solve,
+say what it means for the money and the targets."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from data.schema import NONE_OPTION, Workbook
+from optimizer.executor import Executor
 
 from .common import Progress, as_model, round_or_none
 from .model import PlanModel, PlanOutcome
+from .parallel import executor_for, map_jobs
 
 CORE, BORDERLINE, EXTERIOR = "core", "borderline", "exterior"
 
@@ -28,19 +33,24 @@ class Robustness:
         One row per candidate: ``candidate_id``, ``name``, ``district``, ``base_option`` (the base
         plan's), ``share_funded`` (share of samples whose re-solved plan supports it),
         ``usual_option`` (its most frequent option when supported), ``class`` (``core``: funded in
-        ≥ ``core_share`` of samples; ``exterior``: funded in ≤ 1 − ``core_share``; else ``borderline``).
+        ≥ ``core_share`` of samples; ``exterior``: funded in ≤ 1 − ``core_share``; else ``borderline``),
+        ``money`` (万元 the base plan puts on it: up-front cost + entitlement reserve).
     targets : pd.DataFrame
         One row per target: ``target``, ``goal``, ``weight``, ``expected_base`` (base plan, nominal
         probabilities), then over the samples for the re-optimised plans ``expected_mean``,
         ``expected_min``, ``expected_p10``, ``expected_median``, ``expected_p90``, ``expected_max``,
         ``attainment_p10``, ``attainment_median``, ``attainment_p90``, and for the base plan kept as it
-        is ``base_plan_expected_p10`` / ``base_plan_expected_p90``.
+        is ``base_plan_expected_p10`` / ``base_plan_expected_p90``; ``samples_met``: in how many
+        samples the base plan, kept as it is, meets the goal in expectation, and
+        ``samples_met_reoptimised`` the same for the plans re-optimised per sample.
     attainment : pd.DataFrame
         One row per sample: ``sample``, ``attainment`` (re-optimised), ``base_plan_attainment`` (the
         base plan under that sample's probabilities), ``status``, ``gap`` (the re-solve's relative
         distance from its bound), ``seconds``.
     samples, spread, seed : int, float, int
     seconds : float
+    correlation : float
+        ρ of the year swings used (0: the estimates' errors only).
     """
 
     base: PlanOutcome
@@ -52,6 +62,16 @@ class Robustness:
     seed: int
     core_share: float
     seconds: float
+    correlation: float = 0.0
+
+    def money(self) -> dict[str, float]:
+        """万元 of the base plan per class, its total, and ``in_doubt``: the money on candidates whose
+        support is in doubt (funded in fewer than ``core_share`` of the samples)."""
+        by_class = self.candidates.groupby("class")["money"].sum()
+        out = {c: float(by_class.get(c, 0.0)) for c in (CORE, BORDERLINE, EXTERIOR)}
+        out["total"] = float(self.candidates["money"].sum())
+        out["in_doubt"] = out[BORDERLINE] + out[EXTERIOR]
+        return out
 
     def counts(self) -> dict[str, int]:
         """Number of candidates per class."""
@@ -65,8 +85,18 @@ class Robustness:
             "spread": self.spread,
             "seed": self.seed,
             "core_share": self.core_share,
+            "correlation": self.correlation,
             "seconds": round(self.seconds, 3),
             "counts": self.counts(),
+            "money": {k: round_or_none(v) for k, v in self.money().items()},
+            "goals_met": {
+                rec["target"]: {
+                    "samples": self.samples,
+                    "base_plan": int(rec["samples_met"]),
+                    "reoptimised": int(rec["samples_met_reoptimised"]),
+                }
+                for rec in self.targets.to_dict("records")
+            },
             "attainment": {
                 k: round_or_none(float(self.attainment["attainment"].quantile(q)))
                 for k, q in (("p10", 0.1), ("median", 0.5), ("p90", 0.9))
@@ -90,6 +120,50 @@ class Robustness:
         return out
 
 
+def year_conditioned(probabilities: np.ndarray, z: float, correlation: float) -> np.ndarray:
+    """Success probabilities in a year whose common factor is ``z`` (one-factor Gaussian model).
+
+    p | z = Φ((Φ⁻¹(p) − √ρ z) / √(1 − ρ)) (docs/workbook.md, "Years move together"); a probability
+    of 0 or 1 stays so, and averaged over z ~ N(0, 1) every probability is unchanged.
+    """
+    p = np.asarray(probabilities, dtype=float)
+    if correlation <= 0:
+        return p.copy()
+    inner = np.clip(p, 1e-12, 1 - 1e-12)
+    shifted = (norm.ppf(inner) - math.sqrt(correlation) * z) / math.sqrt(1.0 - correlation)
+    out = norm.cdf(shifted)
+    return np.where(p <= 0, 0.0, np.where(p >= 1, 1.0, out))
+
+
+def sample_probabilities(
+    model: PlanModel, samples: int, spread: float, seed: int, correlation: float
+) -> list[np.ndarray]:
+    """The success probability of every option column in each sample (seeded).
+
+    Each probability is multiplied by a factor uniform in [1 − spread, 1 + spread] and clipped to
+    [0, 1] (the estimate's error); with ``correlation`` ρ > 0 the sample is then one year: a year
+    factor z ~ N(0, 1) moves every probability together (`year_conditioned`). The factors are drawn
+    as without correlation, and the years from a stream of their own, so ρ = 0 gives the samples
+    of earlier versions.
+    """
+    rng = np.random.default_rng(seed)
+    years = np.random.default_rng([seed, 1])
+    out = []
+    for _ in range(samples):
+        factor = rng.uniform(1.0 - spread, 1.0 + spread, model.n_x)
+        p = np.clip(model.col_prob * factor, 0.0, 1.0)
+        if correlation > 0:
+            p = year_conditioned(p, float(years.standard_normal()), correlation)
+        out.append(p)
+    return out
+
+
+def _solve_sample(model: PlanModel, job: tuple[np.ndarray, np.ndarray | None]) -> PlanOutcome:
+    """One robustness sample: the model with these probabilities, re-solved from today's plan."""
+    probabilities, start = job
+    return model.with_probabilities(probabilities).solve(warm_start=start)
+
+
 def robustness(
     wb_or_model: Workbook | PlanModel,
     *,
@@ -97,15 +171,20 @@ def robustness(
     spread: float = 0.2,
     seed: int = 0,
     core_share: float = 0.9,
+    correlation: float | None = None,
     progress: Progress | None = None,
     mip_gap: float = 1e-3,
     time_limit: float = 10.0,
+    executor: Executor | None = None,
 ) -> Robustness:
     """Perturb every probability within ±``spread`` (seeded), re-solve ``samples`` times, classify.
 
     Each sample multiplies every success probability (base and per option, independently) by a
-    factor drawn uniformly from [1 − spread, 1 + spread] and clips it to [0, 1]; limits and locks
-    stay as they are. The same ``seed`` gives the same samples.
+    factor drawn uniformly from [1 − spread, 1 + spread] and clips it to [0, 1]; with a
+    ``correlation`` ρ > 0 each sample is also a year that moves all probabilities together
+    (`sample_probabilities`). Limits and locks stay as they are. The same ``seed`` gives the same
+    samples. The re-solves run on the executor (`optimizer.executor`), in any order: results do
+    not depend on it.
 
     Parameters
     ----------
@@ -117,10 +196,15 @@ def robustness(
     seed : int
     core_share : float
         Share of samples in which a candidate must be funded to count as core (0.9).
+    correlation : float, optional
+        ρ in [0, 1) of the year swings; default: the workbook's setting ``correlation`` (0 when
+        it has none).
     progress : callable, optional
         ``progress(done, total)`` after each re-solve.
     mip_gap, time_limit : float
         Solver options when a model is built here.
+    executor : Executor, optional
+        Where the re-solves run (default: a local pool for a large model, else this process).
 
     Returns
     -------
@@ -128,8 +212,10 @@ def robustness(
     """
     t0 = time.perf_counter()
     model = as_model(wb_or_model, mip_gap=mip_gap, time_limit=time_limit)
+    rho = workbook_correlation(model.wb) if correlation is None else float(correlation)
+    if not 0 <= rho < 1:
+        raise ValueError(f"the correlation is a number in [0, 1), not {rho}")
     base = model.solve()
-    rng = np.random.default_rng(seed)
     n, n_t = model.n_candidates, len(model.target_names)
     none_cols = model.cand_start[:-1]
     funded_count = np.zeros(n)
@@ -137,11 +223,19 @@ def robustness(
     expected = np.full((samples, n_t), np.nan)
     base_plan_expected = np.full((samples, n_t), np.nan)
     rows = []
-    for k in range(samples):
-        factor = rng.uniform(1.0 - spread, 1.0 + spread, model.n_x)
-        sample_model = model.with_probabilities(model.col_prob * factor)
-        out = sample_model.solve(warm_start=base.selected if base.feasible else None)
-        base_eval = sample_model.evaluate_selected(base.selected) if base.feasible else None
+    probabilities = sample_probabilities(model, samples, spread, seed, rho)
+    start = base.selected if base.feasible else None
+    outcomes = map_jobs(
+        model,
+        _solve_sample,
+        [(p, start) for p in probabilities],
+        executor=executor_for(model, executor, pool=True),
+        progress=progress,
+    )
+    for k, (out, p) in enumerate(zip(outcomes, probabilities, strict=True)):
+        base_eval = (
+            model.with_probabilities(p).evaluate_selected(base.selected) if base.feasible else None
+        )
         if out.feasible:
             chosen = out.selected != none_cols
             funded_count += chosen
@@ -161,8 +255,6 @@ def robustness(
                 "seconds": out.seconds,
             }
         )
-        if progress is not None:
-            progress(k + 1, samples)
 
     share = funded_count / max(samples, 1)
     usual = [NONE_OPTION] * n
@@ -176,6 +268,12 @@ def robustness(
         CORE,
         np.where(share <= 1.0 - core_share + 1e-12, EXTERIOR, BORDERLINE),
     )
+    if base.feasible:
+        # money the base plan puts on each candidate: up-front cost + entitlement reserve
+        money = model.col_cost[base.selected] + model.reserve_per_column()[base.selected]
+        money = np.where(base.selected != none_cols, money, 0.0)
+    else:
+        money = np.zeros(n)
     candidates = pd.DataFrame(
         {
             "candidate_id": model.candidate_ids,
@@ -187,9 +285,12 @@ def robustness(
             "share_funded": share,
             "usual_option": usual,
             "class": klass,
+            "money": money,
         }
     )
     capped = np.minimum(1.0, expected / model.goals[None, :])
+    met_goal = tolerant_ge(expected, model.goals[None, :])
+    base_met_goal = tolerant_ge(base_plan_expected, model.goals[None, :])
     target_rows = []
     for t, name in enumerate(model.target_names):
         col = expected[:, t]
@@ -210,6 +311,8 @@ def robustness(
                 "attainment_p90": float(np.nanquantile(capped[:, t], 0.9)),
                 "base_plan_expected_p10": float(np.nanquantile(base_plan_expected[:, t], 0.1)),
                 "base_plan_expected_p90": float(np.nanquantile(base_plan_expected[:, t], 0.9)),
+                "samples_met": int(base_met_goal[:, t].sum()),
+                "samples_met_reoptimised": int(met_goal[:, t].sum()),
             }
         )
     return Robustness(
@@ -222,4 +325,21 @@ def robustness(
         seed=seed,
         core_share=core_share,
         seconds=time.perf_counter() - t0,
+        correlation=rho,
     )
+
+
+def tolerant_ge(values: np.ndarray, goals: np.ndarray) -> np.ndarray:
+    """values ≥ goals, allowing for rounding (a goal met exactly counts as met); NaN is not met."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(values >= goals - 1e-9 * np.maximum(1.0, np.abs(goals)))
+
+
+def workbook_correlation(wb: Workbook) -> float:
+    """The workbook's ``correlation`` setting (docs/workbook.md, settings), 0 when it has none."""
+    value = wb.settings.get("correlation", 0.0) if isinstance(wb.settings, dict) else 0.0
+    try:
+        rho = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return rho if math.isfinite(rho) else 0.0
