@@ -35,7 +35,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "agency_slot_ratio",
-        1.5,
+        2.8,
         "×",
         "Service-agency slots of every candidate at its strongest option ÷ slots available",
         "全部候选按最强方案所需服务机构名额 ÷ 可用名额",
@@ -230,7 +230,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_above_size",
-        0.6,
+        0.47,
         "share",
         "Extra growth full support can bring a firm near 20 million yuan",
         "充分支持可为临近规上企业带来的增长率提升",
@@ -262,7 +262,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "min_candidate_probability",
-        0.04,
+        0.02,
         "probability",
         "A firm is a size candidate only if full support could give it this chance",
         "纳入规上/百亿候选的最低可达概率",
@@ -303,7 +303,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "coaching_uplift_ready",
-        0.6,
+        0.45,
         "share",
         "Headroom closed by application coaching when the application is the only gap left "
         "(the firm meets every criterion: the file and the window are what is left)",
@@ -393,7 +393,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_innovative_sme",
-        0.35,
+        0.3,
         "probability",
         "Chance of recognition when every criterion is met: innovative SME",
         "满足条件时入选公告概率：创新型中小企业",
@@ -401,7 +401,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "p_meet_srdi",
-        0.28,
+        0.2,
         "probability",
         "Chance of recognition when every criterion is met: SRDI",
         "满足条件时认定概率：专精特新",
@@ -433,7 +433,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "ceiling_srdi",
-        0.63,
+        0.7,
         "probability",
         "Best chance with full support: SRDI",
         "充分支持时的最高概率：专精特新",
