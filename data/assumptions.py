@@ -230,7 +230,7 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
     ),
     (
         "growth_uplift_above_size",
-        0.47,
+        0.55,
         "share",
         "Extra growth full support can bring a firm near 20 million yuan",
         "充分支持可为临近规上企业带来的增长率提升",
@@ -1110,5 +1110,6 @@ FIRM_ST_AWARD_NATIONAL_SHARE = 0.15
 # The innovative-SME evaluation is open all year and self-assessed: many firms that qualify wait to
 # be mobilised (动员申报), which is the 工信局's work; the SRDI batch is yearly and reviewed.
 FIRM_ALREADY_RECOGNISED_SHARE: dict[str, float] = {"innovative_sme": 0.1, "srdi": 0.5}
-# [E] share of firms whose application file the district judges incomplete (coaching closes it)
+# [E] share of the firms with a chance this year whose application file the district judges incomplete
+# (coaching closes it); a firm with no chance this year prepares no application
 FIRM_APPLICATION_NOT_READY_SHARE = 0.35

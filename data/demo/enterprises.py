@@ -55,6 +55,11 @@ def _firm_names(
     return names
 
 
+def _fold(values: np.ndarray, top: float) -> np.ndarray:
+    """Values above ``top`` folded back below it (a clip would pile them up on one figure)."""
+    return np.where(values > top, 2 * top - values, values)
+
+
 def _criteria_columns(
     rng: np.random.Generator,
     quality: np.ndarray,
@@ -151,6 +156,7 @@ def _recognised_earlier(rng: np.random.Generator, frame: pd.DataFrame) -> None:
     for i, firm in enumerate(frame.to_dict("records")):
         rung = criteria.next_quality_rung_for(firm)
         if rung is None:
+            ready[i] = "Y"
             continue
         share = FIRM_ALREADY_RECOGNISED_SHARE.get(rung, 0.0)
         eligible = criteria.check_rung(firm, rung).eligible
@@ -158,6 +164,10 @@ def _recognised_earlier(rng: np.random.Generator, frame: pd.DataFrame) -> None:
             rung = "champion"
             eligible = criteria.check_rung(firm, rung).eligible
         if not eligible:
+            if not criteria.year_outlook(firm, rung).chance_this_year:
+                # no chance this year on last year's figures: no application is being prepared,
+                # so no file to judge incomplete (the 明白纸 shows only next year's gaps)
+                ready[i] = "Y"
             continue
         if draws[i] < share:
             tiers[i] = rung
@@ -186,7 +196,7 @@ def _enterprises(rng: np.random.Generator) -> pd.DataFrame:
 
     revenue = np.empty(n)
     revenue[size == "seed"] = np.clip(
-        rng.lognormal(math.log(1050.0), 0.4, counts["seed"]), 80.0, 1_500.0
+        _fold(rng.lognormal(math.log(1050.0), 0.4, counts["seed"]), 1_500.0), 80.0, 1_500.0
     )
     revenue[size == "quasi_above_size"] = np.clip(
         2000.0 * rng.lognormal(-0.22, 0.17, counts["quasi_above_size"]), 1_100.0, 3_000.0
