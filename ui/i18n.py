@@ -321,6 +321,11 @@ SCREEN: dict[str, tuple[str, str]] = {
         "目标 {goal}，预期 {expected}，比目标少 {gap}；完成把握 {p}。",
         "Goal {goal}, expected {expected}: {gap} short, a {p} chance of meeting it.",
     ),
+    "card.independent": (
+        "本概率已考虑年景好坏（各对象成败同向波动）；若各对象成败互不相关，概率为 {p}。",
+        "This chance allows for good and bad years (outcomes moving together); if outcomes were "
+        "independent it would be {p}.",
+    ),
     "card.verdict.base": ("（不支持时预期 {base}）", "(With no support: {base}.)"),
     "cockpit.district.money": ("预先拨付的扶持资金", "Up-front money"),
     # pipeline
