@@ -631,6 +631,50 @@ SCREEN: dict[str, tuple[str, str]] = {
     "audit.rename_scenario": ("重命名情景", "scenario renamed"),
     "audit.delete_scenario": ("删除情景", "scenario deleted"),
     "audit.set_baseline": ("设为基准", "baseline set"),
+    # ux: what every move changed, codes and units in words, workflow details
+    "solve.replaced": (
+        "求解已完成：最终方案已替换快速方案，标“●”的数字随之变化。",
+        "Solving finished: the final plan replaced the quick one; figures marked “●” moved.",
+    ),
+    "solve.refined_same": (
+        "求解已完成：快速方案即为最终方案，数字不变。",
+        "Solving finished: the quick plan is the final one; no figure moved.",
+    ),
+    "change.title": ("本次调整带来的变化：", "What this move changed:"),
+    "change.against_stored": ("与库存数据相比", "Against the stored data"),
+    "change.nothing": ("各项指标和支持对象均无变化。", "No figure and no candidate changed."),
+    "change.points": ("{value} 个百分点", "{value} points"),
+    "change.updated": ("{label} ●已更新", "{label} ● updated"),
+    "change.goals": ("{name}目标", "goal for {name}"),
+    "change.weights": ("{name}权重", "weight of {name}"),
+    "change.pool_share": ("统筹调剂比例", "pooled share"),
+    "change.award_prudence": ("奖补兑现审慎系数", "award prudence"),
+    "change.lock": ("锁定{who}为“{option}”", "locked {who} to “{option}”"),
+    "change.unlock": ("解除对{who}的锁定", "unlocked {who}"),
+    "change.expectations": ("预期完成量：", "Expected: "),
+    "change.target": ("{target}从 {before} 变为 {after}", "{target} {before} → {after}"),
+    "change.candidates": (
+        "新增支持 {gained} 个（{money_gained}），不再支持 {lost} 个（{money_lost}），"
+        "改变支持方式 {switched} 个。",
+        "{gained} newly supported ({money_gained}), {lost} no longer supported ({money_lost}), "
+        "{switched} supported differently.",
+    ),
+    "change.transfer": (
+        "资金统筹：从{source}调剂到{sink}的资金由 {before} 变为 {after}。",
+        "Pooling: money moved from {source} to {sink} went from {before} to {after}.",
+    ),
+    "change.cut_raises": (
+        "削减一条资金线后{targets}的预期反而上升，原因是统筹调剂改变了资金去向：",
+        "A cut to one fund line raised {targets}, because pooling moved money between lines:",
+    ),
+    "change.details": ("查看变化的支持对象（{n} 个）", "Candidates that changed ({n})"),
+    "change.what": ("变化", "Change"),
+    "change.gained": ("新增支持", "newly supported"),
+    "change.lost": ("不再支持", "no longer supported"),
+    "change.switched": ("改变支持方式", "supported differently"),
+    "change.option_before": ("调整前支持方式", "Support before"),
+    "change.option_after": ("调整后支持方式", "Support now"),
+    "change.money": ("资金变化", "Money moved"),
 }
 
 

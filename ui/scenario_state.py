@@ -34,6 +34,7 @@ def init_scenario(wb: Workbook, fingerprint: str) -> None:
     st.session_state["scenario_name"] = None
     st.session_state["scenario_fingerprint"] = fingerprint
     st.session_state.pop("last_good_plan", None)
+    st.session_state.pop("plan_history", None)  # a plan on other data is no "before"
     drop_widget_state()
     if first_load:
         load_link(wb)

@@ -62,6 +62,28 @@ def short_target_label(target: object, full: str, lang: str) -> str:
     return t(key, lang) if key in TABLE else full
 
 
+def candidate_label(candidate_id: object, name: object, lang: str) -> str:
+    """A candidate as people name it: the firm's or project's name and, for a firm, the rung's label.
+
+    Candidate IDs join the entity and the rung (``F00702-above_size``, ``P0003-start``, see
+    docs/workbook.md); the code part is never shown in Chinese. Without a name the entity's code
+    stands in for it.
+    """
+    from data.vocabulary import PROJECT_RUNG, RUNG_LABELS, label
+
+    text = str(candidate_id)
+    entity, _, rung = text.rpartition("-")
+    who = str(name).strip() if name is not None and str(name).strip() not in ("", "nan") else ""
+    if entity and rung == PROJECT_RUNG:  # a project has one rung, its start: the name says it all
+        return who or entity
+    if entity and rung in RUNG_LABELS:
+        rung_text = label("rung", rung, lang)
+        return (
+            f"{who or entity}（{rung_text}）" if lang == "zh" else f"{who or entity} ({rung_text})"
+        )
+    return who or text
+
+
 def option_label(option: object, lang: str) -> str:
     """A support option's display name (``none`` → 无 / None)."""
     return tv(option, lang)

@@ -1,0 +1,143 @@
+"""The people-facing finish (issue 15): what every move changed, no codes or English in Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.scenario import settings_diff, settings_from_workbook
+from ui.format import money, money_change
+from ui.settings import ScenarioSettings
+from ui.solving import solve_settings
+from ui.studio_results import (
+    changed_candidates_frame,
+    compare_plans,
+    pooling_sentences,
+    settings_sentence,
+)
+from ui.tables import candidate_label
+
+
+@pytest.fixture
+def two_plans(tiny_workbook):
+    """The tiny workbook's plan and the plan with the industry fund line cut to 30 万元 (E1 loses its coaching)."""
+    stored = ScenarioSettings.from_mapping(settings_from_workbook(tiny_workbook))
+    cut = stored.with_value("budgets", "industry", 30.0)
+    return (
+        tiny_workbook,
+        stored,
+        cut,
+        solve_settings(tiny_workbook, stored),
+        solve_settings(tiny_workbook, cut),
+    )
+
+
+def test_a_cut_shows_each_target_and_the_candidates_lost_with_their_money(two_plans) -> None:
+    _wb, stored, cut, before, after = two_plans
+    change = compare_plans(before, after, settings_diff(stored, cut), stored)
+    assert not change.is_empty
+    assert set(change.targets["target"]) == {"new_srdi", "starts"}
+    assert list(change.lost["candidate_id"]) == ["E1"], "at 30 万元 E1 loses its coaching"
+    # 10 coaching + its award's reserve at 0.6 × 30, less the reserve at its base 0.3 × 30
+    assert change.money_lost == pytest.approx(19.0)
+    assert change.objective <= change.objective_before + 1e-9
+    frame = changed_candidates_frame(change, "zh")
+    assert list(frame.columns) == ["名称", "变化", "调整前支持方式", "调整后支持方式", "资金变化"]
+    # no codes: names, not IDs ("coaching" is no option of docs/workbook.md: shown as it is)
+    text = frame.to_string()
+    assert "E1" not in text and "威海甲公司" in text and "-19 万元" in text
+
+
+def test_the_same_plan_changed_nothing(two_plans) -> None:
+    _wb, stored, _cut, before, _after = two_plans
+    change = compare_plans(before, before, {}, stored)
+    assert change.is_empty
+    assert len(change.gained) == len(change.lost) == len(change.switched) == 0
+
+
+def test_the_move_is_said_in_words_with_units(two_plans) -> None:
+    wb, stored, cut, _before, _after = two_plans
+    units = dict(zip(wb.resources["resource"], wb.resources["unit"], strict=True))
+    diff = settings_diff(stored, cut)
+    said = settings_sentence(diff, stored, {"industry": "工业资金"}, units, "zh")
+    assert said == "工业资金 100 万元 → 30 万元"
+    said_en = settings_sentence(diff, stored, {"industry": "Industry fund"}, units, "en")
+    assert said_en == "Industry fund CNY 1.0 m → CNY 300k"
+    locked = stored.with_value("locks", "E1", "application_coaching")
+    names = {"E1": "威海甲公司"}
+    said = settings_sentence(settings_diff(stored, locked), stored, {}, units, "zh", names)
+    assert said == "锁定威海甲公司为“服务机构申报辅导”"
+    unlocked = stored.without_locks(["E2"])
+    said = settings_sentence(settings_diff(stored, unlocked), stored, {}, units, "zh", names)
+    assert said == "解除对E2的锁定"
+
+
+def test_pooling_explains_a_cut_that_raises_another_target(two_plans) -> None:
+    _wb, stored, cut, before, after = two_plans
+    change = compare_plans(before, after, settings_diff(stored, cut), stored)
+    # forge a transfer that grew and a target that rose, as pooling does on the demo
+    change.transfers = change.transfers.iloc[0:0]
+    import pandas as pd
+
+    change.transfers = pd.DataFrame(
+        {"from_line": ["projects"], "to_line": ["industry"], "before": [0.0], "after": [10.0]}
+    )
+    change.targets.loc[change.targets["target"] == "starts", "expected"] += 1
+    sentences = pooling_sentences(change, {}, {"starts": "项目开工"}, "zh")
+    assert sentences[0].startswith("削减一条资金线后项目开工的预期反而上升")
+    assert "0 万元" in sentences[1] and "10 万元" in sentences[1]
+
+
+def test_candidates_are_named_with_the_rungs_label_not_a_code() -> None:
+    assert (
+        candidate_label("F00702-above_size", "威海某公司", "zh") == "威海某公司（规模以上工业企业）"
+    )
+    assert (
+        candidate_label("F00702-above_size", "Weihai Co", "en")
+        == "Weihai Co (Above-size industrial enterprise)"
+    )
+    assert candidate_label("P0003-start", "某项目", "zh") == "某项目"
+    assert candidate_label("X-1", "某对象", "zh") == "某对象"
+    assert candidate_label("E1", "", "zh") == "E1"
+
+
+def test_money_changes_read_with_their_sign() -> None:
+    assert money_change(1200, "zh") == "+1,200 万元"
+    assert money_change(-300, "zh") == "-300 万元"
+    assert money_change(0, "zh") == "±0"
+    assert money_change(-940, "en") == "-CNY 9.4 m"
+    assert money(940, "en") == "CNY 9.4 m"
+
+
+# ---------------------------------------------------------------- through the app (AppTest)
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    """The demo city in a database of its own, for this module's app tests (``WEIHAI_DB``)."""
+    from data.store import open_store
+
+    path = tmp_path_factory.mktemp("ux") / "weihai.db"
+    open_store(path, create_demo=True).close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WEIHAI_DB", str(path))
+        yield path
+
+
+def test_a_slider_move_shows_each_figures_change_and_the_candidates_moved(app_db) -> None:
+    from tests.test_app import assert_clean, goto, open_app
+
+    at = open_app("zh")
+    goto(at, "studio")
+    assert_clean(at)
+    at.slider(key="w.budget.above_size_upgrade").set_value(0.0).run()
+    assert_clean(at)
+    texts = [m.value for m in at.markdown]
+    said = next(x for x in texts if x.startswith("**本次调整带来的变化：**"))
+    assert "小升规培育资金 940 万元 → 0 万元" in said
+    assert any(x.startswith("新增支持") and "不再支持" in x for x in texts)
+    # every figure carries its change in percentage points (no "pp"), with its expectation
+    deltas = [m.delta for m in at.metric]
+    assert len(deltas) == 7 and all("个百分点 · " in d for d in deltas), deltas
+    assert not any("pp" in d for d in deltas)
+    # the candidates that moved, by name and in Chinese
+    moved = next(d.value for d in at.dataframe if "变化" in d.value.columns)
+    assert set(moved["变化"]) <= {"新增支持", "不再支持", "改变支持方式"}
+    assert not moved["名称"].str.contains(r"-(?:above_size|start|srdi)", regex=True).any()
