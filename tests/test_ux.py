@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from data.scenario import settings_diff, settings_from_workbook
@@ -141,3 +143,95 @@ def test_a_slider_move_shows_each_figures_change_and_the_candidates_moved(app_db
     moved = next(d.value for d in at.dataframe if "变化" in d.value.columns)
     assert set(moved["变化"]) <= {"新增支持", "不再支持", "改变支持方式"}
     assert not moved["名称"].str.contains(r"-(?:above_size|start|srdi)", regex=True).any()
+
+
+# ---------------------------------------------------------------- import problems in Chinese
+def _issues(sheets: dict[str, str]):
+    from data.workbook import WorkbookError, validate_tables
+    from tests.conftest import raw_from_csv
+
+    raw = {name: raw_from_csv(text) for name, text in sheets.items()}
+    with pytest.raises(WorkbookError) as caught:
+        validate_tables(raw)
+    return list(caught.value.issues), raw
+
+
+BAD_SHEETS = {
+    "budgets": "fund_line,amount,pooled\nindustry,-940,Y\nprojects,50,maybe\nprojects,abc,N\n",
+    "resources": "resource,capacity,unit\nstaff_days,20,day\n",
+    "targets": "target,goal,weight,unit\nnew_srdi,,1,firms\nstarts,1,2,projects\n",
+    "candidates": (
+        "candidate_id,name,kind,district,base_probability,award,award_line,cluster\n"
+        "E1,威海甲公司,enterprise,环翠区,1.5,30,nowhere,碳纤维\n"
+        "E2,威海乙公司,firm,文登区,0.25,,,医疗器械\n"
+        "P1,临港项目,project,文登区,0.5,0,,\n"
+    ),
+    "contributions": "candidate_id,target,value\nE1,new_srdi,1\nE9,new_srdi,1\nP1,elsewhere,1\n",
+    "options": (
+        "candidate_id,option,probability,fund_line,cost,staff_days,note\n"
+        "E1,coaching,0.6,industry,10,2,x\n"
+    ),
+    "locks": "candidate_id,option\nE2,coaching\n",
+    "floors": "district,min_share\n荣成市,0.2\n",
+    "settings": "key,value\npool_shares,0.2\n",
+}
+
+
+def test_import_problems_read_in_chinese_with_the_rows_key_named() -> None:
+    from ui.issue_text import _UNKNOWN, issues_frame, row_keys
+
+    issues, raw = _issues(BAD_SHEETS)
+    assert len(issues) >= 8
+    frame = issues_frame(issues, "zh", row_keys(raw))
+    untranslated = [m for m in frame["message"] if m.endswith(_UNKNOWN)]
+    assert not untranslated, untranslated
+    budgets = frame[frame["sheet"] == "资金预算"]
+    assert "不能小于 0（实为 -940）" in set(budgets["message"]), budgets
+    first = budgets[budgets["message"] == "不能小于 0（实为 -940）"].iloc[0]
+    assert first["row"] == "第 2 行（industry）" and first["column"] == "金额（万元）"
+    assert any(m == "应填 Y 或 N，实为“maybe”" for m in frame["message"])
+    assert any(m == "应为数字，实为“abc”" for m in frame["message"])
+    # nothing in English is left but the data's own codes
+    for text in frame.to_numpy().ravel():
+        assert not re.search(r"\b(must|expected|unknown|required|found|sheet|row)\b", str(text))
+
+
+def test_the_english_report_keeps_the_checkers_text() -> None:
+    from ui.issue_text import issues_frame
+
+    issues, _raw = _issues(BAD_SHEETS)
+    frame = issues_frame(issues, "en")
+    assert list(frame["message"]) == [i.message for i in issues]
+    assert list(frame["sheet"]) == [i.sheet for i in issues]
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("required column is missing", "缺少必填列"),
+        ("must be between 0 and 1 (found 85)", "应在 0 到 1 之间（实为 85）"),
+        ("duplicate fund line 'x' (first on row 2)", "资金渠道“x”重复（首次出现在第 2 行）"),
+        ("b.zip: file is larger than 50 MB", "b.zip：文件超过 50 MB"),
+        ("pool_share: must be between 0 and 1 (found 3)", "pool_share：应在 0 到 1 之间（实为 3）"),
+        ("something new", "something new（系统原文）"),
+    ],
+)
+def test_message_patterns(english: str, chinese: str) -> None:
+    from ui.issue_text import message_text
+
+    assert message_text(english, "zh") == chinese
+    assert message_text(english, "en") == english
+
+
+def test_the_data_page_reports_a_bad_upload_in_chinese(app_db) -> None:
+    from tests.test_app import _bad_workbook_bytes, goto, open_app
+
+    at = open_app("zh")
+    goto(at, "data")
+    at.get("file_uploader")[0].upload("bad.xlsx", _bad_workbook_bytes(), "application/x").run()
+    assert not at.exception
+    report = at.dataframe[0].value
+    assert "问题" in report.columns
+    budgets = report[report.iloc[:, 0] == "资金预算"]
+    assert len(budgets) and budgets.iloc[0, 1] == "第 2 行（a）"
+    assert "不能小于 0（实为 -5）" in set(budgets.iloc[:, 3])
