@@ -235,3 +235,91 @@ def test_the_data_page_reports_a_bad_upload_in_chinese(app_db) -> None:
     budgets = report[report.iloc[:, 0] == "资金预算"]
     assert len(budgets) and budgets.iloc[0, 1] == "第 2 行（a）"
     assert "不能小于 0（实为 -5）" in set(budgets.iloc[:, 3])
+
+
+# ---------------------------------------------------------------- why (not): in words and units
+def _explanation(**over):
+    from types import SimpleNamespace
+
+    fields = dict(
+        candidate_id="E2",
+        name="威海乙公司",
+        funded=False,
+        locked=None,
+        option="none",
+        considered_option="rd_subsidy",
+        fund_line="industry",
+        money=40.0,
+        gain_attainment=0.01,
+        gain_points=0.0004,
+        per_100=0.001,
+        cutoff_per_100=0.5,
+        limit="staff_days",
+        limit_kind="resource",
+        limit_unit="staff days",
+        takes=26.0,
+        takes_checked_below=25.0,
+        searched_up_to=None,
+        forced_loss=0.1,
+        forced_points=1.25,
+        forced_option="rd_subsidy",
+        drop_loss=None,
+        drop_points=None,
+        changes=[
+            {
+                "candidate_id": "F00702-above_size",
+                "name": "威海丙公司",
+                "before": "upgrade_guidance",
+                "after": "none",
+            }
+        ],
+    )
+    fields.update(over)
+    return SimpleNamespace(**fields)
+
+
+def test_why_not_reads_in_the_bureaus_words_and_units(tiny_workbook) -> None:
+    from ui.analysis_panels import explanation_sentences
+
+    labels = {"industry": "工业发展资金", "staff_days": "工作人员人日"}
+    zh = explanation_sentences(_explanation(), tiny_workbook, labels, "zh")
+    text = "".join(zh)
+    assert "26 人日" in text and "25 人日" in text
+    assert "staff" not in text and "upgrade_guidance" not in text and "F00702" not in text
+    assert "威海丙公司（规模以上工业企业）（由升规指导改为无）" in text
+    assert "成功概率由 25% 提高到 70%" in text  # E2's base 0.25, rd_subsidy 0.7
+    assert "每百万元0.00分" not in text and "不足 0.01" in text
+    assert "工业发展资金 40 万元" in text
+    en = " ".join(explanation_sentences(_explanation(), tiny_workbook, labels, "en"))
+    assert "26 staff days" in en and "(E2)" in en
+    funded = explanation_sentences(
+        _explanation(funded=True, option="rd_subsidy", drop_loss=0.1, drop_points=2.0, changes=[]),
+        tiny_workbook,
+        labels,
+        "zh",
+    )
+    assert funded[0].startswith("威海乙公司获得支持：“rd_subsidy”，使用工业发展资金 40 万元")
+    assert funded[-1] == "若取消对其支持，加权完成度将下降 2.00 个百分点。"
+
+
+def test_the_studio_explains_and_values_limits_in_chinese_without_codes(app_db) -> None:
+    from tests.test_app import assert_clean, goto, open_app
+
+    at = open_app("zh")
+    goto(at, "studio")
+    picker = at.selectbox(key="studio.explain_pick")
+    assert picker.placeholder == "搜索（名称或编号）"
+    picker.set_value("P0021-start").run()
+    at.button(key="studio.explain_run").click().run()
+    assert_clean(at)
+    said = " ".join(m.value for m in at.markdown if "支持" in m.value and "P0021" not in m.value)
+    assert "未获支持" in said
+    for code in ("staff days", "-start", "assisted_handling", "factor_guarantee", "_support"):
+        assert code not in said, code
+    at.button(key="studio.marginal_run").click().run()
+    assert_clean(at)
+    table = next(d.value for d in at.dataframe if "多一档带来（预期）" in d.value.columns)
+    assert table["一档"].str.startswith("+").all()
+    assert table["一档"].str.contains("万元|人日|亩|吨标煤|名额").all()
+    heads = " ".join(table.columns) + " ".join(c.value for c in at.caption)
+    assert "线性松弛" not in heads and "影子价格" not in heads

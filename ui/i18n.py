@@ -482,15 +482,15 @@ SCREEN: dict[str, tuple[str, str]] = {
     "studio.limit": ("资金/资源", "Fund line / resource"),
     "studio.current": ("当前", "Now"),
     "studio.step": ("一档", "Step"),
-    "studio.points_up": ("增加一档（分）", "One step more (points)"),
-    "studio.points_down": ("减少一档（分）", "One step less (points)"),
-    "studio.points_lp": ("线性松弛估计（每档，分）", "LP estimate per step (points)"),
+    "studio.points_up": ("增加一档（加权完成度，百分点）", "One step more (points)"),
+    "studio.points_down": ("减少一档（加权完成度，百分点）", "One step less (points)"),
+    "studio.points_lp": ("平滑估计（每档，百分点）", "LP estimate per step (points)"),
     "studio.points_up_short": ("增一档", "+1 step"),
     "studio.points_down_short": ("减一档", "−1 step"),
-    "studio.points_lp_short": ("LP估计", "LP est."),
+    "studio.points_lp_short": ("平滑估计", "LP est."),
     "studio.marginal_precision": (
-        "重新求解的方案与最优的差距均在 0.1% 以内，因此两次求解之差只精确到约 ±0.06 分：小于此值的变化可视为约等于零。"
-        "线性松弛估计是放宽整数约束后的影子价格乘以一档，数值平滑，可作参照；两者差别大时，说明效果不均匀（例如一档资金恰好够或不够支持某个大项目）。",
+        "重新求解的方案与最优的差距均在 0.1% 以内，因此两次求解之差只精确到约 ±0.06 个百分点：小于此值的变化可视为约等于零。"
+        "“平滑估计”按每一小份资金或资源的平均效果折算一档，数值平稳，可作参照；两者差别大时，说明效果不均匀（例如一档资金恰好够或不够支持某个大项目）。",
         "Each re-solved plan is within 0.1% of the best possible, so a difference of two solves is exact "
         "only to about ±0.06 points: read smaller changes as about zero. The LP estimate (the relaxed "
         "problem's shadow price × one step) is smooth and a useful reference; where the two differ "
@@ -675,6 +675,67 @@ SCREEN: dict[str, tuple[str, str]] = {
     "change.option_before": ("调整前支持方式", "Support before"),
     "change.option_after": ("调整后支持方式", "Support now"),
     "change.money": ("资金变化", "Money moved"),
+    "studio.buys": ("多一档带来（预期）", "One step more buys (expected)"),
+    "why.below": ("不足 0.01", "under 0.01"),
+    "why.no_effect": ("各目标预期基本不变", "no target moves noticeably"),
+    "why.locked": (
+        "{who}已由领导锁定为“{option}”，其代价见“锁定代价”。",
+        "{who} is locked by leadership to “{option}”; see the price of locks.",
+    ),
+    "why.no_options": ("{who}没有可选的支持方式，方案无法支持。", "{who} has no support options."),
+    "why.chance": ("成功概率由 {before} 提高到 {after}", "chance of success {before} → {after}"),
+    "why.money": ("使用{line} {amount}", "{amount} from {line}"),
+    "why.no_money": ("不占用资金", "no money"),
+    "why.rate": (
+        "；每 100 万元提高 {rate} 个百分点，本资金渠道入选支持中最低为 {cutoff} 个百分点",
+        "; {rate} points per CNY 1 m, against {cutoff} for the weakest support funded on this line",
+    ),
+    "why.funded": (
+        "{who}获得支持：“{option}”，{cost}，{chance}，加权完成度因此提高 {points} 个百分点{rate}。",
+        "{who} is supported with “{option}” ({cost}; {chance}), adding {points} points of "
+        "weighted attainment{rate}.",
+    ),
+    "why.not_funded": (
+        "{who}未获支持。最合适的支持方式为“{option}”，需{cost}，{chance}，"
+        "可提高加权完成度 {points} 个百分点{rate}。",
+        "{who} is not supported. Its best option, “{option}” ({cost}; {chance}), would add "
+        "{points} points of weighted attainment{rate}.",
+    ),
+    "why.drop": (
+        "若取消对其支持，加权完成度将下降 {points} 个百分点",
+        "Dropping it would lose {points} points of weighted attainment",
+    ),
+    "why.drop_infeasible": (
+        "若取消对其支持，将无可行方案。",
+        "Dropping it leaves no feasible plan.",
+    ),
+    "why.changes": ("；方案将随之调整：{changes}。", "; the plan would change: {changes}."),
+    "why.change_item": ("{who}（由{before}改为{after}）", "{who} ({before} → {after})"),
+    "why.more": ("另有 {n} 个", "{n} more"),
+    "why.already_met": (
+        "它所贡献的目标按预期已经完成，支持它不再提高完成度。",
+        "Its targets are already met in expectation, so it adds nothing to attainment.",
+    ),
+    "why.margin": (
+        "它正处在入选边缘：按现有额度重新求解也可能入选。",
+        "It is at the margin: a re-solve with today's limits may support it.",
+    ),
+    "why.takes": (
+        "若{limit}再增加 {more}即可入选（增加 {less}仍不入选）。",
+        "It would be supported with {more} more {limit} (with {less} more it is not).",
+    ),
+    "why.never": (
+        "即使{limit}再增加 {more}，它也不会入选。",
+        "Even {more} more {limit} would not get it supported.",
+    ),
+    "why.forced_infeasible": (
+        "若强行纳入，将无可行方案。",
+        "Forcing it in leaves no feasible plan.",
+    ),
+    "why.forced": (
+        "若强行纳入（“{option}”），加权完成度将下降 {points} 个百分点",
+        "Forcing it in (with “{option}”) would cost {points} points of weighted attainment",
+    ),
 }
 
 
