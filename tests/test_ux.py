@@ -323,3 +323,32 @@ def test_the_studio_explains_and_values_limits_in_chinese_without_codes(app_db) 
     assert table["一档"].str.contains("万元|人日|亩|吨标煤|名额").all()
     heads = " ".join(table.columns) + " ".join(c.value for c in at.caption)
     assert "线性松弛" not in heads and "影子价格" not in heads
+
+
+# ---------------------------------------------------------------- scenarios: list, compare, link
+def test_the_scenario_list_compares_two_different_scenarios_and_keeps_the_link(app_db) -> None:
+    from tests.test_app import assert_clean, goto, open_app
+
+    at = open_app("zh")
+    goto(at, "studio")
+    at.slider(key="w.budget.above_size_upgrade").set_value(0.0).run()
+    # the address bar carries what differs from the stored data
+    assert at.query_params["b.above_size_upgrade"] in ("0", ["0"])
+    goto(at, "scenarios")
+    at.text_input[0].set_value("不投小升规")
+    at.button(key="FormSubmitter:scenarios.save_form-保存").click().run()
+    assert_clean(at)
+    listing = next(d.value for d in at.dataframe if "主要设置" in d.value.columns)
+    row = listing[listing.iloc[:, 1] == "不投小升规"].iloc[0]
+    assert "小升规培育资金 940 万元 → 0 万元" in row["主要设置"]
+    assert row["主要设置"].startswith("资金合计 ")
+    picked = at.multiselect(key="scenarios.compare_pick")
+    assert len(set(picked.value)) == 2 and picked.placeholder == "请选择"
+    table = next(d.value for d in at.dataframe if any("差异" in c for c in d.value.columns))
+    diff = next(c for c in table.columns if c.startswith("差异"))
+    assert table[diff].iloc[:-1].str.contains("个百分点").all()  # the last row: money
+    assert table[diff].iloc[-1].endswith("万元") or table[diff].iloc[-1].endswith("亿元")
+    link = next(c.value for c in at.code)
+    assert "b.above_size_upgrade=0" in link
+    assert at.query_params.get("name") in ("不投小升规", ["不投小升规"])
+    assert "name=" in link

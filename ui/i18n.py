@@ -677,6 +677,17 @@ SCREEN: dict[str, tuple[str, str]] = {
     "change.money": ("资金变化", "Money moved"),
     "studio.buys": ("多一档带来（预期）", "One step more buys (expected)"),
     "why.below": ("不足 0.01", "under 0.01"),
+    "common.choose": ("请选择", "Choose"),
+    "scenarios.settings": ("主要设置", "Key settings"),
+    "scenarios.summary_total": ("资金合计 {total}", "Money in all {total}"),
+    "scenarios.summary_same": ("，其余与库存数据相同", ", otherwise as the stored data"),
+    "scenarios.difference": ("差异（{other} 较 {first}）", "Difference ({other} vs {first})"),
+    "scenarios.points": ("个百分点", "points"),
+    "scenarios.total_budget_axis": ("资金总额（亿元）", "Total budget (CNY m)"),
+    "scenarios.objective_axis": (
+        "加权目标完成度（占最高值的百分比）",
+        "Weighted attainment (% of its maximum)",
+    ),
     "why.no_effect": ("各目标预期基本不变", "no target moves noticeably"),
     "why.locked": (
         "{who}已由领导锁定为“{option}”，其代价见“锁定代价”。",
