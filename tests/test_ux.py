@@ -352,3 +352,43 @@ def test_the_scenario_list_compares_two_different_scenarios_and_keeps_the_link(a
     assert "b.above_size_upgrade=0" in link
     assert at.query_params.get("name") in ("不投小升规", ["不投小升规"])
     assert "name=" in link
+
+
+@pytest.mark.parametrize(
+    ("stored", "chinese"),
+    [
+        (
+            "demo city, seed 7 (3,000 candidates, 9,000 options)",
+            "演示城市（随机种子 7，3,000 个候选对象、9,000 个支持方式）",
+        ),
+        ("plan.xlsx (3 candidates, 4 options)", "plan.xlsx（3 个候选对象、4 个支持方式）"),
+        ("12 assumptions", "12 项参数"),
+        ("#3 不投小升规", "第 3 号情景“不投小升规”"),
+        ("#3 → 新名字", "第 3 号情景 → 新名字"),
+    ],
+)
+def test_audit_entries_read_in_chinese(stored: str, chinese: str) -> None:
+    from ui.issue_text import audit_detail
+
+    assert audit_detail(stored, "zh") == chinese
+    assert audit_detail(stored, "en") == stored
+
+
+def test_the_allocation_reads_options_as_options_and_candidates_by_name() -> None:
+    import pandas as pd
+
+    from ui.tables import allocation_frame
+
+    frame = allocation_frame(
+        pd.DataFrame(
+            {
+                "candidate_id": ["P0002-start"],
+                "name": ["某项目"],
+                "kind": ["project"],
+                "district": ["荣成市"],
+                "option": ["factor_guarantee"],
+            }
+        ),
+        "zh",
+    )
+    assert frame["支持方式"].iloc[0] == "帮办代办+要素保障"  # the option, not the stage 要素保障

@@ -317,3 +317,33 @@ def issues_frame(
     return pd.DataFrame(
         [issue_row(i, lang, keys) for i in issues], columns=["sheet", "row", "column", "message"]
     )
+
+
+# The audit log's details as data.store writes them (English), and their Chinese wording.
+_AUDIT_PATTERNS: list[tuple[str, str]] = [
+    (
+        r"demo city, seed (?P<s>\d+) \((?P<c>[\d,]+) candidates, (?P<o>[\d,]+) options\)",
+        "演示城市（随机种子 {s}，{c} 个候选对象、{o} 个支持方式）",
+    ),
+    (r"(?P<c>[\d,]+) candidates, (?P<o>[\d,]+) options", "{c} 个候选对象、{o} 个支持方式"),
+    (
+        r"(?P<f>.+) \((?P<c>[\d,]+) candidates, (?P<o>[\d,]+) options\)",
+        "{f}（{c} 个候选对象、{o} 个支持方式）",
+    ),
+    (r"(?P<n>[\d,]+) assumptions", "{n} 项参数"),
+    (r"#(?P<i>\d+) → (?P<n>.*)", "第 {i} 号情景 → {n}"),
+    (r"#(?P<i>\d+) (?P<n>.*)", "第 {i} 号情景“{n}”"),
+]
+_AUDIT_COMPILED = [(re.compile(p), text) for p, text in _AUDIT_PATTERNS]
+
+
+def audit_detail(detail: object, lang: str) -> str:
+    """An audit-log entry's detail in ``lang`` (the stored English text in English)."""
+    text = "" if detail is None else str(detail)
+    if lang != "zh":
+        return text
+    for pattern, wording in _AUDIT_COMPILED:
+        found = pattern.fullmatch(text)
+        if found:
+            return wording.format(**found.groupdict())
+    return text

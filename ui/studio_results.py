@@ -527,6 +527,13 @@ def allocation_table(plan: AllocationResult, ctx: StudioContext) -> None:
         ]
     st.caption(t("common.rows", n=len(allocation)))
     shown_alloc = allocation_frame(allocation, lang, labels, wb.resource_names)
+    # On screen a candidate reads by name and rung (F00702-above_size → 某公司（规模以上工业企业）)
+    # and its ID without the rung's code; the downloads keep the full ID for lookups.
+    ids = allocation["candidate_id"].astype(str)
+    shown_alloc[t("common.name")] = [
+        candidate_label(c, n, lang) for c, n in zip(ids, allocation["name"], strict=True)
+    ]
+    shown_alloc[t("common.id")] = [c.rpartition("-")[0] or c for c in ids]
     st.dataframe(
         shown_alloc,
         hide_index=True,

@@ -112,9 +112,11 @@ def allocation_frame(
     columns = [c for c in ALLOCATION_COLUMNS if c in allocation.columns]
     extra = [r for r in resources if r in allocation.columns]
     out = allocation[columns + extra].copy()
-    for column in ("kind", "district", "option"):
+    for column in ("kind", "district"):
         if column in out.columns:
             out[column] = out[column].map(lambda v: tv(v, lang))
+    if "option" in out.columns:  # "factor_guarantee" is a stage too: read it as the option
+        out["option"] = out["option"].map(lambda v: tv(v, lang, "option"))
     if "fund_line" in out.columns:
         out["fund_line"] = out["fund_line"].map(lambda v: label_for(v, labels, lang) if v else "")
     headers = {c: t(ALLOCATION_COLUMNS[c], lang) for c in columns}
