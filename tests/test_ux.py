@@ -392,3 +392,14 @@ def test_the_allocation_reads_options_as_options_and_candidates_by_name() -> Non
         "zh",
     )
     assert frame["支持方式"].iloc[0] == "帮办代办+要素保障"  # the option, not the stage 要素保障
+
+
+def test_units_read_in_chinese_and_english_money_reads_naturally() -> None:
+    from ui.analysis_panels import limit_amount
+    from ui.i18n import t
+    from ui.tables import unit_label
+
+    assert unit_label("staff days", "zh") == "人日"
+    assert limit_amount(699, "resource", "staff days", "zh") == "699 人日"
+    assert limit_amount(940, "fund_line", "万元", "en") == "CNY 9.4 m"
+    assert "10k CNY" not in t("unit.wan", "en")

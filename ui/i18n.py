@@ -198,7 +198,7 @@ SCREEN: dict[str, tuple[str, str]] = {
     "light.red": ("风险高", "At risk"),
     # units
     "unit.count": ("个", "count"),
-    "unit.wan": ("万元", "10k CNY"),
+    "unit.wan": ("万元", "× CNY 10,000"),
     "unit.mu": ("亩", "mu"),
     "unit.tce": ("吨标煤", "tce"),
     "unit.days": ("人日", "staff days"),

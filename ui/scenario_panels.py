@@ -23,7 +23,7 @@ from ui.format import local_datetime, money, money_change, number, percent, sign
 from ui.i18n import t, tv
 from ui.safe_text import plain, plain_lines
 from ui.scenario_state import NAME_PARAM
-from ui.tables import candidate_label, label_for, name_labels
+from ui.tables import candidate_label, label_for, name_labels, unit_label
 from ui.widgets import format_amount
 
 CURRENT = 0  # the settings in use (maybe unsaved)
@@ -330,7 +330,8 @@ def comparison(
                 row = {t("common.resource"): label_for(resource, labels, lang)}
                 for title, p in plans.items():
                     rr = p.resources.set_index("resource").loc[resource]
-                    row[title] = f"{number(rr['used'])} / {number(rr['capacity'])}"
+                    unit = unit_label(rr.get("unit", ""), lang)
+                    row[title] = f"{number(rr['used'])} / {number(rr['capacity'])} {unit}".strip()
                 use_rows.append(row)
             st.dataframe(pd.DataFrame(use_rows), hide_index=True, width="stretch")
 

@@ -13,7 +13,7 @@ import streamlit as st
 from data.schema import NONE_OPTION
 from optimizer.solve import AllocationResult
 from ui import charts, downloads, state
-from ui.format import money, money_change, percent
+from ui.format import money, money_change, number, percent
 from ui.i18n import t, tv
 from ui.solving import PlanHistory, plan_history
 from ui.studio_context import StudioContext
@@ -22,6 +22,7 @@ from ui.tables import (
     candidate_label,
     label_for,
     short_target_label,
+    unit_label,
 )
 from ui.widgets import format_amount
 
@@ -471,14 +472,26 @@ def use_charts(plan: AllocationResult, ctx: StudioContext) -> None:
         fund = plan.fund_lines.copy()
         fund["label"] = [label_for(v, labels, lang) for v in fund["fund_line"]]
         fund["capacity"] = fund["available"]
+        # amounts beside the bars: a share alone does not say how much money is left or missing
+        fund["amounts"] = [
+            f"{money(u, lang)} / {money(c, lang)}"
+            for u, c in zip(fund["used"], fund["capacity"], strict=True)
+        ]
         st.altair_chart(
-            charts.use_chart(fund, "label", "used", "capacity", warn_full=False),
+            charts.use_chart(fund, "label", "used", "capacity", warn_full=False, amounts="amounts"),
             width="stretch",
         )
     with use_resources:
         res = plan.resources.copy()
         res["label"] = [label_for(v, labels, lang) for v in res["resource"]]
-        st.altair_chart(charts.use_chart(res, "label", "used", "capacity"), width="stretch")
+        units = res["unit"] if "unit" in res else pd.Series([""] * len(res), index=res.index)
+        res["amounts"] = [
+            f"{number(u)} / {number(c)} {unit_label(un, lang)}".strip()
+            for u, c, un in zip(res["used"], res["capacity"], units, strict=True)
+        ]
+        st.altair_chart(
+            charts.use_chart(res, "label", "used", "capacity", amounts="amounts"), width="stretch"
+        )
 
 
 def fund_table(plan: AllocationResult, ctx: StudioContext) -> None:
