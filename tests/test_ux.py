@@ -137,7 +137,9 @@ def test_a_slider_move_shows_each_figures_change_and_the_candidates_moved(app_db
     assert any(x.startswith("新增支持") and "不再支持" in x for x in texts)
     # every figure carries its change in percentage points (no "pp"), with its expectation
     deltas = [m.delta for m in at.metric]
-    assert len(deltas) == 7 and all("个百分点 · " in d for d in deltas), deltas
+    assert len(deltas) == 7 and all(d.endswith("个百分点") for d in deltas), deltas
+    # the expectation against the goal stays beside each figure, below it
+    assert any(c.value == "136 家 / 150 家" or " / 150 家" in c.value for c in at.caption)
     assert not any("pp" in d for d in deltas)
     # the candidates that moved, by name and in Chinese
     moved = next(d.value for d in at.dataframe if "变化" in d.value.columns)

@@ -176,6 +176,13 @@ def _points(change: float, lang: str, digits: int = 1) -> str:
     return t("change.points", lang, value=("-" if points < 0 else "+") + text)
 
 
+def visibly_moved(before: float | None, after: float, unit: object, lang: str) -> bool:
+    """True when a change shows in the figures as people read them (136 家 → 136 家 is no move)."""
+    if before is None or pd.isna(before):
+        return False
+    return format_amount(float(before), unit, lang) != format_amount(float(after), unit, lang)
+
+
 def settings_sentence(
     diff: Mapping[str, Any],
     before: Mapping[str, Any],
@@ -232,7 +239,8 @@ def pooling_sentences(
     risen = [
         target_labels.get(str(r.target), str(r.target))
         for r in change.targets.itertuples(index=False)
-        if float(r.expected) - float(r.expected_before) > 1e-6
+        if float(r.expected) > float(r.expected_before)
+        and visibly_moved(r.expected_before, r.expected, r.unit, lang)
     ]
     old_budgets = change.before_settings.get("budgets") or {}
     cut = any(
@@ -320,7 +328,7 @@ def figures(plan: AllocationResult, ctx: StudioContext) -> None:
                     if change is not None and most > 0:
                         step = (objective - change.objective_before) / most
                         moved = abs(step) > SHARE_NOISE
-                        delta = f"{_points(step, lang)} · {raw}"
+                        delta = _points(step, lang)
                     cell.metric(
                         label,
                         percent(objective / most, 1) if most > 0 else "–",
@@ -329,6 +337,8 @@ def figures(plan: AllocationResult, ctx: StudioContext) -> None:
                         delta_arrow="auto" if moved else "off",
                         help=t("studio.objective_help"),
                     )
+                    if change is not None:  # the raw figure keeps its place below
+                        cell.caption(raw)
                 else:
                     full = label_for(row.target, labels, lang)
                     label = short_target_label(row.target, full, lang)
@@ -346,9 +356,11 @@ def figures(plan: AllocationResult, ctx: StudioContext) -> None:
                     if changes is not None and row.target in changes.index:
                         p_before = changes.at[row.target, "p_before"]
                         if pd.notna(p_before):
+                            # the change in the delta (short, so it is never cut), the expectation
+                            # against the goal in a caption below
                             step = row.p_meet - float(p_before)
                             moved = abs(step) > SHARE_NOISE
-                            delta = f"{_points(step, lang)} · {reach}"
+                            delta = _points(step, lang)
                     cell.metric(
                         label,
                         percent(row.p_meet),
@@ -357,6 +369,8 @@ def figures(plan: AllocationResult, ctx: StudioContext) -> None:
                         delta_arrow="auto" if moved else "off",
                         help=t("studio.figure_help", target=full),
                     )
+                    if delta != reach:
+                        cell.caption(reach)
     st.caption(
         t("solve.seconds", seconds=f"{plan.build_seconds + plan.solve_seconds:.2f}")
         + f" · {tv(plan.status, lang)}"
@@ -384,8 +398,7 @@ def changes_panel(change: PlanChange, said: str, ctx: StudioContext) -> None:
                 after=format_amount(float(r.expected), r.unit, lang),
             )
             for r in change.targets.itertuples(index=False)
-            if pd.notna(r.expected_before)
-            and abs(float(r.expected) - float(r.expected_before)) > 1e-6
+            if visibly_moved(r.expected_before, r.expected, r.unit, lang)
         ]
         if moved_targets:
             st.markdown(t("change.expectations", lang) + sep.join(moved_targets))
