@@ -65,9 +65,8 @@ def import_panel(store: state.GuardedStore) -> None:
             )
             st.dataframe(report, hide_index=True, width="stretch", key="data.report")
             from ui.downloads import import_report_button
-            from ui.i18n import current_lang
 
-            import_report_button(exc.issues, current_lang())
+            import_report_button(exc.issues, lang)
             st.caption(t("data.nothing_stored"))
         except Exception as exc:  # an unreadable file is a message, never a traceback
             st.error(t("data.unreadable", error=plain(exc)))
