@@ -142,7 +142,7 @@ def assert_plan_consistent(wb, result):
 SEEDS = range(120)
 
 
-@pytest.mark.parametrize("method", ["milp", "auto"])
+@pytest.mark.parametrize("method", ["milp", "auto", "structured"])
 def test_optimum_equals_brute_force(method):
     outcomes = {"optimal": 0, "infeasible": 0}
     for seed in SEEDS:
