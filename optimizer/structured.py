@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 
-from optimizer.baselines import greedy_fill
 from optimizer.evaluate import is_feasible, plan_scores
 from optimizer.guard import call_with_deadline
 from optimizer.model import (
@@ -40,7 +39,7 @@ from optimizer.model import (
     row_bounds,
     tie_slack,
 )
-from optimizer.problem import Problem
+from optimizer.problem import FREE, Problem
 from optimizer.quiet import quiet_stdout
 
 if TYPE_CHECKING:  # solve.py imports this module: no import cycle at run time
@@ -94,8 +93,10 @@ class Lagrangian:
         self.tw = len(f.target_index)
         self.weight = problem.weight[f.target_index].astype(float)
         # d_j = objective_x_j + A_j · prices: the profit of option variable j at those prices
-        self.A = np.concatenate([-(f.coupling * (sign / self.scale)), f.target_coef], axis=1)
-        self.coupling_scaled = f.coupling * (sign / self.scale)
+        # stored transposed, (m + Tw, nv): both passes below then run along contiguous rows
+        self.At = np.ascontiguousarray(
+            np.concatenate([-(f.coupling * (sign / self.scale)), f.target_coef], axis=1).T
+        )
         self.sign = sign
         # contiguous groups of option variables per candidate (var_cand is sorted)
         n_var = f.nv
@@ -109,6 +110,13 @@ class Lagrangian:
             if n_var
             else np.zeros(0, dtype=np.int64)
         )
+        # (widest group, groups) index of each group's variables, padded with nv (a −∞ profit)
+        width = int(np.diff(np.append(self.starts, n_var)).max(initial=1))
+        self.dense = np.full((width, len(self.starts)), n_var, dtype=np.int64)
+        if n_var:
+            self.dense[np.arange(n_var) - self.starts[self.group_of], self.group_of] = np.arange(
+                n_var
+            )
         required = np.zeros(problem.n, dtype=bool)
         required[f.required] = True
         self.group_required = required[f.var_cand[self.starts]] if n_var else np.zeros(0, bool)
@@ -134,23 +142,23 @@ class Lagrangian:
 
     def profits(self, prices: np.ndarray) -> np.ndarray:
         """(nv,) profit of each option variable at the prices ("none" earns 0)."""
-        return self.form.objective_x + self.A @ prices
+        return self.form.objective_x + prices @ self.At
 
     def best_options(self, profit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate group: the chosen variable (or -1 for "none") and its margin over the runner-up."""
         n_groups = len(self.starts)
         if n_groups == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        top = np.maximum.reduceat(profit, self.starts)
-        is_top = profit >= top[self.group_of]
-        # first variable reaching the top of its group
-        first = np.full(n_groups, -1, dtype=np.int64)
-        hits = np.nonzero(is_top)[0]
-        groups, at = np.unique(self.group_of[hits], return_index=True)
-        first[groups] = hits[at]
-        rest = profit.copy()
-        rest[first] = -np.inf
-        second = np.maximum.reduceat(rest, self.starts)
+        # (width, groups): one pass per slot position beats numpy's reductions along a short axis
+        table = np.append(profit, -np.inf)[self.dense]
+        top = table[0].copy()
+        first = self.dense[0].copy()
+        second = np.full(n_groups, -np.inf)
+        for k in range(1, len(table)):
+            better = table[k] > top  # strictly: ties keep the first
+            second = np.where(better, top, np.maximum(second, table[k]))
+            top = np.where(better, table[k], top)
+            first = np.where(better, self.dense[k], first)
         # "none" competes with value 0 unless the candidate must get an option
         none_value = np.where(self.group_required, -np.inf, 0.0)
         takes = top > none_value
@@ -172,8 +180,11 @@ class Lagrangian:
         value = f.objective_const + float(u @ self.limit) + float(pi @ f.target_const)
         value += float(np.maximum(0.0, self.weight - pi).sum())
         value += float(profit[picked].sum())
-        row_use = self.coupling_scaled[picked].sum(axis=0)
-        gradient_u = self.limit - row_use
+        taken = np.zeros(f.nv)
+        taken[picked] = 1.0
+        # Σ over the plan of −(scaled rows), then of the target coefficients: one pass over A
+        sums = self.At @ taken
+        gradient_u = self.limit + sums[: self.m]
         if len(self.transfer_rows):
             # max Σ (u_f / scale_f) net_f subject to net_f ≥ floor_f, Σ net_f = 0: every line at its
             # floor, the money freed going to the line with the highest price
@@ -185,7 +196,7 @@ class Lagrangian:
             gradient_u = gradient_u.copy()
             gradient_u[self.transfer_rows] += net / self.scale[self.transfer_rows]
         attain = (pi < self.weight).astype(float)
-        gradient_pi = f.target_const + f.target_coef[picked].sum(axis=0) - attain
+        gradient_pi = f.target_const + sums[self.m :] - attain
         return DualPoint(prices, value, np.concatenate([gradient_u, gradient_pi]), chosen)
 
 
@@ -297,7 +308,7 @@ def solve_structured(
     Same contract as the fast path of `AllocationModel`: the plan keeps every rule or is repaired by the
     caller; ``status`` is ``optimal`` when it is within ``mip_gap`` of the (proven) bound.
     """
-    from optimizer.solve import _grace, _repair
+    from optimizer.solve import CORE_GAP, _grace
 
     p, form = model.problem, model.form
     started = time.perf_counter()
@@ -331,42 +342,51 @@ def solve_structured(
     enough = bound * (1 - mip_gap) + EPS_BEYOND * form.total_weight
     size = min(len(order), max(CORE_MIN, CORE_PER_ROW * dual.dim))
     used = "structured"
-    # A plan that keeps every rule to fall back on: the Lagrangian plan less its weakest supports.
-    plan = slots if is_feasible(p, slots) else greedy_fill(p, _repair(p, slots))
+    # The best plan in hand that keeps every rule (None until there is one).
+    plan: np.ndarray | None = slots if is_feasible(p, slots) else None
     fixing = slots  # what the candidates outside the core keep
     free = int((p.lock < 0).sum())
     no_answer: tuple[str, np.ndarray | None, float] = ("no_solution", None, float("nan"))
     while True:
         core_limit = max(0.5, left())
         whole = size >= free  # the core MIP is then the full MILP, and its bound holds for all
-        found = call_with_deadline(
+        core_status, core_slots, core_bound = call_with_deadline(
             functools.partial(
                 core_mip,
                 model,
                 order[:size],
                 fixing,
                 time_limit=core_limit,
-                mip_gap=0.1 * mip_gap,
+                # a partial core must leave room for the others' share of the gap; the whole
+                # problem proves its own bound
+                mip_gap=mip_gap if whole else CORE_GAP * mip_gap,
                 threads=threads,
                 stop_at=enough,
             ),
             core_limit + _grace(core_limit),
             no_answer,
         )
-        core_status, core_slots, core_bound = found
         if whole and core_status == "infeasible":
             return p.locked_slots(), "infeasible", float("nan"), used
         if whole and math.isfinite(core_bound):
             bound = min(bound, core_bound)
-        if core_slots is not None and (
-            not is_feasible(p, plan) or model.score(core_slots) > model.score(plan)
-        ):
+        if core_slots is not None and (plan is None or model.score(core_slots) > model.score(plan)):
             plan, used = core_slots, "structured+core"
-        if done(plan) or left() <= 0.05 or whole:
+        if (plan is not None and done(plan)) or left() <= 0.05 or whole:
             break
-        if not (core_slots is None and fixing is slots):
-            size = min(free, 4 * size)
-        fixing = plan  # the others keep the best plan so far (one that keeps every rule)
+        if plan is None:
+            # The core could not make up for what the others take: start again from the
+            # Lagrangian plan less its weakest supports.
+            plan = drop_until_feasible(p, slots)
+            fixing = plan
+            if not is_feasible(p, plan):
+                plan = None
+                size = min(free, 4 * size)
+            continue
+        fixing = plan
+        size = min(free, 4 * size)
+    if plan is None:
+        plan = drop_until_feasible(p, slots)
     status = "optimal" if done(plan) else "feasible"
     if not math.isfinite(bound):
         bound = float("nan")
@@ -413,3 +433,35 @@ def core_mip(
     )
     plan = out.slots if out.slots is not None and is_feasible(p, out.slots) else None
     return out.status, plan, bound
+
+
+def drop_until_feasible(problem: Problem, slots: np.ndarray) -> np.ndarray:
+    """Drop the least useful supports (least attainment per 万元 first) until the plan keeps every rule.
+
+    The order of `optimizer.solve._repair`, with the number of drops found by bisection (a few dozen
+    rule checks instead of one per dropped candidate); the locked plan when no number of drops works.
+    """
+    if is_feasible(problem, slots):
+        return slots
+    p = problem
+    rows = np.arange(p.n)
+    gain = (p.prob[rows, slots] - p.base_prob) * (p.values @ (p.weight / p.goal))
+    money = p.cost[rows, slots] + 1e-9
+    droppable = np.nonzero((slots > 0) & (p.lock == FREE))[0]
+    order = droppable[np.argsort(gain[droppable] / money[droppable], kind="stable")]
+
+    def dropped(k: int) -> np.ndarray:
+        out = slots.copy()
+        out[order[:k]] = 0
+        return out
+
+    if not is_feasible(p, dropped(len(order))):
+        return p.locked_slots()
+    low, high = 0, len(order)  # dropping `low` breaks a rule, dropping `high` keeps them all
+    while high - low > 1:
+        mid = (low + high) // 2
+        if is_feasible(p, dropped(mid)):
+            high = mid
+        else:
+            low = mid
+    return dropped(high)
