@@ -11,6 +11,7 @@ import csv
 import io
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,24 @@ MAX_WORKBOOK_CELLS = 2_000_000
 MAX_XLSX_PART_BYTES = 20 * 1024 * 1024
 
 
-def read_workbook(path: str | Path) -> Workbook:
+@dataclass(frozen=True)
+class ReadLimits:
+    """How large a local CSV folder may be: its files together, rows per sheet, cells in all."""
+
+    folder_bytes: int = MAX_UPLOAD_BYTES
+    sheet_rows: int = MAX_SHEET_ROWS
+    workbook_cells: int = MAX_WORKBOOK_CELLS
+
+
+# A province's or the nation's plan, read from the planner's own folder on the command line
+# (`python -m optimizer solve --large`; docs/optimizer.md): up to 5 million rows a sheet. Uploads and
+# the default keep the limits above.
+LARGE_LIMITS = ReadLimits(
+    folder_bytes=4 * 1024**3, sheet_rows=5_000_000, workbook_cells=100_000_000
+)
+
+
+def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Workbook:
     """Read and validate a planning workbook.
 
     Parameters
@@ -47,6 +65,9 @@ def read_workbook(path: str | Path) -> Workbook:
     path
         An ``.xlsx`` file, or a folder holding ``<sheet>.csv`` files (UTF-8, UTF-8 with BOM, GBK or
         GB18030).
+
+    limits
+        Size limits of a CSV folder (default: those of an upload; `LARGE_LIMITS` for a province).
 
     Returns
     -------
@@ -58,10 +79,12 @@ def read_workbook(path: str | Path) -> Workbook:
     WorkbookError
         When the file cannot be read or any cell breaks the rules; lists every problem.
     """
-    return validate_tables(read_raw_tables(path))
+    return validate_tables(read_raw_tables(path, limits=limits))
 
 
-def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
+def read_raw_tables(
+    path: str | Path, *, limits: ReadLimits | None = None
+) -> dict[str, pd.DataFrame]:
     """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
     path = Path(path)
     if path.is_dir():
@@ -71,15 +94,17 @@ def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
             p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"
         ]
         # The same 50 MB as an upload, for the folder's CSV files together, before any is read.
-        if sum(p.stat().st_size for p in csv_paths) > MAX_UPLOAD_BYTES:
+        limits = limits or ReadLimits()
+        if sum(p.stat().st_size for p in csv_paths) > limits.folder_bytes:
+            size = f"{limits.folder_bytes / 1024**2:,.0f} MB"
             raise WorkbookError(
-                [_file_issue(f"{path.name}: the CSV files in this folder total more than 50 MB")]
+                [_file_issue(f"{path.name}: the CSV files in this folder total more than {size}")]
             )
         for csv_path in csv_paths:
             files[csv_path.name] = csv_path.read_bytes()
         if not files:
             raise WorkbookError([_file_issue(f"no <sheet>.csv files in folder {path}")])
-        return _raw_from_csv_files(files)
+        return _raw_from_csv_files(files, limits)
     if not path.exists():
         raise WorkbookError([_file_issue(f"no such file or folder: {path}")])
     if path.suffix.lower() != ".xlsx":
@@ -253,14 +278,16 @@ class _Extent:
     cost nothing, and a sheet is as tall as its last value and as wide as its widest row of values.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ReadLimits | None = None) -> None:
         self.cells = 0  # cells read so far (values present, then padded areas) across the workbook
+        self.limits = limits or ReadLimits()
 
     def row(self, sheet: str, excel_row: int, last_column: int) -> None:
         """Check one row of values: its Excel row number and its last column with a value."""
-        if excel_row > MAX_SHEET_ROWS + 1:  # row 1 is the header
+        most = self.limits.sheet_rows
+        if excel_row > most + 1:  # row 1 is the header
             raise WorkbookError(
-                [WorkbookIssue(sheet, None, None, _too_many("rows", MAX_SHEET_ROWS, excel_row))]
+                [WorkbookIssue(sheet, None, None, _too_many("rows", most, excel_row))]
             )
         if last_column > MAX_SHEET_COLUMNS:
             raise WorkbookError(
@@ -300,14 +327,14 @@ class _Extent:
         return rows
 
     def _check_cells(self, sheet: str) -> None:
-        if self.cells > MAX_WORKBOOK_CELLS:
+        if self.cells > self.limits.workbook_cells:
             raise WorkbookError(
                 [
                     WorkbookIssue(
                         sheet,
                         None,
                         None,
-                        f"the workbook has more than {MAX_WORKBOOK_CELLS:,} cells (counting each "
+                        f"the workbook has more than {self.limits.workbook_cells:,} cells (counting each "
                         "sheet as the rectangle from A1 to its last row and column with a value)",
                     )
                 ]
@@ -416,12 +443,14 @@ def _decode_csv(data: bytes) -> str:
         raise ValueError("not UTF-8, GBK or GB18030 text") from exc
 
 
-def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+def _raw_from_csv_files(
+    files: dict[str, bytes], limits: ReadLimits | None = None
+) -> dict[str, pd.DataFrame]:
     """Sheets from CSV files, keyed by the file's name as the planner sees it (``a/budgets.csv``)."""
     tables: dict[str, pd.DataFrame] = {}
     issues: list[WorkbookIssue] = []
     seen: dict[str, str] = {}
-    extent = _Extent()
+    extent = _Extent(limits)
     for filename, data in files.items():
         sheet = _sheet_key(Path(filename).stem)
         if sheet not in SHEETS:
@@ -452,8 +481,12 @@ def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
                     end -= 1
                 if end:
                     extent.row(sheet, excel_row, end)
-                    # restore_cell undoes the quote our CSV export puts before formula-like text.
-                    cells[excel_row] = [None if c == "" else restore_cell(c) for c in r[:end]]
+                    # restore_cell undoes the quote our CSV export puts before formula-like text
+                    # (only text starting with a quote or space can carry one: the rest skip the call).
+                    cells[excel_row] = [
+                        None if c == "" else (restore_cell(c) if c[0] in " '" else c)
+                        for c in r[:end]
+                    ]
         except csv.Error as exc:
             issues.append(WorkbookIssue(sheet, None, None, f"{filename} is not valid CSV: {exc}"))
             continue
