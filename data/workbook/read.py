@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from data.safety import restore_cell
 from data.schema import SHEETS, Workbook
@@ -209,13 +213,23 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
                 )
         # Only workbooks that contain formulas need the second (formula) pass.
         try:
-            has_formulas = any(
-                _has_formula(archive.read(m))
-                for m in archive.namelist()
-                if m.startswith("xl/worksheets/") and m.endswith(".xml")
-            )
+            has_formulas, plain, plain_cells = False, True, 0
+            for member in archive.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                xml = archive.read(member)
+                has_formulas = has_formulas or _has_formula(xml)
+                if plain and not has_formulas:
+                    size = _plain_sheet_cells(xml)
+                    plain = size is not None
+                    plain_cells += size or 0
+                del xml
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
+    if not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS:
+        fast = _raw_from_plain_xlsx(data)
+        if fast is not None:
+            return fast
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = (
@@ -266,6 +280,82 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
         values_book.close()
         if formula_book is not None:
             formula_book.close()
+    if issues:
+        raise WorkbookError(issues)
+    return tables
+
+
+# python-calamine reads an .xlsx many times faster than openpyxl (docs/optimizer.md), but it builds each
+# sheet as a dense rectangle and has no place to check the limits while cells stream in. So it is
+# used only for a workbook whose sheets are plain: every cell names its position, the rectangles
+# are within the limits, no cell is an error or a number that is not one (NaN, INF), and there is no
+# formula. Anything else takes the openpyxl path, which words each problem.
+_CELL_ROW = re.compile(rb"<c r=\"[A-Z]{1,3}([0-9]{1,7})\"")
+_CELL_COLUMN = re.compile(rb"<c r=\"([A-Z]{1,3})[0-9]")
+_ODD_VALUE = re.compile(rb"<v>[0-9eE+.\-]*[^0-9eE+.\-<]")
+
+
+def _plain_sheet_cells(xml: bytes) -> int | None:
+    """The cells of a sheet's rectangle (A1 to its last row and column) when it is plain in the sense
+    above, else None (checked on the XML, before calamine; the scans run in C, not per cell)."""
+    if b't="e"' in xml or _ODD_VALUE.search(xml):
+        return None
+    rows = _CELL_ROW.findall(xml)
+    tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    if len(rows) != tags:
+        return None  # a cell without its position first
+    if not rows:
+        return 0
+    height = int(np.asarray(rows).astype(np.int64).max())
+    width = max(column_index_from_string(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
+    if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
+        return None
+    return height * width
+
+
+def _calamine_value(value: object) -> object:
+    """A calamine cell as openpyxl gives it: None for blank, whole numbers as int, dates as datetime."""
+    if value == "" and isinstance(value, str):
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
+    """The sheets of a plain .xlsx (see `_plain_sheets`) read with python-calamine; None when calamine
+    cannot read it (the openpyxl path then says why)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        tables: dict[str, pd.DataFrame] = {}
+        issues: list[WorkbookIssue] = []
+        extent = _Extent()
+        for title in book.sheet_names:
+            sheet = _sheet_key(title)
+            if sheet not in SHEETS:
+                continue
+            if sheet in tables:
+                issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
+                continue
+            rows = [
+                [_calamine_value(v) for v in row]
+                for row in book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            ]
+            for excel_row, row in enumerate(rows, start=1):
+                last = len(row)
+                while last and row[last - 1] is None:
+                    last -= 1
+                if last:
+                    extent.row(sheet, excel_row, last)
+            tables[sheet] = _frame_from_rows(rows)
+    except WorkbookError:
+        raise
+    except Exception:  # noqa: BLE001 - calamine's errors are many; openpyxl words them
+        return None
     if issues:
         raise WorkbookError(issues)
     return tables
