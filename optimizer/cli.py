@@ -66,9 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solve.add_argument(
         "--method",
-        choices=["auto", "milp", "lp_round"],
+        choices=["auto", "milp", "lp_round", "structured"],
         default="auto",
-        help="auto (default), the exact MILP through PuLP, or the LP rounding heuristic alone",
+        help="auto (default), the exact MILP through PuLP, the LP rounding heuristic alone, or the "
+        "structured method (what auto uses above 20,000 option variables)",
     )
     solve.add_argument(
         "--large",

@@ -918,11 +918,13 @@ def solve(
         Solver threads (fixed, for reproducible runs).
     baselines : bool
         Also evaluate the do-nothing, greedy and proportional plans.
-    method : {"auto", "milp", "lp_round"}
+    method : {"auto", "milp", "lp_round", "structured"}
         ``milp``: the exact MILP through PuLP. ``lp_round``: LP relaxation rounded down and filled
-        greedily (fast, with its gap to the LP bound). ``auto``: with HiGHS, ``lp_round``, then a MILP
-        on the few undecided candidates, then the full MILP warm-started, until the gap is met; with
-        CBC, ``milp``.
+        greedily (fast, with its gap to the LP bound). ``structured``: Lagrangian prices on the
+        coupling rows, then a core MIP (`optimizer.structured`). ``auto``: with HiGHS, ``structured``
+        above `STRUCTURED_MIN_VARS` option variables, else ``lp_round``, then a MILP on the few
+        undecided candidates, then the full MILP warm-started, until the gap is met; with CBC,
+        ``milp``.
     start : dict, optional
         A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
         path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
