@@ -217,6 +217,8 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
         t = limit or (60.0 if n <= 200_000 else 300.0)
         cli = run_cli(folder, t, large=True)
         load = os.getloadavg()[0]
+        # the end-to-end figure as soon as it is known (the phases take as long again)
+        print(f"{n:,} end to end: {json.dumps(cli)[:400]} load {load:.1f}", file=sys.stderr)
         proc = subprocess.run(
             [sys.executable, __file__, "--phases-child", str(folder), str(t)],
             capture_output=True,
