@@ -958,7 +958,9 @@ def solve(
     if wb.objective == "chance":
         from optimizer.chance import solve_chance
 
-        return solve_chance(wb, time_limit=time_limit, mip_gap=mip_gap, baselines=baselines)
+        return with_sources(
+            wb, solve_chance(wb, time_limit=time_limit, mip_gap=mip_gap, baselines=baselines)
+        )
     model = AllocationModel(wb)
     result = model.solve(
         solver=solver,
@@ -973,4 +975,14 @@ def solve(
         from optimizer.chance import with_year_odds
 
         with_year_odds(result, model.problem, wb.correlation)
+    return with_sources(wb, result)
+
+
+def with_sources(wb: Workbook, result: AllocationResult) -> AllocationResult:
+    """The allocation with ``probability_source`` per row (estimated / assumed / entered), so every
+    probability shown says where it comes from (docs/probabilities.md)."""
+    if len(result.allocation) and "option" in result.allocation.columns:
+        from optimizer.sources import probability_sources
+
+        result.allocation["probability_source"] = probability_sources(wb, result.allocation)
     return result

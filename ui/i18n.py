@@ -321,6 +321,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "目标 {goal}，预期 {expected}，比目标少 {gap}；完成把握 {p}。",
         "Goal {goal}, expected {expected}: {gap} short, a {p} chance of meeting it.",
     ),
+    "common.probability_source": ("概率来源", "Probability source"),
     "card.independent": (
         "本概率已考虑年景好坏（各对象成败同向波动）；若各对象成败互不相关，概率为 {p}。",
         "This chance allows for good and bad years (outcomes moving together); if outcomes were "

@@ -22,6 +22,7 @@ ALLOCATION_COLUMNS: dict[str, str] = {
     "option": "common.option",
     "base_probability": "common.base_probability",
     "probability": "common.probability",
+    "probability_source": "common.probability_source",
     "fund_line": "common.fund_line",
     "cost": "common.cost",
     "reserve": "common.reserve",
@@ -119,6 +120,10 @@ def allocation_frame(
         out["option"] = out["option"].map(lambda v: tv(v, lang, "option"))
     if "fund_line" in out.columns:
         out["fund_line"] = out["fund_line"].map(lambda v: label_for(v, labels, lang) if v else "")
+    if "probability_source" in out.columns:
+        out["probability_source"] = out["probability_source"].map(
+            lambda v: t(f"calibration.source.{v}", lang) if v else ""
+        )
     headers = {c: t(ALLOCATION_COLUMNS[c], lang) for c in columns}
     headers.update({r: label_for(r, labels, lang) for r in extra})
     return out.rename(columns=headers)
