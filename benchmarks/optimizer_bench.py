@@ -4,9 +4,15 @@ Run from the repository root:
 
     python benchmarks/optimizer_bench.py                 # demo city, 10,000 and 50,000 candidates
     python benchmarks/optimizer_bench.py --sizes demo,2000 --milp-limit 30
+    python benchmarks/optimizer_bench.py --scale 50000,200000,1000000   # province / national scale
+    python benchmarks/optimizer_bench.py --demo-xlsx     # the demo workbook (.xlsx) end to end
 
-Each measurement runs in its own Python process, so that its peak memory (ru_maxrss) is its own.
-Prints a Markdown table (the one in docs/optimizer.md).
+Each measurement runs in its own Python process, so that its peak memory is its own. ``--scale``
+writes generated instances (`optimizer.instances.scale_workbook`, seed 2026: 3 fund lines, 3
+resources, 3 targets, up to 3 options) as CSV folders, runs ``python -m optimizer solve --large`` on
+each end to end, then each phase on its own (read, validate, build, solve, odds, baselines, write);
+peak memory is the child's VmHWM from /proc (ru_maxrss is carried across fork and exec). Prints
+Markdown tables (the ones in docs/optimizer.md) with the machine's load.
 """
 
 from __future__ import annotations
@@ -106,13 +112,179 @@ def fmt_time(r: dict, gap: float) -> str:
     return f"{t} (time limit: {plan} {r['gap']:.3%} below the bound)"
 
 
+SCALE_DIR = Path(os.environ.get("WEIHAI_BENCH_DIR", "/tmp/weihai_bench"))
+PHASES = ("read", "validate", "build", "solve", "odds", "baselines", "write")
+
+
+def scale_folder(n: int) -> Path:
+    """The generated instance of ``n`` candidates as a CSV folder (made once, then reused)."""
+    from data.workbook import write_workbook
+    from optimizer.instances import scale_workbook
+
+    folder = SCALE_DIR / f"scale_{n}"
+    if not (folder / "options.csv").exists():
+        write_workbook(scale_workbook(n, seed=2026), folder)
+    return folder
+
+
+def vm_hwm_mb(pid: int | str = "self") -> float:
+    """Peak resident memory (VmHWM) of a process in MB, 0 when /proc does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_cli(workbook: Path, limit: float, large: bool) -> dict:
+    """``python -m optimizer solve`` end to end: wall seconds, the child's peak memory, its JSON."""
+    out_csv = SCALE_DIR / "allocation.csv"
+    args = [sys.executable, "-m", "optimizer", "solve", str(workbook), "--out", str(out_csv)]
+    args += ["--time-limit", str(limit)] + (["--large"] if large else [])
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, vm_hwm_mb(proc.pid))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        return {"error": stderr.decode(errors="replace").strip()[-300:], "wall": wall}
+    result = json.loads(stdout.decode().strip().splitlines()[-1])
+    return {"wall": wall, "peak_mb": peak, **result}
+
+
+def phases(folder: str, limit: float) -> dict:
+    """Each phase of the command line on its own, in this (child) process."""
+    import numpy as np
+
+    from data.workbook import validate_tables
+    from data.workbook.read import LARGE_LIMITS, read_raw_tables
+    from optimizer.baselines import do_nothing_plan, greedy_plan, proportional_plan
+    from optimizer.evaluate import evaluate_slots
+    from optimizer.solve import AllocationModel
+
+    times: dict[str, float] = {}
+
+    def timed(name: str, fn):  # noqa: ANN001, ANN202 - a benchmark helper
+        started = time.perf_counter()
+        value = fn()
+        times[name] = time.perf_counter() - started
+        return value
+
+    tables = timed("read", lambda: read_raw_tables(folder, limits=LARGE_LIMITS))
+    wb = timed("validate", lambda: validate_tables(tables))
+    model = timed("build", lambda: AllocationModel(wb))
+    found = timed("solve", lambda: model.search(time_limit=limit, mip_gap=1e-3))
+    p = model.problem
+    slots = found.slots if found.slots is not None else p.locked_slots()
+    ev = timed("odds", lambda: evaluate_slots(p, slots, odds=True))
+    timed(
+        "baselines",
+        lambda: [
+            evaluate_slots(p, plan(p), odds=True)
+            for plan in (do_nothing_plan, greedy_plan, proportional_plan)
+        ],
+    )
+    out_csv = SCALE_DIR / "phases_allocation.csv"
+    timed("write", lambda: ev.allocation.to_csv(out_csv, index=False, encoding="utf-8"))
+    return {
+        "candidates": int(p.n),
+        "variables": int(model.form.nv),
+        "status": found.status,
+        "gap": float(found.gap) if np.isfinite(found.gap) else None,
+        "method": found.used,
+        "times": times,
+        "peak_mb": vm_hwm_mb(),
+    }
+
+
+def scale_main(sizes: list[int], limit: float | None) -> None:
+    """The province / national scale table: end to end via the command line, then per phase."""
+    SCALE_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"load before: {os.getloadavg()} on {os.cpu_count()} cores", file=sys.stderr)
+    print(
+        "| candidates | option variables | end to end (CLI) | status, gap | method | peak memory | "
+        + " | ".join(PHASES)
+        + " | load (1 min) |"
+    )
+    print("|" + "---|" * (7 + len(PHASES)))
+    for n in sizes:
+        folder = scale_folder(n)
+        t = limit or (60.0 if n <= 200_000 else 300.0)
+        cli = run_cli(folder, t, large=True)
+        load = os.getloadavg()[0]
+        # the end-to-end figure as soon as it is known (the phases take as long again)
+        print(f"{n:,} end to end: {json.dumps(cli)[:400]} load {load:.1f}", file=sys.stderr)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--phases-child", str(folder), str(t)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        ph = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
+        if "error" in cli:
+            print(f"| {n:,} | error: {cli['error']} |")
+            continue
+        gap = cli.get("gap")
+        print(
+            f"| {n:,} | {ph.get('variables', 0):,} | {cli['wall']:.1f} s | {cli['status']}, "
+            f"{gap:.3%} | {cli['method']} | {cli['peak_mb']:,.0f} MB (phases "
+            f"{ph.get('peak_mb', 0):,.0f} MB) | "
+            + " | ".join(f"{ph.get('times', {}).get(k, float('nan')):.1f} s" for k in PHASES)
+            + f" | {load:.1f} |"
+        )
+        print(f"done {n}", file=sys.stderr)
+    print(f"load after: {os.getloadavg()}", file=sys.stderr)
+
+
+def demo_xlsx_main() -> None:
+    """The demo workbook as .xlsx through the command line, end to end."""
+    from data.demo import generate_demo
+    from data.workbook import write_workbook
+
+    SCALE_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCALE_DIR / "demo.xlsx"
+    write_workbook(generate_demo(), path)
+    runs = [run_cli(path, 10.0, large=False) for _ in range(3)]
+    walls = sorted(r["wall"] for r in runs)
+    print(
+        f"demo .xlsx end to end: {walls[1]:.2f} s median of 3 ({', '.join(f'{w:.2f}' for w in walls)}), "
+        f"status {runs[0].get('status')}, peak {runs[0].get('peak_mb', 0):.0f} MB, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="demo,10000,50000")
+    parser.add_argument("--scale", help="comma-separated candidate counts: the scale table")
+    parser.add_argument("--demo-xlsx", action="store_true", help="the demo .xlsx end to end")
+    parser.add_argument("--phases-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=float, default=30.0, help="time limit of the fast path")
     parser.add_argument("--milp-limit", type=float, default=60.0, help="time limit of the MILPs")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phases_child:
+        folder, limit = args.phases_child
+        with open(os.devnull, "w") as quiet:
+            saved = sys.stdout
+            sys.stdout = quiet
+            try:
+                out = phases(folder, float(limit))
+            finally:
+                sys.stdout = saved
+        print(json.dumps(out))
+        return
+    if args.scale:
+        scale_main([int(x) for x in args.scale.split(",")], None)
+        return
+    if args.demo_xlsx:
+        demo_xlsx_main()
+        return
     if args.child:
         size, run, limit = args.child
         with open(os.devnull, "w") as quiet:  # nothing but the JSON line on stdout

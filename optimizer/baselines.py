@@ -41,6 +41,16 @@ class Ledger:
         self.reserve = problem.reserve  # on the award line
         self.own_line = problem.cost + problem.success_reserve  # on the option's line
         self.expected = (problem.prob[rows, self.slots] @ problem.values).tolist()
+        # Python lists of the per-slot numbers `try_move` reads: indexing a list is many times faster
+        # than taking numpy scalars one by one, and the greedy plan calls it once per option of every
+        # candidate (docs/optimizer.md); the numbers, and so the plans, are the same.
+        self._line = problem.line.tolist()
+        self._cost = problem.cost.tolist()
+        self._own_line = self.own_line.tolist()
+        self._reserve = self.reserve.tolist()
+        self._prob = problem.prob.tolist()
+        self._award_line = problem.award_line.tolist()
+        self._district = problem.district_index.tolist()
 
     def try_move(self, i: int, k: int) -> bool:
         """Give candidate i slot k if every rule still holds; return whether it was applied."""
@@ -50,14 +60,16 @@ class Ledger:
             return True
         # Money: the cost lines of both slots and the award line.
         delta: dict[int, float] = {}
-        lc, lk = int(p.line[i, cur]), int(p.line[i, k])
+        line, own, cost = self._line[i], self._own_line[i], self._cost[i]
+        lc, lk = line[cur], line[k]
         if lc >= 0:
-            delta[lc] = delta.get(lc, 0.0) - float(self.own_line[i, cur])
+            delta[lc] = delta.get(lc, 0.0) - own[cur]
         if lk >= 0:
-            delta[lk] = delta.get(lk, 0.0) + float(self.own_line[i, k])
-        la = int(p.award_line[i])
+            delta[lk] = delta.get(lk, 0.0) + own[k]
+        la = self._award_line[i]
         if la >= 0:
-            delta[la] = delta.get(la, 0.0) + float(self.reserve[i, k] - self.reserve[i, cur])
+            reserve = self._reserve[i]
+            delta[la] = delta.get(la, 0.0) + (reserve[k] - reserve[cur])
         pool_sum = self.pool_sum
         for f, d in delta.items():
             need = self.need[f] + d
@@ -72,8 +84,8 @@ class Ledger:
             du = p.use[i, k] - p.use[i, cur]
             if np.any((du > 0) & (np.asarray(self.used) + du > p.capacity + FEASIBILITY_TOL)):
                 return False
-        dcost = float(p.cost[i, k] - p.cost[i, cur])
-        d_idx = int(p.district_index[i])
+        dcost = cost[k] - cost[cur]
+        d_idx = self._district[i]
         if self.respect_floors and dcost != 0:
             total = self.total_cost + dcost
             for d, share in enumerate(p.floor_share.tolist()):
@@ -94,7 +106,7 @@ class Ledger:
         if d_idx >= 0:
             self.by_district[d_idx] += dcost
         self.total_cost += dcost
-        dp = float(p.prob[i, k] - p.prob[i, cur])
+        dp = self._prob[i][k] - self._prob[i][cur]
         for t in np.nonzero(p.values[i])[0].tolist():
             self.expected[t] += p.values[i, t] * dp
         self.slots[i] = k
@@ -139,14 +151,14 @@ def greedy_fill(
         e = extra[ii, kk]
         ratio = np.where(e > 1e-12, g / np.maximum(e, 1e-12), 1e12 + g)
         order = np.argsort(-ratio, kind="stable")
-        changed = np.zeros(p.n, dtype=bool)
+        changed = bytearray(p.n)  # a list, not numpy: read once per move
         moved = False
         crossed = False
         for i, k in zip(ii[order].tolist(), kk[order].tolist(), strict=True):
             if changed[i]:
                 continue
             if ledger.try_move(i, k):
-                changed[i] = True
+                changed[i] = 1
                 moved = True
                 for t in np.nonzero(p.values[i])[0].tolist():
                     if open_t[t] and ledger.expected[t] >= p.goal[t] - 1e-12:

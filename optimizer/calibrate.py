@@ -23,9 +23,8 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from data.schema import NONE_OPTION, Workbook
+from optimizer.sources import ASSUMED, ENTERED, ESTIMATED, SOURCE_COLUMN
 
-SOURCE_COLUMN = "probability_source"
-ESTIMATED, ASSUMED, ENTERED = "estimated", "assumed", "entered"
 # Columns that name or price a row rather than describe it: never features.
 _NOT_FEATURES = {
     "year",

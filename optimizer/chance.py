@@ -402,11 +402,21 @@ def solve_chance(
 
 def with_year_odds(result: AllocationResult, problem: Problem, rho: float) -> AllocationResult:
     """The result with its targets' p_meet under correlation ρ (docs/workbook.md: P(meet) is
-    reported under the one-factor model). The baselines keep their independent odds."""
+    reported under the one-factor model), and the baselines' likewise, so that a change against
+    them compares like with like. The independent odds stay beside them as ``p_meet_independent``
+    (the dashboard shows them on hover: what the chance would be if outcomes did not move together).
+    """
     if rho <= 0 or not result.choices or len(result.targets) == 0:
         return result
     slots = problem.slots_from_choices(result.choices)
+    result.targets["p_meet_independent"] = result.targets["p_meet"].to_numpy(dtype=float)
     result.targets["p_meet"] = target_odds(problem, slots, rho)
+    for evaluation in result.baselines.values():
+        frame = evaluation.targets
+        if "p_meet" not in frame or len(frame) != len(result.targets):
+            continue
+        frame["p_meet_independent"] = frame["p_meet"].to_numpy(dtype=float)
+        frame["p_meet"] = target_odds(problem, problem.slots_from_choices(evaluation.choices), rho)
     return result
 
 

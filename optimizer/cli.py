@@ -66,9 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solve.add_argument(
         "--method",
-        choices=["auto", "milp", "lp_round"],
+        choices=["auto", "milp", "lp_round", "structured"],
         default="auto",
-        help="auto (default), the exact MILP through PuLP, or the LP rounding heuristic alone",
+        help="auto (default), the exact MILP through PuLP, the LP rounding heuristic alone, or the "
+        "structured method (what auto uses above 20,000 option variables)",
+    )
+    solve.add_argument(
+        "--large",
+        action="store_true",
+        help="a province's or the nation's CSV folder: up to 5,000,000 rows a sheet and 4 GB of CSV "
+        "(default: the limits of an upload, 200,000 rows and 50 MB)",
     )
     solve.add_argument(
         "--no-baselines",
@@ -102,10 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{path}: expected an .xlsx file or a folder of <sheet>.csv files")
     from data.safety import neutralise_frame
     from data.workbook import WorkbookError, read_workbook
+    from data.workbook.read import LARGE_LIMITS
     from optimizer.solve import solve
 
     try:
-        wb = read_workbook(args.workbook)
+        wb = read_workbook(args.workbook, limits=LARGE_LIMITS if args.large else None)
     except WorkbookError as exc:
         print(f"The workbook {args.workbook} cannot be used:", file=sys.stderr)
         for issue in exc.issues:

@@ -179,3 +179,118 @@ def random_workbook(
         floors=floors_df,
         settings={"pool_share": float(pool_share), "award_prudence": float(award_prudence)},
     )
+
+
+def scale_workbook(n_candidates: int, *, seed: int = 2026) -> Workbook:
+    """A province- or nation-sized workbook, generated column by column (no per-candidate Python).
+
+    The shape of issue 14's benchmark (docs/optimizer.md): 3 fund lines, 3 resources, 3 targets (one an
+    amount, two counts), 1 to 3 options per candidate, four districts with a 15% floor on D1, one lock
+    per 500 candidates, a 20% pool share and 5% of candidates with an entitlement award. The same seed
+    gives the same workbook.
+    """
+    rng = np.random.default_rng(seed)
+    n = n_candidates
+    lines = ["fund_1", "fund_2", "fund_3"]
+    resources = ["res_1", "res_2", "res_3"]
+    targets = ["target_1", "target_2", "target_3"]
+    ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 7))
+    base = rng.uniform(0.05, 0.6, n).round(3)
+    has_award = rng.random(n) < 0.05
+    award = np.where(has_award, rng.choice([50.0, 100.0, 200.0], n), 0.0)
+    award_line = np.where(has_award, np.asarray(lines)[rng.integers(0, 3, n)], "")
+    candidates = pd.DataFrame(
+        {
+            "candidate_id": ids,
+            "name": np.char.add("Candidate ", np.arange(1, n + 1).astype(str)),
+            "kind": np.where(rng.random(n) < 0.5, "project", "enterprise"),
+            "district": np.char.add("D", (rng.integers(0, 4, n) + 1).astype(str)),
+            "base_probability": base,
+            "award": award,
+            "award_line": award_line,
+        }
+    )
+    n_opts = rng.integers(1, 4, n)
+    o_cand = np.repeat(np.arange(n), n_opts)
+    starts = np.cumsum(n_opts) - n_opts
+    o_rank = np.arange(len(o_cand)) - np.repeat(starts, n_opts)
+    m = len(o_cand)
+    prob = np.minimum(0.99, base[o_cand] + rng.uniform(0.05, 0.25, m) * (1 + o_rank)).round(3)
+    cost = (rng.gamma(2.0, 20.0, m) * (1 + o_rank)).round(1)
+    cand_line = rng.integers(0, 3, n)
+    o_line = np.where(rng.random(m) < 0.8, cand_line[o_cand], rng.integers(0, 3, m))
+    options = pd.DataFrame(
+        {
+            "candidate_id": ids[o_cand],
+            "option": np.char.add("opt_", (o_rank + 1).astype(str)),
+            "probability": prob,
+            "fund_line": np.asarray(lines)[o_line],
+            "cost": cost,
+        }
+    )
+    for r in resources:
+        uses = rng.random(m) < 0.5
+        options[r] = np.where(uses, rng.integers(1, 6, m) * (1 + o_rank), 0).astype(float)
+    # Contributions: every candidate to one target, half of them to a second one as well.
+    first = rng.integers(0, 3, n)
+    second = (first + rng.integers(1, 3, n)) % 3
+    two = rng.random(n) < 0.5
+    c_cand = np.concatenate([np.arange(n), np.nonzero(two)[0]])
+    c_target = np.concatenate([first, second[two]])
+    order = np.lexsort((c_target, c_cand))
+    c_cand, c_target = c_cand[order], c_target[order]
+    value = np.where(c_target == 0, rng.gamma(2.0, 500.0, len(c_cand)).round(1), 1.0)
+    contributions = pd.DataFrame(
+        {"candidate_id": ids[c_cand], "target": np.asarray(targets)[c_target], "value": value}
+    )
+    best = base.copy()
+    np.maximum.at(best, o_cand, prob)
+    e_base = np.bincount(c_target, weights=value * base[c_cand], minlength=3)
+    e_best = np.bincount(c_target, weights=value * best[c_cand], minlength=3)
+    goal = np.maximum(1.0, e_base + rng.uniform(0.3, 0.9, 3) * (e_best - e_base))
+    goal = np.where(np.arange(3) < 1, goal.round(1), np.ceil(goal))
+    max_cost = np.bincount(o_line, weights=cost, minlength=3)
+    reserve_base = np.zeros(3)
+    award_idx = np.nonzero(has_award)[0]
+    np.add.at(
+        reserve_base,
+        np.searchsorted(lines, award_line[award_idx]),
+        np.minimum(1.0, base[award_idx]) * award[award_idx],
+    )
+    amount = (reserve_base + 0.3 * max_cost / 3 * rng.uniform(0.7, 1.3, 3)).round(0)
+    budgets = pd.DataFrame({"fund_line": lines, "amount": amount, "pooled": [True, True, False]})
+    cap = options[resources].sum().to_numpy(dtype=float)
+    resources_df = pd.DataFrame(
+        {
+            "resource": resources,
+            "capacity": (0.3 * cap / 3 * rng.uniform(0.7, 1.3, 3)).round(0),
+            "unit": ["days"] * 3,
+        }
+    )
+    targets_df = pd.DataFrame(
+        {
+            "target": targets,
+            "goal": goal.astype(float),
+            "weight": [1.0, 2.0, 1.0],
+            "unit": ["万元", "count", "count"],
+        }
+    )
+    chosen = rng.choice(n, size=n // 500, replace=False)
+    lock_k = rng.integers(0, n_opts[chosen] + 1)
+    locks = pd.DataFrame(
+        {
+            "candidate_id": ids[chosen],
+            "option": np.where(lock_k == 0, "none", np.char.add("opt_", lock_k.astype(str))),
+        }
+    )
+    return Workbook(
+        budgets=budgets,
+        resources=resources_df,
+        targets=targets_df,
+        candidates=candidates,
+        contributions=contributions,
+        options=options,
+        locks=locks,
+        floors=pd.DataFrame({"district": ["D1"], "min_share": [0.15]}),
+        settings={"pool_share": 0.2, "award_prudence": 1.0},
+    )

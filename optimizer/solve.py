@@ -35,8 +35,9 @@ from optimizer.model import (
     tiebroken_score,
 )
 from optimizer.problem import ANY_SLOT, FREE, Problem, compile_problem
+from optimizer.structured import STRUCTURED_MIN_VARS, solve_structured
 
-METHODS = ("auto", "milp", "lp_round")
+METHODS = ("auto", "milp", "lp_round", "structured")
 # Extra wall-clock seconds a guarded HiGHS call gets beyond its own time limit before it is killed:
 # half its limit plus half a second, at most two seconds (a one-second live solve must not wait two).
 _DEADLINE_GRACE = 2.0
@@ -471,6 +472,8 @@ class AllocationModel:
             return self._no_plan(" ".join(reasons), method)
         if method == "auto":
             method = "milp" if solver == "cbc" else "fast"
+            if method == "fast" and self.form.nv >= STRUCTURED_MIN_VARS:
+                method = "structured"  # docs/optimizer.md: the HiGHS LP is the slow part above it
         build = self.compile_seconds
         self.compile_seconds = 0.0  # count the one-off compilation in the first solve only
         settings = _Settings(solver, time_limit, mip_gap, threads)
@@ -529,6 +532,14 @@ class AllocationModel:
             return _Found(slots, "optimal", bound, "nothing to decide", started)
         if method == "milp":
             return self._solve_milp(settings)
+        if method == "structured":
+            slots, status, bound, used = solve_structured(
+                self,
+                time_limit=settings.time_limit,
+                mip_gap=settings.mip_gap,
+                threads=settings.threads,
+            )
+            return _Found(slots, status, bound, used, started)
         fresh = self._highs is None
         hm = self.highs_model()
         build_seconds = time.perf_counter() - started if fresh else 0.0
@@ -921,11 +932,13 @@ def solve(
         Solver threads (fixed, for reproducible runs).
     baselines : bool
         Also evaluate the do-nothing, greedy and proportional plans.
-    method : {"auto", "milp", "lp_round"}
+    method : {"auto", "milp", "lp_round", "structured"}
         ``milp``: the exact MILP through PuLP. ``lp_round``: LP relaxation rounded down and filled
-        greedily (fast, with its gap to the LP bound). ``auto``: with HiGHS, ``lp_round``, then a MILP
-        on the few undecided candidates, then the full MILP warm-started, until the gap is met; with
-        CBC, ``milp``.
+        greedily (fast, with its gap to the LP bound). ``structured``: Lagrangian prices on the
+        coupling rows, then a core MIP (`optimizer.structured`). ``auto``: with HiGHS, ``structured``
+        above `STRUCTURED_MIN_VARS` option variables, else ``lp_round``, then a MILP on the few
+        undecided candidates, then the full MILP warm-started, until the gap is met; with CBC,
+        ``milp``.
     start : dict, optional
         A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
         path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
@@ -945,7 +958,9 @@ def solve(
     if wb.objective == "chance":
         from optimizer.chance import solve_chance
 
-        return solve_chance(wb, time_limit=time_limit, mip_gap=mip_gap, baselines=baselines)
+        return with_sources(
+            wb, solve_chance(wb, time_limit=time_limit, mip_gap=mip_gap, baselines=baselines)
+        )
     model = AllocationModel(wb)
     result = model.solve(
         solver=solver,
@@ -960,4 +975,14 @@ def solve(
         from optimizer.chance import with_year_odds
 
         with_year_odds(result, model.problem, wb.correlation)
+    return with_sources(wb, result)
+
+
+def with_sources(wb: Workbook, result: AllocationResult) -> AllocationResult:
+    """The allocation with ``probability_source`` per row (estimated / assumed / entered), so every
+    probability shown says where it comes from (docs/probabilities.md)."""
+    if len(result.allocation) and "option" in result.allocation.columns:
+        from optimizer.sources import probability_sources
+
+        result.allocation["probability_source"] = probability_sources(wb, result.allocation)
     return result

@@ -8,7 +8,8 @@ import streamlit as st
 from ui import data_panels, state
 from ui.auth import can
 from ui.format import local_datetime
-from ui.i18n import TABLE, t
+from ui.i18n import TABLE, current_lang, t
+from ui.issue_text import audit_detail
 from ui.widgets import page_header
 
 
@@ -58,7 +59,9 @@ def render() -> None:
                         t("data.action"): log["action"].map(
                             lambda a: t(f"audit.{a}") if f"audit.{a}" in TABLE else a
                         ),
-                        t("data.detail"): log["detail"],
+                        t("data.detail"): log["detail"].map(
+                            lambda d: audit_detail(d, current_lang())
+                        ),
                     }
                 ),
                 hide_index=True,

@@ -432,14 +432,16 @@ def brute_force(wb: Workbook) -> tuple[float, dict[str, str]] | None:
     return best
 
 
-def test_replans_keep_every_rule_and_match_brute_force():
+@pytest.mark.parametrize("method", ["auto", "structured"])
+def test_replans_keep_every_rule_and_match_brute_force(method):
+    """The structured method (large workbooks) keeps the same rules: actuals, reserves, act_by."""
     outcomes = {"optimal": 0, "infeasible": 0}
     decided = 0
     for seed in range(60):
         wb = random_replan(seed)
         decided += len(wb.actuals)
         truth = brute_force(wb)
-        result = solve(wb, mip_gap=0.0, time_limit=20)
+        result = solve(wb, mip_gap=0.0, time_limit=20, method=method)
         if truth is None:
             assert result.status == "infeasible", (seed, result.choices)
             outcomes["infeasible"] += 1

@@ -156,3 +156,31 @@ def test_command_line_writes_the_calibrated_workbook(tmp_path, capsys):
     write_workbook(random_workbook(5, seed=1), tmp_path / "bare")
     assert main(["calibrate", str(tmp_path / "bare"), "--out", str(tmp_path / "x")]) == 1
     assert "no history" in capsys.readouterr().err
+
+
+def test_every_plan_row_says_where_its_probability_comes_from():
+    from optimizer.solve import solve
+
+    wb = random_workbook(12, seed=3)
+    first = wb.options.iloc[0]
+    wb.options["probability_source"] = ""
+    wb.options.loc[wb.options.index[0], "probability_source"] = "estimated"
+    wb.candidates["probability_source"] = "entered"
+    locked = {str(first["candidate_id"]): str(first["option"])}
+    result = solve(wb, time_limit=5, start=None)
+    sources = dict(
+        zip(result.allocation["candidate_id"], result.allocation["probability_source"], strict=True)
+    )
+    for cid, option in result.choices.items():
+        if option == "none":
+            assert sources[cid] == "entered"  # the candidate's base probability
+        elif (cid, option) in locked.items():
+            assert sources[cid] == "estimated"
+        else:
+            assert sources[cid] == "assumed"  # blank = assumed
+    from optimizer.sources import probability_sources
+
+    frame = pd.DataFrame(
+        {"candidate_id": [first["candidate_id"]] * 2, "option": [first["option"], "none"]}
+    )
+    assert probability_sources(wb, frame) == ["estimated", "entered"]

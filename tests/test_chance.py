@@ -81,3 +81,23 @@ def test_solve_and_command_line_use_the_chance_objective(tmp_path, capsys):
     )
     assert out["objective"] == pytest.approx(chance_objective(problem, cli_slots, 0.2), abs=1e-6)
     assert {"expected", "p_meet"} <= set(out["targets"][0])
+
+
+def test_year_swings_apply_to_the_plan_and_its_baselines_with_the_independent_odds_kept():
+    from optimizer.solve import solve
+
+    wb = random_workbook(30, seed=5, n_targets=2, amount_targets=1)
+    independent = solve(wb, time_limit=5)
+    wb.settings["correlation"] = 0.3
+    result = solve(wb, time_limit=5)
+    problem = compile_problem(wb)
+    slots = problem.slots_from_choices(result.choices)
+    np.testing.assert_allclose(result.targets["p_meet"], target_odds(problem, slots, 0.3))
+    np.testing.assert_allclose(
+        result.targets["p_meet_independent"], target_odds(problem, slots, 0.0), atol=1e-9
+    )
+    # The change against no support compares like with like: both under the year swings.
+    nothing = result.baselines["do_nothing"]
+    none_slots = problem.slots_from_choices(nothing.choices)
+    np.testing.assert_allclose(nothing.targets["p_meet"], target_odds(problem, none_slots, 0.3))
+    assert independent.choices == result.choices  # ρ changes the odds, not the expected plan

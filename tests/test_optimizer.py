@@ -142,7 +142,7 @@ def assert_plan_consistent(wb, result):
 SEEDS = range(120)
 
 
-@pytest.mark.parametrize("method", ["milp", "auto"])
+@pytest.mark.parametrize("method", ["milp", "auto", "structured"])
 def test_optimum_equals_brute_force(method):
     outcomes = {"optimal": 0, "infeasible": 0}
     for seed in SEEDS:
@@ -315,7 +315,7 @@ FLOOR_NEEDS_B = dict(
 )
 
 
-@pytest.mark.parametrize("method", ["auto", "lp_round", "milp"])
+@pytest.mark.parametrize("method", ["auto", "lp_round", "milp", "structured"])
 def test_a_plan_the_floor_forces_is_found(method):
     wb = workbook(**FLOOR_NEEDS_B)
     result = solve(wb, method=method, mip_gap=0.0)
@@ -324,7 +324,7 @@ def test_a_plan_the_floor_forces_is_found(method):
     assert_plan_consistent(wb, result)
 
 
-@pytest.mark.parametrize("method", ["auto", "lp_round", "milp"])
+@pytest.mark.parametrize("method", ["auto", "lp_round", "milp", "structured"])
 def test_floors_no_plan_can_keep_are_infeasible_not_a_broken_plan(method):
     # North's locked 11 and South's only option (20) can never be equal, as two 50% floors require;
     # the LP relaxation is feasible (South's help at 0.55), so the direct checks do not see it.
@@ -415,7 +415,7 @@ def test_rules_hold_in_exact_decimal_arithmetic():
     over = evaluate_plan(wb, {"P1": "help", "P2": "help"})
     assert not over.feasible and "A" in " ".join(over.violations)
     assert evaluate_plan(wb, {"P1": "help", "P3": "help"}).feasible
-    for method in ("auto", "milp", "lp_round"):
+    for method in ("auto", "milp", "lp_round", "structured"):
         result = solve(wb, method=method, mip_gap=0.0)
         assert {result.choices["P1"], result.choices["P2"]} != {"help"}, method
         assert_plan_consistent(wb, result)

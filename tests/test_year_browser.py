@@ -1,4 +1,5 @@
-"""The year loop in a real browser: a planner enters a month's result on the 调度 page and the cockpit moves.
+"""The year loop in a real browser: a planner enters a month's result on the 调度 page, the cockpit moves,
+and the 调度通报 downloaded from the cockpit opens in python-docx with every target and district.
 
 Run with ``pytest -m browser tests/test_year_browser.py``; screenshots go to ``artifacts/screenshots/``.
 The data editor is a canvas: the test double-clicks the status cell of the demo's second actuals row
@@ -7,6 +8,7 @@ The data editor is a canvas: the test double-clicks the status cell of the demo'
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -100,7 +102,31 @@ def test_entering_a_start_moves_the_cockpit(app) -> None:
         assert int(metric(page, "Projects started").replace(",", "")) == started + 1
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
         page.screenshot(path=str(SCREENSHOTS / "cockpit_year_en.png"), full_page=True)
+
+        # The month's 调度通报, as leadership would forward it: Word, in Chinese, from the cockpit.
+        page.goto(f"{url}/?lang=zh")
+        expect(page.locator("h1").first).to_have_text("领导驾驶舱", timeout=LOAD_TIMEOUT)
+        wait_for_app(page, LOAD_TIMEOUT)
+        with page.expect_download(timeout=LOAD_TIMEOUT) as download:
+            page.get_by_role("button", name="下载调度通报（Word）").click()
+        notice = Path(download.value.path()).read_bytes()  # gone once the browser closes
+        assert download.value.suggested_filename.endswith(".docx")
         browser.close()
+
+    import docx
+
+    from data.vocabulary import label as vocabulary_label
+
+    document = docx.Document(io.BytesIO(notice))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    shown = store.load_workbook()
+    for target in shown.targets["target"].astype(str):
+        assert vocabulary_label("target", target, "zh") in text, target
+    for district in sorted(set(shown.candidates["district"].astype(str))):
+        assert vocabulary_label("district", district, "zh") in text, district
 
     assert len(store.list_snapshots()) == rounds + 1
     kept = store.load_workbook().actuals.set_index("candidate_id")

@@ -6,18 +6,199 @@ settings the plan was solved for, and its button goes once the result is shown.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from data.schema import Workbook
 from optimizer.analysis import explain_candidate, robustness
 from optimizer.solve import AllocationResult
 from ui import downloads, state
-from ui.format import number, percent
-from ui.i18n import t
+from ui.format import money, number, percent
+from ui.i18n import t, tv
 from ui.insights import money_by_robustness
 from ui.studio_context import StudioContext
-from ui.tables import label_for
+from ui.tables import candidate_label, label_for, short_target_label, unit_label
 from ui.widgets import format_amount
+
+NAMED_CHANGES = 5  # candidates named in a sentence; the rest counted
+
+
+def limit_amount(value: float, kind: str | None, unit: object, lang: str) -> str:
+    """An amount of a fund line (money) or a resource (number and unit: ``26 人日``)."""
+    if kind == "fund_line" or str(unit) in ("万元", "wan"):
+        return money(value, lang)
+    digits = 0 if float(value).is_integer() or abs(value) >= 100 else 1
+    return f"{number(value, digits)} {unit_label(unit, lang)}".strip()
+
+
+def _points(value: float | None, lang: str) -> str:
+    """Percentage points of weighted attainment, readable when tiny (``不足 0.01``)."""
+    if value is None or math.isnan(value):
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    if abs(value) < 0.005:
+        return t("why.below", lang)
+    return f"{value:,.2f}"
+
+
+def _probabilities(wb: Workbook, candidate_id: str, option: str | None) -> tuple[float, float]:
+    """The candidate's chance of success without support and with ``option`` (NaN if unknown)."""
+    base = wb.candidates.loc[wb.candidates["candidate_id"].astype(str) == candidate_id]
+    p0 = float(base["base_probability"].iloc[0]) if len(base) else math.nan
+    rows = wb.options[
+        (wb.options["candidate_id"].astype(str) == candidate_id)
+        & (wb.options["option"].astype(str) == str(option))
+    ]
+    p1 = float(rows["probability"].iloc[0]) if len(rows) else math.nan
+    return p0, p1
+
+
+def _stop(lang: str) -> str:
+    """A sentence's full stop."""
+    return "。" if lang == "zh" else "."
+
+
+def _change_list(changes: list[dict[str, Any]], lang: str) -> str:
+    """The candidates another plan would treat differently, by name and support in words."""
+    sep = "、" if lang == "zh" else ", "
+    parts = [
+        t(
+            "why.change_item",
+            lang,
+            who=candidate_label(c.get("candidate_id", ""), c.get("name", ""), lang),
+            before=tv(c.get("before"), lang, "option"),
+            after=tv(c.get("after"), lang, "option"),
+        )
+        for c in changes[:NAMED_CHANGES]
+    ]
+    rest = len(changes) - NAMED_CHANGES
+    if rest > 0:
+        parts.append(t("why.more", lang, n=rest))
+    return sep.join(parts)
+
+
+def explanation_sentences(ex: Any, wb: Workbook, labels: Mapping[str, str], lang: str) -> list[str]:
+    """Why a candidate is (not) supported, in the reader's language and the bureaus' words.
+
+    Built from the analysis's figures (``optimizer.analysis.Explanation``) rather than its own
+    sentences, so that options, fund lines and resources read by their names (data.vocabulary,
+    docs/workbook.md), amounts carry their units (``26 人日``) and attainment reads in percentage
+    points of the plan's weighted attainment.
+    """
+    who = candidate_label(ex.candidate_id, ex.name, lang)
+    if lang != "zh":  # English readers may look the ID up in the workbook; Chinese ones read names
+        who = f"{who} ({ex.candidate_id})"
+    line = label_for(ex.fund_line, labels, lang) if ex.fund_line else ""
+    out: list[str] = []
+    if ex.locked is not None:
+        out.append(t("why.locked", lang, who=who, option=tv(ex.locked, lang, "option")))
+    option = ex.option if ex.funded else ex.considered_option
+    if option is None:
+        return [*out, t("why.no_options", lang, who=who)]
+    p0, p1 = _probabilities(wb, str(ex.candidate_id), option)
+    chance = (
+        t("why.chance", lang, before=percent(p0), after=percent(p1))
+        if not (math.isnan(p0) or math.isnan(p1))
+        else ""
+    )
+    cost = (
+        t("why.money", lang, line=line, amount=money(ex.money, lang))
+        if ex.money > 0
+        else t("why.no_money", lang)
+    )
+    rate = (
+        t("why.rate", lang, rate=_points(ex.per_100, lang), cutoff=_points(ex.cutoff_per_100, lang))
+        if ex.money > 0 and ex.cutoff_per_100 is not None
+        else ""
+    )
+    key = "why.funded" if ex.funded else "why.not_funded"
+    out.append(
+        t(
+            key,
+            lang,
+            who=who,
+            option=tv(option, lang, "option"),
+            cost=cost,
+            chance=chance,
+            points=_points(ex.gain_points, lang),
+            rate=rate,
+        )
+    )
+    if ex.funded:
+        if ex.drop_loss is not None:
+            if math.isnan(ex.drop_loss):
+                out.append(t("why.drop_infeasible", lang))
+            else:
+                changes = _change_list(ex.changes, lang)
+                out.append(
+                    t("why.drop", lang, points=_points(ex.drop_points, lang))
+                    + (t("why.changes", lang, changes=changes) if changes else _stop(lang))
+                )
+        return out
+    if ex.gain_attainment <= 1e-12:
+        out.append(t("why.already_met", lang))
+    limit = label_for(ex.limit, labels, lang) if ex.limit else ""
+    if ex.takes is not None and ex.limit:
+        if ex.takes == 0:
+            out.append(t("why.margin", lang))
+        else:
+            out.append(
+                t(
+                    "why.takes",
+                    lang,
+                    limit=limit,
+                    more=limit_amount(ex.takes, ex.limit_kind, ex.limit_unit, lang),
+                    less=limit_amount(
+                        ex.takes_checked_below or 0.0, ex.limit_kind, ex.limit_unit, lang
+                    ),
+                )
+            )
+    elif ex.searched_up_to is not None and ex.limit:
+        out.append(
+            t(
+                "why.never",
+                lang,
+                limit=limit,
+                more=limit_amount(ex.searched_up_to, ex.limit_kind, ex.limit_unit, lang),
+            )
+        )
+    if ex.forced_loss is not None:
+        if math.isnan(ex.forced_loss):
+            out.append(t("why.forced_infeasible", lang))
+        else:
+            changes = _change_list(ex.changes, lang)
+            out.append(
+                t(
+                    "why.forced",
+                    lang,
+                    option=tv(ex.forced_option, lang, "option"),
+                    points=_points(ex.forced_points, lang),
+                )
+                + (t("why.changes", lang, changes=changes) if changes else _stop(lang))
+            )
+    return out
+
+
+def marginal_effects(row: Any, units: Mapping[str, object], lang: str) -> str:
+    """What one step more of a limit buys, target by target (``+0.8 家`` 专精特新 …)."""
+    sep = "、" if lang == "zh" else ", "
+    parts = []
+    for column in row.index:
+        if not str(column).startswith("expected_up:"):
+            continue
+        target = str(column).split(":", 1)[1]
+        value = float(row[column]) if pd.notna(row[column]) else 0.0
+        if abs(value) < 0.05:  # under a tenth of a firm or project: noise, not an effect
+            continue
+        amount = format_amount(abs(value), units.get(target, ""), lang)
+        name = short_target_label(target, tv(target, lang), lang)
+        parts.append(f"{name} {'+' if value > 0 else '-'}{amount}")
+    return sep.join(parts) if parts else t("why.no_effect", lang)
 
 
 def marginal_panel(plan_key: str, ctx: StudioContext) -> None:
@@ -40,12 +221,24 @@ def marginal_panel(plan_key: str, ctx: StudioContext) -> None:
                     st.error(t("solve.failed_no_plan", error=exc))
         table = computed.get(plan_key)
         if table is not None and len(table):
+            units = dict(zip(wb.targets["target"], wb.targets["unit"], strict=True))
+            kinds = table["kind"] if "kind" in table else pd.Series([None] * len(table))
+            limit_units = table["unit"] if "unit" in table else pd.Series([""] * len(table))
             st.dataframe(
                 pd.DataFrame(
                     {
                         t("studio.limit"): [label_for(n, labels, lang) for n in table["name"]],
-                        t("studio.current"): [number(v) for v in table["current"]],
-                        t("studio.step"): [number(v) for v in table["step"]],
+                        t("studio.current"): [
+                            limit_amount(float(v), k, u, lang)
+                            for v, k, u in zip(table["current"], kinds, limit_units, strict=True)
+                        ],
+                        t("studio.step"): [
+                            "+" + limit_amount(float(v), k, u, lang)
+                            for v, k, u in zip(table["step"], kinds, limit_units, strict=True)
+                        ],
+                        t("studio.buys"): [
+                            marginal_effects(row, units, lang) for _, row in table.iterrows()
+                        ],
                         t("studio.points_up"): table["points_up"].round(2),
                         t("studio.points_down"): (-table["points_down"]).round(2),
                         t("studio.points_lp"): table["points_lp"].round(2)
@@ -58,9 +251,10 @@ def marginal_panel(plan_key: str, ctx: StudioContext) -> None:
                 # Narrow columns with short headers (the full wording in each header's help), so
                 # the figures fit beside the long resource names without scrolling sideways.
                 column_config={
-                    t("studio.limit"): st.column_config.TextColumn(width=200),
-                    t("studio.current"): st.column_config.TextColumn(width=70),
-                    t("studio.step"): st.column_config.TextColumn(width=60),
+                    t("studio.limit"): st.column_config.TextColumn(width=180),
+                    t("studio.current"): st.column_config.TextColumn(width=95),
+                    t("studio.step"): st.column_config.TextColumn(width=85),
+                    t("studio.buys"): st.column_config.TextColumn(width=220),
                     **{
                         t(key): st.column_config.NumberColumn(
                             label=t(f"{key}_short"), help=t(key), format="%.2f", width=70
@@ -78,7 +272,7 @@ def marginal_panel(plan_key: str, ctx: StudioContext) -> None:
 
 def explain_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) -> None:
     """Why a chosen candidate is (not) supported, in sentences."""
-    lang, wb = ctx.lang, ctx.wb
+    lang, wb, labels = ctx.lang, ctx.wb, ctx.labels
     settings = ctx.settings
     # Why a candidate is (not) supported, where the analysis module explains it (a few re-solves).
     with st.expander(t("studio.explain")):
@@ -93,7 +287,7 @@ def explain_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) -> 
             t("studio.explain_pick"),
             list(cand_names),
             index=None,
-            format_func=lambda c: f"{c} · {cand_names[c]}",
+            format_func=lambda c: candidate_label(c, cand_names[c], lang),
             placeholder=t("common.search"),
             key="studio.explain_pick",
         )
@@ -101,8 +295,12 @@ def explain_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) -> 
         if who and st.button(t("studio.explain_run"), key="studio.explain_run"):
             with st.spinner(t("studio.marginal_running"), show_time=True):
                 try:
-                    result = explain_candidate(state.scenario_workbook(wb, settings), who)
-                    answers[(plan_key, who)] = result.sentences
+                    scenario_wb = state.scenario_workbook(wb, settings)
+                    result = explain_candidate(scenario_wb, who)
+                    answers[(plan_key, who)] = {
+                        code: explanation_sentences(result, scenario_wb, labels, code)
+                        for code in ("zh", "en")
+                    }
                 except Exception as exc:  # an analysis failure is a message, not a crash
                     st.error(t("solve.failed_no_plan", error=exc))
         sentences = answers.get((plan_key, who))

@@ -348,9 +348,17 @@ def frontier_chart(
         alt.Chart(frontier)
         .mark_line(point=True, color=primary())
         .encode(
-            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",")),
-            y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
-            tooltip=[alt.Tooltip(f"{x}:Q", format=",.0f"), alt.Tooltip(f"{y}:Q", format=".3f")],
+            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",.1f", labelOverlap=True)),
+            y=alt.Y(
+                f"{y}:Q",
+                title=y_title,
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=".0%", labelOverlap=True),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{x}:Q", title=x_title, format=",.2f"),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=".1%"),
+            ],
         )
     )
     layers: list[alt.Chart] = [line]
@@ -360,16 +368,28 @@ def frontier_chart(
             y=f"{y}:Q",
             tooltip=[
                 alt.Tooltip(f"{scenario_label}:N"),
-                alt.Tooltip(f"{x}:Q", format=",.0f"),
-                alt.Tooltip(f"{y}:Q", format=".3f"),
+                alt.Tooltip(f"{x}:Q", title=x_title, format=",.2f"),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=".1%"),
             ],
         )
         layers.append(points.mark_point(size=120, filled=True, color=light_colors()["amber"]))
-        layers.append(
-            points.mark_text(align="left", dx=8, dy=-8, font="Noto Sans CJK SC").encode(
-                text=f"{scenario_label}:N"
-            )
+        # Labels alternate above and below their point, so that neighbours' names do not overlap;
+        # the full name is always in the tooltip.
+        ranked = scenarios.assign(
+            _above=[i % 2 == 0 for i in range(len(scenarios))],
         )
+        for above in (True, False):
+            layers.append(
+                alt.Chart(ranked[ranked["_above"] == above])
+                .mark_text(
+                    align="left",
+                    dx=8,
+                    dy=-10 if above else 14,
+                    font="Noto Sans CJK SC",
+                    limit=140,
+                )
+                .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{scenario_label}:N")
+            )
     return alt.layer(*layers).properties(height=340)
 
 

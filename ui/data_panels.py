@@ -3,13 +3,12 @@ workbook downloads (current data, blank template, demo city)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from data.schema import Workbook
 from ui import state
 from ui.auth import can
-from ui.i18n import t
+from ui.i18n import current_lang, t
 from ui.safe_text import plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,20 +46,27 @@ def import_panel(store: state.GuardedStore) -> None:
         try:
             imported = read_workbook_upload(upload.name, upload.getvalue())
         except WorkbookError as exc:
+            from ui.issue_text import issues_frame, raw_upload_tables, row_keys
+
             st.error(t("data.invalid", n=exc.total))
-            report = pd.DataFrame(
-                {
-                    t("data.sheet"): [i.sheet for i in exc.issues],
-                    t("data.row"): [i.row if i.row is not None else "" for i in exc.issues],
-                    t("data.column"): [i.column or "" for i in exc.issues],
-                    t("data.message"): [i.message for i in exc.issues],
+            lang = current_lang()
+            # In Chinese each problem reads in Chinese and its row is named by its key (the fund
+            # line, the candidate), read back from the upload; English keeps the checker's text.
+            keys = (
+                row_keys(raw_upload_tables(upload.name, upload.getvalue())) if lang == "zh" else {}
+            )
+            report = issues_frame(list(exc.issues), lang, keys).rename(
+                columns={
+                    "sheet": t("data.sheet"),
+                    "row": t("data.row"),
+                    "column": t("data.column"),
+                    "message": t("data.message"),
                 }
             )
             st.dataframe(report, hide_index=True, width="stretch", key="data.report")
             from ui.downloads import import_report_button
-            from ui.i18n import current_lang
 
-            import_report_button(exc.issues, current_lang())
+            import_report_button(exc.issues, lang)
             st.caption(t("data.nothing_stored"))
         except Exception as exc:  # an unreadable file is a message, never a traceback
             st.error(t("data.unreadable", error=plain(exc)))

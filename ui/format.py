@@ -67,8 +67,20 @@ def money(value_wan: float | int | None, lang: str = "zh") -> str:
 
 
 def money_unit(lang: str = "zh") -> str:
-    """The unit name for money columns given in 万元."""
-    return "万元" if lang == "zh" else "10k CNY"
+    """The unit name for money columns given in 万元 (English readers do not count in 万: they read
+    the column as multiples of CNY 10,000)."""
+    return "万元" if lang == "zh" else "× CNY 10,000"
+
+
+def money_change(value_wan: float | int | None, lang: str = "zh") -> str:
+    """A change of money in 万元 with its sign (``+1,200 万元``, ``-CNY 3.0 m``); ``±0`` for none."""
+    if value_wan is None or _is_missing(value_wan):
+        return "–"
+    wan = float(value_wan)
+    text = money(abs(wan), lang)
+    if text in ("0 万元", "CNY 0"):
+        return "±0"
+    return ("+" if wan > 0 else "-") + text
 
 
 def percent(value: float | None, digits: int = 0) -> str:

@@ -202,7 +202,7 @@ SCREEN: dict[str, tuple[str, str]] = {
     "light.red": vocabulary.TERM_LABELS["outlook_red"],
     # units
     "unit.count": ("个", "count"),
-    "unit.wan": ("万元", "10k CNY"),
+    "unit.wan": ("万元", "× CNY 10,000"),
     "unit.mu": ("亩", "mu"),
     "unit.tce": ("吨标煤", "tce"),
     "unit.days": ("人日", "staff days"),
@@ -320,6 +320,12 @@ SCREEN: dict[str, tuple[str, str]] = {
     "card.verdict.short": (
         "目标 {goal}，预期 {expected}，比目标少 {gap}；完成把握 {p}。",
         "Goal {goal}, expected {expected}: {gap} short, a {p} chance of meeting it.",
+    ),
+    "common.probability_source": ("概率来源", "Probability source"),
+    "card.independent": (
+        "本概率已考虑年景好坏（各对象成败同向波动）；若各对象成败互不相关，概率为 {p}。",
+        "This chance allows for good and bad years (outcomes moving together); if outcomes were "
+        "independent it would be {p}.",
     ),
     "card.verdict.base": ("（不支持时预期 {base}）", "(With no support: {base}.)"),
     "cockpit.district.money": ("预先拨付的扶持资金", "Up-front money"),
@@ -516,15 +522,15 @@ SCREEN: dict[str, tuple[str, str]] = {
     "studio.limit": ("资金/资源", "Fund line / resource"),
     "studio.current": ("当前", "Now"),
     "studio.step": ("一档", "Step"),
-    "studio.points_up": ("增加一档（分）", "One step more (points)"),
-    "studio.points_down": ("减少一档（分）", "One step less (points)"),
-    "studio.points_lp": ("线性松弛估计（每档，分）", "LP estimate per step (points)"),
+    "studio.points_up": ("增加一档（加权完成度，百分点）", "One step more (points)"),
+    "studio.points_down": ("减少一档（加权完成度，百分点）", "One step less (points)"),
+    "studio.points_lp": ("平滑估计（每档，百分点）", "LP estimate per step (points)"),
     "studio.points_up_short": ("增一档", "+1 step"),
     "studio.points_down_short": ("减一档", "−1 step"),
-    "studio.points_lp_short": ("LP估计", "LP est."),
+    "studio.points_lp_short": ("平滑估计", "LP est."),
     "studio.marginal_precision": (
-        "重新求解的方案与最优的差距均在 0.1% 以内，因此两次求解之差只精确到约 ±0.06 分：小于此值的变化可视为约等于零。"
-        "线性松弛估计是放宽整数约束后的影子价格乘以一档，数值平滑，可作参照；两者差别大时，说明效果不均匀（例如一档资金恰好够或不够支持某个大项目）。",
+        "重新求解的方案与最优的差距均在 0.1% 以内，因此两次求解之差只精确到约 ±0.06 个百分点：小于此值的变化可视为约等于零。"
+        "“平滑估计”按每一小份资金或资源的平均效果折算一档，数值平稳，可作参照；两者差别大时，说明效果不均匀（例如一档资金恰好够或不够支持某个大项目）。",
         "Each re-solved plan is within 0.1% of the best possible, so a difference of two solves is exact "
         "only to about ±0.06 points: read smaller changes as about zero. The LP estimate (the relaxed "
         "problem's shadow price × one step) is smooth and a useful reference; where the two differ "
@@ -882,6 +888,122 @@ SCREEN: dict[str, tuple[str, str]] = {
     "year.used": ("已用", "Used"),
     "year.capacity": ("可用量", "Capacity"),
     "year.share": ("占用比例", "Share of capacity"),
+    # ux: what every move changed, codes and units in words, workflow details
+    "solve.replaced": (
+        "求解已完成：最终方案已替换快速方案，标“●”的数字随之变化。",
+        "Solving finished: the final plan replaced the quick one; figures marked “●” moved.",
+    ),
+    "solve.refined_same": (
+        "求解已完成：快速方案即为最终方案，数字不变。",
+        "Solving finished: the quick plan is the final one; no figure moved.",
+    ),
+    "change.title": ("本次调整带来的变化：", "What this move changed:"),
+    "change.against_stored": ("与库存数据相比", "Against the stored data"),
+    "change.nothing": ("各项指标和支持对象均无变化。", "No figure and no candidate changed."),
+    "change.points": ("{value} 个百分点", "{value} points"),
+    "change.updated": ("{label} ●已更新", "{label} ● updated"),
+    "change.goals": ("{name}目标", "goal for {name}"),
+    "change.weights": ("{name}权重", "weight of {name}"),
+    "change.pool_share": ("统筹调剂比例", "pooled share"),
+    "change.award_prudence": ("奖补兑现审慎系数", "award prudence"),
+    "change.lock": ("锁定{who}为“{option}”", "locked {who} to “{option}”"),
+    "change.unlock": ("解除对{who}的锁定", "unlocked {who}"),
+    "change.expectations": ("预期完成量：", "Expected: "),
+    "change.target": ("{target}从 {before} 变为 {after}", "{target} {before} → {after}"),
+    "change.candidates": (
+        "新增支持 {gained} 个（{money_gained}），不再支持 {lost} 个（{money_lost}），"
+        "改变支持方式 {switched} 个。",
+        "{gained} newly supported ({money_gained}), {lost} no longer supported ({money_lost}), "
+        "{switched} supported differently.",
+    ),
+    "change.transfer": (
+        "资金统筹：从{source}调剂到{sink}的资金由 {before} 变为 {after}。",
+        "Pooling: money moved from {source} to {sink} went from {before} to {after}.",
+    ),
+    "change.cut_raises": (
+        "削减一条资金线后{targets}的预期反而上升，原因是统筹调剂改变了资金去向：",
+        "A cut to one fund line raised {targets}, because pooling moved money between lines:",
+    ),
+    "change.details": ("查看变化的支持对象（{n} 个）", "Candidates that changed ({n})"),
+    "change.what": ("变化", "Change"),
+    "change.gained": ("新增支持", "newly supported"),
+    "change.lost": ("不再支持", "no longer supported"),
+    "change.switched": ("改变支持方式", "supported differently"),
+    "change.option_before": ("调整前支持方式", "Support before"),
+    "change.option_after": ("调整后支持方式", "Support now"),
+    "change.money": ("资金变化", "Money moved"),
+    "studio.buys": ("多一档带来（预期）", "One step more buys (expected)"),
+    "why.below": ("不足 0.01", "under 0.01"),
+    "common.choose": ("请选择", "Choose"),
+    "scenarios.settings": ("主要设置", "Key settings"),
+    "scenarios.summary_total": ("资金合计 {total}", "Money in all {total}"),
+    "scenarios.summary_same": ("，其余与库存数据相同", ", otherwise as the stored data"),
+    "scenarios.difference": ("差异（{other} 较 {first}）", "Difference ({other} vs {first})"),
+    "scenarios.points": ("个百分点", "points"),
+    "scenarios.total_budget_axis": ("资金总额（亿元）", "Total budget (CNY m)"),
+    "scenarios.objective_axis": (
+        "加权目标完成度（占最高值的百分比）",
+        "Weighted attainment (% of its maximum)",
+    ),
+    "why.no_effect": ("各目标预期基本不变", "no target moves noticeably"),
+    "why.locked": (
+        "{who}已由领导锁定为“{option}”，其代价见“锁定代价”。",
+        "{who} is locked by leadership to “{option}”; see the price of locks.",
+    ),
+    "why.no_options": ("{who}没有可选的支持方式，方案无法支持。", "{who} has no support options."),
+    "why.chance": ("成功概率由 {before} 提高到 {after}", "chance of success {before} → {after}"),
+    "why.money": ("使用{line} {amount}", "{amount} from {line}"),
+    "why.no_money": ("不占用资金", "no money"),
+    "why.rate": (
+        "；每 100 万元提高 {rate} 个百分点，本资金渠道入选支持中最低为 {cutoff} 个百分点",
+        "; {rate} points per CNY 1 m, against {cutoff} for the weakest support funded on this line",
+    ),
+    "why.funded": (
+        "{who}获得支持：“{option}”，{cost}，{chance}，加权完成度因此提高 {points} 个百分点{rate}。",
+        "{who} is supported with “{option}” ({cost}; {chance}), adding {points} points of "
+        "weighted attainment{rate}.",
+    ),
+    "why.not_funded": (
+        "{who}未获支持。最合适的支持方式为“{option}”，需{cost}，{chance}，"
+        "可提高加权完成度 {points} 个百分点{rate}。",
+        "{who} is not supported. Its best option, “{option}” ({cost}; {chance}), would add "
+        "{points} points of weighted attainment{rate}.",
+    ),
+    "why.drop": (
+        "若取消对其支持，加权完成度将下降 {points} 个百分点",
+        "Dropping it would lose {points} points of weighted attainment",
+    ),
+    "why.drop_infeasible": (
+        "若取消对其支持，将无可行方案。",
+        "Dropping it leaves no feasible plan.",
+    ),
+    "why.changes": ("；方案将随之调整：{changes}。", "; the plan would change: {changes}."),
+    "why.change_item": ("{who}（由{before}改为{after}）", "{who} ({before} → {after})"),
+    "why.more": ("另有 {n} 个", "{n} more"),
+    "why.already_met": (
+        "它所贡献的目标按预期已经完成，支持它不再提高完成度。",
+        "Its targets are already met in expectation, so it adds nothing to attainment.",
+    ),
+    "why.margin": (
+        "它正处在入选边缘：按现有额度重新求解也可能入选。",
+        "It is at the margin: a re-solve with today's limits may support it.",
+    ),
+    "why.takes": (
+        "若{limit}再增加 {more}即可入选（增加 {less}仍不入选）。",
+        "It would be supported with {more} more {limit} (with {less} more it is not).",
+    ),
+    "why.never": (
+        "即使{limit}再增加 {more}，它也不会入选。",
+        "Even {more} more {limit} would not get it supported.",
+    ),
+    "why.forced_infeasible": (
+        "若强行纳入，将无可行方案。",
+        "Forcing it in leaves no feasible plan.",
+    ),
+    "why.forced": (
+        "若强行纳入（“{option}”），加权完成度将下降 {points} 个百分点",
+        "Forcing it in (with “{option}”) would cost {points} points of weighted attainment",
+    ),
 }
 
 

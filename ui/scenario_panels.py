@@ -19,14 +19,49 @@ from data.schema import NONE_OPTION, Workbook
 from optimizer.solve import AllocationResult
 from ui import charts, downloads, state
 from ui.auth import can
-from ui.format import local_datetime, money, number, percent
+from ui.format import local_datetime, money, money_change, number, percent, signed
 from ui.i18n import t, tv
 from ui.safe_text import plain, plain_lines
-from ui.tables import label_for
+from ui.scenario_state import NAME_PARAM
+from ui.tables import candidate_label, label_for, name_labels, unit_label
 from ui.widgets import format_amount
 
 CURRENT = 0  # the settings in use (maybe unsaved)
 STORED = -1  # the stored workbook as it is
+SUMMARY_PARTS = 3  # settings named in the list's summary; the rest counted
+
+
+def settings_summary(
+    settings: Mapping[str, Any],
+    stored_settings: Mapping[str, Any],
+    wb: Workbook,
+    labels: Mapping[str, str],
+    lang: str,
+) -> str:
+    """A scenario's key settings in one line: the money in all, then what differs from the data."""
+    from data.scenario import settings_diff
+    from ui.studio_results import settings_sentence
+
+    budgets = {**stored_settings.get("budgets", {}), **(settings.get("budgets") or {})}
+    total = t("scenarios.summary_total", lang, total=money(float(sum(budgets.values())), lang))
+    diff = settings_diff(stored_settings, {**stored_settings, **settings})
+    if not diff:
+        return f"{total}{t('scenarios.summary_same', lang)}"
+    units = dict(zip(wb.resources["resource"], wb.resources["unit"], strict=True))
+    units.update(zip(wb.targets["target"], wb.targets["unit"], strict=True))
+    names = dict(
+        zip(
+            wb.candidates["candidate_id"].astype(str),
+            wb.candidates["name"].astype(str),
+            strict=True,
+        )
+    )
+    sep = "；" if lang == "zh" else "; "
+    parts = settings_sentence(diff, stored_settings, labels, units, lang, names).split(sep)
+    shown = sep.join(parts[:SUMMARY_PARTS])
+    if len(parts) > SUMMARY_PARTS:
+        shown += sep + t("why.more", lang, n=len(parts) - SUMMARY_PARTS)
+    return f"{total}{sep}{shown}"
 
 
 def show_flash() -> None:
@@ -88,16 +123,33 @@ def saved_list(
     if saved.empty:
         st.info(t("scenarios.none_saved"))
     else:
+        lang = st.session_state.get("lang", "zh")
+        labels = name_labels(wb, lang)
+        summaries = []
+        for scenario_id in saved["id"].astype(int):
+            try:
+                record = store.get_scenario(int(scenario_id))
+                summaries.append(
+                    settings_summary(record["settings"], stored_settings, wb, labels, lang)
+                )
+            except Exception:  # a scenario that no longer reads is listed without its summary
+                summaries.append("–")
         listing = pd.DataFrame(
             {
                 t("common.id"): saved["id"],
                 t("scenarios.name"): saved["name"],
                 t("scenarios.baseline"): saved["is_baseline"].map(lambda b: "★" if b else ""),
+                t("scenarios.settings"): summaries,
                 t("scenarios.author"): saved["author"],
                 t("scenarios.updated"): saved["updated_at"].map(local_datetime),
             }
         )
-        st.dataframe(listing, hide_index=True, width="stretch")
+        st.dataframe(
+            listing,
+            hide_index=True,
+            width="stretch",
+            column_config={t("scenarios.settings"): st.column_config.TextColumn(width="large")},
+        )
         ids = [int(i) for i in saved["id"]]
         names = dict(zip(ids, saved["name"].astype(str), strict=True))
         chosen = st.selectbox(
@@ -173,15 +225,6 @@ def comparison(
         **dict(zip(saved["id"].astype(int), saved["name"].astype(str), strict=True)),
     }
     baseline = store.baseline_id()
-    default = [CURRENT, baseline if baseline else STORED]
-    picked = st.multiselect(
-        t("scenarios.compare_pick"),
-        options,
-        default=default,
-        max_selections=4,
-        format_func=lambda i: option_names[i] + (" ★" if i == baseline else ""),
-        key="scenarios.compare_pick",
-    )
 
     def _settings_of(scenario_id: int) -> Mapping[str, Any]:
         if scenario_id == CURRENT:
@@ -189,6 +232,29 @@ def comparison(
         if scenario_id == STORED:
             return stored_settings
         return {**stored_settings, **store.get_scenario(scenario_id)["settings"]}
+
+    # Start from two different scenarios: the settings in use against the baseline, the stored
+    # data or the first saved scenario that differs from them (the same twice compares nothing).
+    from data.scenario import settings_key
+
+    current_key = settings_key(state.scenario())
+    other = next(
+        (
+            i
+            for i in [baseline, STORED, *options[2:]]
+            if i is not None and i != CURRENT and settings_key(_settings_of(i)) != current_key
+        ),
+        baseline if baseline else STORED,
+    )
+    picked = st.multiselect(
+        t("scenarios.compare_pick"),
+        options,
+        default=[CURRENT, other],
+        max_selections=4,
+        format_func=lambda i: option_names[i] + (" ★" if i == baseline else ""),
+        placeholder=t("common.choose"),
+        key="scenarios.compare_pick",
+    )
 
     if len(picked) < 2:
         st.info(t("scenarios.compare_need"))
@@ -208,6 +274,12 @@ def comparison(
         progress.empty()
         if len(plans) >= 2:
             target_rows = []
+            titles = list(plans)
+            first = titles[0]
+            difference = {
+                title: t("scenarios.difference", lang, other=title, first=first)
+                for title in titles[1:]
+            }
             for target in plan.targets["target"]:
                 row = {t("common.target"): label_for(target, labels, lang)}
                 for title, p in plans.items():
@@ -218,6 +290,8 @@ def comparison(
                     row[f"{title} · {t('common.chance')}"] = (
                         percent(tr["p_meet"]) if tr is not None else "–"
                     )
+                for title in titles[1:]:
+                    row[difference[title]] = _difference(plans[first], plans[title], target, lang)
                 target_rows.append(row)
             objective_row = {t("common.target"): t("studio.objective")}
             money_row = {t("common.target"): t("scenarios.money_used")}
@@ -233,6 +307,17 @@ def comparison(
                     money(p.fund_lines["used"].sum(), lang) if state.has_plan(p) else "–"
                 )
                 money_row[f"{title} · {t('common.chance')}"] = ""
+            for title in titles[1:]:
+                a, b = plans[first], plans[title]
+                objective_row[difference[title]] = (
+                    f"{signed(100 * ((b.objective or 0) - (a.objective or 0)) / _most(a), 1)} "
+                    + t("scenarios.points", lang)
+                )
+                money_row[difference[title]] = (
+                    money_change(b.fund_lines["used"].sum() - a.fund_lines["used"].sum(), lang)
+                    if state.has_plan(a) and state.has_plan(b)
+                    else "–"
+                )
             st.dataframe(
                 pd.DataFrame([*target_rows, objective_row, money_row]),
                 hide_index=True,
@@ -245,7 +330,8 @@ def comparison(
                 row = {t("common.resource"): label_for(resource, labels, lang)}
                 for title, p in plans.items():
                     rr = p.resources.set_index("resource").loc[resource]
-                    row[title] = f"{number(rr['used'])} / {number(rr['capacity'])}"
+                    unit = unit_label(rr.get("unit", ""), lang)
+                    row[title] = f"{number(rr['used'])} / {number(rr['capacity'])} {unit}".strip()
                 use_rows.append(row)
             st.dataframe(pd.DataFrame(use_rows), hide_index=True, width="stretch")
 
@@ -265,15 +351,37 @@ def comparison(
             if differ:
                 table = pd.DataFrame(
                     {
-                        t("common.id"): differ,
-                        t("common.name"): [names_by_id.get(c, c) for c in differ],
+                        t("common.name"): [
+                            candidate_label(c, names_by_id.get(c, ""), lang) for c in differ
+                        ],
                         **{
-                            title: [tv(p.choices.get(c, NONE_OPTION), lang) for c in differ]
+                            title: [
+                                tv(p.choices.get(c, NONE_OPTION), lang, "option") for c in differ
+                            ]
                             for title, p in plans.items()
                         },
                     }
                 )
                 st.dataframe(table, hide_index=True, width="stretch", height=300)
+
+
+def _most(plan: AllocationResult) -> float:
+    """The plan's highest weighted attainment (Σ weights), 1 when there are no weights."""
+    most = float(pd.to_numeric(plan.targets["weight"], errors="coerce").fillna(0).sum())
+    return most if most > 0 else 1.0
+
+
+def _difference(first: AllocationResult, other: AllocationResult, target: str, lang: str) -> str:
+    """One target's difference between two plans: expected value and chance (percentage points)."""
+    if not (state.has_plan(first) and state.has_plan(other)):
+        return "–"
+    a = first.targets.set_index("target").loc[target]
+    b = other.targets.set_index("target").loc[target]
+    change = float(b["expected"]) - float(a["expected"])
+    amount = format_amount(abs(change), a["unit"], lang)
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    chance = signed(100 * (float(b["p_meet"]) - float(a["p_meet"])), 0)
+    return f"{sign}{amount} · {chance} {t('scenarios.points', lang)}"
 
 
 def frontier_panel(
@@ -333,14 +441,24 @@ def frontier_panel(
                     "objective": float(result["objective"]),
                 }
             )
+        # Axes people read: money in 亿元 (CNY m in English), attainment as a share of its maximum.
+        most = _most(plan)
+        scale = 10_000.0 if lang == "zh" else 100.0  # 万元 per 亿元 / per CNY 1 m
+        line = frontier.dropna(subset=["objective"]).assign(
+            total_budget=lambda f: f["total_budget"] / scale,
+            objective=lambda f: f["objective"] / most,
+        )
+        dots = pd.DataFrame(points)
+        dots["total_budget"] = dots["total_budget"] / scale
+        dots["objective"] = dots["objective"] / most
         st.altair_chart(
             charts.frontier_chart(
-                frontier.dropna(subset=["objective"]),
+                line,
                 "total_budget",
                 "objective",
-                t("scenarios.total_budget"),
-                t("studio.objective"),
-                pd.DataFrame(points),
+                t("scenarios.total_budget_axis"),
+                t("scenarios.objective_axis"),
+                dots,
             ),
             width="stretch",
         )
@@ -351,6 +469,9 @@ def share_link(stored_settings: Mapping[str, Any], lang: str) -> None:
     # a link that restores the settings in use
     st.subheader(t("scenarios.link"))
     params = {"lang": lang, **settings_to_query(state.scenario(), stored_settings)}
+    name = st.session_state.get("scenario_name")
+    if name:  # the link names the scenario it restores
+        params[NAME_PARAM] = str(name)
     base_url = (st.context.url or "").split("?")[0]
     if base_url.rstrip("/").endswith("/scenarios"):
         base_url = base_url.rstrip("/")[: -len("scenarios")]

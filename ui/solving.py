@@ -146,6 +146,61 @@ class PlanView:
     stale: bool = False
     refining: str = ""  # the background job's key while a better plan is being solved
     settings_key: str = ""  # the key of the settings the plan was solved for
+    replaced: bool = False  # the finished plan has just replaced the live one for these settings
+
+
+@dataclass
+class PlanHistory:
+    """What the plan in use is compared with, so that every move shows what it changed.
+
+    ``before`` is the plan shown for the previous settings (``before_settings``), or None before the
+    first move. ``replaced`` is the live plan that the finished one replaced for the same settings
+    (its figures that moved are marked), or None.
+    """
+
+    before: AllocationResult | None = None
+    before_settings: ScenarioSettings | None = None
+    replaced: AllocationResult | None = None
+
+
+_HISTORY = "plan_history"  # session key: {"key", "plan", "settings", "history"}
+
+
+def _same_plan(a: AllocationResult, b: AllocationResult) -> bool:
+    """True when two plans choose the same support (and so show the same figures)."""
+    return a.choices == b.choices and abs((a.objective or 0.0) - (b.objective or 0.0)) < 1e-9
+
+
+def remember_plan(plan: AllocationResult, settings: ScenarioSettings) -> PlanHistory:
+    """Record ``plan`` as the one shown for ``settings`` and return what it is compared with.
+
+    A plan for new settings makes the previously shown plan the ``before``; a different plan for the
+    same settings (the finished plan replacing the live one) keeps ``before`` and records the live
+    plan as ``replaced``; the same plan again changes nothing (every rerun calls this).
+    """
+    shown: dict[str, Any] | None = st.session_state.get(_HISTORY)
+    if shown is None:
+        history = PlanHistory()
+    elif shown["key"] != settings.key:
+        history = PlanHistory(before=shown["plan"], before_settings=shown["settings"])
+    elif not _same_plan(shown["plan"], plan):
+        old: PlanHistory = shown["history"]
+        history = PlanHistory(old.before, old.before_settings, replaced=shown["plan"])
+    else:
+        history = shown["history"]
+    st.session_state[_HISTORY] = {
+        "key": settings.key,
+        "plan": plan,
+        "settings": settings,
+        "history": history,
+    }
+    return history
+
+
+def plan_history() -> PlanHistory:
+    """What the plan in use is compared with (see :func:`remember_plan`)."""
+    shown: dict[str, Any] | None = st.session_state.get(_HISTORY)
+    return shown["history"] if shown is not None else PlanHistory()
 
 
 def current_plan() -> PlanView:
@@ -178,6 +233,7 @@ def current_plan() -> PlanView:
             last[0], "error", message + " " + t("solve.stale"), stale=True, settings_key=last[1]
         )
     st.session_state["last_good_plan"] = (plan, settings.key)
+    replaced = remember_plan(plan, settings).replaced is not None
     if plan.status == "feasible":
         gap_known = plan.gap is not None and math.isfinite(plan.gap)
         if refining and refining not in (DONE, FAILED):
@@ -196,6 +252,10 @@ def current_plan() -> PlanView:
             )
         gap = t("solve.feasible_gap", gap=f"{100 * plan.gap:.2f}%")
         return PlanView(plan, "warning", gap, settings_key=settings.key)
+    if replaced or refining == DONE:
+        # The note takes the place the "still improving" note held, so the page does not jump.
+        note = t("solve.replaced") if replaced else t("solve.refined_same")
+        return PlanView(plan, "info", note, settings_key=settings.key, replaced=replaced)
     return PlanView(plan, settings_key=settings.key)
 
 

@@ -22,6 +22,7 @@ ALLOCATION_COLUMNS: dict[str, str] = {
     "option": "common.option",
     "base_probability": "common.base_probability",
     "probability": "common.probability",
+    "probability_source": "common.probability_source",
     "fund_line": "common.fund_line",
     "cost": "common.cost",
     "reserve": "common.reserve",
@@ -62,6 +63,28 @@ def short_target_label(target: object, full: str, lang: str) -> str:
     return t(key, lang) if key in TABLE else full
 
 
+def candidate_label(candidate_id: object, name: object, lang: str) -> str:
+    """A candidate as people name it: the firm's or project's name and, for a firm, the rung's label.
+
+    Candidate IDs join the entity and the rung (``F00702-above_size``, ``P0003-start``, see
+    docs/workbook.md); the code part is never shown in Chinese. Without a name the entity's code
+    stands in for it.
+    """
+    from data.vocabulary import PROJECT_RUNG, RUNG_LABELS, label
+
+    text = str(candidate_id)
+    entity, _, rung = text.rpartition("-")
+    who = str(name).strip() if name is not None and str(name).strip() not in ("", "nan") else ""
+    if entity and rung == PROJECT_RUNG:  # a project has one rung, its start: the name says it all
+        return who or entity
+    if entity and rung in RUNG_LABELS:
+        rung_text = label("rung", rung, lang)
+        return (
+            f"{who or entity}（{rung_text}）" if lang == "zh" else f"{who or entity} ({rung_text})"
+        )
+    return who or text
+
+
 def option_label(option: object, lang: str) -> str:
     """A support option's display name (``none`` → 无 / None)."""
     return tv(option, lang)
@@ -90,11 +113,17 @@ def allocation_frame(
     columns = [c for c in ALLOCATION_COLUMNS if c in allocation.columns]
     extra = [r for r in resources if r in allocation.columns]
     out = allocation[columns + extra].copy()
-    for column in ("kind", "district", "option"):
+    for column in ("kind", "district"):
         if column in out.columns:
             out[column] = out[column].map(lambda v: tv(v, lang))
+    if "option" in out.columns:  # "factor_guarantee" is a stage too: read it as the option
+        out["option"] = out["option"].map(lambda v: tv(v, lang, "option"))
     if "fund_line" in out.columns:
         out["fund_line"] = out["fund_line"].map(lambda v: label_for(v, labels, lang) if v else "")
+    if "probability_source" in out.columns:
+        out["probability_source"] = out["probability_source"].map(
+            lambda v: t(f"calibration.source.{v}", lang) if v else ""
+        )
     headers = {c: t(ALLOCATION_COLUMNS[c], lang) for c in columns}
     headers.update({r: label_for(r, labels, lang) for r in extra})
     return out.rename(columns=headers)

@@ -94,6 +94,15 @@ def card_verdict(
     return text
 
 
+def _independent_note(row: object) -> str:
+    """With year swings (setting ``correlation`` > 0) the chance shown accounts for good and bad
+    years; the hover also gives the chance if outcomes were independent, for comparison."""
+    independent = getattr(row, "p_meet_independent", None)
+    if independent is None or pd.isna(independent):
+        return ""
+    return " " + t("card.independent", p=percent(float(independent)))
+
+
 def target_cards(plan: AllocationResult, labels: Mapping[str, str], columns: int = 3) -> None:
     """One card per annual target: its chance and light, a sentence reading expectation and chance
     together, then goal and expectations with no support and under the plan."""
@@ -121,7 +130,7 @@ def target_cards(plan: AllocationResult, labels: Mapping[str, str], columns: int
                         else None
                     ),
                     delta_color="off",
-                    help=t("cockpit.delta_help"),
+                    help=t("cockpit.delta_help") + _independent_note(row),
                 )
                 st.markdown(
                     card_verdict(row.expected, row.goal, row.p_meet, unit, lang, row.expected_base)

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from data.safety import restore_cell
 from data.schema import SHEETS, Workbook
@@ -39,7 +44,24 @@ MAX_WORKBOOK_CELLS = 2_000_000
 MAX_XLSX_PART_BYTES = 20 * 1024 * 1024
 
 
-def read_workbook(path: str | Path) -> Workbook:
+@dataclass(frozen=True)
+class ReadLimits:
+    """How large a local CSV folder may be: its files together, rows per sheet, cells in all."""
+
+    folder_bytes: int = MAX_UPLOAD_BYTES
+    sheet_rows: int = MAX_SHEET_ROWS
+    workbook_cells: int = MAX_WORKBOOK_CELLS
+
+
+# A province's or the nation's plan, read from the planner's own folder on the command line
+# (`python -m optimizer solve --large`; docs/optimizer.md): up to 5 million rows a sheet. Uploads and
+# the default keep the limits above.
+LARGE_LIMITS = ReadLimits(
+    folder_bytes=4 * 1024**3, sheet_rows=5_000_000, workbook_cells=100_000_000
+)
+
+
+def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Workbook:
     """Read and validate a planning workbook.
 
     Parameters
@@ -47,6 +69,9 @@ def read_workbook(path: str | Path) -> Workbook:
     path
         An ``.xlsx`` file, or a folder holding ``<sheet>.csv`` files (UTF-8, UTF-8 with BOM, GBK or
         GB18030).
+
+    limits
+        Size limits of a CSV folder (default: those of an upload; `LARGE_LIMITS` for a province).
 
     Returns
     -------
@@ -58,10 +83,12 @@ def read_workbook(path: str | Path) -> Workbook:
     WorkbookError
         When the file cannot be read or any cell breaks the rules; lists every problem.
     """
-    return validate_tables(read_raw_tables(path))
+    return validate_tables(read_raw_tables(path, limits=limits))
 
 
-def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
+def read_raw_tables(
+    path: str | Path, *, limits: ReadLimits | None = None
+) -> dict[str, pd.DataFrame]:
     """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
     path = Path(path)
     if path.is_dir():
@@ -71,15 +98,17 @@ def read_raw_tables(path: str | Path) -> dict[str, pd.DataFrame]:
             p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"
         ]
         # The same 50 MB as an upload, for the folder's CSV files together, before any is read.
-        if sum(p.stat().st_size for p in csv_paths) > MAX_UPLOAD_BYTES:
+        limits = limits or ReadLimits()
+        if sum(p.stat().st_size for p in csv_paths) > limits.folder_bytes:
+            size = f"{limits.folder_bytes / 1024**2:,.0f} MB"
             raise WorkbookError(
-                [_file_issue(f"{path.name}: the CSV files in this folder total more than 50 MB")]
+                [_file_issue(f"{path.name}: the CSV files in this folder total more than {size}")]
             )
         for csv_path in csv_paths:
             files[csv_path.name] = csv_path.read_bytes()
         if not files:
             raise WorkbookError([_file_issue(f"no <sheet>.csv files in folder {path}")])
-        return _raw_from_csv_files(files)
+        return _raw_from_csv_files(files, limits)
     if not path.exists():
         raise WorkbookError([_file_issue(f"no such file or folder: {path}")])
     if path.suffix.lower() != ".xlsx":
@@ -184,13 +213,23 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
                 )
         # Only workbooks that contain formulas need the second (formula) pass.
         try:
-            has_formulas = any(
-                _has_formula(archive.read(m))
-                for m in archive.namelist()
-                if m.startswith("xl/worksheets/") and m.endswith(".xml")
-            )
+            has_formulas, plain, plain_cells = False, True, 0
+            for member in archive.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                xml = archive.read(member)
+                has_formulas = has_formulas or _has_formula(xml)
+                if plain and not has_formulas:
+                    size = _plain_sheet_cells(xml)
+                    plain = size is not None
+                    plain_cells += size or 0
+                del xml
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
+    if not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS:
+        fast = _raw_from_plain_xlsx(data)
+        if fast is not None:
+            return fast
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = (
@@ -246,6 +285,82 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     return tables
 
 
+# python-calamine reads an .xlsx many times faster than openpyxl (docs/optimizer.md), but it builds each
+# sheet as a dense rectangle and has no place to check the limits while cells stream in. So it is
+# used only for a workbook whose sheets are plain: every cell names its position, the rectangles
+# are within the limits, no cell is an error or a number that is not one (NaN, INF), and there is no
+# formula. Anything else takes the openpyxl path, which words each problem.
+_CELL_ROW = re.compile(rb"<c r=\"[A-Z]{1,3}([0-9]{1,7})\"")
+_CELL_COLUMN = re.compile(rb"<c r=\"([A-Z]{1,3})[0-9]")
+_ODD_VALUE = re.compile(rb"<v>[0-9eE+.\-]*[^0-9eE+.\-<]")
+
+
+def _plain_sheet_cells(xml: bytes) -> int | None:
+    """The cells of a sheet's rectangle (A1 to its last row and column) when it is plain in the sense
+    above, else None (checked on the XML, before calamine; the scans run in C, not per cell)."""
+    if b't="e"' in xml or _ODD_VALUE.search(xml):
+        return None
+    rows = _CELL_ROW.findall(xml)
+    tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    if len(rows) != tags:
+        return None  # a cell without its position first
+    if not rows:
+        return 0
+    height = int(np.asarray(rows).astype(np.int64).max())
+    width = max(column_index_from_string(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
+    if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
+        return None
+    return height * width
+
+
+def _calamine_value(value: object) -> object:
+    """A calamine cell as openpyxl gives it: None for blank, whole numbers as int, dates as datetime."""
+    if value == "" and isinstance(value, str):
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
+    """The sheets of a plain .xlsx (see `_plain_sheets`) read with python-calamine; None when calamine
+    cannot read it (the openpyxl path then says why)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        tables: dict[str, pd.DataFrame] = {}
+        issues: list[WorkbookIssue] = []
+        extent = _Extent()
+        for title in book.sheet_names:
+            sheet = _sheet_key(title)
+            if sheet not in SHEETS:
+                continue
+            if sheet in tables:
+                issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
+                continue
+            rows = [
+                [_calamine_value(v) for v in row]
+                for row in book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            ]
+            for excel_row, row in enumerate(rows, start=1):
+                last = len(row)
+                while last and row[last - 1] is None:
+                    last -= 1
+                if last:
+                    extent.row(sheet, excel_row, last)
+            tables[sheet] = _frame_from_rows(rows)
+    except WorkbookError:
+        raise
+    except Exception:  # noqa: BLE001 - calamine's errors are many; openpyxl words them
+        return None
+    if issues:
+        raise WorkbookError(issues)
+    return tables
+
+
 class _Extent:
     """The sheet-size limits, checked while cells stream in so that a hostile file fails early.
 
@@ -253,14 +368,16 @@ class _Extent:
     cost nothing, and a sheet is as tall as its last value and as wide as its widest row of values.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ReadLimits | None = None) -> None:
         self.cells = 0  # cells read so far (values present, then padded areas) across the workbook
+        self.limits = limits or ReadLimits()
 
     def row(self, sheet: str, excel_row: int, last_column: int) -> None:
         """Check one row of values: its Excel row number and its last column with a value."""
-        if excel_row > MAX_SHEET_ROWS + 1:  # row 1 is the header
+        most = self.limits.sheet_rows
+        if excel_row > most + 1:  # row 1 is the header
             raise WorkbookError(
-                [WorkbookIssue(sheet, None, None, _too_many("rows", MAX_SHEET_ROWS, excel_row))]
+                [WorkbookIssue(sheet, None, None, _too_many("rows", most, excel_row))]
             )
         if last_column > MAX_SHEET_COLUMNS:
             raise WorkbookError(
@@ -300,14 +417,14 @@ class _Extent:
         return rows
 
     def _check_cells(self, sheet: str) -> None:
-        if self.cells > MAX_WORKBOOK_CELLS:
+        if self.cells > self.limits.workbook_cells:
             raise WorkbookError(
                 [
                     WorkbookIssue(
                         sheet,
                         None,
                         None,
-                        f"the workbook has more than {MAX_WORKBOOK_CELLS:,} cells (counting each "
+                        f"the workbook has more than {self.limits.workbook_cells:,} cells (counting each "
                         "sheet as the rectangle from A1 to its last row and column with a value)",
                     )
                 ]
@@ -421,12 +538,14 @@ def _decode_csv(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+def _raw_from_csv_files(
+    files: dict[str, bytes], limits: ReadLimits | None = None
+) -> dict[str, pd.DataFrame]:
     """Sheets from CSV files, keyed by the file's name as the planner sees it (``a/budgets.csv``)."""
     tables: dict[str, pd.DataFrame] = {}
     issues: list[WorkbookIssue] = []
     seen: dict[str, str] = {}
-    extent = _Extent()
+    extent = _Extent(limits)
     for filename, data in files.items():
         sheet = _sheet_key(Path(filename).stem)
         if sheet not in SHEETS:
@@ -457,8 +576,12 @@ def _raw_from_csv_files(files: dict[str, bytes]) -> dict[str, pd.DataFrame]:
                     end -= 1
                 if end:
                     extent.row(sheet, excel_row, end)
-                    # restore_cell undoes the quote our CSV export puts before formula-like text.
-                    cells[excel_row] = [None if c == "" else restore_cell(c) for c in r[:end]]
+                    # restore_cell undoes the quote our CSV export puts before formula-like text
+                    # (only text starting with a quote or space can carry one: the rest skip the call).
+                    cells[excel_row] = [
+                        None if c == "" else (restore_cell(c) if c[0] in " '" else c)
+                        for c in r[:end]
+                    ]
         except csv.Error as exc:
             issues.append(WorkbookIssue(sheet, None, None, f"{filename} is not valid CSV: {exc}"))
             continue

@@ -8,7 +8,9 @@ returns the workbook.
 from __future__ import annotations
 
 import difflib
+import re
 
+import numpy as np
 import pandas as pd
 
 from data.schema import (
@@ -34,6 +36,8 @@ from data.workbook.cells import (
     parse_number,
 )
 from data.workbook.checker import (
+    _LIMITS,
+    _RANGES,
     _SETTING_LIMITS,
     _SETTING_RANGES,
     RESOURCE_USE_LIMITS,
@@ -93,7 +97,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
     ):
         if name not in raw:
             continue
-        cols = {c.name: checker.column(raw[name], c) for c in SHEETS[name].columns}
+        cols = {c.name: _column(checker, raw[name], c) for c in SHEETS[name].columns}
         if name == "locks":
             # 'None' or 'NONE' in a lock means no support, as 'none' does.
             cols["option"] = [
@@ -107,7 +111,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
     ]
     if "options" in raw:
         values["options"] = {
-            c.name: checker.column(raw["options"], c) for c in SHEETS["options"].columns
+            c.name: _column(checker, raw["options"], c) for c in SHEETS["options"].columns
         }
         _resource_use(checker, raw["options"], resource_names, values["options"])
 
@@ -127,7 +131,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
         if name not in raw:
             continue
         key_col = SHEETS[name].columns[0]
-        cols = {key_col.name: checker.column(raw[name], key_col)}
+        cols = {key_col.name: _column(checker, raw[name], key_col)}
         checker.unique(raw[name], [(k,) for k in cols[key_col.name]], key_col.name, key_col.name)
         values[name] = cols
 
@@ -140,6 +144,82 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> Workbook:
         if name in frames:
             descriptive[name] = frames.pop(name)
     return Workbook(**frames, settings=settings, **descriptive)
+
+
+# Cells whose check is certain without the per-cell path: plain decimal text (no sign but minus, no
+# leading zeros, no exponent, grouping, percent or spaces) and numbers. Everything else — blanks,
+# other text, TRUE/FALSE, dates, values out of range — goes through `_Checker.cell`, which words the
+# problems; so every problem is still reported with its sheet, Excel row and column (docs/workbook.md).
+_PLAIN_DECIMAL = re.compile(r"-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?")
+
+
+def _column(checker: _Checker, raw: _RawSheet, col: Column) -> list[object]:
+    """`_Checker.column` decided a whole column at a time where the outcome is certain."""
+    j = raw.find(col.name)
+    if j is None or col.type not in ("number", "text"):
+        return checker.column(raw, col)
+    values = raw.values(j)
+    if col.type == "text":
+        return _texts(checker, raw, col, values)
+    return _numbers(
+        checker,
+        raw,
+        col,
+        values,
+        _RANGES.get((raw.name, col.name)),
+        _LIMITS.get((raw.name, col.name)),
+    )
+
+
+def _texts(checker: _Checker, raw: _RawSheet, col: Column, values: list[object]) -> list[object]:
+    """Text cells: printable text without surrounding spaces that is no Excel error (``#...``) is
+    kept as it is; the others take the per-cell path."""
+    out = list(values)
+    for position, v in enumerate(values):
+        if type(v) is str and v and v[0] not in " #" and v[-1] != " " and v.isprintable():
+            continue
+        excel_row = raw.rows[position][0]
+        out[position] = checker.cell(raw.name, excel_row, col, v, None, None)
+    return out
+
+
+def _numbers(
+    checker: _Checker,
+    raw: _RawSheet,
+    col: Column,
+    values: list[object],
+    bounds: tuple[float, float | None, bool] | None,
+    limits: tuple[float, float] | None,
+) -> list[object]:
+    """Number cells: numbers and plain decimal text within range are converted for the whole column at
+    once; the others take the per-cell path (`_Checker.cell`), in row order."""
+    n = len(values)
+    if n == 0:
+        return []
+    number = np.full(n, np.nan)
+    simple = np.zeros(n, dtype=bool)
+    for position, v in enumerate(values):
+        if isinstance(v, str):
+            if _PLAIN_DECIMAL.fullmatch(v):
+                number[position] = float(v)
+                simple[position] = True
+        elif type(v) is float or type(v) is int:  # not bool, not other number types
+            number[position] = float(v)
+            simple[position] = True
+    ok = simple & np.isfinite(number)
+    if bounds is not None:
+        low, high, exclusive = bounds
+        ok &= (number > low) if exclusive else (number >= low)
+        if high is not None:
+            ok &= number <= high
+    if limits is not None:
+        smallest, largest = limits
+        ok &= (number <= largest) & ~((number > 0) & (number < smallest))
+    out: list[object] = number.tolist()
+    for position in np.nonzero(~ok)[0].tolist():
+        excel_row = raw.rows[position][0]
+        out[position] = checker.cell(raw.name, excel_row, col, values[position], bounds, limits)
+    return out
 
 
 def _resource_use(
@@ -160,10 +240,9 @@ def _resource_use(
             cols[resource] = [0.0] * len(raw.rows)
             continue
         column = Column(resource, "number", required=False, default=0.0)
-        cols[resource] = [
-            checker.cell("options", r, column, cells[j], RESOURCE_USE_RANGE, RESOURCE_USE_LIMITS)
-            for r, cells in raw.rows
-        ]
+        cols[resource] = _numbers(
+            checker, raw, column, raw.values(j), RESOURCE_USE_RANGE, RESOURCE_USE_LIMITS
+        )
 
 
 def _check_references(

@@ -1,0 +1,467 @@
+"""The structured method for large workbooks: Lagrangian prices on the coupling rows, then a core MIP.
+
+docs/optimizer.md ("The structured method"). The allocation MILP is a multiple-choice knapsack with a
+dozen coupling rows (fund lines, resources, district floors) and one attainment row per target
+(docs/workbook.md, "The allocation problem it defines"). For fixed prices of those rows every candidate
+picks its best option on its own, which is one vectorised pass over all option variables. The dual
+function
+
+    L(u, π) = max over plans of [objective + Σ_r u_r (limit_r − row_r) + Σ_t π_t (E_t/g_t − a_t)]
+
+is an upper bound on the best plan for *any* prices u ≥ 0, 0 ≤ π ≤ w (the LP bound at its minimum, the
+subproblem having integral vertices). It is minimised by a box-stabilised cutting-plane method (the
+dual view of a Dantzig–Wolfe master over the coupling rows; the master is a small LP solved by HiGHS).
+At the best prices found, candidates whose best option clearly beats their second best keep it; the
+borderline ones form a core, solved exactly by the existing core MIP (`AllocationModel._solve_core`).
+The bound handed back is the smallest L found, so the gap is proven.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+from optimizer.evaluate import is_feasible, plan_scores
+from optimizer.guard import call_with_deadline
+from optimizer.model import (
+    EPS_BEYOND,
+    HighsModel,
+    LinearForm,
+    linear_form,
+    primary_bound,
+    row_bounds,
+    tie_slack,
+)
+from optimizer.problem import FREE, Problem
+from optimizer.quiet import quiet_stdout
+
+if TYPE_CHECKING:  # solve.py imports this module: no import cycle at run time
+    from optimizer.solve import AllocationModel
+
+# Above this many option variables `optimizer.solve` uses the structured method instead of the HiGHS LP
+# relaxation (docs/optimizer.md: at 20,000 variables both take about a second; beyond, the LP grows
+# faster than linearly and the structured method linearly).
+STRUCTURED_MIN_VARS = 20_000
+# Cutting-plane iterations at most per call, and the box (trust region) around the best prices, in
+# units of the total target weight (prices are per scaled row, see `Lagrangian`).
+MAX_ITERATIONS = 400
+BOX_START = 0.5
+BOX_MIN = 1e-7
+# The dual search stops when its model promises less than this (relative) further decrease, or a
+# twentieth of the gap asked for: below that the core MIP's plan, not the bound, decides the gap.
+DUAL_TOLERANCE_MIN = 1e-6
+# Smallest core MIP, and how many candidates per coupling row it holds at least.
+CORE_MIN = 1500
+CORE_PER_ROW = 150
+
+
+@dataclass
+class DualPoint:
+    """The dual function at one price vector: its value, a subgradient and the plan behind it."""
+
+    prices: np.ndarray  # (m + Tw,): scaled row prices, then target prices
+    value: float  # L(prices): a bound on the solver objective, constants included
+    gradient: np.ndarray  # (m + Tw,)
+    chosen: np.ndarray  # (nv,) bool: the option variables the plan takes
+
+
+class Lagrangian:
+    """The dual function of a `LinearForm` with its coupling and attainment rows priced.
+
+    Rows are written as ≤ rows (a floor, Σ ≥ lower, becomes −Σ ≤ −lower) and divided by a scale, so that
+    every price is in units of objective per "row's size" and one box fits all of them.
+    """
+
+    def __init__(self, problem: Problem, form: LinearForm):
+        self.problem, self.form = problem, form
+        f = form
+        lower, upper = row_bounds(problem, f)
+        m = len(f.row_kind)
+        sign = np.where(np.isfinite(upper), 1.0, -1.0)
+        limit = np.where(sign > 0, upper, -lower)
+        size = np.abs(f.coupling).sum(axis=0) if f.nv else np.zeros(m)
+        self.scale = np.maximum(np.maximum(np.abs(limit), 0.05 * size), 1e-9)
+        self.limit = limit / self.scale
+        self.m = m
+        self.tw = len(f.target_index)
+        self.weight = problem.weight[f.target_index].astype(float)
+        # d_j = objective_x_j + A_j · prices: the profit of option variable j at those prices
+        # stored transposed, (m + Tw, nv): both passes below then run along contiguous rows
+        self.At = np.ascontiguousarray(
+            np.concatenate([-(f.coupling * (sign / self.scale)), f.target_coef], axis=1).T
+        )
+        self.sign = sign
+        # contiguous groups of option variables per candidate (var_cand is sorted)
+        n_var = f.nv
+        self.starts = (
+            np.concatenate([[0], np.nonzero(np.diff(f.var_cand))[0] + 1])
+            if n_var
+            else np.zeros(0, dtype=np.int64)
+        )
+        self.group_of = (
+            np.repeat(np.arange(len(self.starts)), np.diff(np.append(self.starts, n_var)))
+            if n_var
+            else np.zeros(0, dtype=np.int64)
+        )
+        # (widest group, groups) index of each group's variables, padded with nv (a −∞ profit)
+        width = int(np.diff(np.append(self.starts, n_var)).max(initial=1))
+        self.dense = np.full((width, len(self.starts)), n_var, dtype=np.int64)
+        if n_var:
+            self.dense[np.arange(n_var) - self.starts[self.group_of], self.group_of] = np.arange(
+                n_var
+            )
+        required = np.zeros(problem.n, dtype=bool)
+        required[f.required] = True
+        self.group_required = required[f.var_cand[self.starts]] if n_var else np.zeros(0, bool)
+        # pooled transfers: net_f ≥ −pool_share × amount_f, Σ net = 0, on the fund rows of those lines
+        self.transfer_rows = np.array(
+            [
+                r
+                for r, (kind, ref) in enumerate(zip(f.row_kind, f.row_ref, strict=True))
+                if kind == "fund" and ref in set(f.transfer_lines.tolist())
+            ],
+            dtype=np.int64,
+        )
+        line_of_row = np.array(f.row_ref, dtype=np.int64)
+        self.transfer_floor = (
+            -problem.pool_share * problem.amount[line_of_row[self.transfer_rows]]
+            if len(self.transfer_rows)
+            else np.zeros(0)
+        )
+
+    @property
+    def dim(self) -> int:
+        return self.m + self.tw
+
+    def profits(self, prices: np.ndarray) -> np.ndarray:
+        """(nv,) profit of each option variable at the prices ("none" earns 0)."""
+        return self.form.objective_x + prices @ self.At
+
+    def best_options(self, profit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate group: the chosen variable (or -1 for "none") and its margin over the runner-up."""
+        n_groups = len(self.starts)
+        if n_groups == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        # (width, groups): one pass per slot position beats numpy's reductions along a short axis
+        table = np.append(profit, -np.inf)[self.dense]
+        top = table[0].copy()
+        first = self.dense[0].copy()
+        second = np.full(n_groups, -np.inf)
+        for k in range(1, len(table)):
+            better = table[k] > top  # strictly: ties keep the first
+            second = np.where(better, top, np.maximum(second, table[k]))
+            top = np.where(better, table[k], top)
+            first = np.where(better, self.dense[k], first)
+        # "none" competes with value 0 unless the candidate must get an option
+        none_value = np.where(self.group_required, -np.inf, 0.0)
+        takes = top > none_value
+        runner_up = np.where(takes, np.maximum(second, none_value), top)
+        best = np.where(takes, top, none_value)
+        chosen = np.where(takes, first, -1)
+        margin = best - runner_up
+        return chosen, margin
+
+    def evaluate(self, prices: np.ndarray) -> DualPoint:
+        """L(prices) with a subgradient."""
+        f = self.form
+        u, pi = prices[: self.m], prices[self.m :]
+        profit = self.profits(prices)
+        chosen_var, _ = self.best_options(profit)
+        picked = chosen_var[chosen_var >= 0]
+        chosen = np.zeros(f.nv, dtype=bool)
+        chosen[picked] = True
+        value = f.objective_const + float(u @ self.limit) + float(pi @ f.target_const)
+        value += float(np.maximum(0.0, self.weight - pi).sum())
+        value += float(profit[picked].sum())
+        taken = np.zeros(f.nv)
+        taken[picked] = 1.0
+        # Σ over the plan of −(scaled rows), then of the target coefficients: one pass over A
+        sums = self.At @ taken
+        gradient_u = self.limit + sums[: self.m]
+        if len(self.transfer_rows):
+            # max Σ (u_f / scale_f) net_f subject to net_f ≥ floor_f, Σ net_f = 0: every line at its
+            # floor, the money freed going to the line with the highest price
+            rate = u[self.transfer_rows] / self.scale[self.transfer_rows]
+            top = int(np.argmax(rate))
+            net = self.transfer_floor.copy()
+            net[top] -= self.transfer_floor.sum()
+            value += float(rate @ net)
+            gradient_u = gradient_u.copy()
+            gradient_u[self.transfer_rows] += net / self.scale[self.transfer_rows]
+        attain = (pi < self.weight).astype(float)
+        gradient_pi = f.target_const + sums[self.m :] - attain
+        return DualPoint(prices, value, np.concatenate([gradient_u, gradient_pi]), chosen)
+
+
+class DualMaster:
+    """Kelley's cutting-plane model of L, minimised by HiGHS inside a box around the best prices."""
+
+    def __init__(self, dual: Lagrangian, threads: int = 1):
+        self.dual = dual
+        with quiet_stdout():
+            h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        # HiGHS's thread pool is made once per process by the first run: a run with another thread
+        # count later (the core MIP, an LP) would fail, so the master uses the solve's count.
+        h.setOptionValue("threads", int(threads))
+        dim = dual.dim
+        upper = np.concatenate([np.full(dual.m, highspy.kHighsInf), dual.weight])
+        self.upper = upper
+        # columns: prices, then θ (the model's value); minimise θ
+        h.addCols(
+            dim + 1,
+            np.concatenate([np.zeros(dim), [1.0]]),
+            np.concatenate([np.zeros(dim), [-highspy.kHighsInf]]),
+            np.concatenate([upper, [highspy.kHighsInf]]),
+            0,
+            np.zeros(0, np.int32),
+            np.zeros(0, np.int32),
+            np.zeros(0),
+        )
+        self.h = h
+        self.cols = np.arange(dim + 1, dtype=np.int32)
+
+    def add_cut(self, point: DualPoint) -> None:
+        """θ ≥ L(p_k) + g_k · (p − p_k)."""
+        g = point.gradient
+        rhs = point.value - float(g @ point.prices)
+        self.h.addRow(rhs, highspy.kHighsInf, len(self.cols), self.cols, np.append(-g, 1.0))
+
+    def minimise(self, center: np.ndarray, box: float) -> tuple[np.ndarray, float] | None:
+        """The model's minimiser within the box and its value (None when HiGHS fails)."""
+        dim = self.dual.dim
+        lo = np.maximum(0.0, center - box)
+        up = np.minimum(self.upper, center + box)
+        self.h.changeColsBounds(
+            dim,
+            self.cols[:dim],
+            lo,
+            up,
+        )
+        self.h.setOptionValue("solver", "simplex")
+        with quiet_stdout():
+            self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = np.asarray(self.h.getSolution().col_value)
+        return np.clip(x[:dim], lo, up), float(x[dim])
+
+
+def minimise_dual(
+    dual: Lagrangian,
+    *,
+    tolerance: float,
+    deadline: float,
+    start: np.ndarray | None = None,
+    threads: int = 1,
+) -> tuple[DualPoint, int]:
+    """Box-stabilised cutting planes: (the best point, iterations). Stops when the model predicts less
+    than ``tolerance`` (relative) further decrease in a box that no longer grows, or at the deadline."""
+    w_total = max(1e-9, float(dual.weight.sum()))
+    if start is None:
+        start = np.concatenate([np.zeros(dual.m), 0.5 * dual.weight])
+    best = dual.evaluate(start)
+    master = DualMaster(dual, threads)
+    master.add_cut(best)
+    box = BOX_START * w_total
+    iterations = 0
+    while iterations < MAX_ITERATIONS and time.perf_counter() < deadline:
+        iterations += 1
+        step = master.minimise(best.prices, box)
+        if step is None:
+            break
+        trial_prices, predicted = step
+        decrease = best.value - predicted
+        if decrease <= tolerance * max(1e-9, abs(best.value)):
+            if np.max(np.abs(trial_prices - best.prices), initial=0.0) < 0.999 * box:
+                break  # the model's minimum lies inside the box: converged
+            box *= 4.0
+            continue
+        trial = dual.evaluate(trial_prices)
+        master.add_cut(trial)
+        if trial.value <= best.value - 0.1 * decrease:  # serious step
+            on_edge = np.max(np.abs(trial_prices - best.prices), initial=0.0) >= 0.999 * box
+            best = trial
+            if on_edge:
+                box *= 2.0
+        elif trial.value > best.value - 0.0 * decrease:
+            box = max(BOX_MIN * w_total, 0.5 * box)
+    return best, iterations
+
+
+def solve_structured(
+    model: AllocationModel,
+    *,
+    time_limit: float,
+    mip_gap: float,
+    threads: int,
+) -> tuple[np.ndarray, str, float, str]:
+    """The structured method: (slots, status, bound on the attainment, method used).
+
+    Same contract as the fast path of `AllocationModel`: the plan keeps every rule or is repaired by the
+    caller; ``status`` is ``optimal`` when it is within ``mip_gap`` of the (proven) bound.
+    """
+    from optimizer.solve import CORE_GAP, _grace
+
+    p, form = model.problem, model.form
+    started = time.perf_counter()
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - started)
+
+    dual = Lagrangian(p, form)
+    point, _ = minimise_dual(
+        dual,
+        tolerance=max(0.05 * mip_gap, DUAL_TOLERANCE_MIN),
+        deadline=started + 0.5 * time_limit,
+        threads=threads,
+    )
+    bound = primary_bound(form, point.value)
+
+    def gap_of(s: np.ndarray) -> float:
+        a = plan_scores(p, s)[0]
+        return (bound - a) / bound if bound > 0 else 0.0
+
+    def done(s: np.ndarray) -> bool:
+        return is_feasible(p, s) and gap_of(s) <= mip_gap + tie_slack(form, bound)
+
+    # The Lagrangian plan at the best prices, and how clearly each candidate prefers its choice.
+    chosen_var, margin = dual.best_options(dual.profits(point.prices))
+    slots = p.locked_slots().copy()
+    picked = chosen_var >= 0
+    slots[form.var_cand[chosen_var[picked]]] = form.var_slot[chosen_var[picked]]
+    group_cand = form.var_cand[dual.starts] if form.nv else np.zeros(0, dtype=np.int64)
+    order = group_cand[np.argsort(margin, kind="stable")]
+    enough = bound * (1 - mip_gap) + EPS_BEYOND * form.total_weight
+    size = min(len(order), max(CORE_MIN, CORE_PER_ROW * dual.dim))
+    used = "structured"
+    # The best plan in hand that keeps every rule (None until there is one).
+    plan: np.ndarray | None = slots if is_feasible(p, slots) else None
+    fixing = slots  # what the candidates outside the core keep
+    free = int((p.lock < 0).sum())
+    no_answer: tuple[str, np.ndarray | None, float] = ("no_solution", None, float("nan"))
+    while True:
+        core_limit = max(0.5, left())
+        whole = size >= free  # the core MIP is then the full MILP, and its bound holds for all
+        core_status, core_slots, core_bound = call_with_deadline(
+            functools.partial(
+                core_mip,
+                model,
+                order[:size],
+                fixing,
+                time_limit=core_limit,
+                # a partial core must leave room for the others' share of the gap; the whole
+                # problem proves its own bound
+                mip_gap=mip_gap if whole else CORE_GAP * mip_gap,
+                threads=threads,
+                stop_at=enough,
+            ),
+            core_limit + _grace(core_limit),
+            no_answer,
+        )
+        if whole and core_status == "infeasible":
+            return p.locked_slots(), "infeasible", float("nan"), used
+        if whole and math.isfinite(core_bound):
+            bound = min(bound, core_bound)
+        if core_slots is not None and (plan is None or model.score(core_slots) > model.score(plan)):
+            plan, used = core_slots, "structured+core"
+        if (plan is not None and done(plan)) or left() <= 0.05 or whole:
+            break
+        if plan is None:
+            # The core could not make up for what the others take: start again from the
+            # Lagrangian plan less its weakest supports.
+            plan = drop_until_feasible(p, slots)
+            fixing = plan
+            if not is_feasible(p, plan):
+                plan = None
+                size = min(free, 4 * size)
+            continue
+        fixing = plan
+        size = min(free, 4 * size)
+    if plan is None:
+        plan = drop_until_feasible(p, slots)
+    status = "optimal" if done(plan) else "feasible"
+    if not math.isfinite(bound):
+        bound = float("nan")
+    return plan, status, bound, used
+
+
+def core_mip(
+    model: AllocationModel,
+    core: np.ndarray,
+    fixing: np.ndarray,
+    *,
+    time_limit: float,
+    mip_gap: float,
+    threads: int,
+    stop_at: float,
+) -> tuple[str, np.ndarray | None, float]:
+    """The MILP over the core candidates, every other free candidate fixed to its slot in ``fixing``:
+    (status, the plan when it keeps every rule, the MILP's bound on the attainment).
+
+    The same sub-model as the fast path's cores (`AllocationModel._solve_core`), with the status and
+    the bound handed back: when the core holds every free candidate the bound is the whole problem's.
+    """
+    p = model.problem
+    sub = copy.copy(p)
+    sub.lock = fixing.copy()
+    sub.lock[core] = p.lock[core]
+    others = np.ones(p.n, dtype=bool)
+    others[core] = False
+    active = model.form_active().copy()
+    active[others] = False
+    active[np.nonzero(others)[0], fixing[others]] = True
+    form = linear_form(sub, active)
+    out = HighsModel(sub, form).solve_mip(
+        fixing,
+        time_limit=max(0.05, time_limit),
+        mip_gap=mip_gap,
+        threads=threads,
+        stop_at=stop_at,
+    )
+    bound = (
+        primary_bound(form, out.perturbed_bound)
+        if out.status in ("optimal", "feasible") and math.isfinite(out.perturbed_bound)
+        else float("nan")
+    )
+    plan = out.slots if out.slots is not None and is_feasible(p, out.slots) else None
+    return out.status, plan, bound
+
+
+def drop_until_feasible(problem: Problem, slots: np.ndarray) -> np.ndarray:
+    """Drop the least useful supports (least attainment per 万元 first) until the plan keeps every rule.
+
+    The order of `optimizer.solve._repair`, with the number of drops found by bisection (a few dozen
+    rule checks instead of one per dropped candidate); the locked plan when no number of drops works.
+    """
+    if is_feasible(problem, slots):
+        return slots
+    p = problem
+    rows = np.arange(p.n)
+    gain = (p.prob[rows, slots] - p.base_prob) * (p.values @ (p.weight / p.goal))
+    money = p.cost[rows, slots] + 1e-9
+    droppable = np.nonzero((slots > 0) & (p.lock == FREE))[0]
+    order = droppable[np.argsort(gain[droppable] / money[droppable], kind="stable")]
+
+    def dropped(k: int) -> np.ndarray:
+        out = slots.copy()
+        out[order[:k]] = 0
+        return out
+
+    if not is_feasible(p, dropped(len(order))):
+        return p.locked_slots()
+    low, high = 0, len(order)  # dropping `low` breaks a rule, dropping `high` keeps them all
+    while high - low > 1:
+        mid = (low + high) // 2
+        if is_feasible(p, dropped(mid)):
+            high = mid
+        else:
+            low = mid
+    return dropped(high)
