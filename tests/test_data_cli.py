@@ -107,7 +107,12 @@ def test_import_of_a_missing_file_exits_1(db, tmp_path, capsys):
 def test_demo_command_stores_the_demo(db, demo_workbook, capsys):
     assert main(["demo", "--db", str(db), "--seed", "2026"]) == 0
     store = open_store(db, create_demo=False)
-    assert workbooks_equal(store.load_workbook(), demo_workbook)
+    # The demo the store seeds is the city in motion (its actuals as of 30 June), with its history.
+    from data.demo.actuals import generate_demo_in_motion
+
+    stored = store.load_workbook()
+    assert workbooks_equal(stored, generate_demo_in_motion(2026))
+    assert len(stored.actuals) > 0 and len(stored.history) > 0
     assert store.audit_log().iloc[0][["user", "action"]].tolist() == [OS_ACCOUNT, "demo"]
     assert "seed 2026" in capsys.readouterr().out
 

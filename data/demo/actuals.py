@@ -265,6 +265,7 @@ def generate_demo_in_motion(seed: int = 2026, assumptions: pd.DataFrame | None =
     The generator itself stays the static city its calibration describes (docs/demo-city.md); the
     demo the app opens is that city on `YEAR_AS_OF`, with its actuals.
     """
-    from data.demo.generate import generate_demo  # the generator imports nothing from here
+    # With its past years (the calibration page estimates from them); neither module imports this one.
+    from data.demo.history import generate_demo
 
     return in_motion(generate_demo(seed, assumptions), seed, assumptions)
