@@ -823,7 +823,11 @@ def check_champion(firm: Mapping[str, object], level: str = "provincial") -> Run
             _criterion(
                 "national_rank", _num(firm, "national_rank", unranked), CHAMPION_NATIONAL_RANK, "<="
             ),
-            CriterionResult(
+            # A little giant (or an SRDI firm past 1 亿元) takes the other route: the sales line then
+            # reads as that route, not as "12,171 of 40,000 万元: met".
+            _yes("champion_sales_route", True)
+            if route_ok and sales < CHAMPION_MIN_SALES
+            else CriterionResult(
                 "sales_3y_min",
                 sales,
                 CHAMPION_MIN_SALES,

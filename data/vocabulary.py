@@ -416,6 +416,11 @@ CRITERION_LABELS: Final = _frozen(
             "近三年最低年销售收入（万元）",
             "Sales, lowest of the last 3 years (10k yuan)",
         ),
+        "champion_sales_route": (
+            "已是专精特新“小巨人”企业或年销售收入1亿元以上的省级专精特新中小企业（免近三年4亿元销售收入要求）",
+            "Already a little giant, or an SRDI firm with sales above 100 million yuan (instead of "
+            "400 million yuan of sales in each of the last three years)",
+        ),
         "main_product_share": ("主营产品销售收入占比", "Main product share of revenue"),
         "application_ready": ("申报材料完整规范", "Application complete"),
     }

@@ -779,3 +779,20 @@ def test_outlook_of_a_firm_eligible_by_a_direct_route_has_no_gaps():
     # the direct route does not replace the SME rule
     big = criteria.year_outlook({**firm, "revenue": 50_000.0, "employees": 2000}, "innovative_sme")
     assert [g.criterion for g in big.next_year] == ["sme"]
+
+
+def test_champion_by_the_little_giant_route_says_so_instead_of_a_met_sales_line():
+    """A little giant with 1.2 亿 of sales qualifies by its route: the checklist must not read
+    "12,171 of 40,000 万元: met"."""
+    by_route = criteria.check_champion(
+        _champion(sales_3y_min=12_171.0, quality_tier="little_giant")
+    )
+    names = [c.name for c in by_route.criteria]
+    assert by_route.eligible and "champion_sales_route" in names and "sales_3y_min" not in names
+    by_sales = criteria.check_champion(
+        _champion(sales_3y_min=40_000.0, quality_tier="little_giant")
+    )
+    assert [c.name for c in by_sales.criteria].count("sales_3y_min") == 1
+    short = criteria.check_champion(_champion(sales_3y_min=39_999.0))
+    line = next(c for c in short.criteria if c.name == "sales_3y_min")
+    assert not line.met and line.gap == pytest.approx(1.0)

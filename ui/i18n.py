@@ -921,7 +921,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Pooling: money moved from {source} to {sink} went from {before} to {after}.",
     ),
     "change.cut_raises": (
-        "削减一条资金线后{targets}的预期反而上升，原因是统筹调剂改变了资金去向：",
+        "削减一个资金渠道后{targets}的预期反而上升，原因是统筹调剂改变了资金去向：",
         "A cut to one fund line raised {targets}, because pooling moved money between lines:",
     ),
     "change.details": ("查看变化的支持对象（{n} 个）", "Candidates that changed ({n})"),
