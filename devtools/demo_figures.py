@@ -1,5 +1,5 @@
 """The measured figures of docs/demo-city.md ("What the optimizer makes of it"): run
-``python -m data.demo.figures`` and paste what it prints; the numbers are measured, not generated.
+``python -m devtools.demo_figures`` and paste what it prints; the numbers are measured, not generated.
 
 It solves the demo (seed 2026, default assumptions), prints the objective against the baselines, the
 plan's money, what is left on each line and resource, each target's expectation and chance, what 10 %
