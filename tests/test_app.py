@@ -105,11 +105,11 @@ def test_budget_slider_changes_the_plan_and_the_cockpit(app_db) -> None:
     assert_clean(at)
     before = figures(at)
     objective_before = float(before[0].rstrip("%"))  # weighted attainment, % of Σ weights
-    slider = at.slider(key="w.budget.enterprise_awards")
+    slider = at.slider(key="w.budget.srdi_cultivation")
     assert slider.value > 0
     slider.set_value(0.0).run()
     assert_clean(at)
-    assert at.session_state["scenario"]["budgets"]["enterprise_awards"] == 0.0
+    assert at.session_state["scenario"]["budgets"]["srdi_cultivation"] == 0.0
     after = figures(at)
     assert float(after[0].rstrip("%")) < objective_before
     assert after != before
@@ -118,7 +118,7 @@ def test_budget_slider_changes_the_plan_and_the_cockpit(app_db) -> None:
     assert figures(at) != cockpit_before
     # The scenario survives the page switch: the studio shows the slider where it was left.
     goto(at, "studio")
-    assert at.slider(key="w.budget.enterprise_awards").value == 0.0
+    assert at.slider(key="w.budget.srdi_cultivation").value == 0.0
 
 
 def test_a_budget_typed_exactly_reaches_the_scenario_and_moves_the_slider(app_db) -> None:

@@ -85,7 +85,7 @@ def test_pooling_explains_a_cut_that_raises_another_target(two_plans) -> None:
     )
     change.targets.loc[change.targets["target"] == "starts", "expected"] += 1
     sentences = pooling_sentences(change, {}, {"starts": "项目开工"}, "zh")
-    assert sentences[0].startswith("削减一条资金线后项目开工的预期反而上升")
+    assert sentences[0].startswith("削减一个资金渠道后项目开工的预期反而上升")
     assert "0 万元" in sentences[1] and "10 万元" in sentences[1]
 
 
@@ -133,11 +133,16 @@ def test_a_slider_move_shows_each_figures_change_and_the_candidates_moved(app_db
     assert_clean(at)
     texts = [m.value for m in at.markdown]
     said = next(x for x in texts if x.startswith("**本次调整带来的变化：**"))
-    assert "小升规培育资金 940 万元 → 0 万元" in said
+    assert "小升规培育资金 1,150 万元 → 0 万元" in said
     assert any(x.startswith("新增支持") and "不再支持" in x for x in texts)
     # every figure carries its change in percentage points (no "pp"), with its expectation
     deltas = [m.delta for m in at.metric]
-    assert len(deltas) == 7 and all(d.endswith("个百分点") for d in deltas), deltas
+    from data.store import open_store
+
+    with open_store(app_db, create_demo=False) as store:
+        targets = len(store.load_workbook().targets)
+    # the weighted attainment and one figure per target
+    assert len(deltas) == 1 + targets and all(d.endswith("个百分点") for d in deltas), deltas
     # the expectation against the goal stays beside each figure, below it
     assert any(c.value == "136 家 / 150 家" or " / 150 家" in c.value for c in at.caption)
     assert not any("pp" in d for d in deltas)
@@ -322,7 +327,7 @@ def test_the_studio_explains_and_values_limits_in_chinese_without_codes(app_db) 
     assert_clean(at)
     table = next(d.value for d in at.dataframe if "多一档带来（预期）" in d.value.columns)
     assert table["一档"].str.startswith("+").all()
-    assert table["一档"].str.contains("万元|人日|亩|吨标煤|名额").all()
+    assert table["一档"].str.contains("万元|人日|亩|吨标煤|名额|吨").all()
     heads = " ".join(table.columns) + " ".join(c.value for c in at.caption)
     assert "线性松弛" not in heads and "影子价格" not in heads
 
@@ -342,7 +347,7 @@ def test_the_scenario_list_compares_two_different_scenarios_and_keeps_the_link(a
     assert_clean(at)
     listing = next(d.value for d in at.dataframe if "主要设置" in d.value.columns)
     row = listing[listing.iloc[:, 1] == "不投小升规"].iloc[0]
-    assert "小升规培育资金 940 万元 → 0 万元" in row["主要设置"]
+    assert "小升规培育资金 1,150 万元 → 0 万元" in row["主要设置"]
     assert row["主要设置"].startswith("资金合计 ")
     picked = at.multiselect(key="scenarios.compare_pick")
     assert len(set(picked.value)) == 2 and picked.placeholder == "请选择"
@@ -393,7 +398,7 @@ def test_the_allocation_reads_options_as_options_and_candidates_by_name() -> Non
         ),
         "zh",
     )
-    assert frame["支持方式"].iloc[0] == "帮办代办+要素保障"  # the option, not the stage 要素保障
+    assert frame["支持方式"].iloc[0] == "帮办代办加力+要素指标保障"  # the option, not the stage 要素保障
 
 
 def test_units_read_in_chinese_and_english_money_reads_naturally() -> None:

@@ -204,6 +204,7 @@ SCREEN: dict[str, tuple[str, str]] = {
     "unit.count": ("个", "count"),
     "unit.wan": ("万元", "× CNY 10,000"),
     "unit.mu": ("亩", "mu"),
+    "unit.tonnes": ("吨", "t"),
     "unit.tce": ("吨标煤", "tce"),
     "unit.days": ("人日", "staff days"),
     "unit.slots": ("个名额", "slots"),

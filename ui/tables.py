@@ -190,6 +190,8 @@ _UNIT_KEYS = {
     "mu": "unit.mu",
     "亩": "unit.mu",
     "tce": "unit.tce",
+    "t": "unit.tonnes",
+    "吨": "unit.tonnes",
     "days": "unit.days",
     "staff_days": "unit.days",
     "staff days": "unit.days",
