@@ -398,7 +398,9 @@ def test_the_allocation_reads_options_as_options_and_candidates_by_name() -> Non
         ),
         "zh",
     )
-    assert frame["支持方式"].iloc[0] == "帮办代办加力+要素指标保障"  # the option, not the stage 要素保障
+    assert (
+        frame["支持方式"].iloc[0] == "帮办代办加力+要素指标保障"
+    )  # the option, not the stage 要素保障
 
 
 def test_units_read_in_chinese_and_english_money_reads_naturally() -> None:
