@@ -120,10 +120,11 @@ def _figure(page, label: str) -> str:
 def test_moving_a_budget_slider_updates_the_plan(app_url, page) -> None:
     open_page(page, app_url, "studio", "en")
     before = _figure(page, "Weighted attainment")
-    slider = page.locator("[data-testid='stSlider']", has_text="Enterprise awards")
-    thumb = slider.locator("input[type='range']")
-    thumb.focus()
-    thumb.press("Home")  # to zero: the keyboard's release commits the value like a mouse release
+    # The technical renovation fund down from 3,860 to 1,000 万元 (the demo in motion has spent 293 of
+    # it by 30 June, and money spent stays spent), typed in the number box beside its slider.
+    box = page.locator(".st-key-w-budget-tech_renovation-exact input").first
+    box.fill("1000")
+    box.press("Enter")
     # While the page redraws, the old figure can stay on screen beside the new one (a live plan
     # adds a note above the figures): wait until the run is over and the one figure shown changed.
     page.wait_for_function(
@@ -176,9 +177,17 @@ def test_importing_a_bad_workbook_shows_the_report(app_url, page, tmp_path) -> N
 
 
 def test_a_live_plan_is_replaced_by_the_finished_one_without_a_click(browser, tmp_path) -> None:
-    """With a live limit far too short for the demo city, the studio first shows the live plan with
+    """With a live limit far too short for a 4,000-candidate city, the studio first shows the live plan with
     the note that the solver goes on, and then — with no click — the finished plan."""
-    db = prepare_db(tmp_path / "weihai.db")
+    from data.store import open_store
+    from optimizer.instances import random_workbook
+
+    # A city of 4,000 candidates: the recalibrated demo is proven within 0.1 % in a few tenths of a
+    # second, so it would never need the background.
+    db = tmp_path / "weihai.db"
+    store = open_store(db, create_demo=False)
+    store.replace_workbook(random_workbook(4000, seed=3), user="test", action="import")
+    store.close()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WEIHAI_LIVE_SECONDS", "0.05")  # read by the server when it starts
         with running_app(db, tmp_path / "streamlit.log") as url:
@@ -192,6 +201,6 @@ def test_a_live_plan_is_replaced_by_the_finished_one_without_a_click(browser, tm
             wait_for_app(tab)
             expect(tab.locator("[data-testid='stException']")).to_have_count(0)
             expect(tab.locator("[data-testid='stAlertContentWarning']")).to_have_count(0)
-            # The finished plan: the demo's optimum is 97.4% of Σ weights.
-            assert float(_figure(tab, "Weighted attainment").rstrip("%")) > 90
+            # The finished plan's figure is on screen.
+            assert float(_figure(tab, "Weighted attainment").rstrip("%")) > 0
             context.close()
