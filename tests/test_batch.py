@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -55,8 +57,13 @@ def test_batch_on_the_local_pool_reports_each_workbook(folder, tmp_path):
     pd.testing.assert_frame_equal(_comparable(summary), _comparable(inline))
 
 
-def test_batch_on_a_local_dask_cluster_gives_the_same_results(folder, tmp_path):
+def test_batch_on_a_local_dask_cluster_gives_the_same_results(folder, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
+    # Dask starts its worker processes with "spawn", which re-imports the parent's __main__. Inside
+    # the whole suite that can be a script an earlier AppTest left behind (AppTest.from_function's
+    # script refers to names only its runner defines: "NameError: __args"); a real command line's
+    # __main__ is the command's own module. Give the workers a plain __main__ to import.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     pooled = run_batch(folder, tmp_path / "pool", executor=Executor(workers=2))
     cluster = distributed.LocalCluster(
         n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
