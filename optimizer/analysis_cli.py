@@ -163,11 +163,12 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "robustness",
         help="core, borderline and exterior candidates under uncertain probabilities (JSON)",
-        description="Perturb every probability within ±SPREAD (seeded) and, with a correlation, "
-        "let good and bad years move them together; re-solve SAMPLES times; report in how many "
-        "samples each goal is met, the money on candidates whose support is in doubt, the "
-        "classes core (funded in ≥ 90% of runs), borderline and exterior, and each target's "
-        "spread.",
+        description="Draw the probabilities SAMPLES times (seeded) from the history fit's own "
+        "uncertainty where the workbook has a history sheet, else within ±SPREAD, and, with a "
+        "correlation, let good and bad years move them together; re-solve each; report per goal "
+        "what the plan expects in 90% of the samples and in how many it is met, the money on "
+        "supports kept in ≥ 90% of the re-solves and on those in doubt, the classes core, "
+        "borderline and exterior, and each target's spread.",
     )
     _solver_options(p)
     p.add_argument("--samples", type=_positive_int, default=50, help="re-solves (default: 50)")
@@ -180,6 +181,13 @@ def add_analysis_commands(subparsers: argparse._SubParsersAction) -> None:
         metavar="RHO",
         help="how strongly a year's successes move together, in [0, 1) (default: the workbook's "
         "setting correlation, else 0)",
+    )
+    p.add_argument(
+        "--uncertainty",
+        choices=["auto", "fit", "spread"],
+        default="auto",
+        help="where the probabilities' uncertainty comes from: the history fit (fit), ±SPREAD "
+        "(spread), or the fit when the workbook has history (auto, the default)",
     )
     p.add_argument(
         "--candidates", action="store_true", help="include one row per candidate in the JSON"
@@ -360,6 +368,7 @@ def _robustness(args: argparse.Namespace) -> int:
             seed=args.seed,
             correlation=args.correlation,
             executor=_executor(args),
+            uncertainty=args.uncertainty,
         )
         return result.to_json(candidates=args.candidates)
 

@@ -374,3 +374,56 @@ def test_analyses_give_the_same_answers_on_the_pool(random_wb):
         one = explain_candidate(model, cand, base=base)
         two = explain_candidate(model, cand, base=base, executor=pool)
         assert (one.takes, one.takes_checked_below) == (two.takes, two.takes_checked_below)
+
+
+def test_robustness_draws_from_the_history_fit_when_there_is_one():
+    """With a history sheet the probabilities move by the fit's own uncertainty: wider with less
+    history, seeded, and `uncertainty="spread"` gives the samples of a workbook without history."""
+    from optimizer.analysis.robustness import sample_probabilities
+    from optimizer.analysis.uncertainty import fit_uncertainty
+    from tests.test_calibrate import known_world
+
+    wb = known_world(seed=2, years=5, per_year=400)
+    model = PlanModel(wb)
+    fit = fit_uncertainty(model)
+    assert fit is not None and fit.covered.all()  # every candidate's rung has history
+    few = known_world(seed=2, years=5, per_year=40)
+    fit_few = fit_uncertainty(PlanModel(few))
+    assert fit_few is not None
+
+    def spread_of(f) -> float:
+        rng = np.random.default_rng(0)
+        return float(np.std([f.shifts(rng) for _ in range(200)], axis=0).mean())
+
+    assert spread_of(fit_few) > 2 * spread_of(fit)  # ten times fewer rows: about √10 wider
+    # the draws move log-odds around today's probabilities, 0 and 1 stay
+    p = sample_probabilities(model, 200, 0.2, 0, 0.0, fit)
+    assert np.allclose(np.median(p, axis=0), model.col_prob, atol=0.05)
+    a = robustness(model, samples=3, seed=1)
+    b = robustness(wb, samples=3, seed=1)
+    assert a.uncertainty == "fit" and a.fit_share == 1.0
+    assert a.candidates["share_funded"].tolist() == b.candidates["share_funded"].tolist()
+    flat = robustness(model, samples=3, seed=1, uncertainty="spread")
+    no_history = wb.copy()
+    no_history.history = no_history.history.iloc[0:0]
+    plain = robustness(no_history, samples=3, seed=1)
+    assert flat.uncertainty == plain.uncertainty == "spread"
+    assert flat.candidates["share_funded"].tolist() == plain.candidates["share_funded"].tolist()
+    with pytest.raises(ValueError, match="history"):
+        robustness(no_history, samples=1, uncertainty="fit")
+    with pytest.raises(ValueError):
+        robustness(model, samples=1, uncertainty="guess")
+
+
+def test_robustness_summary_speaks_in_targets_and_money(random_wb):
+    rb = robustness(random_wb, samples=5, seed=3)
+    summary = rb.summary()
+    money = rb.money()
+    assert summary["kept"] == pytest.approx(money["core"])
+    assert summary["kept"] + summary["in_doubt"] == pytest.approx(summary["total"])
+    for row, rec in zip(summary["targets"], rb.targets.to_dict("records"), strict=True):
+        assert row["assured"] == pytest.approx(rec["base_plan_expected_p10"])
+        assert row["met"] == rec["samples_met"] and row["samples"] == 5
+    js = rb.to_json()
+    assert js["summary"]["total"] == pytest.approx(money["total"], rel=1e-6)
+    assert js["uncertainty"] == "spread"

@@ -153,6 +153,7 @@ class PlanModel:
         state = dict(self.__dict__)
         state["_allocation_model"] = None
         state.pop("_shipment", None)
+        state.pop("_fit_uncertainty", None)  # robustness samples in the calling process
         return state
 
     # ------------------------------------------------------------------ data
@@ -267,6 +268,7 @@ class PlanModel:
         other._set_probabilities(np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0))
         other._base_outcome = None
         other.__dict__.pop("_shipment", None)  # another model: the workers must get it anew
+        other.__dict__.pop("_fit_uncertainty", None)
         return other
 
     def reserve_per_column(self) -> np.ndarray:

@@ -18,8 +18,12 @@ from optimizer.executor import Executor
 from .common import Progress, as_model, round_or_none
 from .model import PlanModel, PlanOutcome
 from .parallel import executor_for, map_jobs
+from .uncertainty import FitUncertainty, covered_share, fit_uncertainty
 
 CORE, BORDERLINE, EXTERIOR = "core", "borderline", "exterior"
+# Where a sample's probabilities come from (`robustness(uncertainty=...)`): the history fit's own
+# uncertainty, or a flat ±spread factor.
+FIT, SPREAD, AUTO = "fit", "spread", "auto"
 
 
 @dataclass
@@ -52,6 +56,10 @@ class Robustness:
     seconds : float
     correlation : float
         ρ of the year swings used (0: the estimates' errors only).
+    uncertainty : str
+        ``fit`` when the history fit's uncertainty moved the probabilities, else ``spread``.
+    fit_share : float
+        Share of the option columns the fit covered (the rest took the ±spread factor).
     """
 
     base: PlanOutcome
@@ -64,6 +72,8 @@ class Robustness:
     core_share: float
     seconds: float
     correlation: float = 0.0
+    uncertainty: str = SPREAD
+    fit_share: float = 0.0
 
     def money(self) -> dict[str, float]:
         """万元 of the base plan per class, its total, and ``in_doubt``: the money on candidates whose
@@ -73,6 +83,37 @@ class Robustness:
         out["total"] = float(self.candidates["money"].sum())
         out["in_doubt"] = out[BORDERLINE] + out[EXTERIOR]
         return out
+
+    def summary(self) -> dict[str, object]:
+        """What the samples mean, in targets and money (for a sentence each).
+
+        ``targets``: per target its ``goal``, ``assured`` (in 90% of the samples the plan as it is
+        expects at least this much: the 10th percentile of its expectation under the sampled
+        probabilities), ``met`` (in how many samples that expectation reaches the goal) and
+        ``samples``; ``kept`` the 万元 (up-front cost plus entitlement reserve) of the plan's supports
+        that the re-optimised plans keep in at least ``core_share`` of the samples, of ``total``;
+        ``in_doubt`` the rest.
+        """
+        money = self.money()
+        return {
+            "uncertainty": self.uncertainty,
+            "correlation": self.correlation,
+            "samples": self.samples,
+            "core_share": self.core_share,
+            "targets": [
+                {
+                    "target": rec["target"],
+                    "goal": float(rec["goal"]),
+                    "assured": float(rec["base_plan_expected_p10"]),
+                    "met": int(rec["samples_met"]),
+                    "samples": self.samples,
+                }
+                for rec in self.targets.to_dict("records")
+            ],
+            "kept": money[CORE],
+            "in_doubt": money["in_doubt"],
+            "total": money["total"],
+        }
 
     def counts(self) -> dict[str, int]:
         """Number of candidates per class."""
@@ -87,6 +128,8 @@ class Robustness:
             "seed": self.seed,
             "core_share": self.core_share,
             "correlation": self.correlation,
+            "uncertainty": self.uncertainty,
+            "fit_share": round(self.fit_share, 4),
             "seconds": round(self.seconds, 3),
             "counts": self.counts(),
             "money": {k: round_or_none(v) for k, v in self.money().items()},
@@ -109,6 +152,22 @@ class Robustness:
                 {k: (round_or_none(v) if isinstance(v, float) else v) for k, v in rec.items()}
                 for rec in self.targets.to_dict("records")
             ],
+            "summary": {
+                k: (
+                    [
+                        {
+                            kk: (round_or_none(vv) if isinstance(vv, float) else vv)
+                            for kk, vv in r.items()
+                        }
+                        for r in v
+                    ]
+                    if isinstance(v, list)
+                    else round_or_none(v)
+                    if isinstance(v, float)
+                    else v
+                )
+                for k, v in self.summary().items()
+            },
             "borderline": self.candidates.loc[
                 self.candidates["class"] == BORDERLINE, "candidate_id"
             ].tolist(),
@@ -137,22 +196,31 @@ def year_conditioned(probabilities: np.ndarray, z: float, correlation: float) ->
 
 
 def sample_probabilities(
-    model: PlanModel, samples: int, spread: float, seed: int, correlation: float
+    model: PlanModel,
+    samples: int,
+    spread: float,
+    seed: int,
+    correlation: float,
+    fit: FitUncertainty | None = None,
 ) -> list[np.ndarray]:
     """The success probability of every option column in each sample (seeded).
 
     Each probability is multiplied by a factor uniform in [1 − spread, 1 + spread] and clipped to
-    [0, 1] (the estimate's error); with ``correlation`` ρ > 0 the sample is then one year: a year
-    factor z ~ N(0, 1) moves every probability together (`year_conditioned`). The factors are drawn
-    as without correlation, and the years from a stream of their own, so ρ = 0 gives the samples
-    of earlier versions.
+    [0, 1] (the estimate's error) — or, for the columns a history ``fit`` covers, moved in log-odds
+    by a draw of the fit's coefficients (`optimizer.analysis.uncertainty`); with ``correlation``
+    ρ > 0 the sample is then one year: a year factor z ~ N(0, 1) moves every probability together
+    (`year_conditioned`). The factors are drawn as without correlation, the years and the fit's
+    draws from streams of their own, so ρ = 0 without a fit gives the samples of earlier versions.
     """
     rng = np.random.default_rng(seed)
     years = np.random.default_rng([seed, 1])
+    draws = np.random.default_rng([seed, 2])
     out = []
     for _ in range(samples):
         factor = rng.uniform(1.0 - spread, 1.0 + spread, model.n_x)
         p = np.clip(model.col_prob * factor, 0.0, 1.0)
+        if fit is not None:
+            p = np.where(fit.covered, fit.apply(model.col_prob, fit.shifts(draws)), p)
         if correlation > 0:
             p = year_conditioned(p, float(years.standard_normal()), correlation)
         out.append(p)
@@ -178,12 +246,16 @@ def robustness(
     mip_gap: float = 1e-3,
     time_limit: float = 10.0,
     executor: Executor | None = None,
+    uncertainty: str = AUTO,
 ) -> Robustness:
-    """Perturb every probability within ±``spread`` (seeded), re-solve ``samples`` times, classify.
+    """Draw the probabilities ``samples`` times (seeded), re-solve each, say what it means.
 
-    Each sample multiplies every success probability (base and per option, independently) by a
-    factor drawn uniformly from [1 − spread, 1 + spread] and clips it to [0, 1]; with a
-    ``correlation`` ρ > 0 each sample is also a year that moves all probabilities together
+    With ``uncertainty="fit"`` (the default ``"auto"`` when the workbook has a history sheet) the
+    probabilities of every candidate whose rung has history move by a draw of the history fit's
+    coefficients (`optimizer.analysis.uncertainty`: the estimates' own uncertainty); the others,
+    and every candidate with ``"spread"`` (``"auto"`` without history), are multiplied by a factor
+    drawn uniformly from [1 − spread, 1 + spread] and clipped to [0, 1]. With a ``correlation``
+    ρ > 0 each sample is also a year that moves all probabilities together
     (`sample_probabilities`). Limits and locks stay as they are. The same ``seed`` gives the same
     samples. The re-solves run on the executor (`optimizer.executor`), in any order: results do
     not depend on it.
@@ -207,6 +279,8 @@ def robustness(
         Solver options when a model is built here.
     executor : Executor, optional
         Where the re-solves run (default: a local pool for a large model, else this process).
+    uncertainty : str
+        ``"auto"``, ``"fit"`` (needs a history sheet) or ``"spread"`` (see above).
 
     Returns
     -------
@@ -217,6 +291,13 @@ def robustness(
     rho = workbook_correlation(model.wb) if correlation is None else float(correlation)
     if not 0 <= rho < 1:
         raise ValueError(f"the correlation is a number in [0, 1), not {rho}")
+    if uncertainty not in (AUTO, FIT, SPREAD):
+        raise ValueError(f"uncertainty is one of auto, fit, spread, not {uncertainty!r}")
+    fit = None if uncertainty == SPREAD else fit_uncertainty(model)
+    if uncertainty == FIT and fit is None:
+        raise ValueError(
+            "uncertainty='fit' needs a history sheet with outcomes for the candidates' rungs"
+        )
     base = model.solve()
     n, n_t = model.n_candidates, len(model.target_names)
     none_cols = model.cand_start[:-1]
@@ -225,7 +306,7 @@ def robustness(
     expected = np.full((samples, n_t), np.nan)
     base_plan_expected = np.full((samples, n_t), np.nan)
     rows = []
-    probabilities = sample_probabilities(model, samples, spread, seed, rho)
+    probabilities = sample_probabilities(model, samples, spread, seed, rho, fit)
     # A sample whose probabilities are today's has today's plan (no re-solve). The others are solved
     # afresh, not from today's plan: perturbed probabilities move the LP away from about 1,100 of the
     # demo city's candidates, and starting from today's plan left every one of them to the core MIPs
@@ -350,6 +431,8 @@ def robustness(
         core_share=core_share,
         seconds=time.perf_counter() - t0,
         correlation=rho,
+        uncertainty=FIT if fit is not None else SPREAD,
+        fit_share=covered_share(fit),
     )
 
 
