@@ -314,7 +314,8 @@ def robustness_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) 
     settings = ctx.settings
     # Robustness: the plan re-solved with the probabilities perturbed (many solves, with progress).
     with st.expander(t("studio.robustness")):
-        st.caption(t("studio.robustness_help"))
+        has_history = wb.history is not None and len(wb.history) > 0
+        st.caption(t("studio.robust_help_fit" if has_history else "studio.robust_help_spread"))
         runs = st.session_state.setdefault("robustness", {})
         button = st.empty()  # gone once the analysis has run
         if plan_key not in runs and button.button(
@@ -332,13 +333,13 @@ def robustness_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) 
                 result = robustness(
                     state.scenario_workbook(wb, settings), samples=20, progress=_tick
                 )
-                runs[plan_key] = (result.targets, result.candidates)
+                runs[plan_key] = (result.targets, result.candidates, result.samples)
                 button.empty()
             except Exception as exc:  # an analysis failure is a message, not a crash
                 st.error(t("solve.failed_no_plan", error=exc))
             bar.empty()
         if plan_key in runs:
-            spread, classes = runs[plan_key]
+            spread, classes, samples = runs[plan_key]
             units = dict(zip(plan.targets["target"], plan.targets["unit"], strict=True))
             st.dataframe(
                 pd.DataFrame(
@@ -368,16 +369,34 @@ def robustness_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) 
                     },
                 },
             )
-            counts = classes["class"].value_counts()
+            # What it means in targets and money (issue 13), not in counts of near-tied candidates:
+            # per goal what the plan as it is expects in nine samples of ten, and the money on the
+            # supports the re-solves keep.
+            goals = [
+                t(
+                    "studio.robust_goal",
+                    target=label_for(rec["target"], labels, lang),
+                    assured=format_amount(
+                        rec["base_plan_expected_p10"], units.get(rec["target"], ""), lang
+                    ),
+                    goal=format_amount(rec["goal"], units.get(rec["target"], ""), lang),
+                    met=number(int(rec["samples_met"])),
+                    samples=number(int(samples)),
+                )
+                for rec in spread.to_dict("records")
+            ]
+            st.markdown("\n".join(f"- {line}" for line in goals))
             shares = money_by_robustness(plan.allocation, classes)
+            spent = plan.allocation["cost"].astype(float).sum()
+            if "reserve" in plan.allocation.columns:
+                spent += plan.allocation["reserve"].astype(float).fillna(0.0).sum()
+            core_share = shares.get("core", 0.0)
             st.caption(
                 t(
-                    "studio.robust_classes",
-                    core=number(int(counts.get("core", 0))),
-                    borderline=number(int(counts.get("borderline", 0))),
-                    core_money=percent(shares.get("core", 0.0)),
-                    borderline_money=percent(
-                        shares.get("borderline", 0.0) + shares.get("exterior", 0.0)
-                    ),
+                    "studio.robust_money",
+                    core_money=percent(core_share),
+                    kept=money(core_share * spent, lang),
+                    total=money(spent, lang),
+                    in_doubt=money((1.0 - core_share) * spent if shares else 0.0, lang),
                 )
             )

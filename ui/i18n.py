@@ -1005,6 +1005,32 @@ SCREEN: dict[str, tuple[str, str]] = {
         "若强行纳入（“{option}”），加权完成度将下降 {points} 个百分点",
         "Forcing it in (with “{option}”) would cost {points} points of weighted attainment",
     ),
+    # --- analyses2 ---
+    "studio.robust_help_fit": (
+        "成功概率按历年数据拟合的不确定性随机抽取（无历史数据的对象上下浮动 20%），并计入好年景与"
+        "坏年景的共同波动；重新求解 20 次，看本方案各目标能保住多少、哪些资金稳妥。",
+        "Success probabilities are drawn from the uncertainty of their fit to past years (±20% "
+        "where a rung has no history), with good and bad years moving them together; the plan is "
+        "re-solved 20 times: what each goal can count on and which money is safe.",
+    ),
+    "studio.robust_help_spread": (
+        "成功概率随机上下浮动 20%（并计入好年景与坏年景的共同波动），重新求解 20 次，看本方案各目标"
+        "能保住多少、哪些资金稳妥。",
+        "Success probabilities are perturbed by up to 20% (with good and bad years moving them "
+        "together) and the plan re-solved 20 times: what each goal can count on and which money "
+        "is safe.",
+    ),
+    "studio.robust_goal": (
+        "{target}：九成样本中，本方案预期不少于 {assured}（目标 {goal}；{samples} 个样本中 {met} 个达到）",
+        "{target}: in 90% of the samples the plan as it is expects at least {assured} (goal "
+        "{goal}; met in {met} of {samples} samples)",
+    ),
+    "studio.robust_money": (
+        "几乎总被支持的支持方式（九成以上重算中保留）占本方案资金的 {core_money}：{kept}（共 "
+        "{total}）；其余 {in_doubt} 投向视概率估计而定的对象。",
+        "Supports kept in at least 90% of the re-solves take {core_money} of this plan's money: "
+        "{kept} of {total}; the other {in_doubt} go to candidates that depend on the estimates.",
+    ),
 }
 
 

@@ -24,6 +24,12 @@ CORE, BORDERLINE, EXTERIOR = "core", "borderline", "exterior"
 # Where a sample's probabilities come from (`robustness(uncertainty=...)`): the history fit's own
 # uncertainty, or a flat ±spread factor.
 FIT, SPREAD, AUTO = "fit", "spread", "auto"
+# Seconds per sample at most. Most samples of the demo city are within the gap after their LP and
+# a core MIP (well under a second); about one in six needs the full MIP, which ran to the 10 s limit
+# and made up two thirds of the time, to gain the last 10⁻³ of attainment. A sample's plan only
+# feeds shares over 50 samples, so it keeps the plan it has then (gap reported per sample, about
+# 1.3 × 10⁻³ at worst on the demo city; docs/analytics.md, "Robustness").
+SAMPLE_TIME_LIMIT = 2.0
 
 
 @dataclass
@@ -229,9 +235,11 @@ def sample_probabilities(
 
 def _solve_sample(model: PlanModel, job: tuple[np.ndarray, np.ndarray | None]) -> PlanOutcome:
     """One robustness sample: the model with these probabilities, solved afresh (``start`` None) or
-    from a plan in hand."""
+    from a plan in hand, within `SAMPLE_TIME_LIMIT`."""
     probabilities, start = job
-    return model.with_probabilities(probabilities).solve(warm_start=start)
+    sample = model.with_probabilities(probabilities)
+    sample.time_limit = min(sample.time_limit, SAMPLE_TIME_LIMIT)
+    return sample.solve(warm_start=start)
 
 
 def robustness(
