@@ -70,6 +70,15 @@ def test_robustness(capsys, workbook_dir):
     assert code == 0 and out["samples"] == 3 and len(out["candidates"]) == 3
 
 
+def test_robustness_says_where_the_uncertainty_comes_from(capsys, workbook_dir):
+    code, out, _ = run(capsys, "robustness", str(workbook_dir), "--samples", "2")
+    assert code == 0 and out["uncertainty"] == "spread"  # no history sheet
+    summary = out["summary"]
+    assert summary["kept"] + summary["in_doubt"] == pytest.approx(summary["total"], abs=1e-5)
+    code, out, err = run(capsys, "robustness", str(workbook_dir), "--uncertainty", "fit")
+    assert code == 1 and out is None and "history" in err
+
+
 def test_bad_workbook_and_usage(capsys, tmp_path):
     code, out, err = run(capsys, "marginal", str(tmp_path / "missing"))
     assert code == 1 and out is None and err
