@@ -18,6 +18,10 @@ from .parallel import executor_for, map_jobs
 TOTAL_BUDGET = "total_budget"
 
 
+# Relative room added to the entitlement reserves a frontier keeps (see `frontier`).
+COMMITTED_ROOM = 1e-9
+
+
 @dataclass
 class Frontier:
     """The frontier of one limit.
@@ -167,8 +171,13 @@ def frontier(
     committed = dict.fromkeys(budgets_today, 0.0)
     if entitlements == "kept":
         do_nothing = model.line_use(model.cand_start[:-1])  # entitlement reserves only
+        # With a hair of room (10⁻⁹ of it): the float sum of the reserves can be a rounding below
+        # their exact sum, and the optimizer checks a binding rule exactly, so at scale 0 doing
+        # nothing "broke" the award line by 10⁻¹² 万元 and the point had no plan — after half a
+        # minute of repairs (docs/analytics.md, "Frontier").
         committed = {
-            f: float(min(a, do_nothing[i])) for i, (f, a) in enumerate(budgets_today.items())
+            f: float(min(a, do_nothing[i] * (1.0 + COMMITTED_ROOM)))
+            for i, (f, a) in enumerate(budgets_today.items())
         }
 
     def scaled(line: str, scale: float) -> float:
