@@ -84,6 +84,15 @@ class Col:
         return self.zh if lang == "zh" else self.en
 
 
+def term_col(key: str, term: str, kind: str = "money") -> Col:
+    """A column headed by an official term of the vocabulary (``TERM_LABELS``), with 万元 for money:
+    the documents take the words from there rather than typing them again (docs/projects.md)."""
+    zh, en = vocabulary.TERM_LABELS[term]
+    if kind == "money":
+        zh, en = f"{zh}（{UNITS['万元'][0]}）", f"{en} ({UNITS['万元'][1]})"
+    return Col(key, zh, en, kind)
+
+
 def check_lang(lang: str) -> str:
     """``lang`` if it is ``zh`` or ``en``; otherwise ValueError."""
     if lang not in LANGS:
