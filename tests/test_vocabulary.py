@@ -133,8 +133,8 @@ def test_the_official_wording_list_reaches_the_screens() -> None:
 
 # Words the official wording list replaced (docs/projects.md): none may reach a screen or an export.
 OLD_WORDS = ("前期投入", "资金线", "达成把握大", "需关注", "风险高", "停滞", "供需对接")
-# Exports also once said 前期 for money paid up front and 奖励 for the 奖补 reserve: 扶持资金, 奖补预留.
-EXPORT_OLD_WORDS = (*OLD_WORDS, "前期费用", "前期支出", "前期资金", "奖励预留")
+# Exports also once said 前期 or 支持资金 for support money and 奖励 for the 奖补 reserve: 扶持资金, 奖补预留.
+EXPORT_OLD_WORDS = (*OLD_WORDS, "前期费用", "前期支出", "前期资金", "支持资金", "奖励预留")
 
 
 def _old_words_in(text: str) -> list[str]:
