@@ -8,13 +8,13 @@ secrets file at all runs the open demo, which says so at the top of every page.
 from __future__ import annotations
 
 import pkgutil
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import shown_text
 from ui.roles import ROLES_FILE_ENV, RoleConfigError, auth_problems, principal_for
 
 REPO = Path(__file__).resolve().parents[1]
@@ -198,10 +198,6 @@ def db_fingerprint(path: Path) -> str:
         return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
     finally:
         conn.close()
-
-
-def shown_text(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
 
 
 # Every page module of the pages/ package, so a new page is behind the gate's test as soon as it exists.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app_pages import switch_to
+from tests.helpers import shown_text
 from ui.roles import (
     ACTIONS,
     PERMISSIONS,
@@ -405,13 +406,6 @@ def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
 
 def sidebar_text(at) -> str:
     return "\n".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown])
-
-
-def shown_text(markdown: str) -> str:
-    """What a reader sees of Markdown made by ``ui.safe_text.plain``: escapes and word joiners gone."""
-    import re
-
-    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
 
 
 def banner_text(at) -> str:
