@@ -1,5 +1,6 @@
 """Small helpers several test modules share: the tiny workbook with changes, its recognisable
-variants, a store's fingerprint and integrity, and Markdown as a reader sees it.
+variants, a store's fingerprint and integrity, Markdown as a reader sees it, and a complete
+``[auth]`` section of secrets.toml.
 
 Plain functions (no fixtures), so child processes of the crash tests can import them too.
 """
@@ -14,6 +15,15 @@ from pathlib import Path
 from data.schema import Workbook
 from data.workbook import validate_tables
 from tests.conftest import TINY_SHEETS, raw_from_csv
+
+# Every key st.login needs, as a city's secrets.toml would have them (the role and gate tests).
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-long-enough-random-cookie-secret",
+    "client_id": "weihai-planner",
+    "client_secret": "s3cret",
+    "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
+}
 
 
 def tiny(**changes: str) -> Workbook:

@@ -14,17 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import shown_text
+from tests.helpers import AUTH, shown_text
 from ui.roles import ROLES_FILE_ENV, RoleConfigError, auth_problems, principal_for
 
 REPO = Path(__file__).resolve().parents[1]
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-enough-random-cookie-secret",
-    "client_id": "weihai-planner",
-    "client_secret": "s3cret",
-    "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
-}
 PROVIDER = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
 SHARED = {k: AUTH[k] for k in ("redirect_uri", "cookie_secret")}
 

@@ -30,6 +30,17 @@ REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
 
+def spawn(code: str) -> subprocess.Popen:
+    """A child Python running ``code`` from the repository, its output read as text."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "crash.db"
@@ -90,14 +101,7 @@ CHILD = textwrap.dedent(
 @pytest.mark.parametrize("mode", ["import", "scenario"])
 def test_sigkill_inside_the_transaction_leaves_the_store_as_before(db_path, mode):
     before = store_fingerprint(db_path)
-    code = CHILD.format(repo=str(REPO), db=str(db_path), mode=mode)
-    child = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
+    child = spawn(CHILD.format(repo=str(REPO), db=str(db_path), mode=mode))
     try:
         line = child.stdout.readline()
         assert line.strip() == "IN-TRANSACTION", (
@@ -150,14 +154,7 @@ def test_sigkill_at_random_moments_leaves_before_or_after(db_path):
     rng = random.Random(6)
     known = [variant(i) for i in range(0, 4)]
     for run in range(6):
-        code = LOOP_CHILD.format(repo=str(REPO), db=str(db_path), run=run)
-        child = subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
+        child = spawn(LOOP_CHILD.format(repo=str(REPO), db=str(db_path), run=run))
         try:
             assert child.stdout.readline().strip() == "READY", child.stderr.read()
             time.sleep(rng.uniform(0.05, 0.6))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app_pages import switch_to
-from tests.helpers import shown_text
+from tests.helpers import AUTH, shown_text
 from ui.roles import (
     ACTIONS,
     PERMISSIONS,
@@ -20,13 +20,6 @@ from ui.roles import (
     role_for,
 )
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-enough-random-cookie-secret",
-    "client_id": "weihai-planner",
-    "client_secret": "s3cret",
-    "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
-}
 ROLES_TABLE = {
     "admin": ["Chen.Li@weihai.gov.cn"],
     "planner": ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn"],
