@@ -75,6 +75,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+_SCENARIO_NAME = "SELECT name FROM scenarios WHERE id = ?"
+
+
+def _one_row(conn: sqlite3.Connection, sql: str, key: int, what: str) -> tuple:
+    """The row ``sql`` selects for ``key`` (its one ``?``); KeyError "no <what> #<key>" when none."""
+    row = conn.execute(sql, (int(key),)).fetchone()
+    if row is None:
+        raise KeyError(f"no {what} #{key}")
+    return tuple(row)
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -548,13 +559,13 @@ class Store:
         KeyError
             When there is no such scenario.
         """
-        row = self.db.execute(
+        row = _one_row(
+            self.db.conn,
             "SELECT id, name, settings, result, is_baseline, created_at, updated_at, author"
             " FROM scenarios WHERE id = ?",
-            (int(scenario_id),),
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"no scenario #{scenario_id}")
+            scenario_id,
+            "scenario",
+        )
         return {
             "id": row[0],
             "name": row[1],
@@ -592,11 +603,7 @@ class Store:
         """Delete a scenario (``KeyError`` if unknown)."""
 
         def work(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT name FROM scenarios WHERE id = ?", (int(scenario_id),)
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"no scenario #{scenario_id}")
+            row = _one_row(conn, _SCENARIO_NAME, scenario_id, "scenario")
             conn.execute("DELETE FROM scenarios WHERE id = ?", (int(scenario_id),))
             self._audit(conn, user, "delete_scenario", f"#{scenario_id} {row[0]}")
 
@@ -606,11 +613,7 @@ class Store:
         """Make this scenario the baseline (the previous baseline stops being one)."""
 
         def work(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT name FROM scenarios WHERE id = ?", (int(scenario_id),)
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"no scenario #{scenario_id}")
+            row = _one_row(conn, _SCENARIO_NAME, scenario_id, "scenario")
             conn.execute("UPDATE scenarios SET is_baseline = 0 WHERE is_baseline = 1")
             conn.execute("UPDATE scenarios SET is_baseline = 1 WHERE id = ?", (int(scenario_id),))
             self._audit(conn, user, "set_baseline", f"#{scenario_id} {row[0]}")
@@ -715,13 +718,13 @@ class Store:
         KeyError
             When there is no such snapshot.
         """
-        row = self.db.execute(
+        row = _one_row(
+            self.db.conn,
             "SELECT id, as_of, saved_at, author, note, actuals, figures FROM dispatch_snapshots"
             " WHERE id = ?",
-            (int(snapshot_id),),
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"no snapshot #{snapshot_id}")
+            snapshot_id,
+            "snapshot",
+        )
         records = json.loads(row[5])
         actuals = pd.DataFrame(records) if records else pd.DataFrame()
         for column in ("candidate_id", "status", "option", "date"):

@@ -433,6 +433,8 @@ CRITERION_LABELS: Final = _frozen(
 TERM_LABELS: Final = _frozen(
     {
         "support_money": ("扶持资金", "Support money"),
+        # What a plan sets aside on a fund line for awards and 后补助/奖补 paid once a candidate succeeds.
+        "award_reserve": ("奖补预留", "Award reserve"),
         "fund_line": ("资金渠道", "Fund line"),
         "special_fund": ("专项资金", "Special fund"),
         "outlook_green": ("有望完成", "On track"),

@@ -20,8 +20,12 @@ import pandas as pd
 
 from data import vocabulary
 from data.schema import NONE_OPTION
-from reports.office import Col, check_lang, unit_label, workbook_bytes, write_sheet
+from reports.office import Col, check_lang, term_col, unit_label, workbook_bytes, write_sheet
 
+_SUPPORT_MONEY, _AWARD_RESERVE = (
+    vocabulary.TERM_LABELS["support_money"],
+    vocabulary.TERM_LABELS["award_reserve"],
+)
 _WORDS = {
     "zh": {
         "supported": "支持对象",
@@ -41,9 +45,9 @@ _WORDS = {
         "objective": "加权目标完成度",
         "gap": "与最优上界的差距",
         "supported_count": "支持对象数",
-        "upfront": "前期资金合计（万元）",
+        "upfront": f"{_SUPPORT_MONEY[0]}合计（万元）",
         "pool_share": "资金统筹比例",
-        "award_prudence": "奖励预留系数",
+        "award_prudence": f"{_AWARD_RESERVE[0]}系数",
         "budget": "预算：{name}（万元）",
         "resource": "资源上限：{name}",
         "goal": "目标值：{name}",
@@ -71,7 +75,7 @@ _WORDS = {
         "objective": "Weighted attainment",
         "gap": "Gap to the best bound",
         "supported_count": "Candidates supported",
-        "upfront": "Up-front money (10k yuan)",
+        "upfront": f"{_SUPPORT_MONEY[1]}, total (10k yuan)",
         "pool_share": "Pooling share",
         "award_prudence": "Award prudence",
         "budget": "Budget: {name} (10k yuan)",
@@ -99,8 +103,8 @@ CANDIDATE_COLS = [
     Col("district_name", "区市", "District"),
     Col("option_name", "支持方式", "Support"),
     Col("fund_line_name", "资金渠道", "Fund line"),
-    Col("cost", "前期费用（万元）", "Up-front cost (10k yuan)", "money"),
-    Col("reserve", "奖励预留（万元）", "Award reserve (10k yuan)", "money"),
+    term_col("cost", "support_money"),
+    term_col("reserve", "award_reserve"),
     Col("base_probability", "基础成功概率", "Chance without support", "percent"),
     Col("probability", "方案成功概率", "Chance with the plan", "percent"),
     Col("uplift", "概率提升", "Chance gained", "percent"),
@@ -120,8 +124,8 @@ FUND_COLS = [
     Col("amount", "预算（万元）", "Budget (10k yuan)", "money"),
     Col("inflow", "统筹调入（万元）", "Pooled in (10k yuan)", "money"),
     Col("outflow", "统筹调出（万元）", "Pooled out (10k yuan)", "money"),
-    Col("upfront", "前期支出（万元）", "Up-front (10k yuan)", "money"),
-    Col("reserve", "奖励预留（万元）", "Reserved (10k yuan)", "money"),
+    term_col("upfront", "support_money"),
+    term_col("reserve", "award_reserve"),
     Col("used", "合计使用（万元）", "Used (10k yuan)", "money"),
     Col("remaining", "结余（万元）", "Left (10k yuan)", "money"),
 ]

@@ -144,7 +144,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     def work(wb: Workbook) -> dict | None:
         from optimizer.solve import solve
-        from reports.dispatch import build_dispatch, dispatch_docx_bytes, dispatch_xlsx_bytes
+        from reports.dispatch import build_dispatch, report_bytes
 
         plan = solve(wb, time_limit=args.time_limit, baselines=False)
         if plan.status == "infeasible":
@@ -152,7 +152,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return None
         goals = getattr(wb, "district_goals", None)
         report = build_dispatch(wb, plan, lang=args.lang, district_goals=goals)
-        data = dispatch_docx_bytes(report) if fmt == "docx" else dispatch_xlsx_bytes(report)
+        data = report_bytes(report, fmt)
         try:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             Path(args.out).write_bytes(data)

@@ -123,7 +123,10 @@ MEASURE_WORDS = {
     "recognitions": ("新认定/升规企业（家）", "Firms recognised"),
     "failures": ("未通过/已无望（个）", "Failed"),
     "supported": ("已给予支持（个）", "Supported"),
-    "spent": ("已兑现支持资金（万元）", "Support paid (10k yuan)"),
+    "spent": (
+        f"已兑现{vocabulary.TERM_LABELS['support_money'][0]}（万元）",
+        "Support paid (10k yuan)",
+    ),
     "achieved": ("已完成", "achieved"),
     "p_meet": ("完成把握", "chance"),
 }
@@ -682,6 +685,11 @@ def dispatch_bytes(
         snapshots=snapshots,
         progress=progress,
     )
+    return report_bytes(report, fmt)
+
+
+def report_bytes(report: DispatchReport, fmt: str) -> bytes:
+    """A built 调度通报 as ``docx`` or ``xlsx`` bytes (the command line also reads the report)."""
     if fmt == "docx":
         return dispatch_docx_bytes(report)
     if fmt == "xlsx":

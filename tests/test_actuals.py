@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 
 import numpy as np
@@ -10,22 +9,12 @@ import pandas as pd
 import pytest
 
 from data.schema import Workbook
-from data.workbook import validate_tables
 from optimizer import evaluate_plan, solve
 from optimizer.evaluate import is_feasible
 from optimizer.instances import random_workbook
 from optimizer.model import EPS_BEYOND, EPS_SPEND
 from optimizer.problem import compile_problem
-
-
-def workbook(**sheets: str) -> Workbook:
-    """A validated workbook from inline CSV text per sheet."""
-    tables = {
-        name: pd.read_csv(io.StringIO(text.strip() + "\n"), dtype=str, keep_default_na=False)
-        for name, text in sheets.items()
-    }
-    return validate_tables(tables)
-
+from tests.brute import brute_force, workbook
 
 # Two firms toward a count target on one line, an award line, and a project in another district.
 BASE = dict(
@@ -361,75 +350,47 @@ def random_replan(seed: int) -> Workbook:
     )
 
 
-def brute_force(wb: Workbook) -> tuple[float, dict[str, str]] | None:
-    """The best attainment by enumeration, straight from the tables and docs/workbook.md's wording."""
-    share = float(wb.settings["pool_share"])  # type: ignore[arg-type]
-    prudence = float(wb.settings["award_prudence"])  # type: ignore[arg-type]
-    budgets = {r.fund_line: (r.amount, bool(r.pooled)) for r in wb.budgets.itertuples()}
-    caps = dict(zip(wb.resources["resource"], wb.resources["capacity"], strict=True))
-    goals = dict(zip(wb.targets["target"], wb.targets["goal"], strict=True))
-    weights = dict(zip(wb.targets["target"], wb.targets["weight"], strict=True))
-    floors = dict(zip(wb.floors["district"], wb.floors["min_share"], strict=True))
-    fixed = dict(zip(wb.locks["candidate_id"], wb.locks["option"], strict=True))
-    status = dict(zip(wb.actuals["candidate_id"], wb.actuals["status"], strict=True))
-    fixed.update(zip(wb.actuals["candidate_id"], wb.actuals["option"], strict=True))
-    contrib: dict[str, list[tuple[str, float]]] = {}
-    for r in wb.contributions.itertuples():
-        contrib.setdefault(r.candidate_id, []).append((r.target, r.value))
-    per_cand = []
-    for c in wb.candidates.itertuples():
-        choices = [("none", c.base_probability, "", 0.0, 0.0, {})]
-        for o in wb.options[wb.options["candidate_id"] == c.candidate_id].to_dict("records"):
-            use = {r: o[r] for r in caps}
-            choices.append(
-                (
-                    o["option"],
-                    o["probability"],
-                    o["fund_line"],
-                    o["cost"],
-                    o["paid_on_success"],
-                    use,
-                )
+def test_the_brute_force_reads_actuals_paid_on_success_and_the_tie_breaks():
+    """The one enumeration both optimizer test modules trust (tests/brute.py), checked by hand."""
+    # F2 succeeded with coaching: fixed, counts 1. Best: coach F1 (0.6) and help P1 (0.9) on the
+    # 100 万元 line (30 + 30 + 20) and 9 of 10 staff days: (0.6 + 1) / 2 + 0.9 = 1.7.
+    replan = base(actuals="candidate_id,status,option\nF2,succeeded,coach")
+    att, _beyond, spend, plan = brute_force(replan)  # type: ignore[misc]
+    assert att == pytest.approx(1.7) and spend == pytest.approx(-80.0)
+    assert plan == {"F1": "coach", "F2": "coach", "P1": "handling"}
+    # 90 万元 paid on F1's success reserve 0.6 × 90 beside its 30 up front: no longer fits with
+    # F2's 30, so F1 goes unhelped: (0.3 + 1) / 2 + 0.9.
+    paid = base(options=with_paid("90"), actuals="candidate_id,status,option\nF2,succeeded,coach")
+    att, _beyond, _spend, plan = brute_force(paid)  # type: ignore[misc]
+    assert att == pytest.approx(1.55)
+    assert plan == {"F1": "none", "F2": "coach", "P1": "handling"}
+    # Both goals met without help (0.3 + 0.2 firms, 0.5 starts): more beyond the goals wins, then
+    # less money (F2's coaching, as likely as the grant and 50 万元 cheaper).
+    ties = base(
+        budgets="fund_line,amount,pooled\nservice,1000,N\nawards,100,N",
+        targets="target,goal,weight\nfirms,0.5,1\nstarts,0.5,1",
+        options=(
+            "candidate_id,option,probability,fund_line,cost,staff\n"
+            "F1,coach,0.6,service,30,2\nF2,coach,0.9,service,30,2\n"
+            "F2,grant,0.9,service,80,1\nP1,handling,0.9,service,20,5"
+        ),
+    )
+    assert brute_force(ties) == (
+        2.0,
+        pytest.approx(4.8),
+        -80.0,
+        {"F1": "coach", "F2": "coach", "P1": "handling"},
+    )
+    # No plan keeps a line that its actuals already overspend.
+    assert (
+        brute_force(
+            base(
+                budgets="fund_line,amount,pooled\nservice,20,N\nawards,100,N",
+                actuals="candidate_id,status,option\nF2,supported,grant",
             )
-        if c.candidate_id in fixed:
-            choices = [ch for ch in choices if ch[0] == fixed[c.candidate_id]]
-        per_cand.append((c, choices))
-    best: tuple[float, dict[str, str]] | None = None
-    for combo in itertools.product(*[ch for _, ch in per_cand]):
-        need = dict.fromkeys(budgets, 0.0)
-        used = dict.fromkeys(caps, 0.0)
-        spend, by_district = 0.0, {}
-        expected = dict.fromkeys(goals, 0.0)
-        for (c, _), (_name, p, line, cost, paid, use) in zip(per_cand, combo, strict=True):
-            st = status.get(c.candidate_id, "")
-            p = 1.0 if st == "succeeded" else 0.0 if st == "failed" else p
-            owed = 1.0 if st == "succeeded" else 0.0 if st == "failed" else min(1.0, prudence * p)
-            if cost or paid:
-                need[line] += cost + owed * paid
-            if c.award > 0:
-                need[c.award_line] += owed * c.award
-            for r, u in use.items():
-                used[r] += u
-            spend += cost
-            by_district[c.district] = by_district.get(c.district, 0.0) + cost
-            for t, v in contrib.get(c.candidate_id, []):
-                expected[t] += v * p
-        ok = all(used[r] <= caps[r] + 1e-9 for r in caps)
-        pooled_sum = 0.0
-        for f, (amount, pooled) in budgets.items():
-            if pooled and share > 0:
-                pooled_sum += max(need[f] - amount, -share * amount)
-            elif need[f] > amount + 1e-9:
-                ok = False
-        ok = ok and pooled_sum <= 1e-9
-        ok = ok and all(by_district.get(d, 0.0) >= s * spend - 1e-9 for d, s in floors.items())
-        if not ok:
-            continue
-        att = sum(weights[t] * min(1.0, expected[t] / goals[t]) for t in goals)
-        if best is None or att > best[0]:
-            plan = {c.candidate_id: ch[0] for (c, _), ch in zip(per_cand, combo, strict=True)}
-            best = (att, plan)
-    return best
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize("method", ["auto", "structured"])

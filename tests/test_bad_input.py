@@ -7,11 +7,9 @@ was. The tricky-but-valid files must import correctly.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 
 from data.workbook import WorkbookError, read_workbook_upload
 from tests.bad_inputs.corpus import CORPUS_VERSION, Case, build_corpus, write_for_cli
+from tests.helpers import store_fingerprint
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = build_corpus()
@@ -92,21 +91,6 @@ def test_gbk_and_utf8_read_the_same(raw_tables):
 
 
 # --- the store stays byte for byte as it was ----------------------------------------------------------
-
-
-def store_fingerprint(db_path: Path) -> str:
-    """SHA-256 of the database file after folding the write-ahead log into it."""
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        dump = "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-    return (
-        hashlib.sha256(db_path.read_bytes()).hexdigest()
-        + ":"
-        + hashlib.sha256(dump.encode()).hexdigest()
-    )
 
 
 @pytest.fixture

@@ -21,12 +21,7 @@ from data.schema import AWARD_PRUDENCE_RANGE, POOL_SHARE_RANGE
 from data.workbook import WorkbookError, validate_tables
 from optimizer.odds import prob_at_least
 from tests.conftest import TINY_SHEETS, raw_from_csv
-
-
-def tiny(**changes: str):
-    sheets = dict(TINY_SHEETS)
-    sheets.update(changes)
-    return validate_tables({n: raw_from_csv(t) for n, t in sheets.items()})
+from tests.helpers import tiny
 
 
 def issues_of(**changes: str) -> list[str]:

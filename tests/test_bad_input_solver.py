@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from data.workbook import validate_tables
-from tests.conftest import TINY_SHEETS, raw_from_csv
+from tests.helpers import tiny
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,12 +31,6 @@ def restore_solver(monkeypatch):
     from ui import solving
 
     monkeypatch.setattr(solving, "solve_live", solving.solve_live)
-
-
-def tiny(**changes: str):
-    sheets = dict(TINY_SHEETS)
-    sheets.update(changes)
-    return validate_tables({n: raw_from_csv(t) for n, t in sheets.items()})
 
 
 @pytest.mark.parametrize(

@@ -16,18 +16,11 @@ from pathlib import Path
 import pytest
 
 from data.store import open_store
-from data.workbook import validate_tables, workbook_differences
-from tests.conftest import TINY_SHEETS, raw_from_csv
+from data.workbook import workbook_differences
+from tests.helpers import variant
 
 WRITERS = 24  # threads; and as many processes below
 SAVES_EACH = 4
-
-
-def variant(i: int):
-    """The tiny workbook with fund line 'industry' set to 100 + i, so each import is recognisable."""
-    sheets = dict(TINY_SHEETS)
-    sheets["budgets"] = sheets["budgets"].replace("industry,100", f"industry,{100 + i}")
-    return validate_tables({n: raw_from_csv(t) for n, t in sheets.items()})
 
 
 def writer_job(db_path: str, i: int, start: object | None = None) -> None:

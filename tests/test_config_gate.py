@@ -8,23 +8,16 @@ secrets file at all runs the open demo, which says so at the top of every page.
 from __future__ import annotations
 
 import pkgutil
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import AUTH, shown_text
 from ui.roles import ROLES_FILE_ENV, RoleConfigError, auth_problems, principal_for
 
 REPO = Path(__file__).resolve().parents[1]
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-enough-random-cookie-secret",
-    "client_id": "weihai-planner",
-    "client_secret": "s3cret",
-    "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
-}
 PROVIDER = {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")}
 SHARED = {k: AUTH[k] for k in ("redirect_uri", "cookie_secret")}
 
@@ -198,10 +191,6 @@ def db_fingerprint(path: Path) -> str:
         return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
     finally:
         conn.close()
-
-
-def shown_text(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
 
 
 # Every page module of the pages/ package, so a new page is behind the gate's test as soon as it exists.

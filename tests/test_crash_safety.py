@@ -9,12 +9,10 @@ were imported, and every scenario is complete with its audit entry: before, or f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -24,38 +22,23 @@ from pathlib import Path
 import pytest
 
 from data.store import open_store
-from data.workbook import validate_tables, workbook_differences
-from tests.conftest import TINY_SHEETS, raw_from_csv
+from data.workbook import workbook_differences
+from tests.helpers import integrity, store_fingerprint, variant
 
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
 
-def variant(i: int):
-    sheets = dict(TINY_SHEETS)
-    sheets["budgets"] = sheets["budgets"].replace("industry,100", f"industry,{100 + i}")
-    return validate_tables({n: raw_from_csv(t) for n, t in sheets.items()})
-
-
-def fingerprint(db_path: Path) -> str:
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        dump = "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-    return (
-        hashlib.sha256(db_path.read_bytes()).hexdigest() + hashlib.sha256(dump.encode()).hexdigest()
+def spawn(code: str) -> subprocess.Popen:
+    """A child Python running ``code`` from the repository, its output read as text."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
     )
-
-
-def integrity(db_path: Path) -> str:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -74,7 +57,7 @@ CHILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {repo!r})
     from data.store import Store, open_store
-    from tests.test_crash_safety import variant
+    from tests.helpers import variant
 
     def announce_and_wait(conn):
         # Make the uncommitted transaction spill to the write-ahead log on disk, so the kill really
@@ -117,15 +100,8 @@ CHILD = textwrap.dedent(
 
 @pytest.mark.parametrize("mode", ["import", "scenario"])
 def test_sigkill_inside_the_transaction_leaves_the_store_as_before(db_path, mode):
-    before = fingerprint(db_path)
-    code = CHILD.format(repo=str(REPO), db=str(db_path), mode=mode)
-    child = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
+    before = store_fingerprint(db_path)
+    child = spawn(CHILD.format(repo=str(REPO), db=str(db_path), mode=mode))
     try:
         line = child.stdout.readline()
         assert line.strip() == "IN-TRANSACTION", (
@@ -143,7 +119,7 @@ def test_sigkill_inside_the_transaction_leaves_the_store_as_before(db_path, mode
             child.wait()
     assert child.returncode == -signal.SIGKILL
     assert integrity(db_path) == "ok"
-    assert fingerprint(db_path) == before
+    assert store_fingerprint(db_path) == before
     store = open_store(db_path, create_demo=False)
     try:
         assert workbook_differences(store.load_workbook(), variant(0)) == []
@@ -158,7 +134,7 @@ LOOP_CHILD = textwrap.dedent(
     import sys
     sys.path.insert(0, {repo!r})
     from data.store import open_store
-    from tests.test_crash_safety import variant
+    from tests.helpers import variant
 
     store = open_store({db!r}, create_demo=False)
     workbooks = [variant(i) for i in range(1, 4)]
@@ -178,14 +154,7 @@ def test_sigkill_at_random_moments_leaves_before_or_after(db_path):
     rng = random.Random(6)
     known = [variant(i) for i in range(0, 4)]
     for run in range(6):
-        code = LOOP_CHILD.format(repo=str(REPO), db=str(db_path), run=run)
-        child = subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
+        child = spawn(LOOP_CHILD.format(repo=str(REPO), db=str(db_path), run=run))
         try:
             assert child.stdout.readline().strip() == "READY", child.stderr.read()
             time.sleep(rng.uniform(0.05, 0.6))

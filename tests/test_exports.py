@@ -62,10 +62,10 @@ def test_allocation_xlsx_is_ready_to_hand_on(tiny_workbook, plan):
     ws = book["支持对象"]
     head = _headers(ws)
     # Units in headers; a resource column carries its unit too.
-    assert "前期费用（万元）" in head and "基础成功概率" in head
+    assert "扶持资金（万元）" in head and "基础成功概率" in head
     assert any(str(h).startswith("staff_days") and "（day）" in str(h) for h in head), head
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
-    cost = head.index("前期费用（万元）") + 1
+    cost = head.index("扶持资金（万元）") + 1
     chance = head.index("方案成功概率") + 1
     supported = [o for o in plan.allocation["option"] if o != "none"]
     assert ws.max_row == len(supported) + 2  # header, rows, totals
@@ -108,7 +108,7 @@ def test_allocation_xlsx_in_english_and_through_the_download_callable(tiny_workb
     )
     book = openpyxl.load_workbook(io.BytesIO(build()))
     assert book.sheetnames[0] == "Supported" and "Settings" in book.sheetnames
-    assert "Up-front cost (10k yuan)" in _headers(book["Supported"])
+    assert "Support money (10k yuan)" in _headers(book["Supported"])
 
 
 def test_allocation_xlsx_keeps_formula_like_names_as_text(tiny_workbook):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import itertools
 import math
 import subprocess
 import sys
@@ -13,93 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.workbook import validate_tables
 from optimizer import AllocationModel, evaluate_plan, solve
 from optimizer.instances import random_workbook
 from optimizer.model import EPS_BEYOND, EPS_SPEND
 from optimizer.problem import compile_problem
+from tests.brute import brute_force, workbook
 
 # --------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def workbook(**sheets: str):
-    """A validated workbook from inline CSV text per sheet."""
-    tables = {
-        name: pd.read_csv(io.StringIO(text.strip() + "\n"), dtype=str, keep_default_na=False)
-        for name, text in sheets.items()
-    }
-    return validate_tables(tables)
-
-
-def brute_force(wb):
-    """Every plan enumerated straight from the workbook's tables, checked rule by rule.
-
-    Returns (best attainment, tie-break 1, tie-break 2 as -spending, plan) or None when no plan keeps
-    every rule. Transfers among pooled lines: each pooled line may give at most pool_share × amount,
-    so the lines' money works out exactly when every unpooled line covers its need and
-    Σ_pooled max(need − amount, −pool_share × amount) ≤ 0.
-    """
-    settings = wb.settings
-    share, prudence = float(settings["pool_share"]), float(settings["award_prudence"])
-    budgets = {r.fund_line: (r.amount, bool(r.pooled)) for r in wb.budgets.itertuples()}
-    caps = dict(zip(wb.resources["resource"], wb.resources["capacity"], strict=True))
-    goals = dict(zip(wb.targets["target"], wb.targets["goal"], strict=True))
-    weights = dict(zip(wb.targets["target"], wb.targets["weight"], strict=True))
-    floors = dict(zip(wb.floors["district"], wb.floors["min_share"], strict=True))
-    locks = dict(zip(wb.locks["candidate_id"], wb.locks["option"], strict=True))
-    contrib = {}
-    for r in wb.contributions.itertuples():
-        contrib.setdefault(r.candidate_id, []).append((r.target, r.value))
-    per_cand = []
-    for c in wb.candidates.itertuples():
-        choices = [("none", c.base_probability, "", 0.0, {})]
-        for o in wb.options[wb.options["candidate_id"] == c.candidate_id].itertuples(index=False):
-            o = o._asdict()
-            choices.append(
-                (o["option"], o["probability"], o["fund_line"], o["cost"], {r: o[r] for r in caps})
-            )
-        if c.candidate_id in locks:
-            choices = [ch for ch in choices if ch[0] == locks[c.candidate_id]]
-        per_cand.append((c, choices))
-    best = None
-    for combo in itertools.product(*[ch for _, ch in per_cand]):
-        need = dict.fromkeys(budgets, 0.0)
-        used = dict.fromkeys(caps, 0.0)
-        spend, by_district = 0.0, {}
-        expected = dict.fromkeys(goals, 0.0)
-        for (c, _), (_name, p, line, cost, use) in zip(per_cand, combo, strict=True):
-            if cost:
-                need[line] += cost
-            if c.award > 0:
-                need[c.award_line] += min(1.0, prudence * p) * c.award
-            for r, u in use.items():
-                used[r] += u
-            spend += cost
-            by_district[c.district] = by_district.get(c.district, 0.0) + cost
-            for t, v in contrib.get(c.candidate_id, []):
-                expected[t] += v * p
-        ok = all(used[r] <= caps[r] + 1e-9 for r in caps)
-        pooled_sum = 0.0
-        for f, (amount, pooled) in budgets.items():
-            if pooled and share > 0:
-                pooled_sum += max(need[f] - amount, -share * amount)
-            elif need[f] > amount + 1e-9:
-                ok = False
-        ok = ok and pooled_sum <= 1e-9
-        ok = ok and all(by_district.get(d, 0.0) >= s * spend - 1e-9 for d, s in floors.items())
-        if not ok:
-            continue
-        att = sum(weights[t] * min(1.0, expected[t] / goals[t]) for t in goals)
-        beyond = sum(weights[t] * expected[t] / goals[t] for t in goals)
-        key = (att, beyond, -spend)
-        if best is None or key > best[:3]:
-            best = (
-                *key,
-                {c.candidate_id: ch[0] for (c, _), ch in zip(per_cand, combo, strict=True)},
-            )
-    return best
 
 
 def random_small(seed: int):

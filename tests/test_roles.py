@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app_pages import switch_to
+from tests.helpers import AUTH, shown_text
 from ui.roles import (
     ACTIONS,
     PERMISSIONS,
@@ -19,13 +20,6 @@ from ui.roles import (
     role_for,
 )
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-enough-random-cookie-secret",
-    "client_id": "weihai-planner",
-    "client_secret": "s3cret",
-    "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
-}
 ROLES_TABLE = {
     "admin": ["Chen.Li@weihai.gov.cn"],
     "planner": ["wang.fang@weihai.gov.cn", "@fgw.weihai.gov.cn"],
@@ -405,13 +399,6 @@ def test_open_demo_shows_a_notice(demo_db_file, tmp_path, monkeypatch):
 
 def sidebar_text(at) -> str:
     return "\n".join(str(e.value) for e in [*at.sidebar.caption, *at.sidebar.markdown])
-
-
-def shown_text(markdown: str) -> str:
-    """What a reader sees of Markdown made by ``ui.safe_text.plain``: escapes and word joiners gone."""
-    import re
-
-    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")
 
 
 def banner_text(at) -> str:

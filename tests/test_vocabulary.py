@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
 from pathlib import Path
 
@@ -126,8 +127,83 @@ def test_the_official_wording_list_reaches_the_screens() -> None:
     assert terms["supply_demand_matching"][0] == "产需对接"
     assert (terms["reserve_library"][0], terms["plan_library"][0]) == ("储备库", "计划库")
     screen = " ".join(zh for zh, _ in i18n.SCREEN.values())
-    for old in ("前期投入", "资金线", "达成把握大", "需关注", "风险高", "停滞", "供需对接"):
+    for old in OLD_WORDS:
         assert old not in screen, old
+
+
+# Words the official wording list replaced (docs/projects.md): none may reach a screen or an export.
+OLD_WORDS = ("前期投入", "资金线", "达成把握大", "需关注", "风险高", "停滞", "供需对接")
+# Exports also once said 前期 or 支持资金 for support money and 奖励 for the 奖补 reserve: 扶持资金, 奖补预留.
+EXPORT_OLD_WORDS = (*OLD_WORDS, "前期费用", "前期支出", "前期资金", "支持资金", "奖励预留")
+
+
+def _old_words_in(text: str) -> list[str]:
+    return [word for word in EXPORT_OLD_WORDS if word in text]
+
+
+def test_the_reports_source_uses_the_official_wording() -> None:
+    """Every document module (reports/) writes the official words: none of the replaced ones."""
+    found = {
+        path.name: _old_words_in(path.read_text(encoding="utf-8"))
+        for path in sorted((REPO / "reports").glob("*.py"))
+    }
+    assert not {name: words for name, words in found.items() if words}
+    from reports.allocation_xlsx import CANDIDATE_COLS, FUND_COLS
+
+    # The money headers are the vocabulary's words, not typed again.
+    support, reserve = vocab.TERM_LABELS["support_money"], vocab.TERM_LABELS["award_reserve"]
+    for cols in (CANDIDATE_COLS, FUND_COLS):
+        heads = {c.key: (c.zh, c.en) for c in cols}
+        money = heads["cost" if cols is CANDIDATE_COLS else "upfront"]
+        assert money == (f"{support[0]}（万元）", f"{support[1]} (10k yuan)")
+        assert heads["reserve"] == (f"{reserve[0]}（万元）", f"{reserve[1]} (10k yuan)")
+
+
+def _office_text(data: bytes) -> str:
+    """Every part of a .docx/.xlsx file as text, XML character references read (openpyxl writes
+    Chinese as &#20505; …), so a word is found however the file spells it."""
+    import html
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+    return html.unescape("\n".join(parts))
+
+
+@pytest.fixture(scope="module")
+def demo_exports(demo_workbook) -> dict[str, bytes]:
+    """The Chinese exports of the demo city's plan: allocation, a district's 明白纸, the 调度通报."""
+    from data.scenario import settings_from_workbook
+    from optimizer.solve import solve
+    from reports.allocation_xlsx import allocation_xlsx_bytes
+    from reports.checklist_docx import checklist_docx_bytes
+    from reports.dispatch import dispatch_bytes
+    from reports.office import display_names
+
+    wb = demo_workbook
+    plan = solve(wb, time_limit=5.0, baselines=False)
+    district = sorted(wb.enterprises["district"].astype(str).unique())[0]
+    return {
+        "allocation.xlsx": allocation_xlsx_bytes(
+            plan,
+            lang="zh",
+            names=display_names(wb, "zh"),
+            settings=settings_from_workbook(wb),
+        ),
+        "明白纸.docx": checklist_docx_bytes(wb, district=district, choices=plan.choices),
+        "调度通报.docx": dispatch_bytes(wb, plan, "docx"),
+        "调度通报.xlsx": dispatch_bytes(wb, plan, "xlsx"),
+    }
+
+
+def test_the_demo_exports_use_the_official_wording(demo_exports) -> None:
+    for name, data in demo_exports.items():
+        text = _office_text(data)
+        assert len(CJK.findall(text)) > 100, name  # the scan reads the Chinese text
+        assert not _old_words_in(text), (name, _old_words_in(text))
+    allocation = _office_text(demo_exports["allocation.xlsx"])
+    for term in ("support_money", "award_reserve"):
+        assert vocab.TERM_LABELS[term][0] in allocation, term
 
 
 def test_label_api() -> None:
