@@ -139,3 +139,33 @@ def test_no_english_unit_word_in_the_studio_caption_in_english(app_db) -> None: 
     goto(at, "studio")
     assert_clean(at)
     assert not any(re.search(r"× CNY 10,000", c.value) for c in at.caption)
+
+
+# ---------------------------------------------------------------- marginal values in one sentence
+def test_a_marginal_value_reads_as_one_sentence() -> None:
+    from ui.analysis_panels import marginal_sentence
+
+    row = pd.Series(
+        {"name": "above_size_upgrade", "expected_up:new_above_size": 0.8, "expected_up:x": 0.01}
+    )
+    units = {"new_above_size": "家"}
+    said = marginal_sentence(row, "小升规培育资金", "500 万元", units, "zh")
+    assert said == "再增加 500 万元小升规培育资金 → 预计多 0.8 家规上工业企业"
+    money = pd.Series({"expected_up:investment_completed": 1200.0})
+    said = marginal_sentence(money, "人员", "10 人日", {"investment_completed": "万元"}, "zh")
+    assert said == "再增加 10 人日人员 → 预计年度投资完成多 1,200 万元"
+    assert marginal_sentence(pd.Series({"expected_up:x": 0.0}), "a", "b", {}, "zh") is None
+    english = marginal_sentence(row, "the upgrade fund", "CNY 5.0 m", units, "en")
+    assert english is not None and english.startswith(
+        "CNY 5.0 m more for the upgrade fund → expected +0.8"
+    )
+
+
+def test_the_studio_says_marginal_values_in_sentences(app_db) -> None:  # noqa: F811
+    at = open_app("zh")
+    goto(at, "studio")
+    at.button(key="studio.marginal_run").click().run()
+    assert_clean(at)
+    said = [m.value for m in at.markdown if "再增加" in m.value and "→ 预计" in m.value]
+    assert said, "no marginal sentence"
+    assert "线性松弛" not in said[0] and "影子价格" not in said[0]

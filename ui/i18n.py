@@ -1047,6 +1047,10 @@ SCREEN: dict[str, tuple[str, str]] = {
     "ladder.gap_none": ("无", "none"),
     "ladder.not_met": ("未满足", "not met"),
     "ladder.not_ranked_yet": ("排名未达到", "rank not reached"),
+    "studio.marginal_sentence": (
+        "再增加 {step}{limit} → 预计{effects}",
+        "{step} more for {limit} → expected {effects}",
+    ),
 }
 
 
