@@ -155,9 +155,11 @@ def test_a_marginal_value_reads_as_one_sentence() -> None:
     said = marginal_sentence(money, "人员", "10 人日", {"investment_completed": "万元"}, "zh")
     assert said == "再增加 10 人日人员 → 预计年度投资完成多 1,200 万元"
     assert marginal_sentence(pd.Series({"expected_up:x": 0.0}), "a", "b", {}, "zh") is None
-    english = marginal_sentence(row, "the upgrade fund", "CNY 5.0 m", units, "en")
-    assert english is not None and english.startswith(
-        "CNY 5.0 m more for the upgrade fund → expected +0.8"
+    english = marginal_sentence(
+        row, "the upgrade fund", "CNY 5.0 m", {"new_above_size": "firms"}, "en"
+    )
+    assert (
+        english == "CNY 5.0 m more for the upgrade fund → expected New above-size firms +0.8 firms"
     )
 
 

@@ -226,7 +226,7 @@ def marginal_sentence(
             more = "多" if value > 0 else "少"
             parts.append(f"{more} {amount}{thing}" if counted else f"{thing}{more} {amount}")
         else:
-            parts.append(f"{'+' if value > 0 else '-'}{amount} {name.lower()}")
+            parts.append(f"{name} {'+' if value > 0 else '-'}{amount}")
     if not parts:
         return None
     return t(
