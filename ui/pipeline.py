@@ -97,6 +97,7 @@ def filtered(projects: pd.DataFrame, limit: float, lang: str) -> pd.DataFrame:
                 t(key),
                 _choices(column),
                 format_func=lambda v: tv(v, lang),
+                placeholder=t("common.all"),  # no choice is every value
                 key=f"pipeline.{column}",
             )
     shown = projects
