@@ -8,7 +8,6 @@ Run with ``pytest -m browser``; screenshots go to ``artifacts/screenshots/`` (ig
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,6 @@ from devtools.browser import (
     PAGES,
     SCREENSHOTS,
     launch_chromium,
-    prepare_db,
     running_app,
     wait_for_app,
 )
@@ -40,16 +38,6 @@ TITLES = {
     "data": ("数据管理", "Data"),
 }
 LOAD_TIMEOUT = 60_000  # ms; the first page solves the demo city
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """The app on a free port, with its own copy of the demo database."""
-    folder = tmp_path_factory.mktemp("browser")
-    db = prepare_db(folder / "weihai.db")
-    with running_app(db, folder / "streamlit.log") as url:
-        yield url
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

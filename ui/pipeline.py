@@ -383,12 +383,12 @@ def stalled_list(shown: pd.DataFrame, limit: float, lang: str) -> None:
         key="pipeline.stalled_table",
         # Few columns, each wide enough at 1366×768: the name takes the room, numbers stay narrow.
         column_config={
-            t("common.name"): st.column_config.TextColumn(width="large"),
-            t("common.stage"): st.column_config.TextColumn(width="small"),
-            t("pipeline.days_overdue"): st.column_config.NumberColumn(format="%d", width="small"),
-            t("common.days_in_stage"): st.column_config.NumberColumn(format="%d", width="small"),
-            t("common.department"): st.column_config.TextColumn(width="medium"),
-            t("common.annual_investment_short"): st.column_config.TextColumn(width="small"),
+            t("common.name"): st.column_config.TextColumn(width=300),
+            t("common.stage"): st.column_config.TextColumn(width=90),
+            t("pipeline.days_overdue"): st.column_config.NumberColumn(format="%d", width=80),
+            t("common.days_in_stage"): st.column_config.NumberColumn(format="%d", width=80),
+            t("common.department"): st.column_config.TextColumn(width=150),
+            t("common.annual_investment_short"): st.column_config.TextColumn(width=110),
         },
     )
     clicked_id(event, ids, "pipeline.stalled_table", "pipeline.pick")

@@ -6,7 +6,9 @@ placeholders, "Select all" and "No results" are written by its front end in Engl
 offers a parameter (``placeholder=``, a label, ``help=``) the pages use it; what is left is replaced
 here, in one place, by CSS that hides the English text and shows the Chinese in its stead. Each rule
 matches the English text's own element (an attribute value or a test id), so nothing else moves, and
-the sheet is sent only for the Chinese UI: the English UI keeps Streamlit's own words.
+these rules are sent only for the Chinese UI: the English UI keeps Streamlit's own words.
+
+The same sheet carries the few layout rules for office screens (``LAYOUT_CSS``), in both languages.
 """
 
 from __future__ import annotations
@@ -94,10 +96,29 @@ def chinese_css(max_upload_mb: int) -> str:
     return "".join(rules)
 
 
+# Layout for office screens (1366×768), in both languages: less empty space above the page, and the
+# cockpit's head and target cards compact enough that six cards show without scrolling.
+LAYOUT_CSS = (
+    "[data-testid='stMainBlockContainer']{padding-top:3.5rem}"
+    ".st-key-cockpit-head{gap:0.25rem}"
+    ".st-key-cockpit-head h1{font-size:2rem;padding:0 0 0.5rem 0}"
+    ".st-key-cockpit-cards{gap:0.5rem}"
+    ".st-key-cockpit-cards h3{font-size:1.25rem;padding:0.25rem 0}"
+    ".st-key-cockpit-cards [data-testid='stColumn'] > div > [data-testid='stVerticalBlock']"
+    "{padding:0.6rem 0.8rem;gap:0.3rem}"
+    ".st-key-cockpit-cards [data-testid='stMarkdownContainer'] p{font-size:0.85rem;line-height:1.45}"
+    ".st-key-cockpit-cards [data-testid='stMetricLabel']{min-height:0;height:auto}"
+    ".st-key-cockpit-cards [data-testid='stMetricValue'],"
+    ".st-key-cockpit-cards [data-testid='stMetricValue'] p{font-size:1.6rem;line-height:1.2}"
+    ".st-key-cockpit-cards [data-testid='stHorizontalBlock']{gap:0.6rem}"
+)
+
+
 def apply(lang: str) -> None:
-    """Send the Chinese style sheet to the page (Chinese UI only; nothing for English)."""
-    if lang != "zh":
-        return
-    limit = int(st.get_option("server.maxUploadSize") or 200)
+    """Send the page's style sheet: the layout always, the Chinese words for the Chinese UI only."""
+    css = LAYOUT_CSS
+    if lang == "zh":
+        limit = int(st.get_option("server.maxUploadSize") or 200)
+        css += chinese_css(limit)
     # st.html with only a <style> element adds no block to the page.
-    st.html(f"<style>{chinese_css(limit)}</style>")
+    st.html(f"<style>{css}</style>")
