@@ -17,6 +17,7 @@ from devtools.browser import (
     CHROMIUM,
     PAGES,
     SCREENSHOTS,
+    full_page_screenshot,
     launch_chromium,
     running_app,
     wait_for_app,
@@ -65,17 +66,6 @@ def open_page(page, url: str, name: str, lang: str = "zh") -> None:
     title = TITLES[name][0 if lang == "zh" else 1]
     expect(page.locator("h1").first).to_have_text(title, timeout=LOAD_TIMEOUT)
     wait_for_app(page)
-
-
-def full_page_screenshot(page, path: Path) -> None:
-    """The whole page, not only the window: Streamlit scrolls inside its main block, so the
-    window is made as tall as that block for the picture (a page that is cut off hides problems)."""
-    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.wait_for_timeout(500)  # charts re-fit to the new window
-    page.screenshot(path=str(path))
-    page.set_viewport_size(size)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
