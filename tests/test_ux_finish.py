@@ -80,7 +80,7 @@ def test_the_near_list_filters_by_district_and_reads_in_units(app_db) -> None:  
     at.segmented_control(key="ladder.rung").set_value("innovative_sme").run()
     assert_clean(at)
     table = _near_table(at)
-    assert len(table)
+    assert len(table) and "编号" not in table.columns  # no codes
     assert table["差距"].str.match(r"^(\d[\d,.]* 分|主要指标已达标，尚缺：.+)$").all(), table[
         "差距"
     ]
@@ -123,6 +123,8 @@ def test_the_firm_picker_follows_the_chosen_tier(app_db) -> None:  # noqa: F811
         scores = frame[frame["指标"].str.contains("得分")]
         assert not scores["差距"].str.contains("%").any()
         assert not scores["企业现状"].str.contains("%").any()
+        # a yes/no criterion asks for 是, not "≥ 是"
+        assert not frame["要求"].str.contains("≥ 是|≥ 否").any()
 
 
 def test_english_money_in_the_studio_reads_as_people_say_it() -> None:

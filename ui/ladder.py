@@ -173,9 +173,6 @@ def near_frame(near: pd.DataFrame, main: str | None, lang: str) -> pd.DataFrame:
     sep = "、" if lang == "zh" else "; "
     return pd.DataFrame(
         {
-            t("common.id", lang): near["entity_id"]
-            if "entity_id" in near
-            else near["candidate_id"],
             t("common.name", lang): near["name"],
             t("common.district", lang): near["district"].map(lambda v: tv(v, lang)),
             t("ladder.main_value", lang): [
@@ -381,11 +378,18 @@ def near_threshold(
         on_select="rerun",
         selection_mode="single-row",
         key="ladder.near_table",
+        # No codes, and widths that fit a 1366×768 screen: the name and the unmet criteria take
+        # the room, the amounts stay narrow.
         column_config={
-            t("common.name"): st.column_config.TextColumn(width="medium"),
-            t("ladder.unmet"): st.column_config.TextColumn(width="medium"),
+            t("common.name"): st.column_config.TextColumn(width=170),
+            t("common.district"): st.column_config.TextColumn(width=100),
+            t("ladder.main_value"): st.column_config.TextColumn(width=80),
+            t("ladder.main_threshold"): st.column_config.TextColumn(width=80),
+            t("ladder.distance"): st.column_config.TextColumn(width=130),
+            t("ladder.unmet"): st.column_config.TextColumn(width=130),
+            t("common.option"): st.column_config.TextColumn(width=90),
             t("common.probability"): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d%%"
+                min_value=0, max_value=100, format="%d%%", width=75
             ),
         },
     )
@@ -395,6 +399,15 @@ def near_threshold(
     return str(rung)
 
 
+def _required(c: criteria.CriterionResult, lang: str) -> str:
+    """What a criterion asks for: ``≥ 60 分``, ``≤ 55.0%``, ``前 3 名``, or ``是`` for a yes/no."""
+    if c.name in _RANK_CRITERIA:
+        return t("ladder.top_n", lang, n=f"{c.threshold:.0f}")
+    if c.name in _YES_NO_CRITERIA:
+        return criterion_amount(c.name, c.threshold, lang)
+    return f"{_SIGNS.get(c.comparison, c.comparison)} {criterion_amount(c.name, c.threshold, lang)}"
+
+
 def checklist_frame(results: Sequence[criteria.CriterionResult], lang: str) -> pd.DataFrame:
     """A rung's criteria for one firm: what it has, what is required and the gap, each in the
     criterion's own unit (``0.4 分``, ``1.2 个百分点``, ``350 万元``)."""
@@ -402,13 +415,7 @@ def checklist_frame(results: Sequence[criteria.CriterionResult], lang: str) -> p
         {
             t("ladder.criterion", lang): [criterion_name(c.name, lang) for c in results],
             t("ladder.actual", lang): [criterion_amount(c.name, c.value, lang) for c in results],
-            t("ladder.required", lang): [
-                f"{_SIGNS.get(c.comparison, c.comparison)} "
-                f"{criterion_amount(c.name, c.threshold, lang)}"
-                if c.name not in _RANK_CRITERIA
-                else t("ladder.top_n", lang, n=f"{c.threshold:.0f}")
-                for c in results
-            ],
+            t("ladder.required", lang): [_required(c, lang) for c in results],
             t("ladder.met", lang): ["✓" if c.met else "✗" for c in results],
             t("ladder.gap", lang): [
                 "" if c.met else criterion_gap(c.name, c.gap, lang) for c in results

@@ -291,12 +291,19 @@ def project_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def column_config() -> dict[str, Any]:
     """The project tables' column formats."""
+    # Widths for a 1366×768 screen: what a planner scans first (name, stage, days, chance, option)
+    # fits without scrolling; the descriptive columns after it scroll sideways.
     return {
+        t("common.id"): st.column_config.TextColumn(width=60),
+        t("common.name"): st.column_config.TextColumn(width=220),
+        t("common.stage"): st.column_config.TextColumn(width=75),
+        t("pipeline.construction"): st.column_config.TextColumn(width=65),
         t("pipeline.chance_start"): st.column_config.ProgressColumn(
-            t("pipeline.chance_start"), min_value=0, max_value=100, format="%d%%"
+            t("pipeline.chance_start"), min_value=0, max_value=100, format="%d%%", width=120
         ),
+        t("common.option"): st.column_config.TextColumn(width=170),
         t("pipeline.total_investment"): st.column_config.NumberColumn(format="localized"),
-        t("common.days_in_stage"): st.column_config.NumberColumn(format="%d"),
+        t("common.days_in_stage"): st.column_config.NumberColumn(format="%d", width=70),
     }
 
 
@@ -495,11 +502,16 @@ def table_and_detail(
             st.metric(
                 t("pipeline.chance_start"),
                 percent(row.get("probability")),
+                # the change against no support in words ("较不支持 +37 个百分点"), never "pp"
                 delta=(
-                    f"{100 * (float(row['probability']) - float(row['base_probability'])):+.0f} pp"
+                    t(
+                        "card.delta",
+                        points=f"{100 * (float(row['probability']) - float(row['base_probability'])):+.0f}",
+                    )
                     if pd.notna(row.get("base_probability"))
                     else None
                 ),
+                delta_color="off",
             )
             st.markdown(f"{t('common.option')}: **{tv(option, lang)}**")
             if pd.notna(row.get("cost")) and float(row.get("cost") or 0) > 0:
