@@ -318,10 +318,11 @@ def near_threshold(
     lang: str,
     wb: Workbook | None = None,
     plan: AllocationResult | None = None,
-) -> str | None:
+) -> tuple[str | None, list[str]]:
     """The firms still short of a chosen rung, nearest first, with the main criterion's distance in
     its unit; filtered by district, with that district's 明白纸 to download (``wb`` and ``plan``).
-    A click on a row opens the firm's checklist below. Returns the chosen rung."""
+    A click on a row opens the firm's checklist below. Returns the chosen rung and the listed
+    firms' IDs, nearest first."""
     # Near each threshold.
     st.subheader(t("ladder.near"))
     distances = _distances(fingerprint, candidates)
@@ -329,27 +330,38 @@ def near_threshold(
         r for r in RUNGS if "rung" in candidates and r in set(candidates["rung"].astype(str))
     ]
     if not (rung_options and len(distances)):
-        return None
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    with left:
-        rung = (
-            st.segmented_control(
-                t("common.rung"),
-                rung_options,
-                default=rung_options[0],
-                format_func=lambda r: tv(r, lang),
-                key="ladder.rung",
-            )
-            or rung_options[0]
+        return None, []
+    # The rungs take the full width (their names are long); the district below, beside the download.
+    rung = (
+        st.segmented_control(
+            t("common.rung"),
+            rung_options,
+            default=rung_options[0],
+            format_func=lambda r: tv(r, lang),
+            key="ladder.rung",
         )
+        or rung_options[0]
+    )
     on_rung = candidates[candidates["rung"].astype(str) == rung].merge(distances, on="candidate_id")
     districts = sorted(on_rung["district"].dropna().astype(str).unique())
-    with right:
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    with left:
         district = st.selectbox(
             t("common.district"),
             ["", *districts],
             format_func=lambda d: tv(d, lang) if d else t("ladder.all_districts"),
             key="ladder.near_district",
+        )
+    if district and wb is not None:
+        # Every listed firm of the district on one Word file, each on its own page (the 明白纸 the
+        # district's industry office hands out; reports/checklist_docx.py).
+        report_downloads.checklist_docx_button(
+            wb,
+            lang,
+            district=district,
+            choices=plan.choices if plan is not None else None,
+            container=right,
+            key="ladder.near_district_docx",
         )
     if district:
         on_rung = on_rung[on_rung["district"].astype(str) == district]
@@ -360,16 +372,6 @@ def near_threshold(
     main = MAIN_CRITERION.get(rung)
     if main:
         st.caption(t("ladder.main_is", criterion=criterion_name(main, lang)))
-    if district and wb is not None:
-        # Every listed firm of the district on one Word file, each on its own page (the 明白纸 the
-        # district's industry office hands out; reports/checklist_docx.py).
-        report_downloads.checklist_docx_button(
-            wb,
-            lang,
-            district=district,
-            choices=plan.choices if plan is not None else None,
-            key="ladder.near_district_docx",
-        )
     event = st.dataframe(
         near_frame(near, main, lang),
         hide_index=True,
@@ -381,12 +383,12 @@ def near_threshold(
         # No codes, and widths that fit a 1366×768 screen: the name and the unmet criteria take
         # the room, the amounts stay narrow.
         column_config={
-            t("common.name"): st.column_config.TextColumn(width=170),
-            t("common.district"): st.column_config.TextColumn(width=100),
+            t("common.name"): st.column_config.TextColumn(width=190),
+            t("common.district"): st.column_config.TextColumn(width=120),
             t("ladder.main_value"): st.column_config.TextColumn(width=80),
             t("ladder.main_threshold"): st.column_config.TextColumn(width=80),
-            t("ladder.distance"): st.column_config.TextColumn(width=130),
-            t("ladder.unmet"): st.column_config.TextColumn(width=130),
+            t("ladder.distance"): st.column_config.TextColumn(width=110),
+            t("ladder.unmet"): st.column_config.TextColumn(width=110),
             t("common.option"): st.column_config.TextColumn(width=90),
             t("common.probability"): st.column_config.ProgressColumn(
                 min_value=0, max_value=100, format="%d%%", width=75
@@ -396,7 +398,7 @@ def near_threshold(
     st.caption(t("ladder.click_hint"))
     ids = list((near["entity_id"] if "entity_id" in near else near["candidate_id"]).astype(str))
     clicked_id(event, ids, "ladder.near_table", "ladder.pick")
-    return str(rung)
+    return str(rung), ids
 
 
 def _required(c: criteria.CriterionResult, lang: str) -> str:
@@ -430,10 +432,12 @@ def firm_checklist(
     plan: AllocationResult,
     lang: str,
     rung: str | None = None,
+    near_ids: Sequence[str] = (),
 ) -> None:
     """A firm picked by search (or a click in the near-threshold list): its facts, its checklist
-    per rung and the checklist download. The picker offers the candidates of ``rung`` (the tier
-    chosen above) first and moves to that tier's first firm when the tier changes."""
+    per rung and the checklist download. The picker offers the firms listed above (``near_ids``,
+    nearest first), then the other candidates of ``rung`` (the tier chosen above), and moves to
+    the list's first firm when the tier or the list changes."""
     firms = wb.enterprises
     # A firm's checklist.
     st.subheader(t("ladder.firm"))
@@ -452,10 +456,19 @@ def firm_checklist(
             if rung and "rung" in candidates
             else set()
         )
-        firm_ids.sort(key=lambda f: (f not in on_tier, f not in with_candidates, f))
-        if rung and st.session_state.get("ladder.pick_rung") != rung:
-            st.session_state["ladder.pick_rung"] = rung
-            if on_tier and st.session_state.get("ladder.pick") not in on_tier:
+        listed = {f: i for i, f in enumerate(near_ids)}
+        firm_ids.sort(
+            key=lambda f: (
+                listed.get(f, len(listed)),
+                f not in on_tier,
+                f not in with_candidates,
+                f,
+            )
+        )
+        follow = f"{rung}|{near_ids[0] if near_ids else ''}"
+        if rung and st.session_state.get("ladder.pick_follows") != follow:
+            st.session_state["ladder.pick_follows"] = follow
+            if firm_ids and (on_tier or listed):
                 st.session_state["ladder.pick"] = firm_ids[0]
         picked = st.session_state.get("ladder.pick")
         if isinstance(picked, str) and picked in names and picked not in firm_ids:
