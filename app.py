@@ -9,9 +9,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from optimizer.quiet import set_quiet
 from pages import calibration, cockpit, data_admin, dispatch, ladder, pipeline, scenarios, studio
-from ui import state
+from ui import state, style
 from ui.auth import can, demo_banner, identity_panel, sign_in_gate
-from ui.i18n import t
+from ui.i18n import current_lang, t
 from ui.safe_text import plain, plain_lines
 
 # The server's standard output is its log, not a result: solver calls of different sessions and of the
@@ -95,6 +95,8 @@ if PagesManager.uses_pages_directory:
 
 
 state.init_language()
+# Streamlit's own English words in Chinese for the Chinese UI (ui/style.py).
+style.apply(current_lang())
 
 with st.sidebar:
     state.language_switch()

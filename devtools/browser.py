@@ -153,3 +153,14 @@ def wait_for_app(page, timeout: float = 60_000) -> None:  # noqa: ANN001
         " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout,
     )
+
+
+def full_page_screenshot(page, path: Path) -> None:  # noqa: ANN001
+    """The whole page, not only the window: Streamlit scrolls inside its main block, so the
+    window is made as tall as that block for the picture (a page that is cut off hides problems)."""
+    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(500)  # charts re-fit to the new window
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)

@@ -20,17 +20,21 @@ def render() -> None:
     labels = name_labels(wb, lang)
     as_of = as_of_date(wb)
 
-    page_header("nav.cockpit", "cockpit.caption")
-    st.caption(
-        t("app.scenario_in_use", name=plain(state.scenario_label(wb)))
-        + " · "
-        + t("app.as_of", date=local_date(as_of, lang))
-    )
+    # The head and the cards are kept compact (ui/style.py): six cards fit above the fold of a
+    # 1366×768 office screen.
+    with st.container(key="cockpit-head"):
+        page_header("nav.cockpit", "cockpit.caption")
+        st.caption(
+            t("app.scenario_in_use", name=plain(state.scenario_label(wb)))
+            + " · "
+            + t("app.as_of", date=local_date(as_of, lang))
+        )
     plan, _ = plan_or_stop()
 
     # Headline: one card per target, under the name the city's reports give it.
-    st.subheader(t("cockpit.targets"))
-    target_cards(plan, labels)
+    with st.container(key="cockpit-cards"):
+        st.subheader(t("cockpit.targets"))
+        target_cards(plan, labels)
     cockpit.plan_summary(plan, labels, lang)
     cockpit.attainment(plan, labels, lang)
     cockpit.money_and_resources(plan, labels, lang)

@@ -23,8 +23,8 @@ def render() -> None:
     ladder.tier_charts(wb.enterprises, lang)
     goals = dict(zip(wb.targets["target"].astype(str), wb.targets["goal"], strict=True))
     ladder.rung_cards(candidates, lang, goals)
-    ladder.near_threshold(candidates, fingerprint, lang)
-    ladder.firm_checklist(wb, candidates, plan, lang)
+    rung, near_ids = ladder.near_threshold(candidates, fingerprint, lang, wb, plan)
+    ladder.firm_checklist(wb, candidates, plan, lang, rung, near_ids)
     ladder.by_district(candidates, lang)
 
 

@@ -33,6 +33,7 @@ def render() -> None:
     pipeline.funnel_and_starts(shown, as_of, lang)
     pipeline.breakdowns(shown, lang)
     pipeline.major_projects(shown, lang)
+    pipeline.stalled_list(shown, limit, lang)
     pipeline.table_and_detail(wb, shown, labels, lang)
 
 

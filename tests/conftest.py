@@ -118,3 +118,18 @@ except ImportError:  # the browser tests are skipped without Playwright
     pass
 else:
     _expect.set_options(timeout=BROWSER_EXPECT_TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, request):
+    """The dashboard for one browser-test module: ``streamlit run`` on a free port with its own copy
+    of the demo database (devtools/browser.py), stopped after the module's last test."""
+    import shutil
+
+    from devtools.browser import prepare_db, running_app
+
+    folder = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    db = prepare_db(folder / "weihai.db")
+    with running_app(db, folder / "streamlit.log") as url:
+        yield url
+    shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,6 @@ Run with ``pytest -m browser``; screenshots go to ``artifacts/screenshots/`` (ig
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +17,8 @@ from devtools.browser import (
     CHROMIUM,
     PAGES,
     SCREENSHOTS,
+    full_page_screenshot,
     launch_chromium,
-    prepare_db,
     running_app,
     wait_for_app,
 )
@@ -40,16 +39,6 @@ TITLES = {
     "data": ("数据管理", "Data"),
 }
 LOAD_TIMEOUT = 60_000  # ms; the first page solves the demo city
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """The app on a free port, with its own copy of the demo database."""
-    folder = tmp_path_factory.mktemp("browser")
-    db = prepare_db(folder / "weihai.db")
-    with running_app(db, folder / "streamlit.log") as url:
-        yield url
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -77,17 +66,6 @@ def open_page(page, url: str, name: str, lang: str = "zh") -> None:
     title = TITLES[name][0 if lang == "zh" else 1]
     expect(page.locator("h1").first).to_have_text(title, timeout=LOAD_TIMEOUT)
     wait_for_app(page)
-
-
-def full_page_screenshot(page, path: Path) -> None:
-    """The whole page, not only the window: Streamlit scrolls inside its main block, so the
-    window is made as tall as that block for the picture (a page that is cut off hides problems)."""
-    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.wait_for_timeout(500)  # charts re-fit to the new window
-    page.screenshot(path=str(path))
-    page.set_viewport_size(size)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -7,7 +7,6 @@ in Chinese; in English at the narrower), and the screens are saved for people to
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,8 +17,6 @@ from devtools.browser import (
     PAGES,
     SCREENSHOTS,
     launch_chromium,
-    prepare_db,
-    running_app,
     wait_for_app,
 )
 
@@ -33,15 +30,6 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # Window sizes of office screens, and the languages looked at in each (English text is longer: the
 # narrow screen is where it would break).
 VIEWS = [((1366, 768), ("zh", "en")), ((1440, 1000), ("zh",))]
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("offline")
-    db = prepare_db(folder / "weihai.db")
-    with running_app(db, folder / "streamlit.log") as url:
-        yield url
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_no_page_fetches_anything_from_outside_the_server(app_url) -> None:

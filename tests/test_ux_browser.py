@@ -6,7 +6,6 @@ Screens at the two office sizes (1366×768 and 1440×1000) are saved for people 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from devtools.browser import (
     PAGES,
     SCREENSHOTS,
     launch_chromium,
-    prepare_db,
-    running_app,
     wait_for_app,
 )
 
@@ -27,15 +24,6 @@ pytestmark = [
 ]
 expect = pytest.importorskip("playwright.sync_api").expect
 LOAD_TIMEOUT = 90_000  # ms; the first page solves the demo city on a busy machine
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ux_browser")
-    db = prepare_db(folder / "weihai.db")
-    with running_app(db, folder / "streamlit.log") as url:
-        yield url
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1440, 1000)])

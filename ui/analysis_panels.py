@@ -20,11 +20,13 @@ from ui import downloads, state
 from ui.format import money, number, percent
 from ui.i18n import t, tv
 from ui.insights import money_by_robustness
+from ui.safe_text import plain_lines
 from ui.studio_context import StudioContext
 from ui.tables import candidate_label, label_for, short_target_label, unit_label
 from ui.widgets import format_amount
 
 NAMED_CHANGES = 5  # candidates named in a sentence; the rest counted
+MARGINAL_SENTENCES = 5  # limits said in words above the marginal table
 
 
 def limit_amount(value: float, kind: str | None, unit: object, lang: str) -> str:
@@ -201,6 +203,41 @@ def marginal_effects(row: Any, units: Mapping[str, object], lang: str) -> str:
     return sep.join(parts) if parts else t("why.no_effect", lang)
 
 
+def marginal_sentence(
+    row: Any, limit: str, step: str, units: Mapping[str, object], lang: str
+) -> str | None:
+    """One step more of a limit, said as people say it: "再增加 500 万元小升规培育资金 → 预计多
+    0.8 家规上工业企业". None when the step buys nothing measurable."""
+    parts = []
+    for column in row.index:
+        if not str(column).startswith("expected_up:"):
+            continue
+        target = str(column).split(":", 1)[1]
+        value = float(row[column]) if pd.notna(row[column]) else 0.0
+        if abs(value) < 0.05:  # as in the table: under a tenth of a firm or project is noise
+            continue
+        unit = units.get(target, "")
+        amount = format_amount(abs(value), unit, lang)
+        name = short_target_label(target, tv(target, lang), lang)
+        if lang == "zh":
+            counted = str(unit) not in ("万元", "wan")
+            # "新增规上工业企业" reads "多 0.8 家规上工业企业"; an amount of money follows its name
+            thing = name.removeprefix("新增")
+            more = "多" if value > 0 else "少"
+            parts.append(f"{more} {amount}{thing}" if counted else f"{thing}{more} {amount}")
+        else:
+            parts.append(f"{name} {'+' if value > 0 else '-'}{amount}")
+    if not parts:
+        return None
+    return t(
+        "studio.marginal_sentence",
+        lang,
+        step=step,
+        limit=limit,
+        effects=("，" if lang == "zh" else ", ").join(parts),
+    )
+
+
 def marginal_panel(plan_key: str, ctx: StudioContext) -> None:
     """Points of attainment per step of each limit (budgets, resources)."""
     lang, wb, labels = ctx.lang, ctx.wb, ctx.labels
@@ -224,6 +261,21 @@ def marginal_panel(plan_key: str, ctx: StudioContext) -> None:
             units = dict(zip(wb.targets["target"], wb.targets["unit"], strict=True))
             kinds = table["kind"] if "kind" in table else pd.Series([None] * len(table))
             limit_units = table["unit"] if "unit" in table else pd.Series([""] * len(table))
+            # The limits that buy most first, each in one sentence (the table below has the figures).
+            said = [
+                marginal_sentence(
+                    row,
+                    label_for(row["name"], labels, lang),
+                    limit_amount(float(row["step"]), k, u, lang),
+                    units,
+                    lang,
+                )
+                for (_, row), k, u in zip(table.iterrows(), kinds, limit_units, strict=True)
+            ]
+            order = table["points_up"].fillna(0).to_numpy().argsort()[::-1]
+            sentences = [said[i] for i in order if said[i]][:MARGINAL_SENTENCES]
+            if sentences:
+                st.markdown(plain_lines(sentences))
             st.dataframe(
                 pd.DataFrame(
                     {

@@ -72,6 +72,17 @@ def money_unit(lang: str = "zh") -> str:
     return "万元" if lang == "zh" else "× CNY 10,000"
 
 
+def amount_text(value_wan: float | int, lang: str = "zh") -> str:
+    """An amount typed in 万元 as people say it: ``940 万元``, ``38,600 万元 = 3.86 亿元`` in
+    Chinese (the 万元 figure is what the box holds), ``CNY 9.4 m`` in English (never
+    "940 × CNY 10,000": English readers do not count in 万)."""
+    if lang != "zh":
+        return money(value_wan, lang)
+    grouped = f"{number(value_wan)} 万元"
+    spoken = money(value_wan, lang)
+    return grouped if spoken == grouped else f"{grouped} = {spoken}"
+
+
 def money_change(value_wan: float | int | None, lang: str = "zh") -> str:
     """A change of money in 万元 with its sign (``+1,200 万元``, ``-CNY 3.0 m``); ``±0`` for none."""
     if value_wan is None or _is_missing(value_wan):

@@ -1031,6 +1031,52 @@ SCREEN: dict[str, tuple[str, str]] = {
         "Supports kept in at least 90% of the re-solves take {core_money} of this plan's money: "
         "{kept} of {total}; the other {in_doubt} go to candidates that depend on the estimates.",
     ),
+    # --- ux2 ---
+    "pipeline.stalled_list": ("推进缓慢项目（{n} 个）", "Stalled projects ({n})"),
+    "pipeline.stalled_list_note": (
+        "计划库中尚未开工、在当前阶段停留超过 {days} 天的项目，按超期天数从多到少排列（超期最多的在最前）。"
+        "点击一行，在下方“项目详情”中查看。",
+        "Plan-library projects not started and more than {days} days in their stage, most days "
+        "overdue first. Click a row to see it under “Project detail”.",
+    ),
+    "pipeline.stalled_list_none": (
+        "没有在同一阶段停留超过 {days} 天的计划库项目。",
+        "No plan-library project has spent more than {days} days in one stage.",
+    ),
+    "pipeline.days_overdue": ("超期天数", "Days overdue"),
+    "pipeline.click_hint": (
+        "点击表格中的一行，在下方查看该项目详情。",
+        "Click a row to see the project's detail below.",
+    ),
+    "ladder.near_note_sorted": (
+        "已达门槛待认定 {already} 家；尚有差距 {short} 家，按未达标项数由少到多、"
+        "同数时按主要指标差距（占门槛的比例）由小到大列出：",
+        "{already} already meet the rule and await recognition; {short} are short, fewest unmet "
+        "criteria first, then the smallest gap on the main criterion (as a share of its threshold):",
+    ),
+    "ladder.all_districts": ("全部区市", "All districts"),
+    "ladder.click_hint": (
+        "点击一行，在下方“企业明白纸”中查看该企业的梯度位置、各项条件和方案中的支持。",
+        "Click a row to see the firm's rung, criteria and the plan's support below.",
+    ),
+    "ladder.main_met_short": (
+        "主要指标已达标，尚缺：{criterion}",
+        "Main criterion met; lacks: {criterion}",
+    ),
+    "ladder.points": ("{n} 分", "{n} points"),
+    "ladder.share_points": ("{n} 个百分点", "{n} percentage points"),
+    "ladder.years": ("{n} 年", "{n} years"),
+    "ladder.items": ("{n} 项", "{n}"),
+    "ladder.rank": ("第 {n} 名", "#{n}"),
+    "ladder.top_n": ("前 {n} 名", "top {n}"),
+    "ladder.unranked": ("未进入排名", "not ranked"),
+    "ladder.gap_none": ("无", "none"),
+    "ladder.not_met": ("未满足", "not met"),
+    "ladder.not_ranked_yet": ("排名未达到", "rank not reached"),
+    "studio.marginal_sentence": (
+        "再增加 {step}{limit} → 预计{effects}",
+        "{step} more for {limit} → expected {effects}",
+    ),
 }
 
 

@@ -3,7 +3,7 @@ a firm's checklist (明白纸) and the candidates by district and cluster."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +15,9 @@ from optimizer.solve import AllocationResult
 from reports.checklist import firm_checklist_bytes
 from ui import charts, report_downloads
 from ui.format import money, number, percent
-from ui.i18n import t, tv
+from ui.i18n import TABLE, t, tv
 from ui.insights import QUALITY_TIERS, RUNGS, SIZE_TIERS
+from ui.pipeline import clicked_id
 
 # The headline distance for each rung: the criterion a planner would quote first.
 MAIN_CRITERION = {
@@ -37,24 +38,166 @@ def _distances(fingerprint: str, _candidates: pd.DataFrame) -> pd.DataFrame:
             continue
         check = criteria.check_rung(record, rung)
         main = next((c for c in check.criteria if c.name == MAIN_CRITERION.get(rung)), None)
+        unmet = [c.name for c in check.unmet if not c.alternative]
         rows.append(
             {
                 "candidate_id": record["candidate_id"],
                 "gap_index": check.gap_index,
-                "unmet": len(check.unmet),
+                "unmet": len(unmet),
+                "unmet_names": tuple(unmet),
                 "main_value": main.value if main else float("nan"),
                 "main_threshold": main.threshold if main else float("nan"),
                 "main_gap": main.gap if main else float("nan"),
+                # the main criterion's shortfall as a share of its threshold (the list's order)
+                "main_share": (main.gap / abs(main.threshold)) if main and main.threshold else 0.0,
             }
         )
     return pd.DataFrame(rows)
 
 
-def _fmt_value(value: float) -> str:
-    """Ratios as percentages, counts and money as grouped numbers."""
-    if abs(value) < 1 and value != 0:
+# How each criterion of data/criteria.py is measured (docs/domain.md §2): shares of revenue and
+# growth rates are fractions, money is 万元, yes/no criteria are 1/0, ranks are places, the rest
+# (scores and their parts) are points.
+_SHARE_CRITERIA = frozenset(
+    {
+        "rd_ratio",
+        "rd_ratio_2y_min",
+        "rd_staff_share",
+        "main_product_share",
+        "debt_ratio",
+        "main_business_share",
+        "growth_2y_avg",
+        "niche_market_share",
+        "revenue_growth",
+    }
+)
+_MONEY_CRITERIA = frozenset(
+    {
+        "revenue",
+        "rd_expense",
+        "revenue_or_equity",
+        "equity_financing_2y",
+        "rd_expense_2y",
+        "sales_3y_min",
+    }
+)
+_YES_NO_CRITERIA = frozenset(
+    {
+        "direct_route",
+        "srdi_direct_route",
+        "little_giant_direct_route",
+        "champion_sales_route",
+        "manufacturing",
+        "sme",
+        "management_certified",
+        "own_brand",
+        "chain_key_role",
+        "key_field",
+        "application_ready",
+        "is_innovative_sme",
+        "is_srdi",
+        "has_rd_institution",
+        "is_provincial_champion",
+    }
+)
+_RANK_CRITERIA = frozenset({"provincial_rank", "national_rank", "global_rank"})
+_YEAR_CRITERIA = frozenset({"years_in_niche", "years_in_field"})
+_COUNT_CRITERIA = frozenset({"ip_class1"})
+
+
+def _trim(value: float, digits: int = 1) -> str:
+    """A number with at most ``digits`` decimals and no trailing zeros (``0.4``, ``60``)."""
+    text = f"{float(value):,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def criterion_amount(name: str, value: float, lang: str) -> str:
+    """A criterion's value or threshold in its own unit: ``3.1%``, ``2,000 万元``, ``是``, ``第3名``,
+    ``2 年``, ``1 项`` or ``58.5 分``."""
+    if value is None or pd.isna(value):
+        return "–"
+    if name in _SHARE_CRITERIA:
         return percent(value, 1)
-    return number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 1)
+    if name in _MONEY_CRITERIA:
+        return money(value, lang)
+    if name in _YES_NO_CRITERIA:
+        return t("common.yes" if value >= 0.5 else "common.no", lang)
+    if name in _RANK_CRITERIA:
+        return (
+            t("ladder.unranked", lang) if value >= 999 else t("ladder.rank", lang, n=f"{value:.0f}")
+        )
+    if name in _YEAR_CRITERIA:
+        return t("ladder.years", lang, n=_trim(value))
+    if name in _COUNT_CRITERIA:
+        return t("ladder.items", lang, n=f"{value:.0f}")
+    return t("ladder.points", lang, n=_trim(value))
+
+
+def criterion_gap(name: str, gap: float, lang: str) -> str:
+    """How far a firm is short on one criterion, in the criterion's unit: ``0.4 分`` (points),
+    ``1.2 个百分点`` (a share), ``350 万元``, ``未满足`` (yes/no), never a bare percentage."""
+    if gap is None or pd.isna(gap):
+        return "–"
+    if gap <= 0:
+        return t("ladder.gap_none", lang)
+    if name in _SHARE_CRITERIA:
+        return t("ladder.share_points", lang, n=_trim(100 * gap))
+    if name in _YES_NO_CRITERIA:
+        return t("ladder.not_met", lang)
+    if name in _RANK_CRITERIA:
+        return t("ladder.not_ranked_yet", lang)
+    return criterion_amount(name, gap, lang)
+
+
+def criterion_name(name: str, lang: str) -> str:
+    """A criterion's name without the unit in brackets (the amounts beside it carry the unit)."""
+    text = t(f"criterion.{name}", lang) if f"criterion.{name}" in TABLE else name
+    for unit in ("（万元）", "（项）", " (10k yuan)"):
+        text = text.replace(unit, "")
+    return text
+
+
+def near_frame(near: pd.DataFrame, main: str | None, lang: str) -> pd.DataFrame:
+    """The near-threshold firms as shown: the main criterion's value, threshold and gap in its unit,
+    and the unmet criteria by name (a firm that meets the main criterion says what it still lacks)."""
+    name = main or ""
+
+    def distance(row: pd.Series) -> str:
+        if pd.notna(row["main_gap"]) and row["main_gap"] > 0:
+            return criterion_gap(name, float(row["main_gap"]), lang)
+        first = next(iter(row["unmet_names"]), None)
+        return t(
+            "ladder.main_met_short", lang, criterion=criterion_name(first, lang) if first else "–"
+        )
+
+    sep = "、" if lang == "zh" else "; "
+    return pd.DataFrame(
+        {
+            t("common.name", lang): near["name"],
+            t("common.district", lang): near["district"].map(lambda v: tv(v, lang)),
+            t("ladder.main_value", lang): [
+                criterion_amount(name, v, lang) for v in near["main_value"]
+            ],
+            t("ladder.main_threshold", lang): [
+                criterion_amount(name, v, lang) for v in near["main_threshold"]
+            ],
+            t("ladder.distance", lang): [distance(row) for _, row in near.iterrows()],
+            t("ladder.unmet", lang): [
+                sep.join(criterion_name(c, lang) for c in names) for names in near["unmet_names"]
+            ],
+            t("common.option", lang): near["option"].map(lambda v: tv(v, lang, "option")),
+            t("common.probability", lang): (100 * near["probability"]).round(0),
+        }
+    ).reset_index(drop=True)
+
+
+def near_order(on_rung: pd.DataFrame) -> pd.DataFrame:
+    """The firms short of a rung in the order the list's caption states: fewest unmet criteria first,
+    then the smallest shortfall on the main criterion (as a share of its threshold), then the
+    likelier firm first."""
+    return on_rung.sort_values(
+        ["unmet", "main_share", "probability"], ascending=[True, True, False], kind="stable"
+    )
 
 
 _SIGNS = {">=": "≥", "<=": "≤", "!=": "≠"}  # as a planner writes them on the checklist
@@ -169,66 +312,132 @@ def rung_cards(
                     )
 
 
-def near_threshold(candidates: pd.DataFrame, fingerprint: str, lang: str) -> None:
-    """The firms still short of a chosen rung, nearest first, with the main criterion's distance."""
+def near_threshold(
+    candidates: pd.DataFrame,
+    fingerprint: str,
+    lang: str,
+    wb: Workbook | None = None,
+    plan: AllocationResult | None = None,
+) -> tuple[str | None, list[str]]:
+    """The firms still short of a chosen rung, nearest first, with the main criterion's distance in
+    its unit; filtered by district, with that district's 明白纸 to download (``wb`` and ``plan``).
+    A click on a row opens the firm's checklist below. Returns the chosen rung and the listed
+    firms' IDs, nearest first."""
     # Near each threshold.
     st.subheader(t("ladder.near"))
     distances = _distances(fingerprint, candidates)
     rung_options = [
         r for r in RUNGS if "rung" in candidates and r in set(candidates["rung"].astype(str))
     ]
-    if rung_options and len(distances):
-        rung = (
-            st.segmented_control(
-                t("common.rung"),
-                rung_options,
-                default=rung_options[0],
-                format_func=lambda r: tv(r, lang),
-                key="ladder.rung",
-            )
-            or rung_options[0]
+    if not (rung_options and len(distances)):
+        return None, []
+    # The rungs take the full width (their names are long); the district below, beside the download.
+    rung = (
+        st.segmented_control(
+            t("common.rung"),
+            rung_options,
+            default=rung_options[0],
+            format_func=lambda r: tv(r, lang),
+            key="ladder.rung",
         )
-        on_rung = candidates[candidates["rung"].astype(str) == rung].merge(
-            distances, on="candidate_id"
+        or rung_options[0]
+    )
+    on_rung = candidates[candidates["rung"].astype(str) == rung].merge(distances, on="candidate_id")
+    districts = sorted(on_rung["district"].dropna().astype(str).unique())
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    with left:
+        district = st.selectbox(
+            t("common.district"),
+            ["", *districts],
+            format_func=lambda d: tv(d, lang) if d else t("ladder.all_districts"),
+            key="ladder.near_district",
         )
-        # Firms that already meet the rule only need recognising; the list is about those still short.
-        already = int((on_rung["gap_index"] <= 0).sum())
-        near = on_rung[on_rung["gap_index"] > 0]
-        near = near.sort_values(["gap_index", "probability"], ascending=[True, False]).head(50)
-        st.caption(t("ladder.near_note", already=already, short=len(on_rung) - already))
-        table = pd.DataFrame(
-            {
-                t("common.id"): near["entity_id"] if "entity_id" in near else near["candidate_id"],
-                t("common.name"): near["name"],
-                t("common.district"): near["district"].map(lambda v: tv(v, lang)),
-                t("ladder.main_value"): near["main_value"].round(1),
-                t("ladder.main_threshold"): near["main_threshold"].round(1),
-                t("ladder.distance"): near["main_gap"].round(1),
-                t("ladder.unmet"): near["unmet"],
-                t("common.option"): near["option"].map(lambda v: tv(v, lang)),
-                t("common.probability"): (100 * near["probability"]).round(0),
-            }
+    if district and wb is not None:
+        # Every listed firm of the district on one Word file, each on its own page (the 明白纸 the
+        # district's industry office hands out; reports/checklist_docx.py).
+        report_downloads.checklist_docx_button(
+            wb,
+            lang,
+            district=district,
+            choices=plan.choices if plan is not None else None,
+            container=right,
+            key="ladder.near_district_docx",
         )
-        main = MAIN_CRITERION.get(rung)
-        if main:
-            st.caption(t("ladder.main_is", criterion=t(f"criterion.{main}")))
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            height=320,
-            column_config={
-                t("common.probability"): st.column_config.ProgressColumn(
-                    min_value=0, max_value=100, format="%d%%"
-                )
-            },
-        )
+    if district:
+        on_rung = on_rung[on_rung["district"].astype(str) == district]
+    # Firms that already meet the rule only need recognising; the list is about those still short.
+    already = int((on_rung["gap_index"] <= 0).sum())
+    near = near_order(on_rung[on_rung["gap_index"] > 0]).head(50)
+    st.caption(t("ladder.near_note_sorted", already=already, short=len(on_rung) - already))
+    main = MAIN_CRITERION.get(rung)
+    if main:
+        st.caption(t("ladder.main_is", criterion=criterion_name(main, lang)))
+    event = st.dataframe(
+        near_frame(near, main, lang),
+        hide_index=True,
+        width="stretch",
+        height=320,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="ladder.near_table",
+        # No codes, and widths that fit a 1366×768 screen: the name and the unmet criteria take
+        # the room, the amounts stay narrow.
+        column_config={
+            t("common.name"): st.column_config.TextColumn(width=190),
+            t("common.district"): st.column_config.TextColumn(width=120),
+            t("ladder.main_value"): st.column_config.TextColumn(width=80),
+            t("ladder.main_threshold"): st.column_config.TextColumn(width=80),
+            t("ladder.distance"): st.column_config.TextColumn(width=110),
+            t("ladder.unmet"): st.column_config.TextColumn(width=110),
+            t("common.option"): st.column_config.TextColumn(width=90),
+            t("common.probability"): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%d%%", width=75
+            ),
+        },
+    )
+    st.caption(t("ladder.click_hint"))
+    ids = list((near["entity_id"] if "entity_id" in near else near["candidate_id"]).astype(str))
+    clicked_id(event, ids, "ladder.near_table", "ladder.pick")
+    return str(rung), ids
+
+
+def _required(c: criteria.CriterionResult, lang: str) -> str:
+    """What a criterion asks for: ``≥ 60 分``, ``≤ 55.0%``, ``前 3 名``, or ``是`` for a yes/no."""
+    if c.name in _RANK_CRITERIA:
+        return t("ladder.top_n", lang, n=f"{c.threshold:.0f}")
+    if c.name in _YES_NO_CRITERIA:
+        return criterion_amount(c.name, c.threshold, lang)
+    return f"{_SIGNS.get(c.comparison, c.comparison)} {criterion_amount(c.name, c.threshold, lang)}"
+
+
+def checklist_frame(results: Sequence[criteria.CriterionResult], lang: str) -> pd.DataFrame:
+    """A rung's criteria for one firm: what it has, what is required and the gap, each in the
+    criterion's own unit (``0.4 分``, ``1.2 个百分点``, ``350 万元``)."""
+    return pd.DataFrame(
+        {
+            t("ladder.criterion", lang): [criterion_name(c.name, lang) for c in results],
+            t("ladder.actual", lang): [criterion_amount(c.name, c.value, lang) for c in results],
+            t("ladder.required", lang): [_required(c, lang) for c in results],
+            t("ladder.met", lang): ["✓" if c.met else "✗" for c in results],
+            t("ladder.gap", lang): [
+                "" if c.met else criterion_gap(c.name, c.gap, lang) for c in results
+            ],
+        }
+    )
 
 
 def firm_checklist(
-    wb: Workbook, candidates: pd.DataFrame, plan: AllocationResult, lang: str
+    wb: Workbook,
+    candidates: pd.DataFrame,
+    plan: AllocationResult,
+    lang: str,
+    rung: str | None = None,
+    near_ids: Sequence[str] = (),
 ) -> None:
-    """A firm picked by search: its facts, its checklist per rung and the checklist download."""
+    """A firm picked by search (or a click in the near-threshold list): its facts, its checklist
+    per rung and the checklist download. The picker offers the firms listed above (``near_ids``,
+    nearest first), then the other candidates of ``rung`` (the tier chosen above), and moves to
+    the list's first firm when the tier or the list changes."""
     firms = wb.enterprises
     # A firm's checklist.
     st.subheader(t("ladder.firm"))
@@ -238,9 +447,32 @@ def firm_checklist(
     if query:
         firm_ids = [f for f in firm_ids if query.lower() in f.lower() or query in names[f]]
     if firm_ids:
-        # Firms that are candidates this year first: their checklist is what the bureau sends out.
-        with_candidates = set(candidates.get("entity_id", pd.Series(dtype=str)).astype(str))
-        firm_ids.sort(key=lambda f: (f not in with_candidates, f))
+        # Firms that are candidates this year first: their checklist is what the bureau sends out;
+        # the chosen tier's candidates before the others.
+        entity = candidates.get("entity_id", pd.Series("", index=candidates.index)).astype(str)
+        with_candidates = set(entity)
+        on_tier = (
+            set(entity[candidates["rung"].astype(str) == rung])
+            if rung and "rung" in candidates
+            else set()
+        )
+        listed = {f: i for i, f in enumerate(near_ids)}
+        firm_ids.sort(
+            key=lambda f: (
+                listed.get(f, len(listed)),
+                f not in on_tier,
+                f not in with_candidates,
+                f,
+            )
+        )
+        follow = f"{rung}|{near_ids[0] if near_ids else ''}"
+        if rung and st.session_state.get("ladder.pick_follows") != follow:
+            st.session_state["ladder.pick_follows"] = follow
+            if firm_ids and (on_tier or listed):
+                st.session_state["ladder.pick"] = firm_ids[0]
+        picked = st.session_state.get("ladder.pick")
+        if isinstance(picked, str) and picked in names and picked not in firm_ids:
+            firm_ids.insert(0, picked)  # clicked in the list, outside the search
         chosen = st.selectbox(
             t("ladder.pick"), firm_ids, format_func=lambda f: f"{f} · {names[f]}", key="ladder.pick"
         )
@@ -304,20 +536,7 @@ def firm_checklist(
                         f"{t('common.probability')}: **{percent(row['probability'])}** "
                         f"({t('common.base_probability')}: {percent(row['base_probability'])})"
                     )
-                checklist = pd.DataFrame(
-                    {
-                        t("ladder.criterion"): [t(f"criterion.{c.name}") for c in check.criteria],
-                        t("ladder.actual"): [_fmt_value(c.value) for c in check.criteria],
-                        t("ladder.required"): [
-                            f"{_SIGNS.get(c.comparison, c.comparison)} {_fmt_value(c.threshold)}"
-                            for c in check.criteria
-                        ],
-                        t("ladder.met"): ["✓" if c.met else "✗" for c in check.criteria],
-                        t("ladder.gap"): [
-                            "" if c.met else _fmt_value(c.gap) for c in check.criteria
-                        ],
-                    }
-                )
+                checklist = checklist_frame(check.criteria, lang)
                 st.dataframe(checklist, hide_index=True, width="stretch")
 
 

@@ -4,7 +4,7 @@ and a project's detail (新开工/续建 and the flags shown throughout; docs/pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -97,6 +97,7 @@ def filtered(projects: pd.DataFrame, limit: float, lang: str) -> pd.DataFrame:
                 t(key),
                 _choices(column),
                 format_func=lambda v: tv(v, lang),
+                placeholder=t("common.all"),  # no choice is every value
                 key=f"pipeline.{column}",
             )
     shown = projects
@@ -290,12 +291,19 @@ def project_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def column_config() -> dict[str, Any]:
     """The project tables' column formats."""
+    # Widths for a 1366×768 screen: what a planner scans first (name, stage, days, chance, option)
+    # fits without scrolling; the descriptive columns after it scroll sideways.
     return {
+        t("common.id"): st.column_config.TextColumn(width=60),
+        t("common.name"): st.column_config.TextColumn(width=220),
+        t("common.stage"): st.column_config.TextColumn(width=75),
+        t("pipeline.construction"): st.column_config.TextColumn(width=65),
         t("pipeline.chance_start"): st.column_config.ProgressColumn(
-            t("pipeline.chance_start"), min_value=0, max_value=100, format="%d%%"
+            t("pipeline.chance_start"), min_value=0, max_value=100, format="%d%%", width=120
         ),
+        t("common.option"): st.column_config.TextColumn(width=170),
         t("pipeline.total_investment"): st.column_config.NumberColumn(format="localized"),
-        t("common.days_in_stage"): st.column_config.NumberColumn(format="%d"),
+        t("common.days_in_stage"): st.column_config.NumberColumn(format="%d", width=70),
     }
 
 
@@ -319,6 +327,80 @@ def major_projects(shown: pd.DataFrame, lang: str) -> None:
         )
 
 
+def overdue_days(frame: pd.DataFrame, limit: float) -> pd.Series:
+    """Days past the stall limit: how long a stalled project has been in its stage beyond it."""
+    return (pd.to_numeric(frame["days_in_stage"], errors="coerce") - limit).clip(lower=0)
+
+
+def stalled_frame(shown: pd.DataFrame, limit: float, lang: str) -> pd.DataFrame:
+    """The stalled projects, most days overdue first (then the larger annual investment), as a
+    short readable table: name, stage, days in stage, days overdue, lead department, investment."""
+    stalled = shown[shown["stalled"].astype(bool)].copy()
+    stalled["_overdue"] = overdue_days(stalled, limit)
+    stalled["_money"] = pd.to_numeric(stalled.get("annual_investment"), errors="coerce").fillna(0)
+    stalled = stalled.sort_values(["_overdue", "_money"], ascending=False, kind="stable")
+    return pd.DataFrame(
+        {
+            "project_id": stalled["project_id"].astype(str),
+            t("common.name"): stalled["name"].astype(str),
+            t("common.stage"): stalled["stage"].map(lambda v: tv(v, lang)),
+            t("pipeline.days_overdue"): stalled["_overdue"].astype(int),
+            t("common.days_in_stage"): stalled["days_in_stage"].astype(int),
+            t("common.department"): stalled.get(
+                "lead_department", pd.Series("", index=stalled.index)
+            ).map(lambda v: tv(v, lang)),
+            t("common.annual_investment_short"): [money(v, lang) for v in stalled["_money"]],
+        }
+    ).reset_index(drop=True)
+
+
+def clicked_id(event: Any, ids: Sequence[str], table_key: str, pick_key: str) -> str | None:
+    """Follow a click on a table row: the row's ID goes to the detail picker (``pick_key``).
+
+    A selection stays on the table across reruns, so only a new click moves the picker (the
+    picker can still be changed by hand afterwards). Returns the newly clicked ID, if any.
+    """
+    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
+    chosen = str(ids[rows[0]]) if rows and 0 <= rows[0] < len(ids) else None
+    seen = f"{table_key}.seen"
+    fresh = chosen is not None and st.session_state.get(seen) != chosen
+    st.session_state[seen] = chosen
+    if fresh:
+        st.session_state[pick_key] = chosen
+        return chosen
+    return None
+
+
+def stalled_list(shown: pd.DataFrame, limit: float, lang: str) -> None:
+    """推进缓慢项目, most days overdue first; a click on a row opens the project's detail below."""
+    table = stalled_frame(shown, limit, lang)
+    st.subheader(t("pipeline.stalled_list", n=len(table)))
+    if table.empty:
+        st.success(t("pipeline.stalled_list_none", days=f"{limit:g}"))
+        return
+    st.caption(t("pipeline.stalled_list_note", days=f"{limit:g}"))
+    ids = list(table.pop("project_id"))
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(36 + 35 * len(table), 320),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="pipeline.stalled_table",
+        # Few columns, each wide enough at 1366×768: the name takes the room, numbers stay narrow.
+        column_config={
+            t("common.name"): st.column_config.TextColumn(width=300),
+            t("common.stage"): st.column_config.TextColumn(width=90),
+            t("pipeline.days_overdue"): st.column_config.NumberColumn(format="%d", width=80),
+            t("common.days_in_stage"): st.column_config.NumberColumn(format="%d", width=80),
+            t("common.department"): st.column_config.TextColumn(width=150),
+            t("common.annual_investment_short"): st.column_config.TextColumn(width=110),
+        },
+    )
+    clicked_id(event, ids, "pipeline.stalled_table", "pipeline.pick")
+
+
 def table_and_detail(
     wb: Workbook, shown: pd.DataFrame, labels: Mapping[str, str], lang: str
 ) -> None:
@@ -332,14 +414,22 @@ def table_and_detail(
             "project_id"
         ].astype(str).str.contains(query, case=False, regex=False)
         found = found[mask]
+    if st.session_state.get("pipeline.only_stalled"):
+        # Stalled only: the same order as the stalled list (most days overdue first).
+        found = found.sort_values("days_in_stage", ascending=False, kind="stable")
     st.caption(t("common.rows", n=len(found)))
-    st.dataframe(
+    st.caption(t("pipeline.click_hint"))
+    event = st.dataframe(
         project_frame(found, lang),
         hide_index=True,
         width="stretch",
         column_config=column_config(),
         height=360,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="pipeline.table",
     )
+    clicked_id(event, list(found["project_id"].astype(str)), "pipeline.table", "pipeline.pick")
 
     st.subheader(t("pipeline.detail"))
     # Stalled projects first (largest annual investment first), then the others waiting, then started.
@@ -349,12 +439,19 @@ def table_and_detail(
         _money=pd.to_numeric(found.get("annual_investment"), errors="coerce").fillna(0),
     ).sort_values(["_rank", "_money"], ascending=[True, False], kind="stable")
     ids = list(ordered["project_id"].astype(str))
+    picked = st.session_state.get("pipeline.pick")
+    if (
+        isinstance(picked, str)
+        and picked not in ids
+        and picked in set(shown["project_id"].astype(str))
+    ):
+        ids.insert(0, picked)  # a row clicked in the stalled list, outside the search
     if ids:
-        names = dict(zip(found["project_id"].astype(str), found["name"].astype(str), strict=True))
+        names = dict(zip(shown["project_id"].astype(str), shown["name"].astype(str), strict=True))
         chosen = st.selectbox(
             t("pipeline.pick"), ids, format_func=lambda i: f"{i} · {names[i]}", key="pipeline.pick"
         )
-        row = found[found["project_id"].astype(str) == chosen].iloc[0]
+        row = shown[shown["project_id"].astype(str) == chosen].iloc[0]
         a, b = st.columns(2)
         with a:
             st.markdown(f"#### {plain(row['name'])}")
@@ -405,11 +502,16 @@ def table_and_detail(
             st.metric(
                 t("pipeline.chance_start"),
                 percent(row.get("probability")),
+                # the change against no support in words ("较不支持 +37 个百分点"), never "pp"
                 delta=(
-                    f"{100 * (float(row['probability']) - float(row['base_probability'])):+.0f} pp"
+                    t(
+                        "card.delta",
+                        points=f"{100 * (float(row['probability']) - float(row['base_probability'])):+.0f}",
+                    )
                     if pd.notna(row.get("base_probability"))
                     else None
                 ),
+                delta_color="off",
             )
             st.markdown(f"{t('common.option')}: **{tv(option, lang)}**")
             if pd.notna(row.get("cost")) and float(row.get("cost") or 0) > 0:

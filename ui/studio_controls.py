@@ -13,7 +13,7 @@ from data.scenario import settings_from_workbook
 from data.schema import AWARD_PRUDENCE_RANGE, NONE_OPTION, POOL_SHARE_RANGE
 from ui import state
 from ui.auth import can
-from ui.format import money, number
+from ui.format import amount_text, money, number
 from ui.i18n import t, tv
 from ui.safe_text import plain
 from ui.studio_context import StudioContext
@@ -53,9 +53,7 @@ def _step(top: float) -> float:
 
 def _money_text(wan: float, lang: str) -> str:
     """A slider's amount in its own unit (万元, grouped) and, where different, as people say it."""
-    grouped = f"{number(wan)} {t('unit.wan')}"
-    spoken = money(wan, lang)
-    return grouped if spoken == grouped else f"{grouped} = {spoken}"
+    return amount_text(wan, lang)
 
 
 def _value_caption(value: str, stored: str) -> None:

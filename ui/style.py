@@ -1,0 +1,124 @@
+"""The page's own style sheet: Streamlit's built-in English words replaced by Chinese in the Chinese UI.
+
+Streamlit 1.67 has no locale switch: the file uploader's button ("Upload") and size note ("20MB per
+file • XLSX, ZIP"), the drop-downs' "Choose an option" / "Choose options" / "No options to select"
+placeholders, "Select all" and "No results" are written by its front end in English. Where a widget
+offers a parameter (``placeholder=``, a label, ``help=``) the pages use it; what is left is replaced
+here, in one place, by CSS that hides the English text and shows the Chinese in its stead. Each rule
+matches the English text's own element (an attribute value or a test id), so nothing else moves, and
+these rules are sent only for the Chinese UI: the English UI keeps Streamlit's own words.
+
+The same sheet carries the few layout rules for office screens (``LAYOUT_CSS``), in both languages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Streamlit's placeholders (the `placeholder` attribute of the drop-downs' text input) → Chinese.
+PLACEHOLDERS: dict[str, str] = {
+    "Choose an option": "请选择",
+    "Choose options": "请选择（可多选）",
+    "No options to select": "无可选项",
+    "Choose or add an option": "请选择或输入",
+    "Choose or add options": "请选择或输入（可多选）",
+    "Add an option": "请输入",
+    "Add options": "请输入（可多选）",
+}
+# The uploader's accepted types as its input states them (``accept`` ends with them) → Chinese note.
+UPLOAD_TYPES: dict[str, str] = {
+    ".xlsx,.zip": "XLSX、ZIP",
+    ".csv,.xlsx": "CSV、XLSX",
+    ".xlsx": "XLSX",
+    ".csv": "CSV",
+}
+# The English words the Chinese UI must not show (the browser test looks for each).
+ENGLISH_WORDS = (
+    "Drag and drop",
+    "Browse files",
+    "per file",
+    "Upload",
+    "Choose an option",
+    "Choose options",
+    "No results",
+    "Select all",
+)
+
+
+def _quoted(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _replaced(selector: str, chinese: str) -> str:
+    """Hide the element's own text and show ``chinese`` instead, at the same size and colour."""
+    return (
+        f"{selector}{{font-size:0 !important;line-height:0 !important}}"
+        f"{selector}::after{{content:{_quoted(chinese)};font-size:var(--ux2-size,0.875rem);"
+        "line-height:1.6;white-space:nowrap}"
+    )
+
+
+def chinese_css(max_upload_mb: int) -> str:
+    """The style sheet for the Chinese UI (``max_upload_mb``: the server's upload limit in MB)."""
+    rules: list[str] = []
+    # Drop-down placeholders: the input's own placeholder made invisible, the Chinese shown over it
+    # (CSS cannot rewrite an attribute; the group around the input holds the overlay).
+    for english, chinese in PLACEHOLDERS.items():
+        shown = f"input[placeholder={_quoted(english)}]:placeholder-shown"
+        rules.append(f"input[placeholder={_quoted(english)}]::placeholder{{color:transparent}}")
+        for holder in (
+            "[data-testid='stMultiSelectTagsContainer']",
+            "[data-testid='stSelectbox'] [role='group']",
+        ):
+            rules.append(f"{holder}:has({shown}){{position:relative}}")
+            rules.append(
+                f"{holder}:has(> {shown})::before{{content:{_quoted(chinese)};position:absolute;"
+                "left:0.75rem;top:50%;transform:translateY(-50%);pointer-events:none;"
+                "opacity:0.6;font-size:0.875rem;white-space:nowrap}"
+            )
+    # The drop-down lists: "Select all" and "No results".
+    rules.append(_replaced("[data-key='__select_all__'] [data-item-hl]", "全选"))
+    rules.append(
+        _replaced("[role='listbox'][data-empty='true'] [role='option'] > span", "无匹配项")
+    )
+    # The file uploader: its button and its size and type note.
+    button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    rules.append(_replaced(button, "上传文件"))
+    note = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+    limit = f"单个文件不超过 {max_upload_mb}MB"
+    rules.append(_replaced(f"[data-testid='stFileUploaderDropzone'] {note}", limit))
+    for ending, types in UPLOAD_TYPES.items():
+        rules.append(
+            f"[data-testid='stFileUploaderDropzone']:has(input[accept$={_quoted(ending)}]) "
+            f"{note}::after{{content:{_quoted(f'{limit} · {types}')}}}"
+        )
+    return "".join(rules)
+
+
+# Layout for office screens (1366×768), in both languages: less empty space above the page, and the
+# cockpit's head and target cards compact enough that six cards show without scrolling.
+LAYOUT_CSS = (
+    "[data-testid='stMainBlockContainer']{padding-top:3.5rem}"
+    ".st-key-cockpit-head{gap:0.25rem}"
+    ".st-key-cockpit-head h1{font-size:2rem;padding:0 0 0.5rem 0}"
+    ".st-key-cockpit-cards{gap:0.5rem}"
+    ".st-key-cockpit-cards h3{font-size:1.25rem;padding:0.25rem 0}"
+    ".st-key-cockpit-cards [data-testid='stColumn'] > div > [data-testid='stVerticalBlock']"
+    "{padding:0.6rem 0.8rem;gap:0.3rem}"
+    ".st-key-cockpit-cards [data-testid='stMarkdownContainer'] p{font-size:0.85rem;line-height:1.45}"
+    ".st-key-cockpit-cards [data-testid='stMetricLabel']{min-height:0;height:auto}"
+    ".st-key-cockpit-cards [data-testid='stMetricValue'],"
+    ".st-key-cockpit-cards [data-testid='stMetricValue'] p{font-size:1.6rem;line-height:1.2}"
+    ".st-key-cockpit-cards [data-testid='stHorizontalBlock']{gap:0.6rem}"
+)
+
+
+def apply(lang: str) -> None:
+    """Send the page's style sheet: the layout always, the Chinese words for the Chinese UI only."""
+    css = LAYOUT_CSS
+    if lang == "zh":
+        limit = int(st.get_option("server.maxUploadSize") or 200)
+        css += chinese_css(limit)
+    # st.html with only a <style> element adds no block to the page.
+    st.html(f"<style>{css}</style>")
