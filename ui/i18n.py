@@ -161,7 +161,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         vocabulary.TERM_LABELS["paid_on_success"][0],
         "Paid on success",
     ),
-    "common.reserve": ("奖励预留", "Award reserve"),
+    "common.reserve": ("奖补预留", "Award reserve"),
     "common.amount": ("预算", "Budget"),
     "common.used": ("已用", "Used"),
     "common.remaining": ("剩余", "Remaining"),
@@ -473,7 +473,7 @@ SCREEN: dict[str, tuple[str, str]] = {
         "参与统筹的资金渠道，每条最多可调出其预算的这一比例。",
         "Each pooled fund line may give up to this share of its budget to other pooled lines.",
     ),
-    "studio.award_prudence": ("奖励预留系数", "Award prudence"),
+    "studio.award_prudence": ("奖补预留系数", "Award prudence"),
     "studio.award_prudence_help": (
         "按成功概率乘以此系数预留“达标即奖”资金（1 = 按期望预留）。",
         "Reserve for on-success awards = min(1, this × probability) × award (1 = the expected amount).",

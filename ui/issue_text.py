@@ -56,7 +56,7 @@ _COLUMNS: dict[str, str] = {
     "value": "取值",
     "option": "支持方式",
     "probability": "成功概率",
-    "cost": "前期费用（万元）",
+    "cost": "扶持资金（万元）",
     "paid_on_success": "成功后支付（万元）",
     "act_by": "最迟行动日期",
     "min_share": "最低资金占比",
