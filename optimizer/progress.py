@@ -643,7 +643,7 @@ def stalled_projects(
     frame["annual_investment"] = pd.to_numeric(frame["annual_investment"], errors="coerce")
     limit = stall_days(wb) if limit_days is None else limit_days
     mask = stalled_mask(frame, frame["days_in_stage"], limit)
-    started = _started_projects(wb)
+    started = started_projects(wb)
     if started:
         mask &= ~frame["project_id"].astype(str).isin(started)
     out = frame.loc[mask, STALLED_COLUMNS].sort_values(
@@ -652,7 +652,7 @@ def stalled_projects(
     return out.reset_index(drop=True)
 
 
-def _started_projects(wb: Workbook) -> set[str]:
+def started_projects(wb: Workbook) -> set[str]:
     """Project ids whose start candidate succeeded in actuals (through the ``entity_id`` column)."""
     actuals = actuals_of(wb)
     if actuals.empty or "entity_id" not in wb.candidates.columns:

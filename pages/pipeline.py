@@ -25,7 +25,7 @@ def render() -> None:
     projects = project_table(wb, plan)
     as_of = as_of_date(wb)
     limit = stall_days(wb)
-    pipeline.mark_stalled(projects, as_of, limit)
+    pipeline.mark_stalled(projects, wb, as_of, limit)
     pipeline.add_year_investment(projects, wb)
     st.caption(t("app.as_of", date=local_date(as_of, lang)))
     shown = pipeline.filtered(projects, limit, lang)

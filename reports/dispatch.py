@@ -423,7 +423,7 @@ def _key_projects(
     else:
         projects = projects.assign(annual_investment=float("nan"))
     projects = projects.head(max_projects)
-    started = yp._started_projects(wb)
+    started = yp.started_projects(wb)
     stalled_days = dict(
         zip(stalled["project_id"].astype(str), stalled["days_in_stage"], strict=True)
     )

@@ -173,3 +173,21 @@ def test_the_studio_says_marginal_values_in_sentences(app_db) -> None:  # noqa: 
     said = [m.value for m in at.markdown if "再增加" in m.value and "→ 预计" in m.value]
     assert said, "no marginal sentence"
     assert "线性松弛" not in said[0] and "影子价格" not in said[0]
+
+
+def test_the_pipeline_and_the_cockpit_count_the_same_stalled_projects() -> None:
+    """A start recorded in actuals is not stalled on the pipeline either (the demo in motion had 31
+    stalled there against the cockpit's 17: the pipeline read only the project's stage)."""
+    from data.demo.actuals import generate_demo_in_motion
+    from optimizer.progress import as_of_date, stall_days, stalled_projects, started_projects
+    from ui.pipeline import mark_stalled
+
+    wb = generate_demo_in_motion()
+    started = started_projects(wb)
+    assert started, "the demo in motion records starts"
+    projects = wb.projects.copy()
+    as_of, limit = as_of_date(wb), stall_days(wb)
+    mark_stalled(projects, wb, as_of, limit)
+    expected = set(stalled_projects(wb, as_of)["project_id"].astype(str))
+    assert set(projects.loc[projects["stalled"], "project_id"].astype(str)) == expected
+    assert not expected & started

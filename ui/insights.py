@@ -28,6 +28,7 @@ from optimizer.progress import days_in_stage as days_in_stage
 from optimizer.progress import stall_days as stall_days
 from optimizer.progress import stalled_mask as stalled_mask
 from optimizer.progress import stalled_projects as stalled_projects
+from optimizer.progress import started_projects as started_projects
 
 if TYPE_CHECKING:  # for the annotations only: these summaries need no solver at run time
     from optimizer.solve import AllocationResult

@@ -23,6 +23,7 @@ from ui.insights import (
     open_gates,
     planned_starts_by_month,
     stalled_mask,
+    started_projects,
 )
 from ui.safe_text import plain
 from ui.tables import label_for
@@ -48,11 +49,19 @@ def flag_text(row: Mapping[str, Any] | pd.Series) -> str:
     )
 
 
-def mark_stalled(projects: pd.DataFrame, as_of: date, limit: float) -> None:
+def mark_stalled(projects: pd.DataFrame, wb: Workbook, as_of: date, limit: float) -> None:
     """Add ``days_in_stage`` and ``stalled`` (a plan-library project not started, in its stage
-    longer than ``limit`` days) to ``projects``, in place."""
+    longer than ``limit`` days) to ``projects``, in place.
+
+    A start recorded as succeeded in the workbook's actuals is not stalled, whatever its stage
+    says: the same rule as the cockpit's and the 调度通报's list (`optimizer.progress.stalled_projects`).
+    """
     projects["days_in_stage"] = days_in_stage(projects, as_of)
-    projects["stalled"] = stalled_mask(projects, projects["days_in_stage"], limit)
+    stalled = stalled_mask(projects, projects["days_in_stage"], limit)
+    started = started_projects(wb)
+    if started:
+        stalled &= ~projects["project_id"].astype(str).isin(started)
+    projects["stalled"] = stalled
 
 
 def add_year_investment(projects: pd.DataFrame, wb: Workbook) -> None:
