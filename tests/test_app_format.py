@@ -66,6 +66,21 @@ def test_charts_build_valid_vega_lite():
     assert charts.use_chart(use, "name", "used", "cap").to_dict()["layer"]
 
 
+def test_use_chart_amounts_start_right_of_the_full_line_and_100_percent_is_labelled():
+    """The cockpit's 1440-wide screenshot had 753 万元 / 920 万元 written over the dashed 100 %
+    line and no 100 % tick: the amounts now start at the line or the bar's end, whichever is
+    further right, and the axis marks 0, 50 % and 100 %."""
+    use = pd.DataFrame(
+        {"name": ["a", "b"], "used": [5.0, 12.0], "cap": [10.0, 10.0], "amt": ["5/10", "12/10"]}
+    )
+    spec = charts.use_chart(use, "name", "used", "cap", amounts="amt").to_dict()
+    bars, _, text = spec["layer"]
+    assert bars["encoding"]["x"]["axis"]["values"] == [0.0, 0.5, 1.0]
+    assert text["encoding"]["x"]["field"] == "text_x"
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["text_x"] for r in rows] == [1.0, 1.2]
+
+
 class _Plan:
     def __init__(self, allocation=None, resources=None):
         self.allocation = allocation if allocation is not None else pd.DataFrame()

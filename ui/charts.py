@@ -271,6 +271,11 @@ def attainment_chart(
     return (bars + goal).properties(height=_height(max(120, 46 * len(frame)), 1))
 
 
+def _share_ticks(top: float) -> list[float]:
+    """Axis ticks of a use chart: every 50 % up to the largest share (at least 100 %)."""
+    return [i / 2 for i in range(int(max(1.0, top) * 2 + 1e-9) + 1)]
+
+
 def use_chart(
     frame: pd.DataFrame,
     label: str,
@@ -293,6 +298,7 @@ def use_chart(
     data["band"] = pd.cut(
         data["share"], [-1, 0.95, 1.0 + 1e-9, float("inf")], labels=["ok", "full", "over"]
     ).astype(str)
+    data["text_x"] = data["share"].clip(lower=1.0)  # where an amount's text starts
     bars = (
         alt.Chart(data, title=title or alt.Undefined)
         .mark_bar()
@@ -303,7 +309,13 @@ def use_chart(
                 sort=list(data[label]),
                 axis=alt.Axis(**_axis_font(), labelLimit=340),
             ),
-            x=alt.X("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domainMin=0)),
+            x=alt.X(
+                "share:Q",
+                title=None,
+                # 0, 50 % and 100 % always labelled: the full mark is the one a reader looks for.
+                axis=alt.Axis(format="%", values=_share_ticks(float(data["share"].max()))),
+                scale=alt.Scale(domainMin=0),
+            ),
             color=alt.Color(
                 "band:N",
                 scale=alt.Scale(
@@ -327,8 +339,10 @@ def use_chart(
     )
     layers = bars + rule
     if amounts:
-        text = bars.mark_text(align="left", dx=4, font=_axis_font()["labelFont"]).encode(
-            text=alt.Text(f"{amounts}:N"), color=alt.value(muted())
+        # The amounts line up in one column right of the 100 % line (a short bar's text would
+        # otherwise sit on the dashed line).
+        text = bars.mark_text(align="left", dx=6, font=_axis_font()["labelFont"]).encode(
+            x="text_x:Q", text=alt.Text(f"{amounts}:N"), color=alt.value(muted())
         )
         layers = layers + text
     return layers.properties(height=_height(max(90, 28 * len(data))))
