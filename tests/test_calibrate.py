@@ -216,3 +216,34 @@ def test_every_plan_row_says_where_its_probability_comes_from():
         {"candidate_id": [first["candidate_id"]] * 2, "option": [first["option"], "none"]}
     )
     assert probability_sources(wb, frame) == ["estimated", "entered"]
+
+
+def test_a_scenario_carries_probabilities_with_their_source():
+    from data.scenario import ScenarioError, apply_scenario, settings_diff, settings_from_workbook
+
+    wb = known_world()
+    cid = str(wb.candidates["candidate_id"].iloc[0])
+    row = wb.options.iloc[0]
+    option_key = f"{row['candidate_id']}|{row['option']}"
+    settings = {
+        "correlation": 0.12,
+        "probabilities": {cid: [0.42, ESTIMATED], option_key: [0.77, ENTERED]},
+    }
+    out = apply_scenario(wb, settings)
+    assert out.correlation == 0.12
+    first = out.candidates[out.candidates["candidate_id"] == cid].iloc[0]
+    assert first["base_probability"] == 0.42 and first[SOURCE_COLUMN] == ESTIMATED
+    opt = out.options.iloc[0]
+    assert opt["probability"] == 0.77 and opt[SOURCE_COLUMN] == ENTERED
+    assert (out.candidates[SOURCE_COLUMN].iloc[1:] == ASSUMED).all()
+    assert SOURCE_COLUMN not in wb.candidates  # the stored workbook is left as it was
+    diff = settings_diff(settings_from_workbook(wb), settings)
+    assert set(diff) == {"correlation", "probabilities"}
+    for bad in (
+        {"probabilities": {"ghost": [0.5, ESTIMATED]}},
+        {"probabilities": {cid: [1.5, ESTIMATED]}},
+        {"probabilities": {cid: [0.5, "guessed"]}},
+        {"correlation": 1.0},
+    ):
+        with pytest.raises(ScenarioError):
+            apply_scenario(wb, bad)
