@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -114,3 +115,21 @@ def test_studio_shows_the_chance_plan_beside_the_expected_one(history_db):
     labels = [m.label for m in at.metric]
     assert "Weighted chance, chance-aware plan" in labels
     assert len(at.metric) == before + 3
+
+
+def test_every_candidate_table_says_where_its_probability_comes_from(tiny_workbook):
+    from optimizer.solve import solve
+    from ui import sources_view
+
+    wb = tiny_workbook
+    wb.candidates["probability_source"] = ["estimated", "assumed", "entered"]
+    plan = solve(wb, time_limit=5)
+    frame = sources_view.with_sources(pd.DataFrame({"candidate_id": ["E1", "P1", None]}), plan)
+    texts = sources_view.source_texts(frame, "zh")
+    chosen = dict(zip(plan.allocation["candidate_id"], plan.allocation["option"], strict=True))
+    # E1's probability is its option's when supported (options carry no source: assumed).
+    assert texts[0] == ("估计" if chosen["E1"] == "none" else "假设")
+    assert texts[1] == ("手工录入" if chosen["P1"] == "none" else "假设")
+    assert texts[2] == ""  # no candidate, no probability of its own
+    assert sources_view.source_text("", "en") == "assumed"
+    assert sources_view.source_caption(plan, "E1", "en").startswith("Probability source: ")

@@ -13,7 +13,7 @@ from data.schema import Workbook
 from data.vocabulary import label
 from optimizer.solve import AllocationResult
 from reports.checklist import firm_checklist_bytes
-from ui import charts, report_downloads
+from ui import charts, report_downloads, sources_view
 from ui.format import money, number, percent
 from ui.i18n import t, tv
 from ui.insights import QUALITY_TIERS, RUNGS, SIZE_TIERS
@@ -207,6 +207,7 @@ def near_threshold(candidates: pd.DataFrame, fingerprint: str, lang: str) -> Non
                 t("ladder.unmet"): near["unmet"],
                 t("common.option"): near["option"].map(lambda v: tv(v, lang)),
                 t("common.probability"): (100 * near["probability"]).round(0),
+                sources_view.source_header(lang): sources_view.source_texts(near, lang),
             }
         )
         main = MAIN_CRITERION.get(rung)
