@@ -342,7 +342,7 @@ def best_odds_bound(
     Valid for any plan: P(meet) grows with every probability, and P(S ≥ g) ≤ E[S]/g (Markov), with
     E_t maximised over the LP relaxation of the rules for each target on its own. Past ``deadline``
     (``time.perf_counter()``) a target's LP is skipped and E_t is bounded by every candidate at its
-    best option, ignoring the rules: weaker, still valid.
+    best option, ignoring the rules, and its odds are not computed: weaker, still valid.
     """
     p = problem
     best = np.where(p.valid, p.prob, 0.0).max(axis=1)
@@ -354,8 +354,10 @@ def best_odds_bound(
     for j, t in enumerate(tw.tolist()):
         if p.weight[t] <= 0:
             continue
-        top = target_chance(p.values[:, t], best, float(p.goal[t]), rho)[0]
         expected = float(best @ p.values[:, t]) / float(p.goal[t])
+        # Past the deadline only the Markov part, every candidate at its best (no integral).
+        late = deadline is not None and time.perf_counter() >= deadline
+        top = 1.0 if late else target_chance(p.values[:, t], best, float(p.goal[t]), rho)[0]
         left = lp_time if deadline is None else min(lp_time, deadline - time.perf_counter())
         if nv and left > 0.05 and top > 0:
             h = hm._lp_solver()
@@ -382,8 +384,9 @@ def chance_plan(
     """The plan that makes meeting the goals most likely (see the module docstring).
 
     The MILP steps come first and get most of the budget (they are what improves the plan); the bound
-    is computed with what is left (its LPs only when at least ``_BOUND_SHARE`` of the budget remains),
-    and is NaN — "no bound" — when nothing is left.
+    is computed with what is left (``_BOUND_SHARE`` of the budget is kept for it): its LPs and odds
+    while time lasts, past the deadline only its cheap Markov part (weaker, still valid). ``bound``
+    is NaN — "no bound" — only if that fails.
     """
     from optimizer.solve import AllocationModel
 
@@ -438,11 +441,14 @@ def chance_plan(
         else:
             radius //= 2
     slots, best = _polish(p, slots, best, odds, steps_until)
-    bound = float("nan")
-    if time.perf_counter() < deadline:
+    # Always a bound: past the deadline its weakest form (Markov with every candidate at its best
+    # option) costs next to nothing. NaN ("no bound") only if even that fails.
+    try:
         bound = max(
             best, best_odds_bound(p, rho, lp_time=time_limit, hm=milp.hm, deadline=deadline)
         )
+    except (ValueError, FloatingPointError, ZeroDivisionError):
+        bound = float("nan")
     plan = ChancePlan(
         status="feasible",
         slots=slots,
