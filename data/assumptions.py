@@ -73,6 +73,15 @@ _ROWS: list[tuple[str, float, str, str, str, str]] = [
         "奖励准备金审慎系数",
         "[E]",
     ),
+    (
+        "year_correlation",
+        0.15,
+        "ρ",
+        "Year-to-year correlation of the demo's past outcomes (one common factor per year: a strict "
+        "batch or a slow economy moves many together)",
+        "示例城市历年结果的年度相关系数（每年一个共同因子：评审从严或经济下行时多数同时受影响）",
+        "[E]",
+    ),
     # --- Awards paid on success (entitlements) ---------------------------------------------------------
     (
         "award_above_size",

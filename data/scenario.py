@@ -9,6 +9,11 @@ A scenario's settings are a JSON-able dict (docs/CONTRACTS.md):
 - ``goals``     ``{target: goal}`` (> 0)
 - ``weights``   ``{target: weight}`` (≥ 0)
 - ``locks``     ``{candidate_id: option}``: when present, the whole locks table
+- ``correlation`` the year-to-year correlation ρ, in [0, 1) (docs/workbook.md)
+- ``probabilities`` ``{candidate_id: [p, source]}`` for a base probability and
+  ``{candidate_id|option: [p, source]}`` for an option's, source ``estimated``/``assumed``/``entered``
+  (docs/probabilities.md: calibrate's estimates adopted into the scenario, or a planner's override);
+  not carried by links (thousands of values), kept by saved scenarios
 
 Missing keys mean "as in the stored workbook". The same settings travel in a shareable link as
 query parameters (:func:`settings_to_query`, :func:`settings_from_query`), carrying only what differs
@@ -37,7 +42,20 @@ from data.schema import (
     Workbook,
 )
 
-SETTING_KEYS = ("budgets", "resources", "pool_share", "award_prudence", "goals", "weights", "locks")
+SETTING_KEYS = (
+    "budgets",
+    "resources",
+    "pool_share",
+    "award_prudence",
+    "goals",
+    "weights",
+    "locks",
+    "correlation",
+    "probabilities",
+)
+# ``probabilities``: an option's key is ``candidate_id|option``; the sources a probability may have.
+PROBABILITY_KEY_SEP = "|"
+PROBABILITY_SOURCES = ("estimated", "assumed", "entered")
 
 # Query-parameter prefixes for the per-name settings, and the names of the scalar ones.
 _QUERY_PREFIX = {"budgets": "b.", "resources": "r.", "goals": "g.", "weights": "w.", "locks": "l."}
@@ -162,6 +180,11 @@ def validate_settings(wb: Workbook, settings: Mapping[str, Any]) -> list[str]:
             number = _number(settings[key])
             if number is None or not low <= number <= high:
                 problems.append(f"{key}: must be a number from {low:g} to {high:g}")
+    if "correlation" in settings:
+        number = _number(settings["correlation"])
+        if number is None or not 0 <= number < 1:
+            problems.append("correlation: must be a number from 0 up to (not including) 1")
+    problems.extend(_probability_problems(wb, settings.get("probabilities")))
     locks = settings.get("locks")
     if locks is not None:
         if not isinstance(locks, Mapping):
@@ -177,6 +200,72 @@ def validate_settings(wb: Workbook, settings: Mapping[str, Any]) -> list[str]:
                 ):
                     problems.append(f"locks.{candidate}: {option!r} is not one of its options")
     return problems
+
+
+def _probability_problems(wb: Workbook, values: Any) -> list[str]:
+    """The ``probabilities`` section's problems: unknown candidates or options, values outside
+    [0, 1], unknown sources."""
+    if values is None:
+        return []
+    if not isinstance(values, Mapping):
+        return ["probabilities: expected a mapping of names to [probability, source]"]
+    candidates = set(wb.candidates["candidate_id"].astype(str))
+    options = set(
+        zip(wb.options["candidate_id"].astype(str), wb.options["option"].astype(str), strict=True)
+    )
+    problems = []
+    for name, entry in values.items():
+        candidate, sep, option = str(name).partition(PROBABILITY_KEY_SEP)
+        known = (candidate, option) in options if sep else candidate in candidates
+        pair = list(entry) if isinstance(entry, (list, tuple)) and len(entry) == 2 else None
+        number = _number(pair[0]) if pair else None
+        if not known:
+            problems.append(f"probabilities.{name}: unknown candidate or option")
+        elif number is None or not 0 <= number <= 1:
+            problems.append(f"probabilities.{name}: expected [probability from 0 to 1, source]")
+        elif str(pair[1]) not in PROBABILITY_SOURCES:  # type: ignore[index]
+            problems.append(f"probabilities.{name}: unknown source {pair[1]!r}")  # type: ignore[index]
+    return problems
+
+
+def _apply_probabilities(out: Workbook, values: Mapping[str, Any]) -> None:
+    """Write the ``probabilities`` section into the copy's candidates and options sheets, each with
+    its ``probability_source`` (docs/workbook.md)."""
+    base = {
+        str(k): (float(v[0]), str(v[1])) for k, v in values.items() if PROBABILITY_KEY_SEP not in k
+    }
+    per_option = {
+        tuple(str(k).split(PROBABILITY_KEY_SEP, 1)): (float(v[0]), str(v[1]))
+        for k, v in values.items()
+        if PROBABILITY_KEY_SEP in k
+    }
+    for sheet, column, keys in (
+        ("candidates", "base_probability", lambda f: f["candidate_id"].astype(str)),
+        (
+            "options",
+            "probability",
+            lambda f: pd.Series(
+                list(zip(f["candidate_id"].astype(str), f["option"].astype(str), strict=True)),
+                index=f.index,
+                dtype=object,
+            ),
+        ),
+    ):
+        wanted: Mapping[Any, tuple[float, str]] = base if sheet == "candidates" else per_option
+        if not wanted:
+            continue
+        frame = getattr(out, sheet).copy()
+        key = keys(frame)
+        hit = key.map(lambda k, w=wanted: k in w).astype(bool)
+        frame.loc[hit, column] = [wanted[k][0] for k in key[hit]]
+        source = (
+            frame["probability_source"].astype(object)
+            if "probability_source" in frame
+            else pd.Series("assumed", index=frame.index, dtype=object)
+        )
+        source.loc[hit] = [wanted[k][1] for k in key[hit]]
+        frame["probability_source"] = source
+        setattr(out, sheet, frame)
 
 
 def apply_scenario(wb: Workbook, settings: Mapping[str, Any]) -> Workbook:
@@ -217,9 +306,11 @@ def apply_scenario(wb: Workbook, settings: Mapping[str, Any]) -> Workbook:
         new = frame[name_col].astype(str).map({str(k): float(v) for k, v in values.items()})
         frame[value_col] = new.fillna(frame[value_col]).astype("float64")
         setattr(out, sheet, frame)
-    for key in ("pool_share", "award_prudence"):
+    for key in ("pool_share", "award_prudence", "correlation"):
         if key in settings:
             out.settings[key] = float(settings[key])
+    if settings.get("probabilities"):
+        _apply_probabilities(out, settings["probabilities"])
     if "locks" in settings:
         locks = settings["locks"] or {}
         out.locks = pd.DataFrame(
@@ -238,10 +329,12 @@ def normalise_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
         if key not in settings:
             continue
         value = settings[key]
-        if key in ("pool_share", "award_prudence"):
+        if key in ("pool_share", "award_prudence", "correlation"):
             out[key] = float(value)
         elif key == "locks":
             out[key] = {str(k): str(v) for k, v in sorted((value or {}).items())}
+        elif key == "probabilities":
+            out[key] = {str(k): [float(v[0]), str(v[1])] for k, v in sorted((value or {}).items())}
         else:
             out[key] = {str(k): float(v) for k, v in sorted((value or {}).items())}
     return out
@@ -258,7 +351,7 @@ def settings_diff(base: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[
     base_n, new_n = normalise_settings(base), normalise_settings(settings)
     out: dict[str, Any] = {}
     for key, value in new_n.items():
-        if key in ("pool_share", "award_prudence"):
+        if key in ("pool_share", "award_prudence", "correlation"):
             if not math.isclose(value, base_n.get(key, math.nan), abs_tol=1e-12):
                 out[key] = value
         elif key == "locks":

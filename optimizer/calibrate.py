@@ -14,6 +14,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,11 +228,18 @@ def bivariate_same(c: np.ndarray, rho: float) -> np.ndarray:
 
 
 def estimate_correlation(groups: pd.DataFrame) -> float:
-    """ρ by the method of moments from rung-year groups (columns rows, observed, fitted).
+    """ρ by the method of moments from rung-year groups (columns rows, observed, fitted, and
+    optionally ``fitted_rows``: each row's fitted probability, an array per group).
 
     Under the one-factor model a group's success rate r with fitted mean m over n rows has
     E[(r − m)²] = V(ρ)(1 − 1/n) + m(1 − m)/n with V(ρ) = P(Z₁ < c, Z₂ < c) − m², c = Φ⁻¹(m):
-    the excess of the squared deviations over binomial noise is the year-to-year variation.
+    the excess of the squared deviations over binomial noise is the year-to-year variation. With
+    each row's probability p_i given, the same moment without assuming the rows alike:
+    E[(r − m)²] = Var_z(mean_i p_i(z)) + Σ_i E_z[p_i(z)(1 − p_i(z))]/n² with
+    p_i(z) = Φ((Φ⁻¹(p_i) − √ρ z)/√(1 − ρ)). Rows that differ (some near 0, some near 1) have less
+    binomial noise than m(1 − m)/n says, which would hide the year swings (docs/probabilities.md).
+    Each group's equation is weighted by its rows: a rung of three rows a year is almost all
+    binomial noise, and unweighted its squares would swamp those of the rungs of hundreds.
     """
     groups = groups[(groups["rows"] >= 2) & (groups["fitted"] > 0) & (groups["fitted"] < 1)]
     if len(groups) < 2:
@@ -239,14 +247,42 @@ def estimate_correlation(groups: pd.DataFrame) -> float:
     n = groups["rows"].to_numpy(dtype=float)
     m = groups["fitted"].to_numpy(dtype=float)
     r = groups["observed"].to_numpy(dtype=float)
-    seen = float(((r - m) ** 2).sum())
-    noise = float((m * (1 - m) / n).sum())
+    seen = float((n * (r - m) ** 2).sum())
+    if "fitted_rows" in groups:
+        rows = [np.clip(np.asarray(p, dtype=float), 1e-9, 1 - 1e-9) for p in groups["fitted_rows"]]
+        return _correlation_from_rows(rows, seen)
+    noise = float((n * m * (1 - m) / n).sum())
     c = stats.norm.ppf(m)
 
     def excess(rho: float) -> float:
         v = bivariate_same(c, rho) - m**2
-        return float((v * (1 - 1 / n)).sum()) + noise - seen
+        return float((n * v * (1 - 1 / n)).sum()) + noise - seen
 
+    return _solve_excess(excess)
+
+
+def _correlation_from_rows(rows: list[np.ndarray], seen: float) -> float:
+    """`estimate_correlation` with each group's rows' own probabilities (see there); ``seen`` is
+    Σ n (r − m)² over the groups."""
+    z, w = np.polynomial.hermite_e.hermegauss(48)
+    w = w / w.sum()
+    c = [special.ndtri(p) for p in rows]
+
+    def excess(rho: float) -> float:
+        total = 0.0
+        for p, ci in zip(rows, c, strict=True):
+            given = special.ndtr((ci[:, None] - math.sqrt(rho) * z[None, :]) / math.sqrt(1 - rho))
+            mean = given.mean(axis=0)
+            year = float(w @ mean**2) - float(p.mean()) ** 2
+            noise = (float(p.sum()) - float((given**2).sum(axis=0) @ w)) / len(p) ** 2
+            total += len(p) * (year + noise)
+        return total - seen
+
+    return _solve_excess(excess)
+
+
+def _solve_excess(excess: Callable[[float], float]) -> float:
+    """The ρ in [0, _RHO_MAX] where the model's squared deviations match those seen."""
     if excess(0.0) >= 0:
         return 0.0
     if excess(_RHO_MAX) <= 0:
@@ -313,6 +349,7 @@ def _calibrate(wb: Workbook) -> Calibration:
                     "rows": len(idx),
                     "observed": float(rows.loc[idx, "outcome"].mean()),
                     "fitted": float(fitted[np.asarray(idx)].mean()),
+                    "fitted_rows": np.asarray(fitted[np.asarray(idx)], dtype=float),
                 }
             )
         # This year's candidates of the rung.

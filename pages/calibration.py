@@ -29,7 +29,7 @@ def render() -> None:
         calibration_panels.backtest_table(result)
     calibration_panels.uplift_table(result)
     calibration_panels.source_table(wb, result)
-    calibration_panels.adopt_panel(result)
+    calibration_panels.adopt_panel(wb, result)
 
 
 if __name__ == "__main__":  # run as a script by the old pages/ mode: go through app.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import ladder, state
+from ui import ladder, sources_view, state
 from ui.i18n import current_lang, t
 from ui.insights import firm_candidates
 from ui.widgets import page_header, plan_or_stop
@@ -19,7 +19,7 @@ def render() -> None:
         st.info(t("ladder.no_firms"))
         st.stop()
     plan, _ = plan_or_stop()
-    candidates = firm_candidates(wb, plan)
+    candidates = sources_view.with_sources(firm_candidates(wb, plan), plan)
     ladder.tier_charts(wb.enterprises, lang)
     goals = dict(zip(wb.targets["target"].astype(str), wb.targets["goal"], strict=True))
     ladder.rung_cards(candidates, lang, goals)

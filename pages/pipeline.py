@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import pipeline, state
+from ui import pipeline, sources_view, state
 from ui.format import local_date
 from ui.i18n import current_lang, t
 from ui.insights import as_of_date, project_table, stall_days
@@ -22,7 +22,7 @@ def render() -> None:
         st.info(t("pipeline.no_projects"))
         st.stop()
     plan, _ = plan_or_stop()
-    projects = project_table(wb, plan)
+    projects = sources_view.with_sources(project_table(wb, plan), plan)
     as_of = as_of_date(wb)
     limit = stall_days(wb)
     pipeline.mark_stalled(projects, wb, as_of, limit)

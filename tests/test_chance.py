@@ -39,6 +39,61 @@ def test_tiny_instances_reach_the_enumerated_best(seed, rho):
     np.testing.assert_allclose(plan.p_meet, target_odds(problem, plan.slots, rho))
 
 
+def concentration_workbook():
+    """Two count targets of goal 3, four firms each at 35 %, coaching (90 %) for four of the eight.
+
+    The expected-attainment plan spreads the coaching two and two (each target expects 2.5 of 3;
+    three and one would waste expected firms above the first goal); the chance of meeting a goal
+    pays for concentration: four coached firms meet theirs 95 % of the time, two and two 43 %.
+    """
+    import io
+
+    import pandas as pd
+
+    from data.workbook import validate_tables
+
+    firms = [f"{t}{i}" for t in "AB" for i in range(1, 5)]
+    sheets = {
+        "resources": "resource,capacity,unit\nstaff_days,20,day\n",
+        "budgets": "fund_line,amount,pooled\nindustry,40,N\n",
+        "targets": "target,goal,weight\na,3,1\nb,3,1\n",
+        "candidates": "candidate_id,name,kind,district,base_probability\n"
+        + "".join(f"{c},{c},enterprise,D,0.35\n" for c in firms),
+        "contributions": "candidate_id,target,value\n"
+        + "".join(f"{c},{c[0].lower()},1\n" for c in firms),
+        "options": "candidate_id,option,probability,fund_line,cost\n"
+        + "".join(f"{c},coaching,0.9,industry,10\n" for c in firms),
+    }
+    tables = {
+        name: pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        for name, text in sheets.items()
+    }
+    return validate_tables(tables)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.3])
+def test_chance_plan_concentrates_where_concentration_pays(rho):
+    problem = compile_problem(concentration_workbook())
+    plan = chance_plan(problem, rho, time_limit=10)
+    expected_slots = plan.expected_slots
+    assert expected_slots is not None and plan.slots is not None
+    # The expected plan: two and two; its weighted chance is what the plan reports it started from.
+    coached = expected_slots > 0
+    assert coached[:4].sum() == 2 and coached[4:].sum() == 2
+    assert plan.expected_objective == pytest.approx(chance_objective(problem, expected_slots, rho))
+    # The chance plan: all four on one target, the enumerated best, clearly above the expected plan.
+    coached = plan.slots > 0
+    assert sorted([int(coached[:4].sum()), int(coached[4:].sum())]) == [0, 4]
+    assert plan.objective == pytest.approx(enumerate_best(problem, rho), abs=1e-9)
+    assert plan.objective > plan.expected_objective + 0.09
+    # It gives up expected firms on the other target for it (none in total: same four coached).
+    table = compare_plans(problem, plan, rho)
+    assert table["chance_plan_expected"].sum() == pytest.approx(
+        table["expected_plan_expected"].sum()
+    )
+    assert plan.bound >= plan.objective
+
+
 def test_chance_plan_no_worse_than_the_expected_plan_and_below_its_bound():
     # Two count targets under one budget, with year swings.
     wb = random_workbook(120, seed=3, n_targets=2, tightness=0.25, amount_targets=0)

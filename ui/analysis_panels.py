@@ -16,7 +16,7 @@ import streamlit as st
 from data.schema import Workbook
 from optimizer.analysis import explain_candidate, robustness
 from optimizer.solve import AllocationResult
-from ui import downloads, state
+from ui import downloads, sources_view, state
 from ui.format import money, number, percent
 from ui.i18n import t, tv
 from ui.insights import money_by_robustness
@@ -343,6 +343,8 @@ def explain_panel(plan: AllocationResult, plan_key: str, ctx: StudioContext) -> 
             placeholder=t("common.search"),
             key="studio.explain_pick",
         )
+        if who:
+            st.caption(sources_view.source_caption(plan, who, lang))
         answers = st.session_state.setdefault("explanations", {})
         if who and st.button(t("studio.explain_run"), key="studio.explain_run"):
             with st.spinner(t("studio.marginal_running"), show_time=True):

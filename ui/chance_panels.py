@@ -64,7 +64,11 @@ def show_comparison(
         percent(chance_value / weight_sum, 1),
         delta=f"{100 * (chance_value - expected_value) / weight_sum:+.1f} pp",
     )
-    c3.metric(t("chance.bound"), percent(bound / weight_sum, 1))
+    # No bound when the time ran out before it (optimizer.chance: the plan's steps come first).
+    c3.metric(
+        t("chance.bound"),
+        percent(bound / weight_sum, 1) if np.isfinite(bound) else t("chance2.no_bound"),
+    )
     gives_up = table["chance_plan_expected"] - table["expected_plan_expected"]
     frame = pd.DataFrame(
         {

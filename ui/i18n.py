@@ -1077,6 +1077,39 @@ SCREEN: dict[str, tuple[str, str]] = {
         "再增加 {step}{limit} → 预计{effects}",
         "{step} more for {limit} → expected {effects}",
     ),
+    # --- chance2 ---
+    "chance2.adopt_scenario": ("在当前情景中采用估计值", "Adopt the estimates in this scenario"),
+    "chance2.adopt_scenario_help": (
+        "将估计的概率与年度相关系数写入当前情景（仅本次会话，不改动已存数据），每个概率标记为“估计”；"
+        "在情景中手工录入的概率保持不变。",
+        "Puts the estimated probabilities and year-to-year correlation into this session's scenario "
+        "(the stored data stay as they are), each marked estimated; a probability entered by hand in "
+        "the scenario stays as entered.",
+    ),
+    "chance2.adopt_scenario_button": ("在情景中采用", "Adopt in this scenario"),
+    "chance2.adopted_scenario": (
+        "当前情景已采用估计的概率。",
+        "This scenario now uses the estimated probabilities.",
+    ),
+    "chance2.override": ("手工录入某一概率", "Enter one probability by hand"),
+    "chance2.override_value": ("成功概率", "Success probability"),
+    "chance2.override_button": ("在情景中使用该概率", "Use this probability in the scenario"),
+    "chance2.overridden": (
+        "已在当前情景中使用手工录入的概率。",
+        "This scenario now uses the probability entered by hand.",
+    ),
+    "chance2.save_stored": (
+        "保存到已存数据（管理员）",
+        "Save into the stored data (administrator)",
+    ),
+    "chance2.save_stored_help": (
+        "将估计的概率与相关系数写入已存数据，所有情景随之使用；操作记入审计日志，手工录入的概率保持不变。",
+        "Writes the estimated probabilities and correlation into the stored data, which every "
+        "scenario then uses; the write is audited, and probabilities entered by hand stay as entered.",
+    ),
+    "chance2.save_stored_button": ("保存到已存数据", "Save into the stored data"),
+    "chance2.no_bound": ("未算出上限", "No bound"),
+    "chance2.source": ("概率来源", "Probability source"),
 }
 
 

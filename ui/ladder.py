@@ -13,7 +13,7 @@ from data.schema import Workbook
 from data.vocabulary import label
 from optimizer.solve import AllocationResult
 from reports.checklist import firm_checklist_bytes
-from ui import charts, report_downloads
+from ui import charts, report_downloads, sources_view
 from ui.format import money, number, percent
 from ui.i18n import TABLE, t, tv
 from ui.insights import QUALITY_TIERS, RUNGS, SIZE_TIERS
@@ -187,6 +187,7 @@ def near_frame(near: pd.DataFrame, main: str | None, lang: str) -> pd.DataFrame:
             ],
             t("common.option", lang): near["option"].map(lambda v: tv(v, lang, "option")),
             t("common.probability", lang): (100 * near["probability"]).round(0),
+            sources_view.source_header(lang): sources_view.source_texts(near, lang),
         }
     ).reset_index(drop=True)
 

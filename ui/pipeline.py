@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from data.schema import Workbook
-from ui import charts
+from ui import charts, sources_view
 from ui.format import local_date, money, percent, quantity
 from ui.i18n import t, tv
 from ui.insights import (
@@ -282,6 +282,7 @@ def project_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("pipeline.construction"): text("construction"),
             t("common.days_in_stage"): frame["days_in_stage"],
             t("pipeline.chance_start"): (100 * frame["probability"].astype(float)).round(0),
+            sources_view.source_header(lang): sources_view.source_texts(frame, lang),
             # started projects are not candidates: no option rather than "nan"
             t("common.option"): frame["option"].map(lambda v: tv(v, lang) if pd.notna(v) else ""),
             t("common.district"): text("district"),

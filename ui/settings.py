@@ -17,7 +17,7 @@ from data.scenario import SETTING_KEYS, ScenarioError, settings_key
 
 V = TypeVar("V")
 AMOUNT_SECTIONS = ("budgets", "resources", "goals", "weights")
-SCALARS = ("pool_share", "award_prudence")
+SCALARS = ("pool_share", "award_prudence", "correlation")
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +25,11 @@ class FrozenMap(Mapping[str, V], Generic[V]):
     """A read-only mapping sorted by key: equal content compares and hashes equal."""
 
     items_: tuple[tuple[str, V], ...] = ()
+    # A dict of the items for lookups: a scenario's adopted probabilities are thousands of entries.
+    index_: dict[str, V] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index_", dict(self.items_))
 
     @classmethod
     def of(cls, mapping: Mapping[Any, V] | None) -> FrozenMap[V]:
@@ -32,10 +37,7 @@ class FrozenMap(Mapping[str, V], Generic[V]):
         return cls(tuple(sorted((str(k), v) for k, v in (mapping or {}).items())))
 
     def __getitem__(self, key: str) -> V:
-        for name, value in self.items_:
-            if name == key:
-                return value
-        raise KeyError(key)
+        return self.index_[key]
 
     def __iter__(self) -> Iterator[str]:
         return (name for name, _ in self.items_)
@@ -84,6 +86,9 @@ class ScenarioSettings(Mapping[str, Any]):
     goals: FrozenMap[float] | None = None
     weights: FrozenMap[float] | None = None
     locks: FrozenMap[str] | None = None
+    correlation: float | None = None
+    # {candidate_id or candidate_id|option: (probability, source)} (data/scenario.py)
+    probabilities: FrozenMap[tuple[float, str]] | None = None
     key: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -111,6 +116,13 @@ class ScenarioSettings(Mapping[str, Any]):
             values["locks"] = FrozenMap.of(
                 {str(k): str(v) for k, v in (settings["locks"] or {}).items()}
             )
+        if "probabilities" in settings:
+            values["probabilities"] = FrozenMap.of(
+                {
+                    str(k): (_finite("probabilities", str(k), v[0]), str(v[1]))
+                    for k, v in (settings["probabilities"] or {}).items()
+                }
+            )
         return cls(**values)
 
     def with_value(self, section: str, name: str | None, value: Any) -> ScenarioSettings:
@@ -129,7 +141,10 @@ class ScenarioSettings(Mapping[str, Any]):
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dicts and floats (JSON-able: what a saved scenario stores)."""
-        return {k: dict(v) if isinstance(v, Mapping) else v for k, v in self.items()}
+        out = {k: dict(v) if isinstance(v, Mapping) else v for k, v in self.items()}
+        if "probabilities" in out:
+            out["probabilities"] = {k: list(v) for k, v in out["probabilities"].items()}
+        return out
 
     # Mapping: the sections that are set, in SETTING_KEYS order.
     def __getitem__(self, section: str) -> Any:

@@ -6,8 +6,10 @@ log-odds of success without support plus rating noise; this year's candidates ca
 so the history and the candidates share that feature, with district and cluster). Support was not
 random: readier candidates were backed more often, so a plain comparison of supported and unsupported
 rows overstates the uplift. Outcomes are drawn from the candidate's own probabilities (its option's,
-or its base) under the one-factor model of good and bad years with ρ = `DEMO_CORRELATION`
-(docs/workbook.md), so `optimizer.calibrate` can be checked against the truth (docs/probabilities.md).
+or its base) under the one-factor model of good and bad years with ρ = `DEMO_CORRELATION` (the
+assumption ``year_correlation``, [E]; docs/workbook.md), so `optimizer.calibrate` can be checked
+against the truth (docs/probabilities.md). The workbook's ``correlation`` setting is what calibrate
+estimates from this history (`DEMO_ESTIMATED_CORRELATION`), so the cockpit's odds carry year swings.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from data.assumptions import assumption_values
 from data.schema import NONE_OPTION, Workbook
 
 YEARS = 5
-# Year-to-year correlation of the demo's outcomes (the truth calibrate should recover).
-DEMO_CORRELATION = 0.05
+# Year-to-year correlation of the demo's outcomes (the truth calibrate should recover): the
+# assumption ``year_correlation`` [E].
+DEMO_CORRELATION = assumption_values()["year_correlation"]
+# What `optimizer.calibrate` estimates from the default history at seed 2026 (0.1509), to two
+# decimals: the demo workbook's ``correlation`` setting (tests/test_calibrate.py checks the two agree;
+# data may not import the optimizer, so the figure is kept here).
+DEMO_ESTIMATED_CORRELATION = 0.15
 # Share of this year's candidates in each past year's cohort, per rung.
 COHORT_SHARE = 0.6
 # Rating noise of the readiness score (log-odds).
@@ -54,10 +62,16 @@ def demo_history(wb: Workbook, seed: int = 2026, rho: float = DEMO_CORRELATION) 
     true_logit = _logit(base)
     as_of = str(wb.settings.get("as_of", "2026-01-01"))
     this_year = int(as_of[:4])
+    # Each year's common factor: good (z < 0) or bad (z > 0). Five free draws often swing far less
+    # than the model says on average (at seed 2026 their mean square is about 0.2), and the history
+    # would then show almost no year swings; scaled to mean 0 and mean square 1 they show the swings
+    # ρ implies, so that calibrate has them to find (docs/demo-city.md).
+    factors = rng.standard_normal(YEARS)
+    factors = (factors - factors.mean()) / (factors.std() or 1.0)
     frames = []
     for back in range(YEARS, 0, -1):
         year = this_year - back
-        z = rng.standard_normal()  # this year's common factor: good (z < 0) or bad (z > 0)
+        z = factors[YEARS - back]
         picks = []
         for _, idx in cands.groupby("rung").groups.items():
             idx = np.asarray(idx)
@@ -101,15 +115,19 @@ def generate_demo(seed: int = 2026, assumptions: pd.DataFrame | None = None) -> 
     what ``data.demo.generate_demo`` returns."""
     from data.demo.generate import generate_demo as generate_this_year
 
-    return with_history(generate_this_year(seed, assumptions), seed)
+    rho = assumption_values(assumptions)["year_correlation"]
+    return with_history(generate_this_year(seed, assumptions), seed, rho)
 
 
-def with_history(wb: Workbook, seed: int = 2026) -> Workbook:
-    """The demo workbook with its ``history`` sheet and this year's candidates' ``readiness``."""
+def with_history(wb: Workbook, seed: int = 2026, rho: float = DEMO_CORRELATION) -> Workbook:
+    """The demo workbook with its ``history`` sheet (year swings of correlation ρ), this year's
+    candidates' ``readiness`` and the ``correlation`` setting: calibrate's estimate from the history
+    (`DEMO_ESTIMATED_CORRELATION`) for the default ρ; for an edited ρ, ρ itself."""
     rng = np.random.Generator(np.random.PCG64(seed + 2))
     base = wb.candidates["base_probability"].to_numpy(dtype=float)
     wb.candidates[READINESS] = np.round(
         _logit(base) + READINESS_NOISE * rng.standard_normal(len(base)), 3
     )
-    wb.history = demo_history(wb, seed)
+    wb.history = demo_history(wb, seed, rho)
+    wb.settings["correlation"] = DEMO_ESTIMATED_CORRELATION if rho == DEMO_CORRELATION else rho
     return wb
