@@ -62,7 +62,9 @@ def show_comparison(
     c2.metric(
         t("chance.chance_plan"),
         percent(chance_value / weight_sum, 1),
-        delta=f"{100 * (chance_value - expected_value) / weight_sum:+.1f} pp",
+        delta=t(
+            "change.points", value=f"{100 * (chance_value - expected_value) / weight_sum:+.1f}"
+        ),
     )
     # No bound when the time ran out before it (optimizer.chance: the plan's steps come first).
     c3.metric(
