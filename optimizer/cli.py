@@ -105,12 +105,39 @@ def build_parser(*, solve_only: bool = False) -> argparse.ArgumentParser:
 def write_allocation(allocation: pd.DataFrame, out: str | Path) -> None:
     """The allocation CSV: ``candidate_id, option`` first, then the other columns, neutralised against
     formula injection (docs/optimizer.md). Raises OSError when it cannot be written."""
-    from data.safety import neutralise_frame
-
     first = ["candidate_id", "option"]
     allocation = allocation[first + [c for c in allocation.columns if c not in first]]
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    neutralise_frame(allocation).to_csv(out, index=False, encoding="utf-8")
+    _neutralised(allocation).to_csv(out, index=False, encoding="utf-8")
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """`data.safety.neutralise_frame`, with the cells it could change found a column at a time.
+
+    Only text starting with a formula trigger, a space or a quote can be changed, so those cells alone
+    go through `neutralise_cell` (a province's allocation has a million text cells; docs/optimizer.md).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from data.safety import FORMULA_TRIGGERS, neutralise_cell
+
+    starts = list(FORMULA_TRIGGERS + " '")
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        if pd.api.types.is_string_dtype(series) and not pd.api.types.is_object_dtype(series):
+            maybe = series.str[:1].isin(starts).fillna(False).to_numpy(dtype=bool)
+        else:
+            maybe = np.asarray(
+                [not isinstance(v, str) or v[:1] in starts for v in series.tolist()], dtype=bool
+            )
+        if maybe.any():
+            out[column] = series.where(~maybe, series[maybe].map(neutralise_cell))
+    out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
