@@ -26,6 +26,7 @@ from data.workbook.cells import (
     _is_blank,
     _parse_yn,
     _text,
+    blank_mask,
     parse_number,
 )
 from data.workbook.issues import WorkbookIssue
@@ -66,25 +67,6 @@ _SETTING_RANGES: dict[str, tuple[float, float | None]] = {
 # The highest award_prudence the dashboard's slider offers (data.schema): a workbook above it
 # would load into a page that cannot show it.
 _SETTING_LIMITS: dict[str, float] = {"award_prudence": AWARD_PRUDENCE_RANGE[1]}
-
-
-def blank_mask(values: np.ndarray) -> np.ndarray:
-    """Which cells of an object array are blank (`_is_blank`: None, NaN, pd.NA, NaT, text of spaces),
-    for a whole column at once: pandas' missing-value test runs in C, and only text is looked at in
-    Python (one ``strip`` per text cell)."""
-    blank = np.asarray(pd.isna(values), dtype=bool)
-    if blank.all():
-        return blank
-    rest = np.flatnonzero(~blank)
-    cells = values[rest].tolist()
-    texts = [type(c) is str for c in cells]
-    spaces = [t and not c.strip() for t, c in zip(texts, cells, strict=True)]
-    blank[rest[np.asarray(spaces, dtype=bool)]] = True
-    # Other objects than text and numbers (dates, str subclasses): the per-cell rule decides.
-    odd = [not t and not isinstance(c, (int, float)) for t, c in zip(texts, cells, strict=True)]
-    for position in rest[np.asarray(odd, dtype=bool)].tolist():
-        blank[position] = _is_blank(values[position])
-    return blank
 
 
 class _RawSheet:
@@ -252,6 +234,8 @@ class _Checker:
         return number
 
     def unique(self, raw: _RawSheet, keys: list[tuple], column: str, label: str) -> None:
+        if len(set(keys)) == len(keys):
+            return  # no key twice (the usual case): nothing to report, no row by row
         first: dict[tuple, int] = {}
         for excel_row, key in zip(raw.excel_rows, keys, strict=True):
             if any(k is None or k == "" for k in key):

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import column_index_from_string
 
 from data.safety import restore_cell
 from data.schema import SHEETS, Workbook
-from data.workbook.cells import _cell_name, _is_blank, _sheet_key
+from data.workbook.cells import _cell_name, _is_blank, _sheet_key, blank_mask
 from data.workbook.issues import WorkbookError, WorkbookIssue, _file_issue
 from data.workbook.validate import validate_tables
 
@@ -307,10 +306,19 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     if not rows:
         return 0
     height = int(np.asarray(rows).astype(np.int64).max())
-    width = max(column_index_from_string(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
+    width = max(_column_index(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
     if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
         return None
     return height * width
+
+
+def _column_index(letters: str) -> int:
+    """An Excel column's number from its letters (A = 1, Z = 26, AA = 27), as openpyxl's
+    column_index_from_string gives it; openpyxl itself is imported only where a workbook needs it."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _calamine_value(value: object) -> object:
@@ -322,6 +330,30 @@ def _calamine_value(value: object) -> object:
     if type(value) is date:
         return datetime(value.year, value.month, value.day)
     return value
+
+
+def _calamine_table(rows: list[list]) -> np.ndarray | None:
+    """`_calamine_value` over a whole sheet at once: a 2-D object array, or None when the rows are not
+    one rectangle (the cell-by-cell path then handles them)."""
+    if not rows:
+        return None
+    width = len(rows[0])
+    if width == 0 or any(len(r) != width for r in rows):
+        return None
+    table = np.empty((len(rows), width), dtype=object)
+    table[:] = rows
+    flat = table.reshape(-1)
+    cells = flat.tolist()
+    kinds = [type(v) for v in cells]
+    flat[[k is str and v == "" for k, v in zip(kinds, cells, strict=True)]] = None
+    floats = np.flatnonzero([k is float for k in kinds])
+    if len(floats):
+        numbers = flat[floats].astype(np.float64)
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
+        flat[floats[whole]] = [int(x) for x in numbers[whole].tolist()]
+    for position in np.flatnonzero([k is date for k in kinds]).tolist():
+        flat[position] = _calamine_value(flat[position])
+    return table
 
 
 def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
@@ -341,17 +373,26 @@ def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            rows = [
-                [_calamine_value(v) for v in row]
-                for row in book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            ]
-            for excel_row, row in enumerate(rows, start=1):
-                last = len(row)
-                while last and row[last - 1] is None:
-                    last -= 1
-                if last:
-                    extent.row(sheet, excel_row, last)
-            tables[sheet] = _frame_from_rows(rows)
+            read: list[list] = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            table = _calamine_table(read)
+            if table is None:
+                rows = [[_calamine_value(v) for v in row] for row in read]
+                for excel_row, row in enumerate(rows, start=1):
+                    last = len(row)
+                    while last and row[last - 1] is None:
+                        last -= 1
+                    if last:
+                        extent.row(sheet, excel_row, last)
+                tables[sheet] = _frame_from_rows(rows)
+                continue
+            present = table != None  # noqa: E711 - elementwise on objects
+            width = table.shape[1]
+            ends = np.where(present.any(axis=1), width - np.argmax(present[:, ::-1], axis=1), 0)
+            # The sheet's rectangle is within the limits (checked on its XML); the cells count for
+            # the workbook's limit as the row-by-row path counts them.
+            extent.cells += int(ends.sum())
+            extent._check_cells(sheet)
+            tables[sheet] = _frame_from_table(table)
     except WorkbookError:
         raise
     except Exception:  # noqa: BLE001 - calamine's errors are many; openpyxl words them
@@ -520,8 +561,6 @@ def _frame_from_rows(rows: list[list]) -> pd.DataFrame:
 
 def _frame_from_table(table: np.ndarray) -> pd.DataFrame:
     """`_frame_from_rows` for a 2-D object array (header in row 0), decided column by column."""
-    from data.workbook.checker import blank_mask
-
     if len(table) == 0:
         return pd.DataFrame()
     blanks = (

@@ -181,7 +181,9 @@ def _paid_on_success(checker: _Checker, raw: _RawSheet, cols: dict[str, list[obj
 def _actuals(
     checker: _Checker, raw: _RawSheet, values: dict[str, dict[str, list[object]]]
 ) -> dict[str, list[object]]:
-    cols = {c.name: checker.column(raw, c) for c in SHEETS["actuals"].columns}
+    from data.workbook.validate import _column  # a column at a time (validate imports this module)
+
+    cols = {c.name: _column(checker, raw, c) for c in SHEETS["actuals"].columns}
     ids = cols["candidate_id"]
     checker.unique(raw, [(c,) for c in ids], "candidate_id", "candidate_id")
     candidates = values.get("candidates")
@@ -252,7 +254,9 @@ def _history(
     values: dict[str, dict[str, list[object]]],
     as_of: date | None,
 ) -> dict[str, list[object]]:
-    cols = {c.name: checker.column(raw, c) for c in SHEETS["history"].columns}
+    from data.workbook.validate import _column  # a column at a time (validate imports this module)
+
+    cols = {c.name: _column(checker, raw, c) for c in SHEETS["history"].columns}
     option_names = set(values["options"]["option"]) if "options" in values else None
     # "A past year": before the year of as_of when it is given, else not after this year.
     latest = as_of.year - 1 if as_of is not None else date.today().year
