@@ -193,8 +193,6 @@ def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
 
 def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     """Read an .xlsx as cached cell values; a formula without a cached value is an error."""
-    import openpyxl
-
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
@@ -229,6 +227,8 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
         fast = _raw_from_plain_xlsx(data)
         if fast is not None:
             return fast
+    import openpyxl  # only here: its import alone costs more than reading a plain workbook
+
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = (
@@ -343,15 +343,15 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     table = np.empty((len(rows), width), dtype=object)
     table[:] = rows
     flat = table.reshape(-1)
-    cells = flat.tolist()
-    kinds = [type(v) for v in cells]
-    flat[[k is str and v == "" for k, v in zip(kinds, cells, strict=True)]] = None
-    floats = np.flatnonzero([k is float for k in kinds])
+    kinds = np.empty(len(flat), dtype=object)
+    kinds[:] = list(map(type, flat.tolist()))
+    flat[np.asarray(flat == "", dtype=bool)] = None  # only the empty text equals ""
+    floats = np.flatnonzero(kinds == float)  # noqa: E721 - elementwise over an array of types
     if len(floats):
         numbers = flat[floats].astype(np.float64)
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
         flat[floats[whole]] = [int(x) for x in numbers[whole].tolist()]
-    for position in np.flatnonzero([k is date for k in kinds]).tolist():
+    for position in np.flatnonzero(kinds == date).tolist():  # noqa: E721 - elementwise
         flat[position] = _calamine_value(flat[position])
     return table
 
