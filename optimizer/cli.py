@@ -7,6 +7,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _positive_seconds(text: str) -> float:
@@ -29,8 +33,12 @@ def _gap(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used by the docs test)."""
+def build_parser(*, solve_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser (also used by the docs test).
+
+    ``solve_only`` leaves out the analysis, batch and calibrate commands: their modules pull in
+    scikit-learn, SciPy's statistics and the executors, a second or more of imports that
+    `python -m optimizer solve` never uses (docs/optimizer.md: the demo end to end within 2 s)."""
     parser = argparse.ArgumentParser(
         prog="python -m optimizer",
         description="Choose the support option for every candidate that maximises the weighted "
@@ -82,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the do-nothing, greedy and proportional comparison plans",
     )
+    if solve_only:
+        return parser
     from optimizer.analysis_cli import add_analysis_commands, add_batch_command
 
     add_analysis_commands(sub)
@@ -92,13 +102,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def write_allocation(allocation: pd.DataFrame, out: str | Path) -> None:
+    """The allocation CSV: ``candidate_id, option`` first, then the other columns, neutralised against
+    formula injection (docs/optimizer.md). Raises OSError when it cannot be written."""
+    first = ["candidate_id", "option"]
+    allocation = allocation[first + [c for c in allocation.columns if c not in first]]
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    _neutralised(allocation).to_csv(out, index=False, encoding="utf-8")
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """`data.safety.neutralise_frame`, with the cells it could change found a column at a time.
+
+    Only text starting with a formula trigger, a space or a quote can be changed, so those cells alone
+    go through `neutralise_cell` (a province's allocation has a million text cells; docs/optimizer.md).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from data.safety import FORMULA_TRIGGERS, neutralise_cell
+
+    starts = list(FORMULA_TRIGGERS + " '")
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        if pd.api.types.is_string_dtype(series) and not pd.api.types.is_object_dtype(series):
+            maybe = series.str[:1].isin(starts).fillna(False).to_numpy(dtype=bool)
+        else:
+            maybe = np.asarray(
+                [not isinstance(v, str) or v[:1] in starts for v in series.tolist()], dtype=bool
+            )
+        if maybe.any():
+            out[column] = series.where(~maybe, series[maybe].map(neutralise_cell))
+    out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from optimizer.quiet import set_quiet
 
     set_quiet(True)  # standard output carries only the result (the dashboard turns this off)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # Only `solve` given first: the other commands' parsers (and imports) are not needed.
+    parser = build_parser(solve_only=bool(arguments) and arguments[0] == "solve")
+    args = parser.parse_args(arguments)
     if args.command != "solve":
         return args.func(args)
     from data.workbook import not_a_workbook_path
@@ -107,7 +157,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # As in `python -m data import`: a path of the wrong kind is bad usage (exit 2).
     if not_a_workbook_path(path):
         parser.error(f"{path}: expected an .xlsx file or a folder of <sheet>.csv files")
-    from data.safety import neutralise_frame
     from data.workbook import WorkbookError, read_workbook
     from data.workbook.read import LARGE_LIMITS
     from optimizer.solve import solve
@@ -139,12 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = f"No plan is possible: {message}"
         print(message, file=sys.stderr)
         return 1
-    allocation = result.allocation
-    first = ["candidate_id", "option"]
-    allocation = allocation[first + [c for c in allocation.columns if c not in first]]
     try:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        neutralise_frame(allocation).to_csv(args.out, index=False, encoding="utf-8")
+        write_allocation(result.allocation, args.out)
     except OSError as exc:
         print(f"Cannot write the allocation to {args.out}: {exc}", file=sys.stderr)
         return 1

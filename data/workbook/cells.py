@@ -160,6 +160,15 @@ def _parse_yn(value: object) -> bool:
 
 def _extra_column_kind(values: Iterable[object]) -> str:
     """``number`` when every non-blank cell is a number (or plain numeric text), else ``text``."""
+    cells = np.asarray(list(values), dtype=object).reshape(-1)
+    rest = cells[~blank_mask(cells)].tolist()
+    kinds = {type(v) for v in rest}
+    if not rest:
+        return "text"
+    if kinds <= {float, int}:  # not bool
+        return "number" if bool(np.isfinite(np.asarray(rest, dtype=np.float64)).all()) else "text"
+    if kinds == {str}:
+        return "number" if all(_PLAIN_NUMBER.match(v.strip()) for v in rest) else "text"
     seen = False
     for v in values:
         if _is_blank(v):
@@ -178,9 +187,56 @@ def _extra_column_kind(values: Iterable[object]) -> str:
 
 
 def _extra_values(values: list[object], kind: str) -> list[object]:
+    """An extra column's cells as numbers (NaN for blanks) or text ("" for blanks), a column at a time
+    where the cells are plain numbers or text (the same values `_text` gives, cell by cell)."""
+    cells = np.asarray(values, dtype=object).reshape(-1)
+    blank = blank_mask(cells)
+    rest = cells[~blank].tolist()
+    kinds = {type(v) for v in rest}
     if kind == "number":
+        if kinds <= {float, int, str}:
+            # float(_text(v)) is float(v) for a number and for text a plain number (docs/workbook.md).
+            out = np.full(len(cells), np.nan)
+            out[~blank] = cells[~blank].astype(np.float64)
+            return out.tolist()
         return [float("nan") if _is_blank(v) else float(_text(v)) for v in values]
+    if kinds <= {str} and not _NOT_XML.search("".join(rest)):
+        text: list[object] = [""] * len(cells)
+        for position, v in zip(np.flatnonzero(~blank).tolist(), rest, strict=True):
+            text[position] = v
+        return text
     return ["" if _is_blank(v) else _text(v) for v in values]
+
+
+def blank_mask(values: np.ndarray) -> np.ndarray:
+    """Which cells of an object array are blank (`_is_blank`: None, NaN, pd.NA, NaT, text of spaces),
+    for a whole column at once: pandas' missing-value test runs in C, and only text is looked at in
+    Python (one ``strip`` per text cell)."""
+    blank = np.asarray(pd.isna(values), dtype=bool)
+    if blank.all():
+        return blank
+    rest = np.flatnonzero(~blank)
+    cells = values[rest].tolist()
+    kinds = list(map(type, cells))
+    kind_set = set(kinds)
+    if kind_set == {str}:
+        texts = np.arange(len(cells))
+    elif str in kind_set:
+        texts = np.flatnonzero([k is str for k in kinds])
+    else:
+        texts = np.zeros(0, dtype=np.int64)
+    if len(texts):
+        strs = cells if len(texts) == len(cells) else [cells[t] for t in texts.tolist()]
+        # Text of spaces only: empty, or every character a space (str.isspace is strip's test).
+        spaces = np.fromiter(map(str.isspace, strs), dtype=bool, count=len(strs))
+        spaces |= np.fromiter(map(len, strs), dtype=np.int64, count=len(strs)) == 0
+        blank[rest[texts[spaces]]] = True
+    # Other objects than text and numbers (dates, str subclasses): the per-cell rule decides.
+    if kind_set - {str, float, int, bool}:
+        odd = [k not in (str, float, int, bool) for k in kinds]
+        for position in rest[np.asarray(odd, dtype=bool)].tolist():
+            blank[position] = _is_blank(values[position])
+    return blank
 
 
 def _cell_name(j: int, excel_row: int) -> str:

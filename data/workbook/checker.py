@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from data.schema import (
@@ -25,6 +26,7 @@ from data.workbook.cells import (
     _is_blank,
     _parse_yn,
     _text,
+    blank_mask,
     parse_number,
 )
 from data.workbook.issues import WorkbookIssue
@@ -68,7 +70,13 @@ _SETTING_LIMITS: dict[str, float] = {"award_prudence": AWARD_PRUDENCE_RANGE[1]}
 
 
 class _RawSheet:
-    """A raw sheet prepared for checking: its headers and its non-blank rows with Excel row numbers."""
+    """A raw sheet prepared for checking: its headers and its non-blank rows with Excel row numbers.
+
+    Held by column (`values`), as the checks read it: blank rows are found for the whole sheet at once
+    (`blank_mask`), which is what lets a province's sheets of hundreds of thousands of rows be checked
+    in seconds (docs/optimizer.md). `rows` gives the same cells row by row for the checks that want
+    them.
+    """
 
     def __init__(self, name: str, frame: pd.DataFrame, issues: list[WorkbookIssue]):
         self.name = name
@@ -76,25 +84,31 @@ class _RawSheet:
             None if _is_blank(c) or _is_blank(_text(str(c))) else _text(str(c)).strip()
             for c in frame.columns
         ]
-        self.rows: list[tuple[int, list[object]]] = []
-        blank_header_data: set[int] = set()
-        for position, cells in enumerate(frame.itertuples(index=False, name=None)):
-            cells = list(cells)
-            if all(_is_blank(v) for v in cells):
-                continue
-            excel_row = position + 2
-            self.rows.append((excel_row, cells))
-            for j, v in enumerate(cells):
-                if self.headers[j] is None and not _is_blank(v) and j not in blank_header_data:
-                    blank_header_data.add(j)
-                    issues.append(
-                        WorkbookIssue(
-                            name,
-                            excel_row,
-                            _cell_name(j, excel_row),
-                            "this column has data but no header",
-                        )
-                    )
+        n = len(frame)
+        columns = [
+            np.asarray(frame.iloc[:, j].to_numpy(dtype=object), dtype=object)
+            for j in range(frame.shape[1])
+        ]
+        blanks = [blank_mask(c) for c in columns]
+        keep = ~np.logical_and.reduce(blanks) if blanks else np.zeros(n, dtype=bool)
+        kept = np.flatnonzero(keep)
+        # Excel row of each kept row: the header is row 1.
+        self.excel_rows: list[int] = (kept + 2).tolist()
+        self._columns: list[list[object]] = [c[kept].tolist() for c in columns]
+        self._rows: list[tuple[int, list[object]]] | None = None
+        # A column with data but no header: one issue, at its first value (row order, then column).
+        found = []
+        for j, header in enumerate(self.headers):
+            if header is None:
+                filled = np.flatnonzero(~blanks[j][kept])
+                if len(filled):
+                    found.append((int(kept[filled[0]]) + 2, j))
+        for excel_row, j in sorted(found):
+            issues.append(
+                WorkbookIssue(
+                    name, excel_row, _cell_name(j, excel_row), "this column has data but no header"
+                )
+            )
         # Column positions by header; a header used twice is an error (which of the two is meant?).
         self.index: dict[str, int] = {}
         lowered: dict[str, int] = {}
@@ -109,12 +123,27 @@ class _RawSheet:
             self.index[h] = j
         self._lowered = lowered
 
+    @property
+    def rows(self) -> list[tuple[int, list[object]]]:
+        """(Excel row, its cells) for every non-blank row, made on first use."""
+        if self._rows is None:
+            if self._columns:
+                cells = [list(c) for c in zip(*self._columns, strict=True)]
+            else:
+                cells = [[] for _ in self.excel_rows]
+            self._rows = list(zip(self.excel_rows, cells, strict=True))
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.excel_rows)
+
     def find(self, column: str) -> int | None:
         """Position of a contract column; headers match whatever their case."""
         return self._lowered.get(column.lower())
 
     def values(self, j: int) -> list[object]:
-        return [cells[j] for _, cells in self.rows]
+        """The cells of column ``j`` in the non-blank rows (shared: do not change the list)."""
+        return self._columns[j]
 
 
 class _Checker:
@@ -140,13 +169,13 @@ class _Checker:
         if j is None:
             if col.required and present_required:
                 self.add(raw.name, 1, col.name, "required column is missing")
-                return [None] * len(raw.rows)
-            return [col.default] * len(raw.rows)
+                return [None] * len(raw)
+            return [col.default] * len(raw)
         out: list[object] = []
         bounds = _RANGES.get((raw.name, col.name))
         limits = _LIMITS.get((raw.name, col.name))
-        for excel_row, cells in raw.rows:
-            out.append(self.cell(raw.name, excel_row, col, cells[j], bounds, limits))
+        for excel_row, value in zip(raw.excel_rows, raw.values(j), strict=True):
+            out.append(self.cell(raw.name, excel_row, col, value, bounds, limits))
         return out
 
     def cell(
@@ -205,8 +234,10 @@ class _Checker:
         return number
 
     def unique(self, raw: _RawSheet, keys: list[tuple], column: str, label: str) -> None:
+        if len(set(keys)) == len(keys):
+            return  # no key twice (the usual case): nothing to report, no row by row
         first: dict[tuple, int] = {}
-        for (excel_row, _), key in zip(raw.rows, keys, strict=True):
+        for excel_row, key in zip(raw.excel_rows, keys, strict=True):
             if any(k is None or k == "" for k in key):
                 continue
             if key in first:

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import column_index_from_string
 
 from data.safety import restore_cell
 from data.schema import SHEETS, Workbook
-from data.workbook.cells import _cell_name, _is_blank, _sheet_key
+from data.workbook.cells import _cell_name, _is_blank, _sheet_key, blank_mask
 from data.workbook.issues import WorkbookError, WorkbookIssue, _file_issue
 from data.workbook.validate import validate_tables
 
@@ -194,8 +193,6 @@ def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
 
 def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     """Read an .xlsx as cached cell values; a formula without a cached value is an error."""
-    import openpyxl
-
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
@@ -230,6 +227,8 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
         fast = _raw_from_plain_xlsx(data)
         if fast is not None:
             return fast
+    import openpyxl  # only here: its import alone costs more than reading a plain workbook
+
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formula_book = (
@@ -307,10 +306,19 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     if not rows:
         return 0
     height = int(np.asarray(rows).astype(np.int64).max())
-    width = max(column_index_from_string(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
+    width = max(_column_index(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
     if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
         return None
     return height * width
+
+
+def _column_index(letters: str) -> int:
+    """An Excel column's number from its letters (A = 1, Z = 26, AA = 27), as openpyxl's
+    column_index_from_string gives it; openpyxl itself is imported only where a workbook needs it."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _calamine_value(value: object) -> object:
@@ -322,6 +330,30 @@ def _calamine_value(value: object) -> object:
     if type(value) is date:
         return datetime(value.year, value.month, value.day)
     return value
+
+
+def _calamine_table(rows: list[list]) -> np.ndarray | None:
+    """`_calamine_value` over a whole sheet at once: a 2-D object array, or None when the rows are not
+    one rectangle (the cell-by-cell path then handles them)."""
+    if not rows:
+        return None
+    width = len(rows[0])
+    if width == 0 or any(len(r) != width for r in rows):
+        return None
+    table = np.empty((len(rows), width), dtype=object)
+    table[:] = rows
+    flat = table.reshape(-1)
+    kinds = np.empty(len(flat), dtype=object)
+    kinds[:] = list(map(type, flat.tolist()))
+    flat[np.asarray(flat == "", dtype=bool)] = None  # only the empty text equals ""
+    floats = np.flatnonzero(kinds == float)  # noqa: E721 - elementwise over an array of types
+    if len(floats):
+        numbers = flat[floats].astype(np.float64)
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
+        flat[floats[whole]] = [int(x) for x in numbers[whole].tolist()]
+    for position in np.flatnonzero(kinds == date).tolist():  # noqa: E721 - elementwise
+        flat[position] = _calamine_value(flat[position])
+    return table
 
 
 def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
@@ -341,17 +373,26 @@ def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            rows = [
-                [_calamine_value(v) for v in row]
-                for row in book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            ]
-            for excel_row, row in enumerate(rows, start=1):
-                last = len(row)
-                while last and row[last - 1] is None:
-                    last -= 1
-                if last:
-                    extent.row(sheet, excel_row, last)
-            tables[sheet] = _frame_from_rows(rows)
+            read: list[list] = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            table = _calamine_table(read)
+            if table is None:
+                rows = [[_calamine_value(v) for v in row] for row in read]
+                for excel_row, row in enumerate(rows, start=1):
+                    last = len(row)
+                    while last and row[last - 1] is None:
+                        last -= 1
+                    if last:
+                        extent.row(sheet, excel_row, last)
+                tables[sheet] = _frame_from_rows(rows)
+                continue
+            present = table != None  # noqa: E711 - elementwise on objects
+            width = table.shape[1]
+            ends = np.where(present.any(axis=1), width - np.argmax(present[:, ::-1], axis=1), 0)
+            # The sheet's rectangle is within the limits (checked on its XML); the cells count for
+            # the workbook's limit as the row-by-row path counts them.
+            extent.cells += int(ends.sum())
+            extent._check_cells(sheet)
+            tables[sheet] = _frame_from_table(table)
     except WorkbookError:
         raise
     except Exception:  # noqa: BLE001 - calamine's errors are many; openpyxl words them
@@ -510,15 +551,32 @@ def _frame_from_rows(rows: list[list]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame()
     width = max(len(r) for r in rows)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    table = np.empty((len(rows), width), dtype=object)
+    if width:
+        table[:] = rows
+    return _frame_from_table(table)
+
+
+def _frame_from_table(table: np.ndarray) -> pd.DataFrame:
+    """`_frame_from_rows` for a 2-D object array (header in row 0), decided column by column."""
+    if len(table) == 0:
+        return pd.DataFrame()
+    blanks = (
+        np.column_stack([blank_mask(table[:, j]) for j in range(table.shape[1])])
+        if table.shape[1]
+        else np.ones((len(table), 0), dtype=bool)
+    )
     # Drop trailing columns that are blank everywhere (formatting often extends the used range).
-    while width > 0 and all(len(r) < width or _is_blank(r[width - 1]) for r in rows):
-        width -= 1
-    padded = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
-    # Drop trailing blank rows (they would otherwise just be skipped one by one).
-    while len(padded) > 1 and all(_is_blank(v) for v in padded[-1]):
-        padded.pop()
-    header = [None if _is_blank(h) else str(h).strip() for h in padded[0]]
-    return pd.DataFrame(padded[1:], columns=header, dtype=object)
+    filled_columns = np.flatnonzero(~blanks.all(axis=0))
+    width = int(filled_columns[-1]) + 1 if len(filled_columns) else 0
+    # Drop trailing blank rows (they would otherwise just be skipped one by one); the header stays.
+    filled_rows = np.flatnonzero(~blanks[:, :width].all(axis=1))
+    height = max(int(filled_rows[-1]) + 1 if len(filled_rows) else 1, 1)
+    table = table[:height, :width]
+    header = [None if _is_blank(h) else str(h).strip() for h in table[0].tolist()]
+    return pd.DataFrame(table[1:], columns=header, dtype=object)
 
 
 def _decode_csv(data: bytes) -> str:
@@ -566,6 +624,11 @@ def _raw_from_csv_files(
         except ValueError as exc:
             issues.append(WorkbookIssue(sheet, None, None, f"{filename}: {exc}"))
             continue
+        fast = _csv_table_without_quotes(text, sheet, extent)
+        if fast is not None:
+            del text
+            tables[sheet] = _frame_from_table(fast)
+            continue
         # Only cells with a value are kept, as for an .xlsx: a file of 50 MB of empty lines or
         # commas costs nothing.
         cells: dict[int, list] = {}
@@ -590,6 +653,67 @@ def _raw_from_csv_files(
     if issues:
         raise WorkbookError(issues)
     return tables
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def _csv_table_without_quotes(text: str, sheet: str, extent: _Extent) -> np.ndarray | None:
+    """The cells of a CSV file without any quote character, for the whole file at once; None when the
+    file needs `csv.reader` (quotes, NUL characters, fields over its size limit) or breaks a size
+    limit (the row-by-row reader then says where).
+
+    Without quotes a record is a line and a field is what lies between commas, exactly as
+    `csv.reader` splits it; a province's CSV (docs/optimizer.md) is read in a few C-level passes
+    instead of a Python step per cell. Returns rows 1 to the last with a value, as wide as the widest
+    row's last value, None for an empty cell, as the row-by-row reader gives them.
+    """
+    if '"' in text or "\x00" in text:
+        return None
+    # More lines than rows allowed: the row-by-row reader refuses it at the first row too many,
+    # before holding the file's cells (a hostile file of a million rows stays within memory).
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if breaks > extent.limits.sheet_rows + 2:
+        return None
+    lines = _LINE_BREAK.split(text)
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None
+    rows = [line.split(",") for line in lines]
+    width = max(map(len, rows), default=0)
+    if width > MAX_SHEET_COLUMNS or len(rows) * width > extent.limits.workbook_cells - extent.cells:
+        return None  # trailing empty fields, or too many cells: the row-by-row reader decides
+    if any(len(r) != width for r in rows):
+        rows = [r + [""] * (width - len(r)) if len(r) != width else r for r in rows]
+    table = np.empty((len(rows), width), dtype=object)
+    if width == 0:
+        return table[:0]
+    table[:] = rows
+    filled = table != ""
+    # Each row's last value (0: no value), its Excel row number, and the limits as `_Extent` counts them.
+    ends = np.where(filled.any(axis=1), width - np.argmax(filled[:, ::-1], axis=1), 0)
+    with_values = np.flatnonzero(ends)
+    if not len(with_values):
+        return table[:0]
+    height = int(with_values[-1]) + 1
+    widest = int(ends.max())
+    cells = extent.cells + int(ends.sum()) + height * widest - int(ends.sum())
+    if (
+        height > extent.limits.sheet_rows + 1
+        or widest > MAX_SHEET_COLUMNS
+        or extent.cells + int(ends.sum()) > extent.limits.workbook_cells
+        or cells > extent.limits.workbook_cells
+    ):
+        return None
+    extent.cells = cells
+    table = table[:height, :widest]
+    table[~filled[:height, :widest]] = None
+    # restore_cell undoes the quote our CSV export puts before formula-like text; only text starting
+    # with a quote or a space can carry one.
+    if "'" in text or " " in text:
+        flat = table.ravel()
+        for position in [i for i, c in enumerate(flat.tolist()) if c is not None and c[0] in " '"]:
+            flat[position] = restore_cell(flat[position])
+    return table
 
 
 def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:

@@ -155,19 +155,19 @@ def _act_by(checker: _Checker, raw: _RawSheet | None) -> None:
     if j is None:
         return
     header = raw.headers[j] or ACT_BY_COLUMN
-    for excel_row, cells in raw.rows:
-        if _is_blank(cells[j]):
+    for excel_row, value in zip(raw.excel_rows, raw.values(j), strict=True):
+        if _is_blank(value):
             continue
         try:
-            parse_date(cells[j])
+            parse_date(value)
         except ValueError as exc:
             checker.add("options", excel_row, header, str(exc))
 
 
 def _paid_on_success(checker: _Checker, raw: _RawSheet, cols: dict[str, list[object]]) -> None:
     # Paid from the option's own fund line (docs/workbook.md, options), so it needs one.
-    for (excel_row, _), paid, line in zip(
-        raw.rows, cols["paid_on_success"], cols["fund_line"], strict=True
+    for excel_row, paid, line in zip(
+        raw.excel_rows, cols["paid_on_success"], cols["fund_line"], strict=True
     ):
         if isinstance(paid, float) and paid > 0 and line == "":
             checker.add(
@@ -181,7 +181,9 @@ def _paid_on_success(checker: _Checker, raw: _RawSheet, cols: dict[str, list[obj
 def _actuals(
     checker: _Checker, raw: _RawSheet, values: dict[str, dict[str, list[object]]]
 ) -> dict[str, list[object]]:
-    cols = {c.name: checker.column(raw, c) for c in SHEETS["actuals"].columns}
+    from data.workbook.validate import _column  # a column at a time (validate imports this module)
+
+    cols = {c.name: _column(checker, raw, c) for c in SHEETS["actuals"].columns}
     ids = cols["candidate_id"]
     checker.unique(raw, [(c,) for c in ids], "candidate_id", "candidate_id")
     candidates = values.get("candidates")
@@ -196,8 +198,8 @@ def _actuals(
     status_out: list[object] = []
     option_out: list[object] = []
     date_out: list[object] = []
-    for (excel_row, _), cid, status, option, when in zip(
-        raw.rows, ids, cols["status"], cols["option"], cols["date"], strict=True
+    for excel_row, cid, status, option, when in zip(
+        raw.excel_rows, ids, cols["status"], cols["option"], cols["date"], strict=True
     ):
         is_known = bool(cid) and (known is None or cid in known)
         if cid and known is not None and cid not in known:
@@ -252,14 +254,16 @@ def _history(
     values: dict[str, dict[str, list[object]]],
     as_of: date | None,
 ) -> dict[str, list[object]]:
-    cols = {c.name: checker.column(raw, c) for c in SHEETS["history"].columns}
+    from data.workbook.validate import _column  # a column at a time (validate imports this module)
+
+    cols = {c.name: _column(checker, raw, c) for c in SHEETS["history"].columns}
     option_names = set(values["options"]["option"]) if "options" in values else None
     # "A past year": before the year of as_of when it is given, else not after this year.
     latest = as_of.year - 1 if as_of is not None else date.today().year
     kinds: list[object] = []
     supports: list[object] = []
-    for (excel_row, _), year, kind, support, outcome in zip(
-        raw.rows, cols["year"], cols["kind"], cols["support"], cols["outcome"], strict=True
+    for excel_row, year, kind, support, outcome in zip(
+        raw.excel_rows, cols["year"], cols["kind"], cols["support"], cols["outcome"], strict=True
     ):
         if isinstance(year, float):
             if not year.is_integer():
