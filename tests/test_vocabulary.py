@@ -177,6 +177,7 @@ def _office_text(data: bytes) -> str:
 def demo_exports(demo_workbook) -> dict[str, bytes]:
     """The Chinese exports of the demo city's plan: allocation, a district's 明白纸, the 调度通报."""
     from data.scenario import settings_from_workbook
+    from data.workbook.write import template_xlsx_bytes
     from optimizer.solve import solve
     from reports.allocation_xlsx import allocation_xlsx_bytes
     from reports.checklist_docx import checklist_docx_bytes
@@ -196,6 +197,7 @@ def demo_exports(demo_workbook) -> dict[str, bytes]:
         "明白纸.docx": checklist_docx_bytes(wb, district=district, choices=plan.choices),
         "调度通报.docx": dispatch_bytes(wb, plan, "docx"),
         "调度通报.xlsx": dispatch_bytes(wb, plan, "xlsx"),
+        "模板.xlsx": template_xlsx_bytes(),
     }
 
 
@@ -207,6 +209,17 @@ def test_the_demo_exports_use_the_official_wording(demo_exports) -> None:
     allocation = _office_text(demo_exports["allocation.xlsx"])
     for term in ("support_money", "award_reserve"):
         assert vocab.TERM_LABELS[term][0] in allocation, term
+
+
+def test_a_workbook_with_the_old_money_header_still_imports() -> None:
+    """Templates handed out before said 前期费用（万元）: the importer still reads that header."""
+    from data.workbook.aliases import canonical_headers, template_header
+
+    assert template_header("options", "cost") == f"{vocab.TERM_LABELS['support_money'][0]}（万元）"
+    for header in ("扶持资金（万元）", "前期费用（万元）", "前期费用", "扶持资金"):
+        assert canonical_headers("options", ["候选编号", header]) == ["candidate_id", "cost"], (
+            header
+        )
 
 
 def test_label_api() -> None:

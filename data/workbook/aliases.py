@@ -56,7 +56,8 @@ COLUMN_TITLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("options", "option"): ("支持方式",),
     ("options", "probability"): ("成功概率（0–1）", "成功概率"),
     ("options", "fund_line"): ("资金渠道",),
-    ("options", "cost"): ("前期费用（万元）", "前期费用"),
+    # 扶持资金 is the bureaus' word (docs/projects.md); templates handed out earlier said 前期费用.
+    ("options", "cost"): ("扶持资金（万元）", "扶持资金", "前期费用（万元）", "前期费用"),
     ("options", "paid_on_success"): ("成功后支付（万元）", "成功后支付"),
     ("options", "act_by"): ("最迟行动日期", "最迟行动日"),
     ("locks", "candidate_id"): ("候选编号", "编号"),
