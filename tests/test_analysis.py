@@ -427,3 +427,40 @@ def test_robustness_summary_speaks_in_targets_and_money(random_wb):
     js = rb.to_json()
     assert js["summary"]["total"] == pytest.approx(money["total"], rel=1e-6)
     assert js["uncertainty"] == "spread"
+
+
+def test_marginal_skips_only_re_solves_that_return_todays_plan(random_wb):
+    """A re-solve `marginal_values` does not run (today's plan fits one step less, or a duality
+    bound keeps it within the gap one step more) returns today's plan when run after all."""
+    from optimizer.analysis.marginal import _settled, _solve_at, plan_limits
+
+    model = PlanModel(random_wb, mip_gap=0.02)
+    base = model.solve()
+    lp = model.solve_relaxation()
+    settled = 0
+    for lim in plan_limits(model):
+        for value, up in ((lim.current + lim.step, True), (lim.current - lim.step, False)):
+            if value < 0 or _settled(model, lim, value, up, base, lp) is None:
+                continue
+            settled += 1
+            again = _solve_at(model, lim, value, warm_start=base)
+            assert again.attainment == pytest.approx(base.attainment, abs=1e-12)
+    assert settled >= 1
+
+
+def test_explain_keeps_the_models_own_solver_and_locks(random_wb):
+    """Forced-in and dropped re-solves run on the model's twin: the model's solver is not rebuilt
+    (its LP stays hot for "what would it take"), and answers do not change."""
+    model = PlanModel(random_wb, mip_gap=0)
+    base = model.solve()
+    own = model._model()
+    highs = own.highs_model()
+    funded = next(c for c in model.candidate_ids if base.funded(c) and c not in model.base_locks)
+    unfunded = next(
+        c for c in model.candidate_ids if not base.funded(c) and c not in model.base_locks
+    )
+    for cand in (funded, unfunded):
+        ex = explain_candidate(model, cand, base=base)
+        fresh = explain_candidate(PlanModel(random_wb, mip_gap=0), cand)
+        assert (ex.drop_loss, ex.forced_loss) == pytest.approx((fresh.drop_loss, fresh.forced_loss))
+    assert model._model() is own and own.highs_model() is highs

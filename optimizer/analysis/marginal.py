@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from data.schema import Workbook
 from optimizer.executor import Executor
+from optimizer.model import primary_bound
 
 from .common import Progress, as_model, better_of, limit_step, points, round_or_none
 from .model import PlanModel, PlanOutcome
@@ -79,6 +81,55 @@ def _solve_at(
         warm_start=warm_start,
         keep_if_better=keep_if_better,
     )
+
+
+# Safety on the duality bound of `_settled`: the price × step term counts 0.1% more, plus this.
+_ZERO_PRICE = 1e-9
+_PRICE_MARGIN = 1.001
+
+
+def _settled(
+    model: PlanModel,
+    lim: Limit,
+    value: float,
+    up: bool,
+    base: PlanOutcome,
+    lp: dict[str, object] | None,
+) -> PlanOutcome | None:
+    """Today's plan when it is provably what the re-solve at ``value`` returns, else None.
+
+    The re-solve starts from today's plan and stops at once when that plan keeps every rule and is
+    within the gap of the new LP bound (`optimizer.solve.AllocationModel.search`). Two cases settle
+    that without solving (docs/analytics.md, "Marginal values"):
+
+    - one step *less* when today's plan still fits under the lowered limit: a smaller limit can only
+      lower the LP bound, so today's plan is within the gap again;
+    - one step *more* when today's plan is within the gap of a bound on the raised problem: by weak
+      duality the LP objective with more is at most today's LP objective plus price × step (the
+      price being the LP's shadow price of the limit), and today's plan fits.
+    """
+    if base.status != "optimal" or not len(base.selected):
+        return None
+    line = lim.kind == "fund_line"
+    if up:
+        if lp is None or lp.get("status") != "optimal":
+            return None
+        prices = lp["fund_lines"] if line else lp["resources"]
+        price = max(0.0, float(prices[lim.name]))  # type: ignore[index]
+        objective = float(lp["objective"])  # type: ignore[arg-type]
+        # A little above the duality bound: HiGHS's duals carry its tolerances.
+        raised = objective + price * (value - lim.current) * _PRICE_MARGIN + _ZERO_PRICE
+        bound = primary_bound(model._model().form, raised)
+        if not (bound > 0 and (bound - base.attainment) / bound <= model.mip_gap):
+            return None
+    amounts, caps = model._limit_arrays(
+        {lim.name: value} if line else None, None if line else {lim.name: value}
+    )
+    if not model.plan_fits(base.selected, amounts, caps, model.base_locks):
+        return None
+    settled = copy.deepcopy(base)
+    settled.seconds = 0.0
+    return settled
 
 
 def _marginal_job(model: PlanModel, job: tuple[Limit | None, float, bool]) -> object:
@@ -215,28 +266,49 @@ def marginal_values(
     base = model.solve()
     tick()
     step_downs = [min(lim.step, lim.current) for lim in limits]
-    # One job per re-solve (up and down per limit, then the LP prices), on the executor: each
-    # starts from today's plan, so they are independent.
-    jobs: list[tuple[Limit | None, float, bool]] = []
-    for lim, step_down in zip(limits, step_downs, strict=True):
-        jobs.append((lim, lim.current + lim.step, True))
-        jobs.append((lim, lim.current - step_down, False))
+    # The LP prices first (milliseconds, in this process): they are the cross-check, and a zero
+    # price settles a "one step more" without a re-solve (see `_settled`).
+    lp: dict[str, object] | None = model.solve_relaxation() if lp_check or base.feasible else None
     if lp_check:
-        jobs.append((None, 0.0, False))
+        tick()
+    # One job per re-solve (up and down per limit), on the executor: each starts from today's
+    # plan, so they are independent. Those `_settled` already answers are not sent.
+    jobs: list[tuple[Limit | None, float, bool]] = []
+    results: list[PlanOutcome | None] = []
+    pending: list[int] = []
+    for lim, step_down in zip(limits, step_downs, strict=True):
+        for value, raised in ((lim.current + lim.step, True), (lim.current - step_down, False)):
+            if not raised and step_down <= 0:  # a limit of zero has no step down
+                results.append(None)
+                tick()
+                continue
+            known = _settled(model, lim, value, raised, base, lp)
+            if known is None:
+                pending.append(len(results))
+                jobs.append((lim, value, raised))
+            else:
+                tick()
+            results.append(known)
+    ticked = done
 
-    def job_done(done: int, total_jobs: int) -> None:
+    def job_done(finished: int, total_jobs: int) -> None:
         if progress is not None:
-            progress(1 + done, total)
+            progress(ticked + finished, total)
 
-    results = map_jobs(
+    solved = map_jobs(
         model, _marginal_job, jobs, executor=executor_for(model, executor), progress=job_done
     )
+    for k, value in zip(pending, solved, strict=True):
+        results[k] = value
     ups: list[PlanOutcome] = []
     downs: list[PlanOutcome | None] = []
     for k, step_down in enumerate(step_downs):
-        ups.append(results[2 * k])
+        up_result = results[2 * k]
+        assert up_result is not None
+        ups.append(up_result)
         downs.append(results[2 * k + 1] if step_down > 0 else None)
-    lp: dict[str, object] | None = results[-1] if lp_check else None
+    if not lp_check:
+        lp = None
     # Every "one step less" plan is feasible today: keep the best as the base (see Notes).
     for down in downs:
         if down is not None:
