@@ -306,6 +306,9 @@ class AllocationModel:
         self.compile_seconds = time.perf_counter() - started
         self._pulp: PulpModel | None = None
         self._highs: HighsModel | None = None
+        # The structured method's prices at its last solve: the next one starts its dual search there
+        # (docs/optimizer.md, "The structured method").
+        self.dual_prices: np.ndarray | None = None
 
     # --- changing the numbers -------------------------------------------------------------
     def set_budget(self, fund_line: str, amount: float) -> None:
@@ -538,6 +541,7 @@ class AllocationModel:
                 time_limit=settings.time_limit,
                 mip_gap=settings.mip_gap,
                 threads=settings.threads,
+                start=start,
             )
             return _Found(slots, status, bound, used, started)
         fresh = self._highs is None
