@@ -168,11 +168,16 @@ def phases(folder: str, limit: float) -> dict:
     from optimizer.solve import AllocationModel
 
     times: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    loads: dict[str, float] = {}
 
     def timed(name: str, fn):  # noqa: ANN001, ANN202 - a benchmark helper
         started = time.perf_counter()
         value = fn()
         times[name] = time.perf_counter() - started
+        # VmHWM only grows: the peak of the process up to the end of this phase
+        peaks[name] = vm_hwm_mb()
+        loads[name] = os.getloadavg()[0]
         return value
 
     tables = timed("read", lambda: read_raw_tables(folder, limits=LARGE_LIMITS))
@@ -197,13 +202,24 @@ def phases(folder: str, limit: float) -> dict:
         "status": found.status,
         "gap": float(found.gap) if np.isfinite(found.gap) else None,
         "method": found.used,
+        "objective": float(found.objective),
+        "bound": float(found.bound) if np.isfinite(found.bound) else None,
         "times": times,
+        "peaks_mb": peaks,
+        "loads": loads,
         "peak_mb": vm_hwm_mb(),
     }
 
 
-def scale_main(sizes: list[int], limit: float | None) -> None:
-    """The province / national scale table: end to end via the command line, then per phase."""
+RESULTS = REPO / "docs" / "img" / "scaling.json"
+PLOT = REPO / "docs" / "img" / "scaling.svg"
+
+
+def scale_main(sizes: list[int], limit: float | None, phases_only: bool = False) -> None:
+    """The province / national scale table: end to end via the command line, then per phase.
+
+    Every run is appended to docs/img/scaling.json (the data behind docs/img/scaling.svg, which is
+    redrawn after each size)."""
     SCALE_DIR.mkdir(parents=True, exist_ok=True)
     print(f"load before: {os.getloadavg()} on {os.cpu_count()} cores", file=sys.stderr)
     print(
@@ -215,7 +231,8 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
     for n in sizes:
         folder = scale_folder(n)
         t = limit or (60.0 if n <= 200_000 else 300.0)
-        cli = run_cli(folder, t, large=True)
+        load_before = os.getloadavg()[0]
+        cli = {"skipped": True} if phases_only else run_cli(folder, t, large=True)
         load = os.getloadavg()[0]
         # the end-to-end figure as soon as it is known (the phases take as long again)
         print(f"{n:,} end to end: {json.dumps(cli)[:400]} load {load:.1f}", file=sys.stderr)
@@ -226,8 +243,21 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
             cwd=REPO,
         )
         ph = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
-        if "error" in cli:
-            print(f"| {n:,} | error: {cli['error']} |")
+        print(f"{n:,} phases: {json.dumps(ph)[:600]}", file=sys.stderr)
+        record = {
+            "candidates": n,
+            "measured": time.strftime("%Y-%m-%d %H:%M"),
+            "load_before": load_before,
+            "load_after_cli": load,
+            "cli": {k: cli.get(k) for k in ("wall", "peak_mb", "status", "gap", "method", "error")},
+            "phases": ph,
+        }
+        history = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(history + [record], indent=1) + "\n")
+        write_plot(json.loads(RESULTS.read_text()), PLOT)
+        if "error" in cli or phases_only:
+            print(f"| {n:,} | end to end: {cli.get('error', 'not run')} |")
             continue
         gap = cli.get("gap")
         print(
@@ -239,6 +269,82 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
         )
         print(f"done {n}", file=sys.stderr)
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
+
+
+def write_plot(records: list[dict], path: Path) -> None:
+    """A log–log plot of seconds against candidates, one line per phase and one for the command
+    line end to end, as a plain SVG (matplotlib is not a dependency; vl-convert, which would turn
+    an altair chart into SVG, is not installed). Per size and series, the fastest run is drawn."""
+    series: dict[str, dict[int, float]] = {}
+    for r in records:
+        n = int(r["candidates"])
+        points = dict(r.get("phases", {}).get("times", {}))
+        if r.get("cli", {}).get("wall"):
+            points["end to end (CLI)"] = r["cli"]["wall"]
+        for name, seconds in points.items():
+            if seconds and seconds > 0:
+                old = series.setdefault(name, {}).get(n)
+                series[name][n] = seconds if old is None else min(old, seconds)
+    if not series:
+        return
+    xs = [n for s in series.values() for n in s]
+    ys = [v for s in series.values() for v in s.values()]
+    x0, x1 = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)))
+    x1 = max(x1, x0 + 1)
+    y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
+    y1 = max(y1, y0 + 1)
+    width, height, left, right, top, bottom = 720, 440, 70, 190, 30, 50
+
+    def px(n: float) -> float:
+        return left + (math.log10(n) - x0) / (x1 - x0) * (width - left - right)
+
+    def py(s: float) -> float:
+        return height - bottom - (math.log10(s) - y0) / (y1 - y0) * (height - top - bottom)
+
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#111"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{left}" y="18" font-size="14">Seconds against candidates (log–log), '
+        "generated instances, 2 cores</text>",
+    ]
+    for e in range(x0, x1 + 1):
+        x = px(10**e)
+        out.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - bottom}" stroke="#ddd"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{10**e:,}</text>'
+        )
+    for e in range(y0, y1 + 1):
+        y = py(10**e)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>'
+        )
+        label = f"{10.0**e:g} s"
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
+    out.append(
+        f'<text x="{(left + width - right) / 2:.0f}" y="{height - 12}" text-anchor="middle">'
+        "candidates</text>"
+    )
+    for k, (name, pts) in enumerate(
+        sorted(series.items(), key=lambda kv: kv[0] != "end to end (CLI)")
+    ):
+        colour = colours[k % len(colours)]
+        ordered = sorted(pts.items())
+        path_d = " ".join(f"{px(n):.1f},{py(s):.1f}" for n, s in ordered)
+        out.append(f'<polyline points="{path_d}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for n, s in ordered:
+            out.append(f'<circle cx="{px(n):.1f}" cy="{py(s):.1f}" r="3" fill="{colour}"/>')
+        ly = top + 10 + 18 * k
+        out.append(
+            f'<line x1="{width - right + 15}" y1="{ly}" x2="{width - right + 35}" y2="{ly}" stroke="{colour}" stroke-width="2"/>'
+        )
+        out.append(f'<text x="{width - right + 40}" y="{ly + 4}">{name}</text>')
+    out.append("</svg>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out) + "\n")
 
 
 def demo_xlsx_main() -> None:
@@ -262,6 +368,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="demo,10000,50000")
     parser.add_argument("--scale", help="comma-separated candidate counts: the scale table")
+    parser.add_argument(
+        "--phases-only", action="store_true", help="with --scale: the phases, not the command line"
+    )
+    parser.add_argument("--plot", action="store_true", help="redraw docs/img/scaling.svg only")
     parser.add_argument("--demo-xlsx", action="store_true", help="the demo .xlsx end to end")
     parser.add_argument("--phases-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=float, default=30.0, help="time limit of the fast path")
@@ -279,8 +389,11 @@ def main() -> None:
                 sys.stdout = saved
         print(json.dumps(out))
         return
+    if args.plot:
+        write_plot(json.loads(RESULTS.read_text()), PLOT)
+        return
     if args.scale:
-        scale_main([int(x) for x in args.scale.split(",")], None)
+        scale_main([int(x) for x in args.scale.split(",")], None, args.phases_only)
         return
     if args.demo_xlsx:
         demo_xlsx_main()

@@ -122,6 +122,7 @@ class Lagrangian:
             self.dense[np.arange(n_var) - self.starts[self.group_of], self.group_of] = np.arange(
                 n_var
             )
+        self._padded = np.full(n_var + 1, -np.inf)  # profits, then the padding's −∞
         required = np.zeros(problem.n, dtype=bool)
         required[f.required] = True
         self.group_required = required[f.var_cand[self.starts]] if n_var else np.zeros(0, bool)
@@ -187,12 +188,33 @@ class Lagrangian:
         slots[f.var_cand[var]] = f.var_slot[var]
         return slots
 
+    def best_choice(self, profit: np.ndarray) -> np.ndarray:
+        """`best_options`'s chosen variables alone, with fewer temporary arrays (the dual search
+        calls it once per pass over a million candidates and does not need the margins)."""
+        n_groups = len(self.starts)
+        if n_groups == 0:
+            return np.zeros(0, dtype=np.int64)
+        padded = self._padded
+        padded[:-1] = profit
+        top = padded[self.dense[0]]
+        first = self.dense[0].copy()
+        for k in range(1, len(self.dense)):
+            value = padded[self.dense[k]]
+            better = value > top  # strictly: ties keep the first
+            np.copyto(first, self.dense[k], where=better)
+            np.maximum(top, value, out=top)
+        if self.group_required.any():
+            takes = (top > 0.0) | self.group_required
+        else:
+            takes = top > 0.0
+        return np.where(takes, first, -1)
+
     def evaluate(self, prices: np.ndarray) -> DualPoint:
         """L(prices) with a subgradient."""
         f = self.form
         u, pi = prices[: self.m], prices[self.m :]
         profit = self.profits(prices)
-        chosen_var, _ = self.best_options(profit)
+        chosen_var = self.best_choice(profit)
         picked = chosen_var[chosen_var >= 0]
         value = f.objective_const + float(u @ self.limit) + float(pi @ f.target_const)
         value += float(np.maximum(0.0, self.weight - pi).sum())
