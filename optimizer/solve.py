@@ -946,9 +946,10 @@ def solve(
     start : dict, optional
         A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
         path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
-        it breaks one but the LP moves few candidates away from it (docs/optimizer.md). Ignored by
-        ``milp`` and ``lp_round`` (which only takes it when it keeps every rule and beats the
-        rounded plan) and when it names candidates or options the workbook does not have.
+        it breaks one but the LP moves few candidates away from it (docs/optimizer.md); the
+        structured method's first incumbent when it keeps every rule. Ignored by ``milp`` and
+        ``lp_round`` (which only takes it when it keeps every rule and beats the rounded plan) and
+        when it names candidates or options the workbook does not have.
 
     Returns
     -------
