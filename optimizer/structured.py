@@ -304,7 +304,8 @@ class DualMaster:
         """The cuts' plans weighted by their multipliers: per group the position with the largest
         weight, whether the group is fractional (the weighted plans disagree on it), and that weight."""
         w = self.weights
-        if w is None or len(w) != len(self.plans) or not w.sum() > 0:
+        # cuts added after the last minimum (a search stopped by its deadline) have no weight yet
+        if w is None or len(w) > len(self.plans) or not w.sum() > 0:
             return None
         w = w / w.sum()
         used = np.nonzero(w > 1e-9)[0]  # at most dim + 1 at a vertex of the master
@@ -449,7 +450,9 @@ def solve_structured(
         choice, fractional, weight = found.recovered
         # the fractional candidates start at "none": the integral part alone keeps the rows the
         # recovered solution keeps, so the core MIP starts from a plan in hand
-        fixing = dual.slots_of(np.where(fractional, 0, choice).astype(choice.dtype))
+        # (those that must get an option keep the recovered one)
+        at_none = fractional & ~dual.group_required
+        fixing = dual.slots_of(np.where(at_none, 0, choice).astype(choice.dtype))
         margin = np.where(fractional, -np.inf, margin)
         # ... then given their recovered option, the surest first, as many as the rules allow
         fixing = fill_until_infeasible(p, fixing, dual, choice, fractional, weight)

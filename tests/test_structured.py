@@ -158,3 +158,17 @@ def test_a_re_solve_starts_from_the_previous_prices(monkeypatch):
     assert first.status == again.status == "optimal"
     # warm prices: the second dual search needs fewer passes than the cold first one
     assert passes[1] < passes[0], passes
+
+
+def test_the_master_recovers_a_plan_even_when_the_search_is_cut_short(monkeypatch):
+    model = AllocationModel(random_workbook(300, seed=1))
+    dual = structured.Lagrangian(model.problem, model.form)
+    full = structured.search_dual(dual, tolerance=1e-9, deadline=float("inf"))
+    assert full.recovered is not None
+    choice, fractional, weight = full.recovered
+    # an LP vertex has few fractional candidates: at most about one per priced row
+    assert fractional.sum() <= 3 * dual.dim
+    assert ((weight > 0) & (weight <= 1 + 1e-9)).all()
+    monkeypatch.setattr(structured, "MAX_ITERATIONS", 5)
+    short = structured.search_dual(dual, tolerance=1e-9, deadline=float("inf"))
+    assert short.iterations == 5 and short.recovered is not None
