@@ -210,7 +210,9 @@ class Problem:
         """The do-nothing plan with the locks applied."""
         return np.where(self.lock >= 0, self.lock, 0)
 
-    def active_slots(self) -> np.ndarray:
+    def active_slots(
+        self, fund: np.ndarray | None = None, floor: np.ndarray | None = None
+    ) -> np.ndarray:
         """(n, K) bool: slots worth offering to a solver (valid, not dominated, respecting locks).
 
         Slot b is dominated by slot a of the same candidate when a is no less likely, costs no more,
@@ -220,8 +222,9 @@ class Problem:
         """
         n, k = self.prob.shape
         active = self.valid.copy()
-        fund = self.fund_coef()
-        floor = self.floor_coef()
+        # ``fund`` / ``floor``: `fund_coef()` / `floor_coef()` when the caller has them already
+        fund = self.fund_coef() if fund is None else fund
+        floor = self.floor_coef() if floor is None else floor
         needs_option = self.lock == ANY_SLOT
         for b in range(1, k):
             for a in range(k):

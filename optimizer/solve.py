@@ -25,10 +25,13 @@ from optimizer.guard import call_with_deadline
 from optimizer.model import (
     EPS_BEYOND,
     EPS_SPEND,
+    CouplingRows,
     HighsModel,
     LinearForm,
     PulpModel,
     SolverOutcome,
+    coupling_parts,
+    coupling_rows,
     linear_form,
     primary_bound,
     tie_slack,
@@ -301,8 +304,11 @@ class AllocationModel:
         # candidate that must get one, ANY_SLOT). Locks do not change it.
         self._undominated: np.ndarray | None = None
         self._undominated_by_options: np.ndarray | None = None
-        self._active = self._active_slots()
-        self.form: LinearForm = linear_form(self.problem, self._active)
+        # the coupling rows once, for the dominance of options and the linear form both
+        rows = coupling_rows(self.problem)
+        self._active = self._active_slots(rows)
+        self.form: LinearForm = linear_form(self.problem, self._active, rows)
+        del rows
         self.compile_seconds = time.perf_counter() - started
         self._pulp: PulpModel | None = None
         self._highs: HighsModel | None = None
@@ -342,14 +348,15 @@ class AllocationModel:
         self._pulp = None
         self._highs = None
 
-    def _active_slots(self) -> np.ndarray:
+    def _active_slots(self, rows: CouplingRows | None = None) -> np.ndarray:
         """`Problem.active_slots`, with the dominance of options (which does not depend on the
         locks, except that "none" dominates no option of an ``ANY_SLOT`` candidate) computed once."""
         p = self.problem
         if self._undominated is None:
             free = copy.copy(p)
             free.lock = np.full(p.n, FREE, dtype=np.int64)
-            self._undominated = free.active_slots()
+            parts = coupling_parts(rows) if rows is not None else (None, None)
+            self._undominated = free.active_slots(*parts)
         active = self._undominated.copy()
         needs_option = p.lock == ANY_SLOT
         if needs_option.any():
