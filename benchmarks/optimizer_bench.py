@@ -6,6 +6,7 @@ Run from the repository root:
     python benchmarks/optimizer_bench.py --sizes demo,2000 --milp-limit 30
     python benchmarks/optimizer_bench.py --scale 50000,200000,1000000   # province / national scale
     python benchmarks/optimizer_bench.py --demo-xlsx     # the demo workbook (.xlsx) end to end
+    python benchmarks/optimizer_bench.py --solve-path 200000,1000000   # build, solve, odds only
 
 Each measurement runs in its own Python process, so that its peak memory is its own. ``--scale``
 writes generated instances (`optimizer.instances.scale_workbook`, seed 2026: 3 fund lines, 3
@@ -177,12 +178,11 @@ def phases(folder: str, limit: float) -> dict:
     loads: dict[str, float] = {}
 
     def timed(name: str, fn):  # noqa: ANN001, ANN202 - a benchmark helper
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         value = fn()
         times[name] = time.perf_counter() - started
-        # CPU seconds of this process (forked solver children not counted): on a machine shared
-        # with other work the wall clock grows with the load, this much less
-        cpu[name] = time.process_time() - cpu_started
+        # on a machine shared with other work the wall clock grows with the load, CPU time much less
+        cpu[name] = cpu_seconds() - cpu_started
         # VmHWM only grows: the peak of the process up to the end of this phase
         peaks[name] = vm_hwm_mb()
         loads[name] = os.getloadavg()[0]
@@ -218,6 +218,71 @@ def phases(folder: str, limit: float) -> dict:
         "loads": loads,
         "peak_mb": vm_hwm_mb(),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the forked solver calls)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def solve_path(n: int) -> dict:
+    """The optimizer's own share at scale, in this (child) process: the generated workbook straight
+    from `scale_workbook` (no CSV), then build, solve (`search`) and odds, each with wall and CPU
+    seconds, and the peak memory."""
+    from optimizer.evaluate import evaluate_slots
+    from optimizer.instances import scale_workbook
+    from optimizer.solve import AllocationModel
+
+    wb = scale_workbook(n, seed=2026)
+    out: dict = {"candidates": n, "load_before": os.getloadavg()[0]}
+
+    def timed(name: str, fn):  # noqa: ANN001, ANN202 - a benchmark helper
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        value = fn()
+        out[name] = {"wall": time.perf_counter() - wall, "cpu": cpu_seconds() - cpu}
+        return value
+
+    model = timed("build", lambda: AllocationModel(wb))
+    limit = 60.0 if n <= 200_000 else 300.0
+    found = timed("solve", lambda: model.search(time_limit=limit, mip_gap=1e-3))
+    timed("odds", lambda: evaluate_slots(model.problem, found.slots, odds=True))
+    out.update(
+        variables=int(model.form.nv),
+        status=found.status,
+        gap=float(found.gap),
+        method=found.used,
+        load_after=os.getloadavg()[0],
+        peak_mb=vm_hwm_mb(),
+    )
+    return out
+
+
+def solve_path_main(sizes: list[int]) -> None:
+    """`solve_path` for each size in its own process: a Markdown row each."""
+    print(
+        "| candidates | option variables | build | solve | odds | status, gap | method | peak memory | load |"
+    )
+    print("|" + "---|" * 9)
+    for n in sizes:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--solve-path-child", str(n)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        if proc.returncode != 0:
+            print(f"| {n:,} | error: {proc.stderr.strip()[-300:]} |")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        cells = " | ".join(
+            f"{r[k]['wall']:.1f} s ({r[k]['cpu']:.1f} s CPU)" for k in ("build", "solve", "odds")
+        )
+        print(
+            f"| {n:,} | {r['variables']:,} | {cells} | {r['status']}, {r['gap']:.3%} | "
+            f"{r['method']} | {r['peak_mb']:,.0f} MB | {r['load_before']:.1f}–{r['load_after']:.1f} |"
+        )
 
 
 RESULTS = REPO / "docs" / "img" / "scaling.json"
@@ -384,6 +449,10 @@ def main() -> None:
         "--phases-only", action="store_true", help="with --scale: the phases, not the command line"
     )
     parser.add_argument("--plot", action="store_true", help="redraw docs/img/scaling.svg only")
+    parser.add_argument(
+        "--solve-path", help="comma-separated candidate counts: build, solve and odds in process"
+    )
+    parser.add_argument("--solve-path-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--demo-xlsx", action="store_true", help="the demo .xlsx end to end")
     parser.add_argument("--phases-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=float, default=30.0, help="time limit of the fast path")
@@ -400,6 +469,19 @@ def main() -> None:
             finally:
                 sys.stdout = saved
         print(json.dumps(out))
+        return
+    if args.solve_path_child:
+        with open(os.devnull, "w") as quiet:
+            saved = sys.stdout
+            sys.stdout = quiet
+            try:
+                out = solve_path(args.solve_path_child)
+            finally:
+                sys.stdout = saved
+        print(json.dumps(out))
+        return
+    if args.solve_path:
+        solve_path_main([int(x) for x in args.solve_path.split(",")])
         return
     if args.plot:
         write_plot(json.loads(RESULTS.read_text()), PLOT)
