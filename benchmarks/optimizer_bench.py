@@ -6,6 +6,7 @@ Run from the repository root:
     python benchmarks/optimizer_bench.py --sizes demo,2000 --milp-limit 30
     python benchmarks/optimizer_bench.py --scale 50000,200000,1000000   # province / national scale
     python benchmarks/optimizer_bench.py --demo-xlsx     # the demo workbook (.xlsx) end to end
+    python benchmarks/optimizer_bench.py --solve-path 200000,1000000   # build, solve, odds only
 
 Each measurement runs in its own Python process, so that its peak memory is its own. ``--scale``
 writes generated instances (`optimizer.instances.scale_workbook`, seed 2026: 3 fund lines, 3
@@ -144,6 +145,7 @@ def run_cli(workbook: Path, limit: float, large: bool) -> dict:
     args = [sys.executable, "-m", "optimizer", "solve", str(workbook), "--out", str(out_csv)]
     args += ["--time-limit", str(limit)] + (["--large"] if large else [])
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0.0
     while proc.poll() is None:
@@ -151,10 +153,13 @@ def run_cli(workbook: Path, limit: float, large: bool) -> dict:
         time.sleep(0.05)
     wall = time.perf_counter() - started
     stdout, stderr = proc.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the command and its forked solver children (reaped by it)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         return {"error": stderr.decode(errors="replace").strip()[-300:], "wall": wall}
     result = json.loads(stdout.decode().strip().splitlines()[-1])
-    return {"wall": wall, "peak_mb": peak, **result}
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak, **result}
 
 
 def phases(folder: str, limit: float) -> dict:
@@ -168,11 +173,19 @@ def phases(folder: str, limit: float) -> dict:
     from optimizer.solve import AllocationModel
 
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    loads: dict[str, float] = {}
 
     def timed(name: str, fn):  # noqa: ANN001, ANN202 - a benchmark helper
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         value = fn()
         times[name] = time.perf_counter() - started
+        # on a machine shared with other work the wall clock grows with the load, CPU time much less
+        cpu[name] = cpu_seconds() - cpu_started
+        # VmHWM only grows: the peak of the process up to the end of this phase
+        peaks[name] = vm_hwm_mb()
+        loads[name] = os.getloadavg()[0]
         return value
 
     tables = timed("read", lambda: read_raw_tables(folder, limits=LARGE_LIMITS))
@@ -197,13 +210,90 @@ def phases(folder: str, limit: float) -> dict:
         "status": found.status,
         "gap": float(found.gap) if np.isfinite(found.gap) else None,
         "method": found.used,
+        "objective": float(found.objective),
+        "bound": float(found.bound) if np.isfinite(found.bound) else None,
         "times": times,
+        "cpu": cpu,
+        "peaks_mb": peaks,
+        "loads": loads,
         "peak_mb": vm_hwm_mb(),
     }
 
 
-def scale_main(sizes: list[int], limit: float | None) -> None:
-    """The province / national scale table: end to end via the command line, then per phase."""
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the forked solver calls)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def solve_path(n: int) -> dict:
+    """The optimizer's own share at scale, in this (child) process: the generated workbook straight
+    from `scale_workbook` (no CSV), then build, solve (`search`) and odds, each with wall and CPU
+    seconds, and the peak memory."""
+    from optimizer.evaluate import evaluate_slots
+    from optimizer.instances import scale_workbook
+    from optimizer.solve import AllocationModel
+
+    wb = scale_workbook(n, seed=2026)
+    out: dict = {"candidates": n, "load_before": os.getloadavg()[0]}
+
+    def timed(name: str, fn):  # noqa: ANN001, ANN202 - a benchmark helper
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        value = fn()
+        out[name] = {"wall": time.perf_counter() - wall, "cpu": cpu_seconds() - cpu}
+        return value
+
+    model = timed("build", lambda: AllocationModel(wb))
+    limit = 60.0 if n <= 200_000 else 300.0
+    found = timed("solve", lambda: model.search(time_limit=limit, mip_gap=1e-3))
+    timed("odds", lambda: evaluate_slots(model.problem, found.slots, odds=True))
+    out.update(
+        variables=int(model.form.nv),
+        status=found.status,
+        gap=float(found.gap),
+        method=found.used,
+        load_after=os.getloadavg()[0],
+        peak_mb=vm_hwm_mb(),
+    )
+    return out
+
+
+def solve_path_main(sizes: list[int]) -> None:
+    """`solve_path` for each size in its own process: a Markdown row each."""
+    print(
+        "| candidates | option variables | build | solve | odds | status, gap | method | peak memory | load |"
+    )
+    print("|" + "---|" * 9)
+    for n in sizes:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--solve-path-child", str(n)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        if proc.returncode != 0:
+            print(f"| {n:,} | error: {proc.stderr.strip()[-300:]} |")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        cells = " | ".join(
+            f"{r[k]['wall']:.1f} s ({r[k]['cpu']:.1f} s CPU)" for k in ("build", "solve", "odds")
+        )
+        print(
+            f"| {n:,} | {r['variables']:,} | {cells} | {r['status']}, {r['gap']:.3%} | "
+            f"{r['method']} | {r['peak_mb']:,.0f} MB | {r['load_before']:.1f}–{r['load_after']:.1f} |"
+        )
+
+
+RESULTS = REPO / "docs" / "img" / "scaling.json"
+PLOT = REPO / "docs" / "img" / "scaling.svg"
+
+
+def scale_main(sizes: list[int], limit: float | None, phases_only: bool = False) -> None:
+    """The province / national scale table: end to end via the command line, then per phase.
+
+    Every run is appended to docs/img/scaling.json (the data behind docs/img/scaling.svg, which is
+    redrawn after each size)."""
     SCALE_DIR.mkdir(parents=True, exist_ok=True)
     print(f"load before: {os.getloadavg()} on {os.cpu_count()} cores", file=sys.stderr)
     print(
@@ -215,7 +305,8 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
     for n in sizes:
         folder = scale_folder(n)
         t = limit or (60.0 if n <= 200_000 else 300.0)
-        cli = run_cli(folder, t, large=True)
+        load_before = os.getloadavg()[0]
+        cli = {"skipped": True} if phases_only else run_cli(folder, t, large=True)
         load = os.getloadavg()[0]
         # the end-to-end figure as soon as it is known (the phases take as long again)
         print(f"{n:,} end to end: {json.dumps(cli)[:400]} load {load:.1f}", file=sys.stderr)
@@ -226,8 +317,24 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
             cwd=REPO,
         )
         ph = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
-        if "error" in cli:
-            print(f"| {n:,} | error: {cli['error']} |")
+        print(f"{n:,} phases: {json.dumps(ph)[:600]}", file=sys.stderr)
+        record = {
+            "candidates": n,
+            "measured": time.strftime("%Y-%m-%d %H:%M"),
+            "load_before": load_before,
+            "load_after_cli": load,
+            "cli": {
+                k: cli.get(k)
+                for k in ("wall", "cpu", "peak_mb", "status", "gap", "method", "error")
+            },
+            "phases": ph,
+        }
+        history = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(history + [record], indent=1) + "\n")
+        write_plot(json.loads(RESULTS.read_text()), PLOT)
+        if "error" in cli or phases_only:
+            print(f"| {n:,} | end to end: {cli.get('error', 'not run')} |")
             continue
         gap = cli.get("gap")
         print(
@@ -239,6 +346,84 @@ def scale_main(sizes: list[int], limit: float | None) -> None:
         )
         print(f"done {n}", file=sys.stderr)
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
+
+
+def write_plot(records: list[dict], path: Path) -> None:
+    """A log–log plot of CPU seconds against candidates, one line per phase and one for the
+    command line end to end, as a plain SVG (matplotlib is not a dependency; vl-convert, which
+    would turn an altair chart into SVG, is not installed). CPU seconds, not the wall clock: on the
+    shared 2-core machine the wall clock is the CPU time times a factor that moves with the load.
+    Runs without CPU figures are left out; per size and series the smallest figure is drawn."""
+    series: dict[str, dict[int, float]] = {}
+    for r in records:
+        n = int(r["candidates"])
+        points = dict(r.get("phases", {}).get("cpu", {}))
+        if r.get("cli", {}).get("cpu"):
+            points["end to end (CLI)"] = r["cli"]["cpu"]
+        for name, seconds in points.items():
+            if seconds and seconds > 0:
+                old = series.setdefault(name, {}).get(n)
+                series[name][n] = seconds if old is None else min(old, seconds)
+    if not series:
+        return
+    xs = [n for s in series.values() for n in s]
+    ys = [v for s in series.values() for v in s.values()]
+    x0, x1 = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)))
+    x1 = max(x1, x0 + 1)
+    y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
+    y1 = max(y1, y0 + 1)
+    width, height, left, right, top, bottom = 720, 440, 70, 190, 30, 50
+
+    def px(n: float) -> float:
+        return left + (math.log10(n) - x0) / (x1 - x0) * (width - left - right)
+
+    def py(s: float) -> float:
+        return height - bottom - (math.log10(s) - y0) / (y1 - y0) * (height - top - bottom)
+
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#111"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{left}" y="18" font-size="14">CPU seconds against candidates (log–log), '
+        "generated instances (scale_workbook)</text>",
+    ]
+    for e in range(x0, x1 + 1):
+        x = px(10**e)
+        out.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - bottom}" stroke="#ddd"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{10**e:,}</text>'
+        )
+    for e in range(y0, y1 + 1):
+        y = py(10**e)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>'
+        )
+        label = f"{10.0**e:g} s CPU"
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
+    out.append(
+        f'<text x="{(left + width - right) / 2:.0f}" y="{height - 12}" text-anchor="middle">'
+        "candidates</text>"
+    )
+    for k, (name, pts) in enumerate(
+        sorted(series.items(), key=lambda kv: kv[0] != "end to end (CLI)")
+    ):
+        colour = colours[k % len(colours)]
+        ordered = sorted(pts.items())
+        path_d = " ".join(f"{px(n):.1f},{py(s):.1f}" for n, s in ordered)
+        out.append(f'<polyline points="{path_d}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for n, s in ordered:
+            out.append(f'<circle cx="{px(n):.1f}" cy="{py(s):.1f}" r="3" fill="{colour}"/>')
+        ly = top + 10 + 18 * k
+        out.append(
+            f'<line x1="{width - right + 15}" y1="{ly}" x2="{width - right + 35}" y2="{ly}" stroke="{colour}" stroke-width="2"/>'
+        )
+        out.append(f'<text x="{width - right + 40}" y="{ly + 4}">{name}</text>')
+    out.append("</svg>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out) + "\n")
 
 
 def demo_xlsx_main() -> None:
@@ -262,6 +447,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="demo,10000,50000")
     parser.add_argument("--scale", help="comma-separated candidate counts: the scale table")
+    parser.add_argument(
+        "--phases-only", action="store_true", help="with --scale: the phases, not the command line"
+    )
+    parser.add_argument("--plot", action="store_true", help="redraw docs/img/scaling.svg only")
+    parser.add_argument(
+        "--solve-path", help="comma-separated candidate counts: build, solve and odds in process"
+    )
+    parser.add_argument("--solve-path-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--demo-xlsx", action="store_true", help="the demo .xlsx end to end")
     parser.add_argument("--phases-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=float, default=30.0, help="time limit of the fast path")
@@ -279,8 +472,24 @@ def main() -> None:
                 sys.stdout = saved
         print(json.dumps(out))
         return
+    if args.solve_path_child:
+        with open(os.devnull, "w") as quiet:
+            saved = sys.stdout
+            sys.stdout = quiet
+            try:
+                out = solve_path(args.solve_path_child)
+            finally:
+                sys.stdout = saved
+        print(json.dumps(out))
+        return
+    if args.solve_path:
+        solve_path_main([int(x) for x in args.solve_path.split(",")])
+        return
+    if args.plot:
+        write_plot(json.loads(RESULTS.read_text()), PLOT)
+        return
     if args.scale:
-        scale_main([int(x) for x in args.scale.split(",")], None)
+        scale_main([int(x) for x in args.scale.split(",")], None, args.phases_only)
         return
     if args.demo_xlsx:
         demo_xlsx_main()

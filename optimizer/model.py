@@ -101,6 +101,12 @@ def coupling_rows(problem: Problem) -> CouplingRows:
     return CouplingRows(np.concatenate(parts, axis=2), kinds, refs)
 
 
+def coupling_parts(rows: CouplingRows) -> tuple[np.ndarray, np.ndarray]:
+    """The fund-line and floor coefficients of the rows (`Problem.fund_coef`, `Problem.floor_coef`)."""
+    kinds = np.array(rows.kind)
+    return rows.coef[:, :, kinds == "fund"], rows.coef[:, :, kinds == "floor"]
+
+
 def row_limits(
     kind: list[str],
     ref: list[int],
@@ -151,8 +157,11 @@ def tie_breaks(problem: Problem) -> TieBreaks:
     return TieBreaks(coef=coef, total_weight=w_total, beyond_ref=s_ref, spend_ref=a_ref)
 
 
-def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearForm:
-    """Write the problem as a MILP over the active (non-dominated) option slots."""
+def linear_form(
+    problem: Problem, active: np.ndarray | None = None, known_rows: CouplingRows | None = None
+) -> LinearForm:
+    """Write the problem as a MILP over the active (non-dominated) option slots (``known_rows``:
+    the problem's `coupling_rows` when the caller has them already)."""
     p = problem
     active = p.active_slots() if active is None else active
     free = p.lock < 0
@@ -163,7 +172,7 @@ def linear_form(problem: Problem, active: np.ndarray | None = None) -> LinearFor
     base_slot = p.locked_slots()
     rows = np.arange(p.n)
 
-    coupling_rows_ = coupling_rows(p)
+    coupling_rows_ = coupling_rows(p) if known_rows is None else known_rows
     full = coupling_rows_.coef  # (n, K, m)
     at_base = full[rows, base_slot]  # (n, m)
     constant = at_base.sum(axis=0)

@@ -89,6 +89,12 @@ def prob_at_least(
     return 0.5 * math.erfc(z / math.sqrt(2)), "normal_approx"
 
 
+# A count target (every value the same) over at least this many uncertain candidates takes the blocked
+# computation (`_tail_exact_blocks`): one Python step per BLOCK candidates instead of one per candidate.
+BLOCKED_MIN = 2048
+BLOCK = 128
+
+
 def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
     # dist[s] = P(s units so far) for s < cap; dist[cap] = P(at least cap units).
     dist = np.zeros(cap + 1)
@@ -98,6 +104,8 @@ def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
     start = int(steps[sure].sum())
     if start >= cap:
         return 1.0
+    if (~sure).sum() >= BLOCKED_MIN and np.all(steps == 1):
+        return _tail_exact_blocks(probs[~sure], cap - start)
     dist[:] = 0.0
     dist[start] = 1.0
     for v, p in zip(steps[~sure].tolist(), probs[~sure].tolist(), strict=True):
@@ -108,6 +116,37 @@ def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
             continue
         dist[v:cap] += moved[: cap - v]
         dist[cap] += moved[cap - v :].sum()
+    return float(min(1.0, max(0.0, dist[cap])))
+
+
+def _tail_exact_blocks(probs: np.ndarray, cap: int) -> float:
+    """P(at least ``cap`` successes) of independent Bernoullis, exactly, in blocks.
+
+    The same distribution as `_tail_exact`'s loop (every term a sum of products of non-negative
+    numbers, so no cancellation; the figures agree to rounding), but the per-candidate Python step
+    is gone: the success-count distribution of each block of BLOCK candidates comes from a pairwise
+    product tree over all blocks at once, and the blocks are then folded into the running
+    distribution one `np.convolve` each (capped at ``cap``: the mass reaching it is added directly).
+    """
+    m = len(probs)
+    p = np.concatenate([probs, np.zeros((-m) % BLOCK)])  # p = 0 adds nothing
+    polys = np.stack([1.0 - p, p], axis=1)  # (candidates, 2): the count's distribution each
+    while polys.shape[1] < BLOCK + 1:  # widths 2, 3, 5, ..., BLOCK + 1
+        a, b = polys[0::2], polys[1::2]
+        width = a.shape[1]
+        out = np.zeros((len(a), 2 * width - 1))
+        for j in range(width):
+            out[:, j : j + width] += a * b[:, j : j + 1]
+        polys = out
+    dist = np.zeros(cap + 1)
+    dist[0] = 1.0
+    for q in polys:
+        # tail[k] = P(the block adds at least k), k = 0..BLOCK
+        tail = np.cumsum(q[::-1])[::-1]
+        low = max(0, cap - BLOCK)
+        reach = float(dist[low:cap] @ tail[cap - np.arange(low, cap)])
+        dist[:cap] = np.convolve(dist[:cap], q)[:cap]
+        dist[cap] += reach
     return float(min(1.0, max(0.0, dist[cap])))
 
 

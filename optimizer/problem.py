@@ -85,7 +85,7 @@ class Problem:
     @property
     def achieved(self) -> np.ndarray:
         """(T,) what the candidates that already succeeded (actuals) add to each target."""
-        return self.values[self.status == SUCCEEDED].sum(axis=0)
+        return self.values[self._settled()[0]].sum(axis=0)
 
     @property
     def reserve_share(self) -> np.ndarray:
@@ -94,9 +94,24 @@ class Problem:
         min(1, award_prudence × p); 1 for a candidate that succeeded and 0 for one that failed, whatever
         the prudence (docs/workbook.md, actuals). The one definition of a reserve.
         """
-        share = np.minimum(1.0, self.award_prudence * self.prob)
-        share[self.status == SUCCEEDED] = 1.0
-        share[self.status == FAILED] = 0.0
+        return self._share(self.prob, np.arange(self.n))
+
+    def _settled(self) -> tuple[np.ndarray, np.ndarray]:
+        """(succeeded, failed) masks of the candidates, computed once per ``status`` array: comparing
+        a million Python strings took a fifth of a second, several times per solve."""
+        cached = self.__dict__.get("_settled_cache")
+        if cached is None or cached[0] is not self.status:
+            status = self.status
+            cached = (status, status == SUCCEEDED, status == FAILED)
+            self.__dict__["_settled_cache"] = cached
+        return cached[1], cached[2]
+
+    def _share(self, prob: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """`reserve_share` of the probabilities ``prob`` (rows aligned with ``rows``)."""
+        share = np.minimum(1.0, self.award_prudence * prob)
+        succeeded, failed = self._settled()
+        share[succeeded[rows]] = 1.0
+        share[failed[rows]] = 0.0
         return share
 
     @property
@@ -121,7 +136,8 @@ class Problem:
         coef = np.zeros((n, k, len(self.fund_lines)))
         ii, kk = np.nonzero(self.valid & (self.line >= 0))
         own = self.cost + self.success_reserve
-        np.add.at(coef, (ii, kk, self.line[ii, kk]), own[ii, kk])
+        # one line per (candidate, slot): a plain assignment (np.add.at took seconds at scale)
+        coef[ii, kk, self.line[ii, kk]] = own[ii, kk]
         has_award = np.nonzero(self.award_line >= 0)[0]
         if len(has_award):
             coef[has_award, :, self.award_line[has_award]] += self.reserve[has_award]
@@ -135,7 +151,7 @@ class Problem:
         line = self.line[rows, slots]
         paid = line >= 0
         upfront = np.bincount(line[paid], weights=self.cost[rows, slots][paid], minlength=nf)
-        share = self.reserve_share[rows, slots]
+        share = self._share(self.prob[rows, slots], rows)
         success = share * self.paid_on_success[rows, slots]
         reserve = np.bincount(line[paid], weights=success[paid], minlength=nf)
         has = self.award_line >= 0
@@ -182,16 +198,21 @@ class Problem:
         return slots
 
     def choices_from_slots(self, slots: np.ndarray) -> dict[str, str]:
+        # plain ints from one tolist(), no per-candidate numpy scalar or index lookup
         return {
-            c: self.option_names[i][int(s)]
-            for i, (c, s) in enumerate(zip(self.candidate_ids, slots, strict=True))
+            c: names[s]
+            for c, names, s in zip(
+                self.candidate_ids, self.option_names, np.asarray(slots).tolist(), strict=True
+            )
         }
 
     def locked_slots(self) -> np.ndarray:
         """The do-nothing plan with the locks applied."""
         return np.where(self.lock >= 0, self.lock, 0)
 
-    def active_slots(self) -> np.ndarray:
+    def active_slots(
+        self, fund: np.ndarray | None = None, floor: np.ndarray | None = None
+    ) -> np.ndarray:
         """(n, K) bool: slots worth offering to a solver (valid, not dominated, respecting locks).
 
         Slot b is dominated by slot a of the same candidate when a is no less likely, costs no more,
@@ -201,8 +222,9 @@ class Problem:
         """
         n, k = self.prob.shape
         active = self.valid.copy()
-        fund = self.fund_coef()
-        floor = self.floor_coef()
+        # ``fund`` / ``floor``: `fund_coef()` / `floor_coef()` when the caller has them already
+        fund = self.fund_coef() if fund is None else fund
+        floor = self.floor_coef() if floor is None else floor
         needs_option = self.lock == ANY_SLOT
         for b in range(1, k):
             for a in range(k):
@@ -243,6 +265,29 @@ def _text(series: pd.Series) -> list[str]:
     return [v if type(v) is str else str(v) for v in values]
 
 
+def _as_text(series: pd.Series) -> np.ndarray:
+    """A column as an object array of str ("" for missing), for hashing against an index."""
+    return np.asarray(_text(series), dtype=object)
+
+
+def _keys(series: pd.Series) -> pd.Series | np.ndarray:
+    """A text column as it can be hashed against an index: itself when it is already text without
+    gaps (pandas hashes an Arrow string column without a Python object per row), else `_as_text`."""
+    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
+        return series
+    return _as_text(series)
+
+
+def _positions(index: pd.Index, series: pd.Series) -> np.ndarray:
+    """Position of each value of ``series`` in ``index`` (hashed by pandas, not one dict lookup a
+    row); a value not there raises KeyError, as a dict lookup would."""
+    values = _keys(series)
+    pos = index.get_indexer(values).astype(np.int64) if len(index) else np.full(len(values), -1)
+    if (pos < 0).any():
+        raise KeyError(str(np.asarray(values, dtype=object)[pos < 0][0]))
+    return pos
+
+
 def compile_problem(wb: Workbook) -> Problem:
     """Turn a canonical `Workbook` into a `Problem` (arrays; a fresh copy that may be modified).
 
@@ -258,15 +303,13 @@ def compile_problem(wb: Workbook) -> Problem:
     cands = wb.candidates
     ids = _text(cands["candidate_id"])
     n = len(ids)
-    cindex = {c: i for i, c in enumerate(ids)}
+    cand_index = pd.Index(_keys(cands["candidate_id"]))
     fund_lines = _text(wb.budgets["fund_line"])
-    findex = {f: j for j, f in enumerate(fund_lines)}
     resources = wb.resource_names
     targets = _text(wb.targets["target"])
-    tindex = {t: j for j, t in enumerate(targets)}
 
     opts = wb.options
-    o_cand = np.array([cindex[c] for c in _text(opts["candidate_id"])], dtype=np.int64)
+    o_cand = _positions(cand_index, opts["candidate_id"])
     counts = np.bincount(o_cand, minlength=n) if len(o_cand) else np.zeros(n, dtype=np.int64)
     k = 1 + int(counts.max(initial=0))
     # Slot of each option row: 1 + its rank among its candidate's options, in workbook order.
@@ -288,49 +331,45 @@ def compile_problem(wb: Workbook) -> Problem:
     if "paid_on_success" in opts:
         paid_on_success[o_cand, o_slot] = opts["paid_on_success"].fillna(0.0).to_numpy(dtype=float)
     line = np.full((n, k), -1, dtype=np.int64)
-    line[o_cand, o_slot] = [findex.get(f, -1) for f in _text(opts["fund_line"])]
+    line[o_cand, o_slot] = pd.Index(fund_lines).get_indexer(_keys(opts["fund_line"]))
     use = np.zeros((n, k, len(resources)))
     for r, name in enumerate(resources):
         if name in opts.columns:
             use[o_cand, o_slot, r] = opts[name].fillna(0.0).to_numpy(dtype=float)
-    option_names = [[NONE_OPTION] for _ in range(n)]
-    for i, name in zip(
-        o_cand[order], np.asarray(_text(opts["option"]), dtype=object)[order], strict=True
-    ):
-        option_names[i].append(name)
+    # per candidate its options in workbook order: slices of the names sorted by candidate
+    names = np.asarray(_text(opts["option"]), dtype=object)[order].tolist()
+    ends = np.cumsum(counts).tolist() if n else []
+    option_names = [[NONE_OPTION, *names[s:e]] for s, e in zip(starts.tolist(), ends, strict=True)]
 
     award = cands["award"].fillna(0.0).to_numpy(dtype=float) if "award" in cands else np.zeros(n)
-    award_line = np.array(
-        [
-            findex.get(f, -1)
-            for f in (_text(cands["award_line"]) if "award_line" in cands else [""] * n)
-        ],
-        dtype=np.int64,
+    award_line = (
+        pd.Index(fund_lines).get_indexer(_keys(cands["award_line"])).astype(np.int64)
+        if "award_line" in cands
+        else np.full(n, -1, dtype=np.int64)
     )
     award = np.where(award_line >= 0, award, 0.0)
 
     values = np.zeros((n, len(targets)))
     contrib = wb.contributions
     if len(contrib):
-        ci = np.array([cindex[c] for c in _text(contrib["candidate_id"])], dtype=np.int64)
-        ti = np.array([tindex[t] for t in _text(contrib["target"])], dtype=np.int64)
+        ci = _positions(cand_index, contrib["candidate_id"])
+        ti = _positions(pd.Index(targets), contrib["target"])
         np.add.at(values, (ci, ti), contrib["value"].to_numpy(dtype=float))
 
     lock = np.full(n, -1, dtype=np.int64)
-    for c, o in zip(_text(wb.locks["candidate_id"]), _text(wb.locks["option"]), strict=True):
-        i = cindex[c]
+    locked = _positions(cand_index, wb.locks["candidate_id"]).tolist()
+    for i, o in zip(locked, _text(wb.locks["option"]), strict=True):
         lock[i] = option_names[i].index(o)
 
     # Actuals (docs/workbook.md): a decided candidate is locked to the option it was given; its
     # probability is 1 once it succeeded and 0 once it failed, under every slot.
     status = np.full(n, OPEN, dtype=object)
-    for c, st, o in zip(
-        _text(wb.actuals["candidate_id"]),
+    for i, st, o in zip(
+        _positions(cand_index, wb.actuals["candidate_id"]).tolist(),
         _text(wb.actuals["status"]),
         _text(wb.actuals["option"]),
         strict=True,
     ):
-        i = cindex[c]
         status[i] = st
         lock[i] = option_names[i].index(o or NONE_OPTION)
         if st == SUCCEEDED:
@@ -351,7 +390,6 @@ def compile_problem(wb: Workbook) -> Problem:
 
     districts = _text(cands["district"])
     floor_districts = _text(wb.floors["district"])
-    dindex = {d: j for j, d in enumerate(floor_districts)}
     budgets = wb.budgets
     pooled = (
         budgets["pooled"].to_numpy(dtype=bool)
@@ -395,5 +433,7 @@ def compile_problem(wb: Workbook) -> Problem:
         award_prudence=wb.award_prudence,
         paid_on_success=paid_on_success,
         status=status,
-        district_index=np.array([dindex.get(d, -1) for d in districts], dtype=np.int64),
+        district_index=pd.Index(floor_districts).get_indexer(districts).astype(np.int64)
+        if floor_districts
+        else np.full(n, -1, dtype=np.int64),
     )

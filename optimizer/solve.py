@@ -25,10 +25,13 @@ from optimizer.guard import call_with_deadline
 from optimizer.model import (
     EPS_BEYOND,
     EPS_SPEND,
+    CouplingRows,
     HighsModel,
     LinearForm,
     PulpModel,
     SolverOutcome,
+    coupling_parts,
+    coupling_rows,
     linear_form,
     primary_bound,
     tie_slack,
@@ -301,11 +304,17 @@ class AllocationModel:
         # candidate that must get one, ANY_SLOT). Locks do not change it.
         self._undominated: np.ndarray | None = None
         self._undominated_by_options: np.ndarray | None = None
-        self._active = self._active_slots()
-        self.form: LinearForm = linear_form(self.problem, self._active)
+        # the coupling rows once, for the dominance of options and the linear form both
+        rows = coupling_rows(self.problem)
+        self._active = self._active_slots(rows)
+        self.form: LinearForm = linear_form(self.problem, self._active, rows)
+        del rows
         self.compile_seconds = time.perf_counter() - started
         self._pulp: PulpModel | None = None
         self._highs: HighsModel | None = None
+        # The structured method's prices at its last solve: the next one starts its dual search there
+        # (docs/optimizer.md, "The structured method").
+        self.dual_prices: np.ndarray | None = None
 
     # --- changing the numbers -------------------------------------------------------------
     def set_budget(self, fund_line: str, amount: float) -> None:
@@ -339,14 +348,15 @@ class AllocationModel:
         self._pulp = None
         self._highs = None
 
-    def _active_slots(self) -> np.ndarray:
+    def _active_slots(self, rows: CouplingRows | None = None) -> np.ndarray:
         """`Problem.active_slots`, with the dominance of options (which does not depend on the
         locks, except that "none" dominates no option of an ``ANY_SLOT`` candidate) computed once."""
         p = self.problem
         if self._undominated is None:
             free = copy.copy(p)
             free.lock = np.full(p.n, FREE, dtype=np.int64)
-            self._undominated = free.active_slots()
+            parts = coupling_parts(rows) if rows is not None else (None, None)
+            self._undominated = free.active_slots(*parts)
         active = self._undominated.copy()
         needs_option = p.lock == ANY_SLOT
         if needs_option.any():
@@ -538,6 +548,7 @@ class AllocationModel:
                 time_limit=settings.time_limit,
                 mip_gap=settings.mip_gap,
                 threads=settings.threads,
+                start=start,
             )
             return _Found(slots, status, bound, used, started)
         fresh = self._highs is None
@@ -942,9 +953,10 @@ def solve(
     start : dict, optional
         A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
         path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
-        it breaks one but the LP moves few candidates away from it (docs/optimizer.md). Ignored by
-        ``milp`` and ``lp_round`` (which only takes it when it keeps every rule and beats the
-        rounded plan) and when it names candidates or options the workbook does not have.
+        it breaks one but the LP moves few candidates away from it (docs/optimizer.md); the
+        structured method's first incumbent when it keeps every rule. Ignored by ``milp`` and
+        ``lp_round`` (which only takes it when it keeps every rule and beats the rounded plan) and
+        when it names candidates or options the workbook does not have.
 
     Returns
     -------

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 
-from optimizer.evaluate import is_feasible, plan_scores
+from optimizer.evaluate import is_feasible, plan_scores, rule_excess
 from optimizer.guard import call_with_deadline
 from optimizer.model import (
     EPS_BEYOND,
@@ -39,7 +39,7 @@ from optimizer.model import (
     row_bounds,
     tie_slack,
 )
-from optimizer.problem import FREE, Problem
+from optimizer.problem import FEASIBILITY_TOL, FREE, Problem
 from optimizer.quiet import quiet_stdout
 
 if TYPE_CHECKING:  # solve.py imports this module: no import cycle at run time
@@ -53,10 +53,13 @@ STRUCTURED_MIN_VARS = 20_000
 # units of the total target weight (prices are per scaled row, see `Lagrangian`).
 MAX_ITERATIONS = 400
 BOX_START = 0.5
+BOX_WARM = 1e-3
 BOX_MIN = 1e-7
 # The dual search stops when its model promises less than this (relative) further decrease, or a
 # twentieth of the gap asked for: below that the core MIP's plan, not the bound, decides the gap.
 DUAL_TOLERANCE_MIN = 1e-6
+# Share of the time limit the dual search may use at most (the core MIP has the rest).
+DUAL_SHARE = 0.5
 # Smallest core MIP, and how many candidates per coupling row it holds at least.
 CORE_MIN = 1500
 CORE_PER_ROW = 150
@@ -69,7 +72,9 @@ class DualPoint:
     prices: np.ndarray  # (m + Tw,): scaled row prices, then target prices
     value: float  # L(prices): a bound on the solver objective, constants included
     gradient: np.ndarray  # (m + Tw,)
-    chosen: np.ndarray  # (nv,) bool: the option variables the plan takes
+    # (groups,) int8: the plan behind it, per candidate group the position of the option variable it
+    # takes within the group, plus one (0 = "none"); one byte a candidate, so every cut's plan is kept
+    choice: np.ndarray
 
 
 class Lagrangian:
@@ -117,6 +122,7 @@ class Lagrangian:
             self.dense[np.arange(n_var) - self.starts[self.group_of], self.group_of] = np.arange(
                 n_var
             )
+        self._padded = np.full(n_var + 1, -np.inf)  # profits, then the padding's −∞
         required = np.zeros(problem.n, dtype=bool)
         required[f.required] = True
         self.group_required = required[f.var_cand[self.starts]] if n_var else np.zeros(0, bool)
@@ -168,15 +174,48 @@ class Lagrangian:
         margin = best - runner_up
         return chosen, margin
 
+    def choice_of(self, chosen_var: np.ndarray) -> np.ndarray:
+        """Per group, the position (plus one, 0 = none) of the chosen variable (-1 = none)."""
+        out = np.where(chosen_var >= 0, chosen_var - self.starts + 1, 0)
+        return out.astype(np.int8 if len(self.dense) < 127 else np.int16)
+
+    def slots_of(self, choice: np.ndarray) -> np.ndarray:
+        """The plan (a slot per candidate) that takes, per group, the option at ``choice``."""
+        f = self.form
+        slots = self.problem.locked_slots().copy()
+        taken = np.nonzero(choice > 0)[0]
+        var = self.starts[taken] + choice[taken].astype(np.int64) - 1
+        slots[f.var_cand[var]] = f.var_slot[var]
+        return slots
+
+    def best_choice(self, profit: np.ndarray) -> np.ndarray:
+        """`best_options`'s chosen variables alone, with fewer temporary arrays (the dual search
+        calls it once per pass over a million candidates and does not need the margins)."""
+        n_groups = len(self.starts)
+        if n_groups == 0:
+            return np.zeros(0, dtype=np.int64)
+        padded = self._padded
+        padded[:-1] = profit
+        top = padded[self.dense[0]]
+        first = self.dense[0].copy()
+        for k in range(1, len(self.dense)):
+            value = padded[self.dense[k]]
+            better = value > top  # strictly: ties keep the first
+            np.copyto(first, self.dense[k], where=better)
+            np.maximum(top, value, out=top)
+        if self.group_required.any():
+            takes = (top > 0.0) | self.group_required
+        else:
+            takes = top > 0.0
+        return np.where(takes, first, -1)
+
     def evaluate(self, prices: np.ndarray) -> DualPoint:
         """L(prices) with a subgradient."""
         f = self.form
         u, pi = prices[: self.m], prices[self.m :]
         profit = self.profits(prices)
-        chosen_var, _ = self.best_options(profit)
+        chosen_var = self.best_choice(profit)
         picked = chosen_var[chosen_var >= 0]
-        chosen = np.zeros(f.nv, dtype=bool)
-        chosen[picked] = True
         value = f.objective_const + float(u @ self.limit) + float(pi @ f.target_const)
         value += float(np.maximum(0.0, self.weight - pi).sum())
         value += float(profit[picked].sum())
@@ -197,11 +236,18 @@ class Lagrangian:
             gradient_u[self.transfer_rows] += net / self.scale[self.transfer_rows]
         attain = (pi < self.weight).astype(float)
         gradient_pi = f.target_const + sums[self.m :] - attain
-        return DualPoint(prices, value, np.concatenate([gradient_u, gradient_pi]), chosen)
+        return DualPoint(
+            prices, value, np.concatenate([gradient_u, gradient_pi]), self.choice_of(chosen_var)
+        )
 
 
 class DualMaster:
-    """Kelley's cutting-plane model of L, minimised by HiGHS inside a box around the best prices."""
+    """Kelley's cutting-plane model of L, minimised by HiGHS inside a box around the best prices.
+
+    It is also the Dantzig–Wolfe master over the coupling rows: the multipliers of its cuts at the last
+    minimum weight the plans behind them, and that convex combination is (near convergence) an optimal
+    solution of the LP relaxation (`recovered`).
+    """
 
     def __init__(self, dual: Lagrangian, threads: int = 1):
         self.dual = dual
@@ -211,6 +257,7 @@ class DualMaster:
         # HiGHS's thread pool is made once per process by the first run: a run with another thread
         # count later (the core MIP, an LP) would fail, so the master uses the solve's count.
         h.setOptionValue("threads", int(threads))
+        h.setOptionValue("solver", "simplex")
         dim = dual.dim
         upper = np.concatenate([np.full(dual.m, highspy.kHighsInf), dual.weight])
         self.upper = upper
@@ -227,50 +274,81 @@ class DualMaster:
         )
         self.h = h
         self.cols = np.arange(dim + 1, dtype=np.int32)
+        self.plans: list[np.ndarray] = []  # the plan behind each cut, in row order
+        self.weights: np.ndarray | None = None  # the cuts' multipliers at the last minimum
 
     def add_cut(self, point: DualPoint) -> None:
         """θ ≥ L(p_k) + g_k · (p − p_k)."""
         g = point.gradient
         rhs = point.value - float(g @ point.prices)
         self.h.addRow(rhs, highspy.kHighsInf, len(self.cols), self.cols, np.append(-g, 1.0))
+        self.plans.append(point.choice)
 
     def minimise(self, center: np.ndarray, box: float) -> tuple[np.ndarray, float] | None:
         """The model's minimiser within the box and its value (None when HiGHS fails)."""
         dim = self.dual.dim
         lo = np.maximum(0.0, center - box)
         up = np.minimum(self.upper, center + box)
-        self.h.changeColsBounds(
-            dim,
-            self.cols[:dim],
-            lo,
-            up,
-        )
-        self.h.setOptionValue("solver", "simplex")
+        self.h.changeColsBounds(dim, self.cols[:dim], lo, up)
         with quiet_stdout():
             self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        x = np.asarray(self.h.getSolution().col_value)
+        solution = self.h.getSolution()
+        x = np.asarray(solution.col_value)
+        # θ's column is 1 in every cut and its cost is 1: the cut multipliers sum to one
+        self.weights = np.abs(np.asarray(solution.row_dual, dtype=float))
         return np.clip(x[:dim], lo, up), float(x[dim])
 
+    def recovered(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The cuts' plans weighted by their multipliers: per group the position with the largest
+        weight, whether the group is fractional (the weighted plans disagree on it), and that weight."""
+        w = self.weights
+        # cuts added after the last minimum (a search stopped by its deadline) have no weight yet
+        if w is None or len(w) > len(self.plans) or not w.sum() > 0:
+            return None
+        w = w / w.sum()
+        used = np.nonzero(w > 1e-9)[0]  # at most dim + 1 at a vertex of the master
+        n_groups = len(self.dual.starts)
+        votes = np.zeros((len(self.dual.dense) + 1, n_groups))
+        groups = np.arange(n_groups)
+        for k in used:
+            votes[self.plans[k], groups] += w[k]
+        choice = votes.argmax(axis=0).astype(self.plans[0].dtype)
+        weight = votes.max(axis=0)
+        return choice, weight < 1 - 1e-7, weight
 
-def minimise_dual(
+
+@dataclass
+class DualSearch:
+    """What `search_dual` found: the best point, the number of passes, and the Dantzig–Wolfe
+    recovery of an LP solution (`DualMaster.recovered`), None when the master gave none."""
+
+    best: DualPoint
+    iterations: int
+    recovered: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+
+def search_dual(
     dual: Lagrangian,
     *,
     tolerance: float,
     deadline: float,
     start: np.ndarray | None = None,
     threads: int = 1,
-) -> tuple[DualPoint, int]:
-    """Box-stabilised cutting planes: (the best point, iterations). Stops when the model predicts less
-    than ``tolerance`` (relative) further decrease in a box that no longer grows, or at the deadline."""
+) -> DualSearch:
+    """Box-stabilised cutting planes. Stops when the model predicts less than ``tolerance``
+    (relative) further decrease in a box that no longer grows, or at the deadline. ``start``: warm
+    prices (a previous solve's), else none on the coupling rows and half the weight on the targets."""
     w_total = max(1e-9, float(dual.weight.sum()))
+    warm = start is not None
     if start is None:
         start = np.concatenate([np.zeros(dual.m), 0.5 * dual.weight])
     best = dual.evaluate(start)
     master = DualMaster(dual, threads)
     master.add_cut(best)
-    box = BOX_START * w_total
+    # warm prices are near the minimum: a small first box saves the passes that find it again
+    box = (BOX_WARM if warm else BOX_START) * w_total
     iterations = 0
     while iterations < MAX_ITERATIONS and time.perf_counter() < deadline:
         iterations += 1
@@ -293,7 +371,20 @@ def minimise_dual(
                 box *= 2.0
         elif trial.value > best.value - 0.0 * decrease:
             box = max(BOX_MIN * w_total, 0.5 * box)
-    return best, iterations
+    return DualSearch(best, iterations, master.recovered())
+
+
+def minimise_dual(
+    dual: Lagrangian,
+    *,
+    tolerance: float,
+    deadline: float,
+    start: np.ndarray | None = None,
+    threads: int = 1,
+) -> tuple[DualPoint, int]:
+    """`search_dual`'s best point and number of passes."""
+    found = search_dual(dual, tolerance=tolerance, deadline=deadline, start=start, threads=threads)
+    return found.best, found.iterations
 
 
 def solve_structured(
@@ -302,11 +393,14 @@ def solve_structured(
     time_limit: float,
     mip_gap: float,
     threads: int,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, str, float, str]:
     """The structured method: (slots, status, bound on the attainment, method used).
 
     Same contract as the fast path of `AllocationModel`: the plan keeps every rule or is repaired by the
-    caller; ``status`` is ``optimal`` when it is within ``mip_gap`` of the (proven) bound.
+    caller; ``status`` is ``optimal`` when it is within ``mip_gap`` of the (proven) bound. ``start``, a
+    plan in hand (slots), is the first incumbent; the dual search starts from the prices of the
+    model's previous structured solve (`AllocationModel.dual_prices`) when it has them.
     """
     from optimizer.solve import CORE_GAP, _grace
 
@@ -317,34 +411,70 @@ def solve_structured(
         return time_limit - (time.perf_counter() - started)
 
     dual = Lagrangian(p, form)
-    point, _ = minimise_dual(
+    warm = model.dual_prices
+    if warm is not None and len(warm) != dual.dim:
+        warm = None
+    found = search_dual(
         dual,
         tolerance=max(0.05 * mip_gap, DUAL_TOLERANCE_MIN),
-        deadline=started + 0.5 * time_limit,
+        deadline=started + DUAL_SHARE * time_limit,
+        start=warm,
         threads=threads,
     )
+    point = found.best
+    model.dual_prices = point.prices.copy()
     bound = primary_bound(form, point.value)
 
     def gap_of(s: np.ndarray) -> float:
         a = plan_scores(p, s)[0]
         return (bound - a) / bound if bound > 0 else 0.0
 
+    checked: dict[bytes, bool] = {}
+
+    def keeps_rules(s: np.ndarray) -> bool:
+        # the exact check of a plan sitting on a budget costs seconds at scale: once per plan
+        key = s.tobytes()
+        if key not in checked:
+            checked[key] = is_feasible(p, s)
+        return checked[key]
+
     def done(s: np.ndarray) -> bool:
-        return is_feasible(p, s) and gap_of(s) <= mip_gap + tie_slack(form, bound)
+        return keeps_rules(s) and gap_of(s) <= mip_gap + tie_slack(form, bound)
 
     # The Lagrangian plan at the best prices, and how clearly each candidate prefers its choice.
     chosen_var, margin = dual.best_options(dual.profits(point.prices))
-    slots = p.locked_slots().copy()
-    picked = chosen_var >= 0
-    slots[form.var_cand[chosen_var[picked]]] = form.var_slot[chosen_var[picked]]
+    lagrangian = dual.slots_of(dual.choice_of(chosen_var))
+    # The LP solution the master recovers: the candidates it leaves fractional are the core's first,
+    # the others keep its choice (its rows hold, where the Lagrangian plan's alone need not).
+    if found.recovered is not None:
+        choice, fractional, weight = found.recovered
+        # the fractional candidates start at "none": the integral part alone keeps the rows the
+        # recovered solution keeps, so the core MIP starts from a plan in hand
+        # (those that must get an option keep the recovered one)
+        at_none = fractional & ~dual.group_required
+        fixing = dual.slots_of(np.where(at_none, 0, choice).astype(choice.dtype))
+        margin = np.where(fractional, -np.inf, margin)
+        # ... then given their recovered option, the surest first, as many as the rules allow
+        fixing = fill_until_infeasible(p, fixing, dual, choice, fractional, weight)
+    else:
+        fixing = lagrangian
     group_cand = form.var_cand[dual.starts] if form.nv else np.zeros(0, dtype=np.int64)
     order = group_cand[np.argsort(margin, kind="stable")]
+    n_open = int(np.isneginf(margin).sum())
     enough = bound * (1 - mip_gap) + EPS_BEYOND * form.total_weight
-    size = min(len(order), max(CORE_MIN, CORE_PER_ROW * dual.dim))
+    size = min(len(order), max(CORE_MIN, CORE_PER_ROW * dual.dim, n_open + CORE_MIN))
     used = "structured"
     # The best plan in hand that keeps every rule (None until there is one).
-    plan: np.ndarray | None = slots if is_feasible(p, slots) else None
-    fixing = slots  # what the candidates outside the core keep
+    plan: np.ndarray | None = None
+    for s, how in ((start, "structured+start"), (fixing, used), (lagrangian, used)):
+        if (
+            s is not None
+            and keeps_rules(s)
+            and (plan is None or model.score(s) > model.score(plan))
+        ):
+            plan, used = s, how
+    if plan is not None and done(plan):
+        return plan, "optimal", bound, used
     free = int((p.lock < 0).sum())
     no_answer: tuple[str, np.ndarray | None, float] = ("no_solution", None, float("nan"))
     while True:
@@ -377,16 +507,16 @@ def solve_structured(
         if plan is None:
             # The core could not make up for what the others take: start again from the
             # Lagrangian plan less its weakest supports.
-            plan = drop_until_feasible(p, slots)
+            plan = drop_until_feasible(p, fixing)
             fixing = plan
-            if not is_feasible(p, plan):
+            if not keeps_rules(plan):
                 plan = None
                 size = min(free, 4 * size)
             continue
         fixing = plan
         size = min(free, 4 * size)
     if plan is None:
-        plan = drop_until_feasible(p, slots)
+        plan = drop_until_feasible(p, fixing)
     status = "optimal" if done(plan) else "feasible"
     if not math.isfinite(bound):
         bound = float("nan")
@@ -433,6 +563,47 @@ def core_mip(
     )
     plan = out.slots if out.slots is not None and is_feasible(p, out.slots) else None
     return out.status, plan, bound
+
+
+def fill_until_infeasible(
+    problem: Problem,
+    slots: np.ndarray,
+    dual: Lagrangian,
+    choice: np.ndarray,
+    fractional: np.ndarray,
+    weight_of: np.ndarray | None,
+) -> np.ndarray:
+    """Give the fractional groups their recovered option, the largest recovered weight first, as
+    many as keep every rule (the number found by bisection on the float rule excess, then checked
+    exactly); ``slots`` unchanged when it breaks a rule itself or no group fits."""
+    p = problem
+    groups = np.nonzero(fractional & (choice > 0))[0]
+    if len(groups) == 0 or not is_feasible(p, slots):
+        return slots
+    strength = weight_of[groups] if weight_of is not None else np.zeros(len(groups))
+    groups = groups[np.argsort(-strength, kind="stable")]
+    var = dual.starts[groups] + choice[groups].astype(np.int64) - 1
+    cand, slot = dual.form.var_cand[var], dual.form.var_slot[var]
+
+    def given(k: int) -> np.ndarray:
+        out = slots.copy()
+        out[cand[:k]] = slot[:k]
+        return out
+
+    def fits(k: int) -> bool:
+        return bool(np.all(rule_excess(p, given(k)) <= -FEASIBILITY_TOL))
+
+    low, high = 0, len(groups)  # giving `low` keeps the rules (with room), giving `high` may not
+    if fits(high):
+        low = high
+    while high - low > 1:
+        mid = (low + high) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid
+    out = given(low)
+    return out if is_feasible(p, out) else slots
 
 
 def drop_until_feasible(problem: Problem, slots: np.ndarray) -> np.ndarray:

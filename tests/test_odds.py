@@ -152,3 +152,22 @@ def test_amount_targets_under_correlation_use_the_normal_approximation():
     p, method = prob_at_least(values, probs, goal, rho=0.3)
     assert method == "normal_approx"
     assert p == pytest.approx(simulate_tail(values, probs, goal, 0.3, 100_000, 3), abs=0.03)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_blocked_count_tail_is_the_candidate_by_candidate_one(seed, monkeypatch):
+    # optimizer/odds.py: a count target over thousands of candidates folds blocks, not candidates
+    from optimizer import odds
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(odds.BLOCKED_MIN, 3 * odds.BLOCKED_MIN))
+    probs = rng.uniform(0.0, rng.uniform(0.01, 0.6), n)
+    probs[: 3 * seed] = 1.0  # certain successes shift the start
+    steps = np.ones(n, dtype=np.int64)
+    blocked_min = odds.BLOCKED_MIN
+    for cap in (1, 7, int(probs.sum() * 0.9), int(probs.sum() * 1.1) + 1):
+        blocked = odds._tail_exact(steps, probs, cap)
+        monkeypatch.setattr(odds, "BLOCKED_MIN", 10**9)
+        one_by_one = odds._tail_exact(steps, probs, cap)
+        monkeypatch.setattr(odds, "BLOCKED_MIN", blocked_min)
+        assert blocked == pytest.approx(one_by_one, rel=1e-12, abs=1e-300)

@@ -103,3 +103,72 @@ def test_the_bound_of_the_structured_method_is_the_primary_bound_of_the_dual():
     best, _ = structured.minimise_dual(dual, tolerance=1e-9, deadline=float("inf"))
     found = model.search(method="structured", mip_gap=1e-3, time_limit=30)
     assert found.bound <= primary_bound(model.form, best.value) + 1e-9
+
+
+def test_a_start_plan_is_the_first_incumbent(monkeypatch):
+    # No core MIP at all: what comes back is the best of the start and the recovered plans.
+    monkeypatch.setattr(structured, "core_mip", lambda *a, **k: ("no_solution", None, np.nan))
+    wb = random_workbook(300, seed=2, n_locks=8, floors={"D1": 0.2}, pool_share=0.3)
+    exact = solve(wb, method="milp", mip_gap=1e-4, time_limit=60, baselines=False)
+    fast = solve(
+        wb, method="structured", mip_gap=1e-3, time_limit=30, baselines=False, start=exact.choices
+    )
+    assert fast.objective >= exact.objective - 1e-9
+    assert fast.status == "optimal", fast.message
+    assert evaluate_plan(wb, fast.choices).feasible
+
+
+def test_a_start_plan_that_breaks_a_rule_is_not_handed_back(monkeypatch):
+    small_cores(monkeypatch)
+    wb = random_workbook(300, seed=4, tightness=0.2, floors={"D1": 0.1})
+    problem = compile_problem(wb)
+    everything = problem.valid.shape[1] - 1 - np.argmax(problem.valid[:, ::-1], axis=1)
+    assert not is_feasible(problem, everything)
+    fast = solve(
+        wb,
+        method="structured",
+        mip_gap=1e-3,
+        time_limit=30,
+        baselines=False,
+        start=problem.choices_from_slots(everything),
+    )
+    assert fast.status == "optimal", fast.message
+    assert evaluate_plan(wb, fast.choices).feasible
+
+
+def test_a_re_solve_starts_from_the_previous_prices(monkeypatch):
+    passes: list[int] = []
+    search = structured.search_dual
+
+    def counted(*args, **kwargs):
+        found = search(*args, **kwargs)
+        passes.append(found.iterations)
+        return found
+
+    monkeypatch.setattr(structured, "search_dual", counted)
+    model = AllocationModel(random_workbook(2000, seed=7, n_locks=4, floors={"D1": 0.15}))
+    assert model.dual_prices is None
+    first = model.search(method="structured", mip_gap=1e-3, time_limit=30)
+    assert model.dual_prices is not None and len(model.dual_prices) == len(
+        model.form.row_kind
+    ) + len(model.form.target_index)
+    line = model.problem.fund_lines[0]
+    model.set_budget(line, model.problem.amount[0] * 1.02)
+    again = model.search(method="structured", mip_gap=1e-3, time_limit=30)
+    assert first.status == again.status == "optimal"
+    # warm prices: the second dual search needs fewer passes than the cold first one
+    assert passes[1] < passes[0], passes
+
+
+def test_the_master_recovers_a_plan_even_when_the_search_is_cut_short(monkeypatch):
+    model = AllocationModel(random_workbook(300, seed=1))
+    dual = structured.Lagrangian(model.problem, model.form)
+    full = structured.search_dual(dual, tolerance=1e-9, deadline=float("inf"))
+    assert full.recovered is not None
+    choice, fractional, weight = full.recovered
+    # an LP vertex has few fractional candidates: at most about one per priced row
+    assert fractional.sum() <= 3 * dual.dim
+    assert ((weight > 0) & (weight <= 1 + 1e-9)).all()
+    monkeypatch.setattr(structured, "MAX_ITERATIONS", 5)
+    short = structured.search_dual(dual, tolerance=1e-9, deadline=float("inf"))
+    assert short.iterations == 5 and short.recovered is not None
