@@ -577,10 +577,12 @@ def solve_chance(
     )
 
 
-def with_year_odds(result: AllocationResult, problem: Problem, rho: float) -> AllocationResult:
+def with_year_odds(
+    result: AllocationResult, problem: Problem, rho: float, *, baselines: bool = True
+) -> AllocationResult:
     """The result with its targets' p_meet under correlation ρ (docs/workbook.md: P(meet) is
-    reported under the one-factor model), and the baselines' likewise, so that a change against
-    them compares like with like. The independent odds stay beside them as ``p_meet_independent``
+    reported under the one-factor model), and with ``baselines`` the baselines' likewise, so that
+    a change against them compares like with like. The independent odds stay beside them as ``p_meet_independent``
     (the dashboard shows them on hover: what the chance would be if outcomes did not move together).
     """
     if rho <= 0 or not result.choices or len(result.targets) == 0:
@@ -588,7 +590,7 @@ def with_year_odds(result: AllocationResult, problem: Problem, rho: float) -> Al
     slots = problem.slots_from_choices(result.choices)
     result.targets["p_meet_independent"] = result.targets["p_meet"].to_numpy(dtype=float)
     result.targets["p_meet"] = target_odds(problem, slots, rho)
-    for evaluation in result.baselines.values():
+    for evaluation in result.baselines.values() if baselines else ():
         frame = evaluation.targets
         if "p_meet" not in frame or len(frame) != len(result.targets):
             continue

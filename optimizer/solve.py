@@ -920,6 +920,7 @@ def solve(
     baselines: bool = True,
     method: str = "auto",
     start: dict[str, str] | None = None,
+    baseline_year_odds: bool = True,
 ) -> AllocationResult:
     """Choose an option (or none) for every candidate to maximise weighted expected attainment
     (or, when the workbook's ``objective`` is ``chance``, the weighted chance of meeting the goals:
@@ -957,6 +958,10 @@ def solve(
         structured method's first incumbent when it keeps every rule. Ignored by ``milp`` and
         ``lp_round`` (which only takes it when it keeps every rule and beats the rounded plan) and
         when it names candidates or options the workbook does not have.
+    baseline_year_odds : bool
+        With a ``correlation`` above 0, also put the baselines' p_meet under it (the dashboard
+        compares the plan's chances with theirs). The command line, whose JSON reports no baseline
+        chance, turns it off: on the demo that is most of the odds' time.
 
     Returns
     -------
@@ -986,7 +991,7 @@ def solve(
     if wb.correlation > 0:
         from optimizer.chance import with_year_odds
 
-        with_year_odds(result, model.problem, wb.correlation)
+        with_year_odds(result, model.problem, wb.correlation, baselines=baseline_year_odds)
     return with_sources(wb, result)
 
 
