@@ -10,7 +10,18 @@ from ui.auth import can
 from ui.format import local_datetime
 from ui.i18n import TABLE, current_lang, t
 from ui.issue_text import audit_detail
+from ui.roles import DEMO_USER
 from ui.widgets import page_header
+
+# Users the product itself writes to the log (data/store.py seeds as "system"; the open demo's
+# visitor is ui.roles.DEMO_USER): named in the reader's language, everyone else as signed in.
+_PRODUCT_USERS = {"system": "data.user_system", DEMO_USER: "data.user_demo"}
+
+
+def audit_user(user: object, lang: str | None = None) -> str:
+    """The audit log's user as shown: 系统 / 演示访客 for the product's own, else the sign-in name."""
+    key = _PRODUCT_USERS.get(str(user))
+    return t(key, lang) if key else str(user)
 
 
 def render() -> None:
@@ -55,7 +66,7 @@ def render() -> None:
                 pd.DataFrame(
                     {
                         t("data.when"): log["ts"].map(local_datetime),
-                        t("data.who"): log["user"],
+                        t("data.who"): log["user"].map(audit_user),
                         t("data.action"): log["action"].map(
                             lambda a: t(f"audit.{a}") if f"audit.{a}" in TABLE else a
                         ),

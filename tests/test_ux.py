@@ -412,3 +412,13 @@ def test_units_read_in_chinese_and_english_money_reads_naturally() -> None:
     assert limit_amount(699, "resource", "staff days", "zh") == "699 人日"
     assert limit_amount(940, "fund_line", "万元", "en") == "CNY 9.4 m"
     assert "10k CNY" not in t("unit.wan", "en")
+
+
+def test_the_audit_logs_product_users_read_in_the_readers_language() -> None:
+    """The seeded demo is logged as "system" and the open demo's visitor as "demo": 系统 and 演示访客
+    on the Chinese screen; a signed-in user's name stays as it is."""
+    from pages.data_admin import audit_user
+
+    users = ("system", "demo", "li@weihai.gov.cn")
+    assert [audit_user(u, "zh") for u in users] == ["系统", "演示访客", "li@weihai.gov.cn"]
+    assert [audit_user(u, "en") for u in users] == ["System", "Demo visitor", "li@weihai.gov.cn"]

@@ -661,6 +661,8 @@ SCREEN: dict[str, tuple[str, str]] = {
     "data.audit": ("操作日志", "Audit log"),
     "data.when": ("时间", "When"),
     "data.who": ("操作人", "Who"),
+    "data.user_system": ("系统", "System"),
+    "data.user_demo": ("演示访客", "Demo visitor"),
     "data.action": ("操作", "Action"),
     "data.detail": ("详情", "Detail"),
     # audit-log actions (data.store writes these codes)
