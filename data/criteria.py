@@ -47,6 +47,26 @@ TEN_BILLION_REVENUE = 1_000_000.0  # 百亿企业: revenue ≥ 100 亿元
 # Which rungs take manufacturers only (GB/T 4754 section C): the city's manufacturing ladders
 # (docs/domain.md §2, "Manufacturing only").
 MANUFACTURING_SECTIONS = frozenset({"C"})
+# Criteria that are a yes or a no (a route taken, a certificate held, a status), not a figure
+# against a threshold: the 明白纸 and the ladder's lists say 已满足 / 尚不具备 for them.
+YES_NO_CRITERIA = frozenset(
+    {
+        "direct_route",
+        "srdi_direct_route",
+        "little_giant_direct_route",
+        "manufacturing",
+        "sme",
+        "management_certified",
+        "own_brand",
+        "chain_key_role",
+        "key_field",
+        "application_ready",
+        "is_innovative_sme",
+        "is_srdi",
+        "has_rd_institution",
+        "is_provincial_champion",
+    }
+)
 MANUFACTURING_RUNGS = frozenset({"above_size", "srdi", "little_giant", "champion"})
 # Which rungs take SMEs only (63号: the 优质中小企业 are 中小企业; the single champion is not).
 SME_RUNGS = frozenset({"innovative_sme", "srdi", "little_giant"})

@@ -122,22 +122,7 @@ _MONEY = {
     "rd_expense_2y",
     "sales_3y_min",
 }
-_YES_NO = {
-    "direct_route",
-    "srdi_direct_route",
-    "little_giant_direct_route",
-    "manufacturing",
-    "sme",
-    "management_certified",
-    "own_brand",
-    "chain_key_role",
-    "key_field",
-    "application_ready",
-    "is_innovative_sme",
-    "is_srdi",
-    "has_rd_institution",
-    "is_provincial_champion",
-}
+_YES_NO = rules.YES_NO_CRITERIA
 _RANK = {"provincial_rank", "national_rank", "global_rank"}
 
 

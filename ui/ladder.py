@@ -81,25 +81,9 @@ _MONEY_CRITERIA = frozenset(
         "sales_3y_min",
     }
 )
-_YES_NO_CRITERIA = frozenset(
-    {
-        "direct_route",
-        "srdi_direct_route",
-        "little_giant_direct_route",
-        "champion_sales_route",
-        "manufacturing",
-        "sme",
-        "management_certified",
-        "own_brand",
-        "chain_key_role",
-        "key_field",
-        "application_ready",
-        "is_innovative_sme",
-        "is_srdi",
-        "has_rd_institution",
-        "is_provincial_champion",
-    }
-)
+# The champion's little-giant/SRDI route is a yes or a no in the near list too (the 明白纸 words it
+# as the route itself).
+_YES_NO_CRITERIA = criteria.YES_NO_CRITERIA | {"champion_sales_route"}
 _RANK_CRITERIA = frozenset({"provincial_rank", "national_rank", "global_rank"})
 _YEAR_CRITERIA = frozenset({"years_in_niche", "years_in_field"})
 _COUNT_CRITERIA = frozenset({"ip_class1"})
