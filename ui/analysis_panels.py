@@ -186,20 +186,32 @@ def explanation_sentences(ex: Any, wb: Workbook, labels: Mapping[str, str], lang
     return out
 
 
-def marginal_effects(row: Any, units: Mapping[str, object], lang: str) -> str:
-    """What one step more of a limit buys, target by target (``+0.8 家`` 专精特新 …)."""
-    sep = "、" if lang == "zh" else ", "
-    parts = []
+def _step_effects(
+    row: Any, units: Mapping[str, object], lang: str
+) -> list[tuple[str, float, object]]:
+    """(target's short name, change, unit) for each target one step more of a limit moves by a
+    tenth of a firm or project or more (below that is noise, not an effect)."""
+    out = []
     for column in row.index:
         if not str(column).startswith("expected_up:"):
             continue
         target = str(column).split(":", 1)[1]
         value = float(row[column]) if pd.notna(row[column]) else 0.0
-        if abs(value) < 0.05:  # under a tenth of a firm or project: noise, not an effect
+        if abs(value) < 0.05:
             continue
-        amount = format_amount(abs(value), units.get(target, ""), lang)
-        name = short_target_label(target, tv(target, lang), lang)
-        parts.append(f"{name} {'+' if value > 0 else '-'}{amount}")
+        out.append(
+            (short_target_label(target, tv(target, lang), lang), value, units.get(target, ""))
+        )
+    return out
+
+
+def marginal_effects(row: Any, units: Mapping[str, object], lang: str) -> str:
+    """What one step more of a limit buys, target by target (``+0.8 家`` 专精特新 …)."""
+    sep = "、" if lang == "zh" else ", "
+    parts = [
+        f"{name} {'+' if value > 0 else '-'}{format_amount(abs(value), unit, lang)}"
+        for name, value, unit in _step_effects(row, units, lang)
+    ]
     return sep.join(parts) if parts else t("why.no_effect", lang)
 
 
@@ -209,16 +221,8 @@ def marginal_sentence(
     """One step more of a limit, said as people say it: "再增加 500 万元小升规培育资金 → 预计多
     0.8 家规上工业企业". None when the step buys nothing measurable."""
     parts = []
-    for column in row.index:
-        if not str(column).startswith("expected_up:"):
-            continue
-        target = str(column).split(":", 1)[1]
-        value = float(row[column]) if pd.notna(row[column]) else 0.0
-        if abs(value) < 0.05:  # as in the table: under a tenth of a firm or project is noise
-            continue
-        unit = units.get(target, "")
+    for name, value, unit in _step_effects(row, units, lang):
         amount = format_amount(abs(value), unit, lang)
-        name = short_target_label(target, tv(target, lang), lang)
         if lang == "zh":
             counted = str(unit) not in ("万元", "wan")
             # "新增规上工业企业" reads "多 0.8 家规上工业企业"; an amount of money follows its name
