@@ -42,7 +42,70 @@ ENGLISH_WORDS = (
     "Choose options",
     "No results",
     "Select all",
+    # st.dataframe / st.data_editor: the column menu and the toolbar's tooltips
+    "Sort ascending",
+    "Sort descending",
+    "Statistics",
+    "Format",
+    "Autosize",
+    "Pin column",
+    "Unpin column",
+    "Hide column",
+    "Download as CSV",
+    "Show/hide columns",
+    "Fullscreen",
+    "Add row",
+    "Delete row",
+    "Clear selection",
 )
+# The element toolbars' buttons (data frames, data editors, charts): the button's ``aria-label`` is
+# its English tooltip (or "tooltip: context"); the tooltip itself is a portal with no link back but
+# the hover target's ``aria-describedby``, so the Chinese is chosen by the button being described.
+TOOLBAR_TOOLTIPS: dict[str, str] = {
+    "Show/hide columns": "显示/隐藏列",
+    "Download as CSV": "下载为 CSV",
+    "Search": "搜索",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Add row": "添加行",
+    "Delete row(s)": "删除所选行",
+    "Clear selection": "取消选择",
+    "Show data": "查看数据",
+    "Show chart": "查看图表",
+    "Download as PNG": "下载为 PNG",
+    "Copy Vega-Lite spec": "复制图表定义",
+}
+# A table's column menu. Its items carry no attribute naming them (an icon and a text node), so each
+# is found by its fixed place in Streamlit 1.67's menu: the two sort items stand before the (empty)
+# separator, Statistics and Format are the only items with a sub-menu (``aria-haspopup`` "true" and
+# "menu"), and Autosize, Pin/Unpin and Hide column are always the last three.
+_COLUMN_MENU = "[data-testid='stDataFrameColumnMenu'] [role='menu']"
+COLUMN_MENU_ITEMS: dict[str, str] = {
+    f"{_COLUMN_MENU} > [role='menuitem']:has(+ [role='menuitem'] + :empty)": "升序排列",
+    f"{_COLUMN_MENU} > [role='menuitem']:has(+ :empty)": "降序排列",
+    f"{_COLUMN_MENU} [role='menuitem'][aria-haspopup='true'] > div": "统计",
+    f"{_COLUMN_MENU} [role='menuitem'][aria-haspopup='menu'] > div": "数字格式",
+    f"{_COLUMN_MENU} > [role='menuitem']:nth-last-child(3)": "自动列宽",
+    # Pin and Unpin share the place and nothing in the page says which one is shown
+    f"{_COLUMN_MENU} > [role='menuitem']:nth-last-child(2)": "固定/取消固定此列",
+    f"{_COLUMN_MENU} > [role='menuitem']:last-child": "隐藏此列",
+}
+# The Format sub-menu's choices, in Streamlit's order: numbers (10 or 11 items) and dates and times.
+_FORMAT_MENU = "[data-testid='stDataFrameColumnFormattingMenu'] [role='menu']"
+NUMBER_FORMATS = (
+    "自动",
+    "本地格式",
+    "原始数字",
+    "紧凑（千/百万）",
+    "美元",
+    "欧元",
+    "日元",
+    "百分比",
+    "科学计数",
+    "会计格式",
+    "时长",
+)
+TIME_FORMATS = ("自动", "本地格式", "相对时间", "日历")
 
 
 def _quoted(text: str) -> str:
@@ -93,6 +156,31 @@ def chinese_css(max_upload_mb: int) -> str:
             f"[data-testid='stFileUploaderDropzone']:has(input[accept$={_quoted(ending)}]) "
             f"{note}::after{{content:{_quoted(f'{limit} · {types}')}}}"
         )
+    # The file uploader while a file is dragged over it: the overlay's text.
+    rules.append(
+        _replaced(
+            "[data-testid='stFileUploaderDropzone'] > div:not([data-testid]) > span",
+            "将文件拖放到此处",
+        )
+    )
+    # Tables' and charts' toolbars: the tooltip of the button being hovered or focused.
+    for english, chinese in TOOLBAR_TOOLTIPS.items():
+        described = ",".join(
+            f"body:has([data-testid='stTooltipHoverTarget'][aria-describedby] > "
+            f"button[aria-label{match}{_quoted(label)}]) [role='tooltip'] "
+            "[data-testid='stTooltipContent'] p"
+            for match, label in (("=", english), ("^=", f"{english}: "))
+        )
+        rules.append(_replaced(f":is({described})", chinese))
+    # Tables' column menu and its Format sub-menu.
+    for selector, chinese in COLUMN_MENU_ITEMS.items():
+        rules.append(_replaced(selector, chinese))
+    for place, chinese in enumerate(NUMBER_FORMATS, start=1):
+        number = f"{_FORMAT_MENU}:has(> :nth-child(10)) > [role='menuitem']:nth-child({place})"
+        rules.append(_replaced(number, chinese))
+    for place, chinese in enumerate(TIME_FORMATS, start=1):
+        time = f"{_FORMAT_MENU}:not(:has(> :nth-child(10))) > [role='menuitem']:nth-child({place})"
+        rules.append(_replaced(time, chinese))
     return "".join(rules)
 
 
