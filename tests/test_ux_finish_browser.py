@@ -169,3 +169,108 @@ def test_every_page_in_chinese_at_office_sizes(app_url, browser, size) -> None:
         page.wait_for_timeout(800)  # charts finish drawing before the picture
         full_page_screenshot(page, SCREENSHOTS / f"{name}_zh_{size[0]}x{size[1]}_page.png")
     context.close()
+
+
+# The Chinese that ui/style.py shows in place of the English (read from the ::after boxes).
+AFTER_TEXTS_JS = """(selector) => [...document.querySelectorAll(selector)]
+  .map((e) => getComputedStyle(e, '::after').content)
+  .filter((c) => c && c !== 'none' && c !== 'normal')
+  .map((c) => c.replace(/^"|"$/g, ''))"""
+CURSOR_JS = "([x, y]) => getComputedStyle(document.elementFromPoint(x, y)).cursor"
+
+
+def _column_edges(page, grid) -> list[float]:  # noqa: ANN001
+    """Each column's right edge in the header. The grid is drawn on a canvas, so the edges are found
+    where the pointer turns into the resize cursor."""
+    box = grid.bounding_box()
+    y = box["y"] + HEADER_PX / 2
+    edges: list[float] = []
+    inside = False
+    for x in range(int(box["x"]) + 2, int(box["x"] + box["width"]) - 2, 3):
+        page.mouse.move(x, y)
+        resize = page.evaluate(CURSOR_JS, [x, y]) == "col-resize"
+        if resize and not inside:
+            edges.append(x)
+        inside = resize
+    return edges
+
+
+def _open_column_menu(page, grid, column: int) -> None:  # noqa: ANN001
+    """Open the menu of the ``column``-th column (0: the first after the tick boxes): its button is
+    drawn at the right end of the header while the pointer is over it."""
+    edges = _column_edges(page, grid)
+    y = grid.bounding_box()["y"] + HEADER_PX / 2
+    page.mouse.move(edges[column] - 40, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(edges[column] - 11, y)
+    expect(page.locator("[data-testid='stDataFrameColumnMenu']")).to_be_visible()
+
+
+def _after_texts(page, selector: str) -> list[str]:  # noqa: ANN001
+    return page.evaluate(AFTER_TEXTS_JS, selector)
+
+
+def _check_toolbar_tooltips(page, holder) -> list[str]:  # noqa: ANN001
+    """Hover each toolbar button of the table in ``holder``; every tooltip must read in Chinese."""
+    grid = holder.locator("[data-testid='stDataFrame']")
+    box = grid.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    buttons = holder.locator("[data-testid='stElementToolbarButton'] button")
+    expect(buttons.first).to_be_visible()
+    page.wait_for_timeout(500)  # the toolbar fades in
+    shown: list[str] = []
+    for i in range(buttons.count()):
+        label = buttons.nth(i).get_attribute("aria-label")
+        button = buttons.nth(i).bounding_box()
+        x, y = button["x"] + button["width"] / 2, button["y"] + button["height"] / 2
+        page.mouse.move(x, y, steps=5)
+        page.mouse.move(x + 1, y + 1)
+        tooltip = page.locator("[role='tooltip'] [data-testid='stTooltipContent'] p")
+        # Streamlit waits 1 s before it shows a tooltip
+        expect(tooltip, f"no tooltip for {label}").to_have_count(1, timeout=5_000)
+        assert _visible_english(page) == [], label
+        shown += _after_texts(page, "[role='tooltip'] [data-testid='stTooltipContent'] p")
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(tooltip).to_have_count(0, timeout=5_000)
+        page.wait_for_timeout(300)
+    return shown
+
+
+def test_table_menus_and_toolbars_in_chinese(app_url, browser) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context, page = _open(browser, app_url, "pipeline", (1366, 768))
+    holder = page.locator(".st-key-pipeline-stalled_table")
+    grid = holder.locator("[data-testid='stDataFrame']")
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    # the column menu of a number column (超期天数): sort, statistics, format, width, pin, hide
+    _open_column_menu(page, grid, 2)
+    assert _visible_english(page) == []
+    menu = "[data-testid='stDataFrameColumnMenu'] *"
+    assert {"升序排列", "降序排列", "数字格式", "自动列宽", "隐藏此列"} <= set(
+        _after_texts(page, menu)
+    )
+    page.locator("[role='menuitem'][aria-haspopup='menu']").hover()
+    expect(page.locator("[data-testid='stDataFrameColumnFormattingMenu']")).to_be_visible()
+    assert _visible_english(page) == []
+    assert "百分比" in _after_texts(page, "[data-testid='stDataFrameColumnFormattingMenu'] *")
+    page.screenshot(path=str(SCREENSHOTS / "table_column_menu_zh.png"))
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-testid='stDataFrameColumnMenu']")).to_have_count(0)
+    # the toolbar: show/hide columns, download, search, full screen
+    shown = _check_toolbar_tooltips(page, holder)
+    assert {"下载为 CSV", "搜索", "全屏"} <= set(shown), shown
+
+    # the data editor on 调度: add a row, and with a row ticked, delete it
+    page.goto(f"{app_url}/{PAGES['dispatch']}?lang=zh")
+    expect(page.locator("h1").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    wait_for_app(page, timeout=LOAD_TIMEOUT)
+    holder = page.locator(".st-key-dispatch-editor")
+    grid = holder.locator("[data-testid='stDataFrame']")
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    assert "添加行" in _check_toolbar_tooltips(page, holder)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + HEADER_PX + ROW_PX / 2)  # the first row's tick box
+    expect(holder.locator("button[aria-label^='Delete row']")).to_have_count(1)
+    assert "删除所选行" in _check_toolbar_tooltips(page, holder)
+    page.screenshot(path=str(SCREENSHOTS / "dispatch_editor_toolbar_zh.png"))
+    context.close()
