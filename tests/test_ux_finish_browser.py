@@ -254,6 +254,12 @@ def test_table_menus_and_toolbars_in_chinese(app_url, browser) -> None:
     assert _visible_english(page) == []
     assert "百分比" in _after_texts(page, "[data-testid='stDataFrameColumnFormattingMenu'] *")
     page.screenshot(path=str(SCREENSHOTS / "table_column_menu_zh.png"))
+    page.locator("[role='menuitem'][aria-haspopup='true']").hover()  # Statistics
+    expect(page.locator("[data-testid='stDataFrameStatisticsMetrics']")).to_be_visible()
+    assert _visible_english(page) == []
+    assert {"不同值", "标准差", "中位数"} <= set(
+        _after_texts(page, "[data-testid='stDataFrameStatisticsMetrics'] dt")
+    )
     page.keyboard.press("Escape")
     expect(page.locator("[data-testid='stDataFrameColumnMenu']")).to_have_count(0)
     # the toolbar: show/hide columns, download, search, full screen

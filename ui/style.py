@@ -46,6 +46,8 @@ ENGLISH_WORDS = (
     "Sort ascending",
     "Sort descending",
     "Statistics",
+    "Standard deviation",
+    "Distinct",
     "Format",
     "Autosize",
     "Pin column",
@@ -106,6 +108,44 @@ NUMBER_FORMATS = (
     "时长",
 )
 TIME_FORMATS = ("自动", "本地格式", "相对时间", "日历")
+# The Statistics sub-menu: a list of label (``dt``) and value rows whose labels depend on the column's
+# kind, which only the number of rows tells apart (numbers 11, dates 9, text 6, yes/no 2).
+_STATISTICS = "[data-testid='stDataFrameStatisticsMetrics']"
+STATISTICS_LABELS: dict[str, tuple[str, ...]] = {
+    ":has(> :nth-child(11))": (
+        "值个数",
+        "空值",
+        "不同值",
+        "平均值",
+        "标准差",
+        "最小值",
+        "25% 分位数",
+        "中位数",
+        "75% 分位数",
+        "最大值",
+        "合计",
+    ),
+    ":has(> :nth-child(9)):not(:has(> :nth-child(10)))": (
+        "值个数",
+        "空值",
+        "最早",
+        "25% 分位",
+        "中位",
+        "75% 分位",
+        "最晚",
+        "平均",
+        "跨度",
+    ),
+    ":has(> :nth-child(6)):not(:has(> :nth-child(7)))": (
+        "值个数",
+        "空值",
+        "不同值",
+        "最短长度",
+        "最长长度",
+        "平均长度",
+    ),
+    ":not(:has(> :nth-child(3)))": ("值个数", "空值"),
+}
 
 
 def _quoted(text: str) -> str:
@@ -181,6 +221,15 @@ def chinese_css(max_upload_mb: int) -> str:
     for place, chinese in enumerate(TIME_FORMATS, start=1):
         time = f"{_FORMAT_MENU}:not(:has(> :nth-child(10))) > [role='menuitem']:nth-child({place})"
         rules.append(_replaced(time, chinese))
+    for count, labels in STATISTICS_LABELS.items():
+        for place, chinese in enumerate(labels, start=1):
+            rules.append(_replaced(f"{_STATISTICS}{count} > :nth-child({place}) > dt", chinese))
+    rules.append(_replaced(f"{_STATISTICS} + *", "基于抽样数据"))
+    rules.append(
+        _replaced(
+            "[data-testid='stDataFrameStatisticsMenu'] > :only-child:not([data-testid])", "无数据"
+        )
+    )
     return "".join(rules)
 
 
