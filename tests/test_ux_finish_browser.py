@@ -280,3 +280,22 @@ def test_table_menus_and_toolbars_in_chinese(app_url, browser) -> None:
     assert "删除所选行" in _check_toolbar_tooltips(page, holder)
     page.screenshot(path=str(SCREENSHOTS / "dispatch_editor_toolbar_zh.png"))
     context.close()
+
+
+def test_uploader_drag_over_in_chinese(app_url, browser) -> None:
+    context, page = _open(browser, app_url, "data")
+    dropzone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    dropzone.scroll_into_view_if_needed()
+    # a file dragged over the uploader (react-dropzone reacts to the "Files" drag type)
+    files = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.xlsx')); return d; }"
+    )
+    dropzone.dispatch_event("dragenter", {"dataTransfer": files})
+    overlay = dropzone.locator(":scope > div:not([data-testid]) > span")
+    expect(overlay).to_have_count(1)
+    assert _visible_english(page) == []
+    assert _after_texts(page, "[data-testid='stFileUploaderDropzone'] > div > span") == [
+        "将文件拖放到此处"
+    ]
+    dropzone.dispatch_event("dragleave", {"dataTransfer": files})
+    context.close()
