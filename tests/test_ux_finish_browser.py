@@ -265,6 +265,14 @@ def test_table_menus_and_toolbars_in_chinese(app_url, browser) -> None:
     # the toolbar: show/hide columns, download, search, full screen
     shown = _check_toolbar_tooltips(page, holder)
     assert {"下载为 CSV", "搜索", "全屏"} <= set(shown), shown
+    # the show/hide columns list
+    holder.locator("button[aria-label='Show/hide columns']").click()
+    columns = page.locator("[data-testid='stDataFrameColumnVisibilityMenu']")
+    expect(columns).to_be_visible()
+    assert _visible_english(page) == []
+    assert "全选" in _after_texts(page, "[data-testid='stDataFrameColumnVisibilityMenu'] span")
+    page.keyboard.press("Escape")
+    expect(columns).to_have_count(0)
 
     # the data editor on 调度: add a row, and with a row ticked, delete it
     page.goto(f"{app_url}/{PAGES['dispatch']}?lang=zh")

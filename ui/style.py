@@ -221,6 +221,15 @@ def chinese_css(max_upload_mb: int) -> str:
     for place, chinese in enumerate(TIME_FORMATS, start=1):
         time = f"{_FORMAT_MENU}:not(:has(> :nth-child(10))) > [role='menuitem']:nth-child({place})"
         rules.append(_replaced(time, chinese))
+    # The toolbar's show/hide columns list: its "Select all" box and the index column's "(index)".
+    for english, chinese in (("Select all", "全选"), ("(index)", "（行索引）")):
+        rules.append(
+            _replaced(
+                "[data-testid='stDataFrameColumnVisibilityMenu'] "
+                f"label:has(> input[aria-label={_quoted(english)}]) > span:last-child",
+                chinese,
+            )
+        )
     for count, labels in STATISTICS_LABELS.items():
         for place, chinese in enumerate(labels, start=1):
             rules.append(_replaced(f"{_STATISTICS}{count} > :nth-child({place}) > dt", chinese))
