@@ -265,6 +265,15 @@ def test_table_menus_and_toolbars_in_chinese(app_url, browser) -> None:
     # the toolbar: show/hide columns, download, search, full screen
     shown = _check_toolbar_tooltips(page, holder)
     assert {"下载为 CSV", "搜索", "全屏"} <= set(shown), shown
+    # the search bar: its prompt in Chinese, no "N results" count in English
+    holder.locator("button[aria-label='Search']").click()
+    expect(holder.locator(".gdg-search-status")).to_be_visible()
+    assert _visible_english(page) == []
+    assert "输入关键词搜索" in _after_texts(page, ".gdg-search-status label")
+    page.keyboard.type("1")
+    expect(holder.locator("[data-testid='search-result-area']")).to_have_count(1)
+    assert _visible_english(page) == []
+    page.keyboard.press("Escape")
     # the show/hide columns list
     holder.locator("button[aria-label='Show/hide columns']").click()
     columns = page.locator("[data-testid='stDataFrameColumnVisibilityMenu']")

@@ -59,6 +59,10 @@ ENGLISH_WORDS = (
     "Add row",
     "Delete row",
     "Clear selection",
+    # the table search (glide-data-grid's search bar)
+    "Type to search",
+    " results",
+    " result",
 )
 # The element toolbars' buttons (data frames, data editors, charts): the button's ``aria-label`` is
 # its English tooltip (or "tooltip: context"); the tooltip itself is a portal with no link back but
@@ -182,6 +186,10 @@ def chinese_css(max_upload_mb: int) -> str:
             )
     # The drop-down lists: "Select all" and "No results".
     rules.append(_replaced("[data-key='__select_all__'] [data-item-hl]", "全选"))
+    # A table's search bar: its prompt in Chinese; its running count ("6 results", "2 of 6 results")
+    # is a number CSS cannot carry over, so it is not shown (the matches stay highlighted).
+    rules.append(_replaced(".gdg-search-status label", "输入关键词搜索"))
+    rules.append("[data-testid='search-result-area']{visibility:hidden}")
     rules.append(
         _replaced("[role='listbox'][data-empty='true'] [role='option'] > span", "无匹配项")
     )
