@@ -47,6 +47,31 @@ TEN_BILLION_REVENUE = 1_000_000.0  # 百亿企业: revenue ≥ 100 亿元
 # Which rungs take manufacturers only (GB/T 4754 section C): the city's manufacturing ladders
 # (docs/domain.md §2, "Manufacturing only").
 MANUFACTURING_SECTIONS = frozenset({"C"})
+# Criteria measured as a share of revenue or a growth rate (fractions), and those in 万元: the
+# 明白纸 and the ladder's lists write them as percentages and as money.
+SHARE_CRITERIA = frozenset(
+    {
+        "rd_ratio",
+        "rd_ratio_2y_min",
+        "rd_staff_share",
+        "main_product_share",
+        "debt_ratio",
+        "main_business_share",
+        "growth_2y_avg",
+        "niche_market_share",
+        "revenue_growth",
+    }
+)
+MONEY_CRITERIA = frozenset(
+    {
+        "revenue",
+        "rd_expense",
+        "revenue_or_equity",
+        "equity_financing_2y",
+        "rd_expense_2y",
+        "sales_3y_min",
+    }
+)
 # Criteria that are a yes or a no (a route taken, a certificate held, a status), not a figure
 # against a threshold: the 明白纸 and the ladder's lists say 已满足 / 尚不具备 for them.
 YES_NO_CRITERIA = frozenset(

@@ -103,25 +103,8 @@ CAUTIONS: list[tuple[str, str]] = [
 # Which words in a support option's name close which gaps this year: the rules' table (data.criteria).
 SUPPORT_ADDRESSES = rules.SUPPORT_CLOSES
 
-_PERCENT = {
-    "rd_ratio",
-    "rd_ratio_2y_min",
-    "rd_staff_share",
-    "main_product_share",
-    "debt_ratio",
-    "main_business_share",
-    "growth_2y_avg",
-    "niche_market_share",
-    "revenue_growth",
-}
-_MONEY = {
-    "revenue",
-    "rd_expense",
-    "revenue_or_equity",
-    "equity_financing_2y",
-    "rd_expense_2y",
-    "sales_3y_min",
-}
+_PERCENT = rules.SHARE_CRITERIA
+_MONEY = rules.MONEY_CRITERIA
 _YES_NO = rules.YES_NO_CRITERIA
 _RANK = {"provincial_rank", "national_rank", "global_rank"}
 

@@ -58,29 +58,8 @@ def _distances(fingerprint: str, _candidates: pd.DataFrame) -> pd.DataFrame:
 # How each criterion of data/criteria.py is measured (docs/domain.md §2): shares of revenue and
 # growth rates are fractions, money is 万元, yes/no criteria are 1/0, ranks are places, the rest
 # (scores and their parts) are points.
-_SHARE_CRITERIA = frozenset(
-    {
-        "rd_ratio",
-        "rd_ratio_2y_min",
-        "rd_staff_share",
-        "main_product_share",
-        "debt_ratio",
-        "main_business_share",
-        "growth_2y_avg",
-        "niche_market_share",
-        "revenue_growth",
-    }
-)
-_MONEY_CRITERIA = frozenset(
-    {
-        "revenue",
-        "rd_expense",
-        "revenue_or_equity",
-        "equity_financing_2y",
-        "rd_expense_2y",
-        "sales_3y_min",
-    }
-)
+_SHARE_CRITERIA = criteria.SHARE_CRITERIA
+_MONEY_CRITERIA = criteria.MONEY_CRITERIA
 # The champion's little-giant/SRDI route is a yes or a no in the near list too (the 明白纸 words it
 # as the route itself).
 _YES_NO_CRITERIA = criteria.YES_NO_CRITERIA | {"champion_sales_route"}
