@@ -132,13 +132,10 @@ def _settled(
     return settled
 
 
-def _marginal_job(model: PlanModel, job: tuple[Limit | None, float, bool]) -> object:
-    """One re-solve of `marginal_values` from today's plan (``None``: the LP prices instead)."""
+def _marginal_job(model: PlanModel, job: tuple[Limit, float, bool]) -> object:
+    """One re-solve of `marginal_values` from today's plan (the LP prices are solved in the caller,
+    and a limit of zero, which has no step down, sends no job)."""
     lim, value, up = job
-    if lim is None:
-        return model.solve_relaxation()
-    if not up and value >= lim.current:
-        return None  # a limit of zero has no step down
     base = model.solve()
     return _solve_at(model, lim, value, warm_start=base, keep_if_better=base if up else None)
 
@@ -273,7 +270,7 @@ def marginal_values(
         tick()
     # One job per re-solve (up and down per limit), on the executor: each starts from today's
     # plan, so they are independent. Those `_settled` already answers are not sent.
-    jobs: list[tuple[Limit | None, float, bool]] = []
+    jobs: list[tuple[Limit, float, bool]] = []
     results: list[PlanOutcome | None] = []
     pending: list[int] = []
     for lim, step_down in zip(limits, step_downs, strict=True):
