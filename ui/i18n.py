@@ -542,21 +542,10 @@ SCREEN: dict[str, tuple[str, str]] = {
         "稳健性：成功概率估计不准时方案如何变化",
         "Robustness: the plan when probabilities are only estimates",
     ),
-    "studio.robustness_help": (
-        "将各对象的成功概率随机上下浮动 20%，重新求解 20 次，看各目标预期的区间。",
-        "Success probabilities are perturbed by up to 20% and the plan re-solved 20 times: the range of each target's expectation.",
-    ),
     "studio.robustness_run": ("运行稳健性分析", "Run the robustness analysis"),
     "studio.robustness_running": ("正在重算…", "Re-solving…"),
     "studio.robust_p10": ("预期（较差情形，P10）", "Expected, low case (P10)"),
     "studio.robust_p90": ("预期（较好情形，P90）", "Expected, high case (P90)"),
-    "studio.robust_classes": (
-        "几乎总被支持的对象 {core} 个，占本方案资金的 {core_money}；视概率而定的对象 {borderline} 个，"
-        "本方案投向其中的资金占 {borderline_money}。",
-        "{core} candidates are supported in almost every case and take {core_money} of this plan's "
-        "money; {borderline} depend on the estimates, and this plan puts {borderline_money} of its "
-        "money on them.",
-    ),
     "studio.explain": ("为什么支持（或不支持）某个对象？", "Why is a candidate (not) supported?"),
     "studio.explain_pick": ("选择对象", "Choose a candidate"),
     "studio.explain_run": ("给出解释", "Explain"),
