@@ -2,9 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from optimizer.problem import FEASIBILITY_TOL, Problem
+
+
+@dataclass
+class _LedgerTables:
+    """A problem's per-slot numbers as a `Ledger` reads them (see `_ledger_tables`)."""
+
+    reserve: np.ndarray  # (n, K) entitlement reserve, on the award line
+    own_line: np.ndarray  # (n, K) cost + paid-on-success reserve, on the option's line
+    # Python lists of the per-slot numbers `try_move` reads: indexing a list is many times faster
+    # than taking numpy scalars one by one, and the greedy plan calls it once per option of every
+    # candidate (docs/optimizer.md); the numbers, and so the plans, are the same.
+    line: list
+    cost: list
+    own_line_list: list
+    reserve_list: list
+    prob: list
+    award_line: list
+    district: list
+
+
+def _ledger_tables(problem: Problem) -> _LedgerTables:
+    """The `_LedgerTables` of a problem, made once per set of arrays (`Problem.derived`): a re-solve
+    builds several ledgers (rounding, fill, repair), and converting the arrays to lists each time
+    was a third of its time."""
+
+    def make() -> _LedgerTables:
+        p = problem
+        reserve = p.reserve
+        own_line = p.cost + p.success_reserve
+        return _LedgerTables(
+            reserve=reserve,
+            own_line=own_line,
+            line=p.line.tolist(),
+            cost=p.cost.tolist(),
+            own_line_list=own_line.tolist(),
+            reserve_list=reserve.tolist(),
+            prob=p.prob.tolist(),
+            award_line=p.award_line.tolist(),
+            district=p.district_index.tolist(),
+        )
+
+    return problem.derived("ledger", make)
 
 
 class Ledger:
@@ -38,19 +82,17 @@ class Ledger:
             minlength=len(problem.floor_districts),
         ).tolist()
         self.total_cost = float(problem.cost[rows, self.slots].sum())
-        self.reserve = problem.reserve  # on the award line
-        self.own_line = problem.cost + problem.success_reserve  # on the option's line
         self.expected = (problem.prob[rows, self.slots] @ problem.values).tolist()
-        # Python lists of the per-slot numbers `try_move` reads: indexing a list is many times faster
-        # than taking numpy scalars one by one, and the greedy plan calls it once per option of every
-        # candidate (docs/optimizer.md); the numbers, and so the plans, are the same.
-        self._line = problem.line.tolist()
-        self._cost = problem.cost.tolist()
-        self._own_line = self.own_line.tolist()
-        self._reserve = self.reserve.tolist()
-        self._prob = problem.prob.tolist()
-        self._award_line = problem.award_line.tolist()
-        self._district = problem.district_index.tolist()
+        tables = _ledger_tables(problem)
+        self.reserve = tables.reserve  # on the award line
+        self.own_line = tables.own_line  # on the option's line
+        self._line = tables.line
+        self._cost = tables.cost
+        self._own_line = tables.own_line_list
+        self._reserve = tables.reserve_list
+        self._prob = tables.prob
+        self._award_line = tables.award_line
+        self._district = tables.district
 
     def try_move(self, i: int, k: int) -> bool:
         """Give candidate i slot k if every rule still holds; return whether it was applied."""
@@ -530,16 +572,13 @@ def proportional_plan(problem: Problem) -> np.ndarray:
     return ledger.slots
 
 
-def _violated_rows(problem: Problem, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(fund lines, resources) whose money or capacity a plan exceeds (bool masks).
+def _over(problem: Problem, need: np.ndarray, used: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(fund lines, resources) whose money or capacity a plan exceeds (bool masks), from its money
+    needed per line and resources used.
 
     Pooled lines count as short together: when the pooled lines cannot cover each other, every pooled
     line that could still give more (or needs more than it has) is marked.
     """
-    from optimizer.evaluate import fund_needs
-
-    upfront, reserve = fund_needs(problem, slots)
-    need = upfront + reserve
     short = need - problem.amount
     can_pool = problem.pooled & (problem.pool_share > 0)
     lines = ~can_pool & (short > FEASIBILITY_TOL)
@@ -548,8 +587,6 @@ def _violated_rows(problem: Problem, slots: np.ndarray) -> tuple[np.ndarray, np.
     )
     if pool_sum > FEASIBILITY_TOL:
         lines |= can_pool & (short > -problem.pool_share * problem.amount)
-    rows = np.arange(problem.n)
-    used = problem.use[rows, slots].sum(axis=0) if problem.resources else np.zeros(0)
     return lines, used - problem.capacity > FEASIBILITY_TOL
 
 
@@ -562,42 +599,79 @@ def round_up_with_swaps(
     A trial is kept only when the plan keeps every rule and ``score`` (the solver's objective) rises.
     This recovers what rounding a fractional LP choice down loses when the lines are full of supports
     that add little (for example toward targets already met).
+
+    Each trial keeps running totals (money per line, resources, expected values) and takes a dropped
+    support out of them, rather than summing the whole plan again per drop; the kept plan is checked
+    in full (`optimizer.evaluate.is_feasible`).
     """
     from optimizer.evaluate import is_feasible
 
     p = problem
     rows = np.arange(p.n)
-    fund = p.fund_coef()  # (n, K, F)
+    fund = p.derived("fund_coef", p.fund_coef)  # (n, K, F)
     # A start that breaks a rule (rounding can leave a floor unmet) loses to any trial that keeps them.
     best = score(slots) if is_feasible(p, slots) else -np.inf
+    values, goal, weight = p.values, p.goal, p.weight
+    has_use = bool(p.resources)
+
+    def totals(plan: np.ndarray) -> tuple[np.ndarray, ...]:
+        """What each candidate's support adds over "none" (money per line, resources,
+        probability), and the plan's money per line, resources used and expected values."""
+        own = fund[rows, plan]
+        use = p.use[rows, plan] if has_use else np.zeros((p.n, 0))
+        prob = p.prob[rows, plan]
+        return (
+            own - fund[:, 0],
+            use - p.use[:, 0] if has_use else use,
+            prob - p.base_prob,
+            own.sum(axis=0),
+            use.sum(axis=0),
+            prob @ values,
+        )
+
+    now = totals(slots)
     for i, k in moves:
         if p.lock[i] >= 0 or slots[i] == k:
             continue
         trial = slots.copy()
         trial[i] = k
+        # The plan's totals with candidate i moved to option k.
+        cur = slots[i]
+        d_fund, d_use, dprob = now[0].copy(), now[1].copy(), now[2].copy()
+        d_fund[i] = fund[i, k] - fund[i, 0]
+        need = now[3] + (fund[i, k] - fund[i, cur])
+        if has_use:
+            d_use[i] = p.use[i, k] - p.use[i, 0]
+        used = now[4] + (p.use[i, k] - p.use[i, cur]) if has_use else now[4]
+        dprob[i] = p.prob[i, k] - p.prob[i, 0]
+        expected = now[5] + values[i] * (p.prob[i, k] - p.prob[i, cur])
         for _ in range(200):
-            lines, res = _violated_rows(p, trial)
+            lines, res = _over(p, need, used)
             if not lines.any() and not res.any():
                 break
-            prob = p.prob[rows, trial]
-            expected = prob @ p.values
-            att_now = np.minimum(1.0, expected / p.goal)
-            dprob = prob - p.base_prob  # what dropping each support to "none" takes away
-            after = np.minimum(
-                1.0, (expected[None, :] - p.values * dprob[:, None]) / p.goal[None, :]
-            )
-            loss = (att_now[None, :] - after) @ p.weight + 1e-9 * np.abs(dprob)
-            freed = (fund[rows, trial] - fund[:, 0])[:, lines].sum(axis=1)
+            att_now = np.minimum(1.0, expected / goal)
+            after = np.minimum(1.0, (expected[None, :] - values * dprob[:, None]) / goal[None, :])
+            loss = (att_now[None, :] - after) @ weight + 1e-9 * np.abs(dprob)
+            freed = d_fund[:, lines].sum(axis=1)
             if res.any():
-                freed = freed + (p.use[rows, trial] - p.use[:, 0])[:, res].sum(axis=1)
+                freed = freed + d_use[:, res].sum(axis=1)
             donor_ok = (trial > 0) & (p.lock < 0) & (freed > 1e-12)
             donor_ok[i] = False
             if not donor_ok.any():
                 break
             ratio = np.where(donor_ok, loss / np.where(donor_ok, freed, 1.0), np.inf)
-            trial[int(np.argmin(ratio))] = 0
-        if is_feasible(p, trial):
-            s = score(trial)
-            if s > best:
-                slots, best = trial, s
+            j = int(np.argmin(ratio))
+            trial[j] = 0
+            need = need - d_fund[j]
+            used = used - d_use[j]
+            expected = expected - values[j] * dprob[j]
+            d_fund[j] = 0.0
+            d_use[j] = 0.0
+            dprob[j] = 0.0
+        # The score first: it is cheap, and most trials do not raise it. The rules are checked
+        # (exactly, when one binds: `optimizer.evaluate.is_feasible`) only for those that do.
+        s = score(trial)
+        if s > best and is_feasible(p, trial):
+            slots, best = trial, s
+            now = totals(slots)
     return slots

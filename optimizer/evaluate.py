@@ -468,7 +468,175 @@ def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
         at += 1
     resources = near[at : at + len(problem.resources)]
     floors = bool(near[at + len(problem.resources) :].any())
-    return not _exact_check(problem, slots, lines, resources, floors)
+    return _exact_ok(problem, slots, lines, resources, floors)
+
+
+# ---------------------------------------------------------------------------------------------
+# The exact check in integers. A plan's sums are the slow part of `_exact_check` (a decimal per
+# candidate, every call), and the search asks it dozens of times per re-solve because an optimised
+# plan fills its limits. Workbook numbers have few decimals (万元 to one or two places, staff days,
+# probabilities to four), so each array is written once as integers at a power of ten — exactly the
+# decimals its floats were written as — and a plan's sums are integer sums. Where that is not
+# possible (more than `_MAX_PLACES` decimals, e.g. fitted probabilities, or sums that could pass
+# 2^62), `_exact_check` decides as before.
+_MAX_PLACES = 12
+_INT_LIMIT = 2**62
+
+
+@dataclass
+class _ScaledTables:
+    """A problem's numbers as integers × 10^−scale (`_scaled_tables`)."""
+
+    scale: int  # line needs are integers × 10^-scale
+    own_need: np.ndarray  # (n, K) int64: cost + paid-on-success reserve, on the slot's line
+    award_need: np.ndarray  # (n, K) int64: entitlement reserve, on the award line
+    use_scale: int
+    use: np.ndarray  # (n, K, R) int64
+    cost_scale: int
+    cost: np.ndarray  # (n, K) int64, for the district floors
+
+
+def _places(values: np.ndarray) -> int | None:
+    """Decimal places of the floats' shortest reprs (the most of any value), None past `_MAX_PLACES`."""
+    unique = np.unique(np.asarray(values, dtype=float))
+    if not np.all(np.isfinite(unique)):
+        return None
+    places = 0
+    for v in unique.tolist():
+        exponent = decimal.Decimal(repr(v)).as_tuple().exponent
+        assert isinstance(exponent, int)
+        places = max(places, -exponent)
+        if places > _MAX_PLACES:
+            return None
+    return places
+
+
+def _as_ints(values: np.ndarray, scale: int, limit: int) -> np.ndarray | None:
+    """The floats as the integers value × 10^scale (exact, from their reprs), or None when one is not
+    whole at that scale or is not below ``limit`` in size."""
+    values = np.asarray(values, dtype=float)
+    unique, inverse = np.unique(values, return_inverse=True)
+    ints = []
+    for v in unique.tolist():
+        exact = decimal.Decimal(repr(v)).scaleb(scale, context=_EXACT)
+        if exact != exact.to_integral_value() or abs(exact) >= limit:
+            return None
+        ints.append(int(exact))
+    return np.asarray(ints, dtype=np.int64)[inverse].reshape(values.shape)
+
+
+def _scaled_tables(problem: Problem) -> _ScaledTables | None:
+    """The problem's `_ScaledTables`, made once per set of arrays (`Problem.derived`), or None when
+    its numbers do not fit exact 64-bit integer sums."""
+    return problem.derived("exact", lambda: _make_scaled_tables(problem))
+
+
+def _make_scaled_tables(p: Problem) -> _ScaledTables | None:
+    limit = _INT_LIMIT // max(1, p.n)  # so that a sum over every candidate stays below 2^62
+    places = [
+        _places(a)
+        for a in (p.cost, p.use, p.award, p.paid_on_success, p.prob, np.array([p.award_prudence]))
+    ]
+    if any(x is None for x in places):
+        return None
+    sc, su, sa, sw, sq, sp = (int(x) for x in places)  # type: ignore[arg-type]
+    prudence = _as_ints(np.array([p.award_prudence]), sp, _INT_LIMIT)
+    prob = _as_ints(p.prob, sq, _INT_LIMIT)
+    award = _as_ints(p.award, sa, _INT_LIMIT)
+    paid = _as_ints(p.paid_on_success, sw, _INT_LIMIT)
+    cost = _as_ints(p.cost, sc, limit)
+    use = _as_ints(p.use, su, limit)
+    if prudence is None or prob is None or award is None or paid is None:
+        return None
+    if cost is None or use is None:
+        return None
+    # reserve share min(1, prudence × p) at scale sp + sq; 1 once succeeded, 0 once failed
+    one = 10 ** (sp + sq)
+    if one >= _INT_LIMIT or int(prudence[0]) * int(np.abs(prob).max(initial=0)) >= _INT_LIMIT:
+        return None
+    share = np.minimum(one, int(prudence[0]) * prob)
+    succeeded = p.status == SUCCEEDED
+    failed = p.status == FAILED
+    share[succeeded] = one
+    share[failed] = 0
+    # Every line need at one scale: cost (scale sc), share × award and share × paid.
+    scale = max(sc, sp + sq + sa, sp + sq + sw)
+    big_share = int(np.abs(share).max(initial=0))
+    terms = []
+    for at, size, make in (
+        (sc, int(np.abs(cost).max(initial=0)), lambda: cost),
+        (
+            sp + sq + sa,
+            big_share * int(np.abs(award).max(initial=0)),
+            lambda: share * award[:, None],
+        ),
+        (sp + sq + sw, big_share * int(np.abs(paid).max(initial=0)), lambda: share * paid),
+    ):
+        lift = 10 ** (scale - at)
+        if size * lift >= limit:
+            return None
+        terms.append(make() * lift)
+    has_award = (p.award_line >= 0) & (p.award > 0)
+    return _ScaledTables(
+        scale=scale,
+        own_need=terms[0] + terms[2],
+        award_need=np.where(has_award[:, None], terms[1], 0),
+        use_scale=su,
+        use=use,
+        cost_scale=sc,
+        cost=cost,
+    )
+
+
+def _decimal_of(ints: int, scale: int) -> decimal.Decimal:
+    return decimal.Decimal(ints).scaleb(-scale, context=_EXACT)
+
+
+def _exact_ok(
+    problem: Problem,
+    slots: np.ndarray,
+    lines: np.ndarray,
+    resources: np.ndarray,
+    floors: bool,
+) -> bool:
+    """Whether the plan keeps the rules `_exact_check` is asked about (no rule it names is broken),
+    in exact integer sums where the problem's numbers allow it (`_scaled_tables`)."""
+    t = _scaled_tables(problem)
+    if t is None:
+        return not _exact_check(problem, slots, lines, resources, floors)
+    p = problem
+    rows = np.arange(p.n)
+    if len(p.fund_lines) and lines.any():
+        line = p.line[rows, slots]
+        own = t.own_need[rows, slots]
+        reserve = t.award_need[rows, slots]
+        amounts = _exact(p.amount)
+        pool_share = _exact(np.array([p.pool_share]))[0]
+        pooled_sum = decimal.Decimal(0)
+        for f in np.nonzero(lines)[0].tolist():
+            total = int(own[line == f].sum()) + int(reserve[p.award_line == f].sum())
+            short = _EXACT.subtract(_decimal_of(total, t.scale), amounts[f])
+            if p.pooled[f] and pool_share > 0:
+                give = _EXACT.multiply(pool_share, amounts[f])
+                pooled_sum = _EXACT.add(pooled_sum, max(short, -give))
+            elif short > 0:
+                return False
+        if pooled_sum > 0:
+            return False
+    if p.resources and resources.any():
+        used = t.use[rows, slots].sum(axis=0)
+        capacity = _exact(p.capacity)
+        for r in np.nonzero(resources)[0].tolist():
+            if _decimal_of(int(used[r]), t.use_scale) > capacity[r]:
+                return False
+    if p.floor_districts and floors:
+        cost = t.cost[rows, slots]
+        spent = _decimal_of(int(cost.sum()), t.cost_scale)
+        for d, share in enumerate(_exact(p.floor_share)):
+            got = _decimal_of(int(cost[p.district_index == d].sum()), t.cost_scale)
+            if got < _EXACT.multiply(share, spent):
+                return False
+    return True
 
 
 def evaluate_plan(wb: Workbook, choices: Mapping[str, str]) -> PlanEvaluation:

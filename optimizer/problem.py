@@ -14,7 +14,9 @@ actuals). The award reserve (`Problem.reserve`, on the award line) and the paid-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,7 @@ from data.schema import ACT_BY_COLUMN, NONE_OPTION, Workbook
 # Float noise band (万元 or resource units): a rule clearly kept or broken by more than this is decided
 # in floats; one within it is decided in exact decimal arithmetic (optimizer.evaluate.exact_violations).
 FEASIBILITY_TOL = 1e-6
+T = TypeVar("T")
 # Values of `Problem.lock` besides a slot: the candidate is free, or must get some option (any but
 # "none"; the what-if analyses use it to ask what forcing a candidate into the plan costs).
 FREE = -1
@@ -96,15 +99,40 @@ class Problem:
         """
         return self._share(self.prob, np.arange(self.n))
 
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, kept with the per-slot arrays it is made from and made again when one of them
+        (or the award prudence) is another object: tables that re-solves read many times (the exact
+        check's integers, the greedy ledger's lists). A shallow copy of the problem with other
+        probabilities or costs makes its own. The arrays are never changed in place once compiled
+        (amounts and capacities are; nothing derived here reads them)."""
+        sources = (
+            self.prob,
+            self.cost,
+            self.line,
+            self.use,
+            self.award,
+            self.award_line,
+            self.paid_on_success,
+            self.status,
+            self.district_index,
+            float(self.award_prudence),
+        )
+        slot = f"_derived_{key}"
+        cached = self.__dict__.get(slot)
+        if cached is not None and all(
+            a is b or (isinstance(a, float) and a == b)
+            for a, b in zip(cached[0], sources, strict=True)
+        ):
+            value: T = cached[1]
+            return value
+        value = make()
+        self.__dict__[slot] = (sources, value)
+        return value
+
     def _settled(self) -> tuple[np.ndarray, np.ndarray]:
         """(succeeded, failed) masks of the candidates, computed once per ``status`` array: comparing
         a million Python strings took a fifth of a second, several times per solve."""
-        cached = self.__dict__.get("_settled_cache")
-        if cached is None or cached[0] is not self.status:
-            status = self.status
-            cached = (status, status == SUCCEEDED, status == FAILED)
-            self.__dict__["_settled_cache"] = cached
-        return cached[1], cached[2]
+        return self.derived("settled", lambda: (self.status == SUCCEEDED, self.status == FAILED))
 
     def _share(self, prob: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """`reserve_share` of the probabilities ``prob`` (rows aligned with ``rows``)."""

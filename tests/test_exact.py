@@ -1,0 +1,92 @@
+"""The exact rule check in integers (`optimizer.evaluate._exact_ok`) decides as the decimal one does.
+
+`is_feasible` settles a rule within the float noise band in exact arithmetic. The integer version is
+the fast path; the decimal one (`_exact_check`, which also writes the messages) is the reference. They
+must agree on every plan, above all on those that fill a limit to the last decimal.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from data.demo.actuals import generate_demo_in_motion
+from optimizer.evaluate import _exact_check, _exact_ok, _scaled_tables, fund_needs
+from optimizer.instances import random_workbook
+from optimizer.problem import Problem, compile_problem
+from optimizer.quiet import quiet_stdout
+
+
+def _random_plan(p: Problem, rng: np.random.Generator, share: float) -> np.ndarray:
+    slots = np.zeros(p.n, dtype=np.int64)
+    for i in np.nonzero(rng.random(p.n) < share)[0]:
+        slots[i] = rng.choice(np.nonzero(p.valid[i])[0])
+    return slots
+
+
+def _agree(p: Problem, slots: np.ndarray) -> bool:
+    every = (np.ones(len(p.fund_lines), bool), np.ones(len(p.resources), bool), True)
+    for lines, resources, floors in (
+        every,
+        (every[0], np.zeros(len(p.resources), bool), False),
+        (np.zeros(len(p.fund_lines), bool), every[1], True),
+    ):
+        fast = _exact_ok(p, slots, lines, resources, floors)
+        if fast != (not _exact_check(p, slots, lines, resources, floors)):
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def problems() -> list[Problem]:
+    with quiet_stdout():
+        motion = compile_problem(generate_demo_in_motion())
+    return [
+        motion,  # actuals: succeeded and failed candidates reserve all or nothing
+        compile_problem(
+            random_workbook(300, seed=4, pool_share=0.3, award_share=0.4, floors={"D1": 0.2})
+        ),
+        compile_problem(random_workbook(200, seed=9, pool_share=0.0, award_prudence=1.3)),
+    ]
+
+
+def test_integer_and_decimal_checks_agree_on_plans_that_fill_their_limits(problems):
+    rng = np.random.default_rng(7)
+    for p in problems:
+        # These numbers fit: the integer path is the one tested.
+        assert _scaled_tables(p) is not None
+        for _ in range(25):
+            slots = _random_plan(p, rng, rng.uniform(0.1, 0.9))
+            assert _agree(p, slots)
+            # Limits set to what the plan needs, to the last decimal and a hair either side.
+            upfront, reserve = fund_needs(p, slots)
+            need = upfront + reserve
+            used = p.use[np.arange(p.n), slots].sum(axis=0)
+            for places in (1, 4, 9):
+                for nudge in (0.0, 10.0**-places, -(10.0**-places)):
+                    q = copy.copy(p)
+                    q.amount = np.round(need, places) + nudge
+                    q.capacity = np.round(used, places) + nudge
+                    assert _agree(q, slots), (places, nudge)
+
+
+def test_a_problem_whose_numbers_do_not_fit_integers_falls_back_to_decimals(problems):
+    p = copy.copy(problems[1])
+    p.prob = p.prob.copy()
+    p.prob[0, 0] = 0.1234567890123457  # a fitted probability: 16 decimals
+    assert _scaled_tables(p) is None
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        assert _agree(p, _random_plan(p, rng, 0.5))
+
+
+def test_tables_follow_the_arrays_of_a_copied_problem(problems):
+    p = problems[1]
+    first = _scaled_tables(p)
+    assert _scaled_tables(p) is first  # made once
+    q = copy.copy(p)
+    q.prob = np.clip(p.prob * 1.1, 0, 1).round(4)
+    assert _scaled_tables(q) is not first
+    assert _scaled_tables(p) is first
