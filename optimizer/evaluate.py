@@ -496,33 +496,22 @@ class _ScaledTables:
     cost: np.ndarray  # (n, K) int64, for the district floors
 
 
-def _places(values: np.ndarray) -> int | None:
-    """Decimal places of the floats' shortest reprs (the most of any value), None past `_MAX_PLACES`."""
-    unique = np.unique(np.asarray(values, dtype=float))
-    if not np.all(np.isfinite(unique)):
-        return None
-    places = 0
-    for v in unique.tolist():
-        exponent = decimal.Decimal(repr(v)).as_tuple().exponent
-        assert isinstance(exponent, int)
-        places = max(places, -exponent)
-        if places > _MAX_PLACES:
-            return None
-    return places
-
-
-def _as_ints(values: np.ndarray, scale: int, limit: int) -> np.ndarray | None:
-    """The floats as the integers value × 10^scale (exact, from their reprs), or None when one is not
-    whole at that scale or is not below ``limit`` in size."""
+def _as_ints(values: np.ndarray, limit: int) -> tuple[np.ndarray, int] | None:
+    """The floats as integers at one power of ten, exactly the decimals of their shortest reprs:
+    (ints, places) with value = int × 10^-places. None when a value needs more than `_MAX_PLACES`
+    decimals, is not finite, or its integer is not below ``limit`` in size."""
     values = np.asarray(values, dtype=float)
     unique, inverse = np.unique(values, return_inverse=True)
-    ints = []
-    for v in unique.tolist():
-        exact = decimal.Decimal(repr(v)).scaleb(scale, context=_EXACT)
-        if exact != exact.to_integral_value() or abs(exact) >= limit:
-            return None
-        ints.append(int(exact))
-    return np.asarray(ints, dtype=np.int64)[inverse].reshape(values.shape)
+    if not np.all(np.isfinite(unique)):
+        return None
+    exact = [decimal.Decimal(repr(v)) for v in unique.tolist()]
+    places = max((-int(d.as_tuple().exponent) for d in exact), default=0)
+    if places > _MAX_PLACES:
+        return None
+    ints = [int(d.scaleb(places, context=_EXACT)) for d in exact]
+    if any(abs(x) >= limit for x in ints):
+        return None
+    return np.asarray(ints, dtype=np.int64)[inverse].reshape(values.shape), places
 
 
 def _scaled_tables(problem: Problem) -> _ScaledTables | None:
@@ -533,23 +522,20 @@ def _scaled_tables(problem: Problem) -> _ScaledTables | None:
 
 def _make_scaled_tables(p: Problem) -> _ScaledTables | None:
     limit = _INT_LIMIT // max(1, p.n)  # so that a sum over every candidate stays below 2^62
-    places = [
-        _places(a)
-        for a in (p.cost, p.use, p.award, p.paid_on_success, p.prob, np.array([p.award_prudence]))
-    ]
-    if any(x is None for x in places):
-        return None
-    sc, su, sa, sw, sq, sp = (int(x) for x in places)  # type: ignore[arg-type]
-    prudence = _as_ints(np.array([p.award_prudence]), sp, _INT_LIMIT)
-    prob = _as_ints(p.prob, sq, _INT_LIMIT)
-    award = _as_ints(p.award, sa, _INT_LIMIT)
-    paid = _as_ints(p.paid_on_success, sw, _INT_LIMIT)
-    cost = _as_ints(p.cost, sc, limit)
-    use = _as_ints(p.use, su, limit)
-    if prudence is None or prob is None or award is None or paid is None:
-        return None
-    if cost is None or use is None:
-        return None
+    found: list[tuple[np.ndarray, int]] = []
+    for values, bound in (
+        (p.cost, limit),
+        (p.use, limit),
+        (p.award, _INT_LIMIT),
+        (p.paid_on_success, _INT_LIMIT),
+        (p.prob, _INT_LIMIT),
+        (np.array([p.award_prudence]), _INT_LIMIT),
+    ):
+        got = _as_ints(values, bound)
+        if got is None:
+            return None
+        found.append(got)
+    (cost, sc), (use, su), (award, sa), (paid, sw), (prob, sq), (prudence, sp) = found
     # reserve share min(1, prudence × p) at scale sp + sq; 1 once succeeded, 0 once failed
     one = 10 ** (sp + sq)
     if one >= _INT_LIMIT or int(prudence[0]) * int(np.abs(prob).max(initial=0)) >= _INT_LIMIT:
