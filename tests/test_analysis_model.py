@@ -272,3 +272,15 @@ def test_any_option_lock_in_the_evaluator():
     b_only = nothing.copy()
     b_only[1] = 1
     assert is_feasible(problem, b_only)
+
+
+def test_lp_support_is_the_relaxations_share_of_a_candidate():
+    # 10 万元 per support; A gives 0.5, C 0.2 for 5 万元, B 0.3: the LP funds A, then C, then B with
+    # what is left (B is the weakest per 万元), so B's share grows by a tenth per 万元 above 15.
+    model = PlanModel(linear_workbook(), mip_gap=0)
+    assert [model.lp_support(c) for c in "ABC"] == pytest.approx([1, 0, 0])
+    assert model.lp_support("B", budgets={"fund": 19}) == pytest.approx(0.4)
+    assert model.lp_support("B", budgets={"fund": 25}) == pytest.approx(1.0)
+    locked = PlanModel(linear_workbook(locks="candidate_id,option\nA,none\nC,coaching"), mip_gap=0)
+    assert locked.lp_support("A", budgets={"fund": 100}) == 0.0
+    assert locked.lp_support("C", budgets={"fund": 0}) == 1.0
