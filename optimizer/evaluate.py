@@ -474,12 +474,13 @@ def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
 # ---------------------------------------------------------------------------------------------
 # The exact check in integers. A plan's sums are the slow part of `_exact_check` (a decimal per
 # candidate, every call), and the search asks it dozens of times per re-solve because an optimised
-# plan fills its limits. Workbook numbers have few decimals (万元 to one or two places, staff days,
-# probabilities to four), so each array is written once as integers at a power of ten — exactly the
-# decimals its floats were written as — and a plan's sums are integer sums. Where that is not
-# possible (more than `_MAX_PLACES` decimals, e.g. fitted probabilities, or sums that could pass
-# 2^62), `_exact_check` decides as before.
-_MAX_PLACES = 12
+# plan fills its limits. So each per-slot array is written once as integers at a power of ten —
+# exactly the decimals its floats were written as — and a plan's sums are integer sums: int64 where
+# workbook numbers allow (万元 to one or two places, staff days, probabilities to four decimals; the
+# sums over all candidates then stay below 2^62), Python integers where they do not (a robustness
+# sample's probabilities have 17 digits). Only numbers with more than `_MAX_PLACES` decimals (tiny
+# values such as 1e-45) leave the decision to `_exact_check`.
+_MAX_PLACES = 40
 _INT_LIMIT = 2**62
 
 
@@ -488,89 +489,128 @@ class _ScaledTables:
     """A problem's numbers as integers × 10^−scale (`_scaled_tables`)."""
 
     scale: int  # line needs are integers × 10^-scale
-    own_need: np.ndarray  # (n, K) int64: cost + paid-on-success reserve, on the slot's line
-    award_need: np.ndarray  # (n, K) int64: entitlement reserve, on the award line
+    # each table int64, or Python ints (object) when its sums could pass 2^62
+    own_need: np.ndarray  # (n, K): cost + paid-on-success reserve, on the slot's line
+    award_need: np.ndarray  # (n, K): entitlement reserve, on the award line
     use_scale: int
-    use: np.ndarray  # (n, K, R) int64
+    use: np.ndarray  # (n, K, R)
     cost_scale: int
-    cost: np.ndarray  # (n, K) int64, for the district floors
+    cost: np.ndarray  # (n, K), for the district floors
 
 
-def _as_ints(values: np.ndarray, limit: int) -> tuple[np.ndarray, int] | None:
+def _as_ints(values: np.ndarray) -> tuple[np.ndarray, int] | None:
     """The floats as integers at one power of ten, exactly the decimals of their shortest reprs:
-    (ints, places) with value = int × 10^-places. None when a value needs more than `_MAX_PLACES`
-    decimals, is not finite, or its integer is not below ``limit`` in size."""
+    (ints, places) with value = int × 10^-places, as int64 where they fit, else as Python ints.
+    None when a value needs more than `_MAX_PLACES` decimals or is not finite."""
     values = np.asarray(values, dtype=float)
-    unique, inverse = np.unique(values, return_inverse=True)
-    if not np.all(np.isfinite(unique)):
+    if not np.all(np.isfinite(values)):
         return None
+    quick = _as_ints_quick(values)
+    if quick is not None:
+        return quick
+    unique, inverse = np.unique(values, return_inverse=True)
     exact = [decimal.Decimal(repr(v)) for v in unique.tolist()]
     places = max((-int(d.as_tuple().exponent) for d in exact), default=0)
     if places > _MAX_PLACES:
         return None
     ints = [int(d.scaleb(places, context=_EXACT)) for d in exact]
-    if any(abs(x) >= limit for x in ints):
-        return None
-    return np.asarray(ints, dtype=np.int64)[inverse].reshape(values.shape), places
+    table = np.asarray(ints, dtype=np.int64 if _fits(ints, _INT_LIMIT) else object)
+    return table[inverse].reshape(values.shape), places
+
+
+def _as_ints_quick(values: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """`_as_ints` without a decimal per value, for floats of at most 15 significant digits: the
+    fewest places P at which every value v has an integer N (|N| < 10^15) with N / 10^P == v in
+    floats. A decimal of at most 15 significant digits is the only one of its length that rounds
+    to its float (IEEE doubles carry 15.95 digits), and the division is correctly rounded, so N ×
+    10^-P is then exactly the value's shortest repr. None when no P up to 15 works."""
+    for places in range(16):
+        scale = 10.0**places
+        ints = np.rint(values * scale)
+        if np.all(np.abs(ints) < 1e15) and np.array_equal(ints / scale, values):
+            return ints.astype(np.int64), places
+        if np.any(np.abs(values) * scale >= 1e15):
+            return None
+    return None
+
+
+def _fits(ints: object, limit: int) -> bool:
+    values = np.asarray(ints)
+    return values.size == 0 or int(np.abs(values).max()) < limit
+
+
+def _product(a: np.ndarray, b: np.ndarray | int, limit: int) -> np.ndarray:
+    """a × b exactly: in int64 when every product stays below ``limit``, else in Python ints."""
+    if isinstance(b, np.ndarray):
+        wide = a.dtype == object or b.dtype == object
+        big_b = 0 if b.size == 0 else int(np.abs(b).max())
+    else:
+        wide, big_b = a.dtype == object, abs(int(b))
+    big_a = 0 if a.size == 0 else int(np.abs(a).max())
+    if not wide and big_a * big_b < limit:
+        return a * b
+    return a.astype(object) * (b.astype(object) if isinstance(b, np.ndarray) else int(b))
+
+
+def _compact(a: np.ndarray, limit: int) -> np.ndarray:
+    """int64 when every entry is below ``limit`` (sums over all candidates then stay below 2^62),
+    else Python ints."""
+    return a.astype(np.int64) if _fits(a, limit) else a.astype(object)
 
 
 def _scaled_tables(problem: Problem) -> _ScaledTables | None:
     """The problem's `_ScaledTables`, made once per set of arrays (`Problem.derived`), or None when
-    its numbers do not fit exact 64-bit integer sums."""
+    some number has more decimals than `_MAX_PLACES`."""
     return problem.derived("exact", lambda: _make_scaled_tables(problem))
 
 
 def _make_scaled_tables(p: Problem) -> _ScaledTables | None:
     limit = _INT_LIMIT // max(1, p.n)  # so that a sum over every candidate stays below 2^62
     found: list[tuple[np.ndarray, int]] = []
-    for values, bound in (
-        (p.cost, limit),
-        (p.use, limit),
-        (p.award, _INT_LIMIT),
-        (p.paid_on_success, _INT_LIMIT),
-        (p.prob, _INT_LIMIT),
-        (np.array([p.award_prudence]), _INT_LIMIT),
+    for values in (
+        p.cost,
+        p.use,
+        p.award,
+        p.paid_on_success,
+        p.prob,
+        np.array([p.award_prudence]),
     ):
-        got = _as_ints(values, bound)
+        got = _as_ints(values)
         if got is None:
             return None
         found.append(got)
     (cost, sc), (use, su), (award, sa), (paid, sw), (prob, sq), (prudence, sp) = found
     # reserve share min(1, prudence × p) at scale sp + sq; 1 once succeeded, 0 once failed
     one = 10 ** (sp + sq)
-    if one >= _INT_LIMIT or int(prudence[0]) * int(np.abs(prob).max(initial=0)) >= _INT_LIMIT:
-        return None
-    share = np.minimum(one, int(prudence[0]) * prob)
-    succeeded = p.status == SUCCEEDED
-    failed = p.status == FAILED
-    share[succeeded] = one
-    share[failed] = 0
+    share = _product(prob, int(prudence[0]), _INT_LIMIT)
+    if one >= _INT_LIMIT:
+        share = share.astype(object)
+    share = np.minimum(share, one)
+    share[p.status == SUCCEEDED] = one
+    share[p.status == FAILED] = 0
     # Every line need at one scale: cost (scale sc), share × award and share × paid.
     scale = max(sc, sp + sq + sa, sp + sq + sw)
-    big_share = int(np.abs(share).max(initial=0))
-    terms = []
-    for at, size, make in (
-        (sc, int(np.abs(cost).max(initial=0)), lambda: cost),
-        (
-            sp + sq + sa,
-            big_share * int(np.abs(award).max(initial=0)),
-            lambda: share * award[:, None],
-        ),
-        (sp + sq + sw, big_share * int(np.abs(paid).max(initial=0)), lambda: share * paid),
-    ):
-        lift = 10 ** (scale - at)
-        if size * lift >= limit:
-            return None
-        terms.append(make() * lift)
+    own = _product(cost, 10 ** (scale - sc), _INT_LIMIT)
+    award_part = _product(share, award[:, None], _INT_LIMIT)
+    reserve = _product(award_part, 10 ** (scale - sp - sq - sa), _INT_LIMIT)
+    paid_part = _product(share, paid, _INT_LIMIT)
+    paid_reserve = _product(paid_part, 10 ** (scale - sp - sq - sw), _INT_LIMIT)
+    if own.dtype == object or paid_reserve.dtype == object or not _fits(own, _INT_LIMIT // 2):
+        own = own.astype(object) + paid_reserve.astype(object)
+    elif _fits(paid_reserve, _INT_LIMIT // 2):
+        own = own + paid_reserve
+    else:
+        own = own.astype(object) + paid_reserve.astype(object)
     has_award = (p.award_line >= 0) & (p.award > 0)
+    reserve = np.where(has_award[:, None], reserve, 0)
     return _ScaledTables(
         scale=scale,
-        own_need=terms[0] + terms[2],
-        award_need=np.where(has_award[:, None], terms[1], 0),
+        own_need=_compact(own, limit),
+        award_need=_compact(reserve, limit),
         use_scale=su,
-        use=use,
+        use=_compact(use, limit),
         cost_scale=sc,
-        cost=cost,
+        cost=_compact(cost, limit),
     )
 
 

@@ -72,10 +72,26 @@ def test_integer_and_decimal_checks_agree_on_plans_that_fill_their_limits(proble
                     assert _agree(q, slots), (places, nudge)
 
 
-def test_a_problem_whose_numbers_do_not_fit_integers_falls_back_to_decimals(problems):
+def test_seventeen_digit_probabilities_are_summed_in_python_integers(problems):
+    # A robustness sample's probabilities have all their digits: too many for int64 reserve sums.
+    p = copy.copy(problems[1])
+    rng = np.random.default_rng(11)
+    p.prob = np.clip(p.prob * rng.uniform(0.8, 1.2, p.prob.shape), 0, 1)
+    tables = _scaled_tables(p)
+    assert tables is not None and tables.own_need.dtype == object
+    for _ in range(10):
+        slots = _random_plan(p, rng, 0.5)
+        assert _agree(p, slots)
+        upfront, reserve = fund_needs(p, slots)
+        q = copy.copy(p)
+        q.amount = upfront + reserve  # to the last bit of the float sums
+        assert _agree(q, slots)
+
+
+def test_numbers_with_too_many_decimals_fall_back_to_decimals(problems):
     p = copy.copy(problems[1])
     p.prob = p.prob.copy()
-    p.prob[0, 0] = 0.1234567890123457  # a fitted probability: 16 decimals
+    p.prob[0, 0] = 1.5e-45  # 46 decimal places
     assert _scaled_tables(p) is None
     rng = np.random.default_rng(3)
     for _ in range(10):
@@ -90,3 +106,27 @@ def test_tables_follow_the_arrays_of_a_copied_problem(problems):
     q.prob = np.clip(p.prob * 1.1, 0, 1).round(4)
     assert _scaled_tables(q) is not first
     assert _scaled_tables(p) is first
+
+
+def test_quick_integers_are_the_decimals_the_floats_were_written_as():
+    from decimal import Decimal
+
+    from optimizer.evaluate import _as_ints_quick
+
+    rng = np.random.default_rng(5)
+    used = 0
+    for _ in range(400):
+        values = np.round(
+            rng.uniform(-1e4, 1e4, 40) / 10.0 ** rng.integers(0, 8), rng.integers(0, 13)
+        )
+        quick = _as_ints_quick(values)
+        if quick is None:
+            continue
+        used += 1
+        ints, places = quick
+        for n, v in zip(ints.tolist(), values.tolist(), strict=True):
+            assert Decimal(n).scaleb(-places) == Decimal(repr(v))
+    assert used > 200
+    # 16 significant digits together: no power of ten fits every value in 15 digits.
+    assert _as_ints_quick(np.array([3.3333333, 123456789.123])) is None
+    assert _as_ints_quick(np.array([0.1, 0.2, 0.3]))[1] == 1  # type: ignore[index]
