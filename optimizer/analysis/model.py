@@ -35,6 +35,8 @@ from optimizer.solve import AllocationModel
 
 # A lock value meaning "any option except none" (used to force a candidate into the plan).
 ANY_OPTION = "*"
+# Decimals kept of the probabilities a model is given (see `PlanModel.with_probabilities`).
+PROBABILITY_PLACES = 6
 # Today's plan (see `PlanModel.solve`) is polished to this share of the gap.
 BASE_GAP_SHARE = 0.7
 
@@ -262,10 +264,16 @@ class PlanModel:
     def with_probabilities(self, probabilities: np.ndarray) -> PlanModel:
         """A copy of this model with other success probabilities per column (same limits and locks).
 
-        Cheaper than compiling the workbook again: only the solver's model is built anew.
+        Cheaper than compiling the workbook again: only the solver's model is built anew. The
+        probabilities are kept to `PROBABILITY_PLACES` decimals (a robustness sample's are drawn with
+        all 17 digits): far below any estimate's uncertainty, and the exact rule checks then run in
+        64-bit integers (`optimizer.evaluate`, docs/optimizer.md).
         """
         other = copy.copy(self)
-        other._set_probabilities(np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0))
+        kept = np.round(
+            np.clip(np.asarray(probabilities, dtype=float), 0.0, 1.0), PROBABILITY_PLACES
+        )
+        other._set_probabilities(kept)
         other._base_outcome = None
         other.__dict__.pop("_shipment", None)  # another model: the workers must get it anew
         other.__dict__.pop("_fit_uncertainty", None)
