@@ -742,7 +742,7 @@ class AllocationModel:
             return not is_feasible(p, old) or self.score(new) > self.score(old)
 
         in_hand = None
-        if not lp_only and start is not None:
+        if start is not None:
             # A plan in hand (a re-solve after a small change), with today's locks put in. When it
             # keeps every rule and is within the gap of the new bound it is the answer: the rounding
             # below (the slow part of a re-solve) is skipped.
