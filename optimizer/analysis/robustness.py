@@ -27,7 +27,7 @@ FIT, SPREAD, AUTO = "fit", "spread", "auto"
 # Seconds per sample at most. Most samples of the demo city are within the gap after their LP and
 # a core MIP or two (well under a second). About one in six is not, and for those neither the
 # larger cores nor the full MIP get closer within seconds (measured on the eight such samples of the
-# fit's draws: gaps 0.8–3.9 × 10⁻³ after 0.5 s, 0.75–3.9 × 10⁻³ after 2 s; the full MIP alone needs
+# fit's draws: gaps 1.2–3.9 × 10⁻³ after 0.5 s, 0.75–3.9 × 10⁻³ after 2 s; the full MIP alone needs
 # 1.4–9.5 s to reach 10⁻³). A sample's plan only feeds shares over 50 samples, so it keeps the plan
 # it has then (gap reported per sample; docs/analytics.md, "Robustness").
 SAMPLE_TIME_LIMIT = 1.0
