@@ -247,6 +247,15 @@ def _solve_sample(model: PlanModel, job: tuple[np.ndarray, np.ndarray | None]) -
     return sample.solve(locks=dict(sample.base_locks), warm_start=start)
 
 
+def sample_chunks(count: int) -> list[range]:
+    """The samples of each task on the executor (`map_jobs`' chunks): one sample per task. A sample
+    takes 0.1–1 s and about one in six the whole `SAMPLE_TIME_LIMIT`; in a few long chunks of
+    consecutive samples those came in clumps, and one worker was left with the last of them while
+    the other idled. A task carries a sample's probabilities (tens of KiB), the model goes to each
+    worker once (`optimizer.analysis.parallel`)."""
+    return [range(k, k + 1) for k in range(count)]
+
+
 def robustness(
     wb_or_model: Workbook | PlanModel,
     *,
@@ -344,6 +353,7 @@ def robustness(
             _solve_sample,
             jobs,
             executor=executor_for(model, executor, pool=True),
+            chunks=sample_chunks(len(jobs)),
             progress=tick,
         )
         if jobs
