@@ -497,11 +497,17 @@ def test_a_robustness_sample_is_one_search_at_the_models_gap(random_wb, monkeypa
     )  # naming today's locks is today's problem
 
 
-def test_robustness_sends_one_sample_per_task():
+def test_robustness_sends_one_sample_per_task_on_the_local_pool():
+    """One sample per task on the local pool; on Dask (each task carries the model's bytes) and in
+    this process, `map_jobs`' default chunks."""
     from optimizer.analysis.robustness import sample_chunks
+    from optimizer.executor import Executor
 
-    assert [list(c) for c in sample_chunks(3)] == [[0], [1], [2]]
-    assert sample_chunks(0) == []
+    pool = Executor(workers=2)
+    assert [list(c) for c in sample_chunks(3, pool)] == [[0], [1], [2]]
+    assert sample_chunks(0, pool) == []
+    assert sample_chunks(3, Executor("tcp://127.0.0.1:1")) is None  # no connection is made
+    assert sample_chunks(3, Executor(workers=1)) is None
 
 
 def test_highs_model_one_option_rows_match_the_candidates(random_wb):

@@ -250,12 +250,19 @@ def _solve_sample(model: PlanModel, job: tuple[np.ndarray, np.ndarray | None]) -
     return sample.solve(locks=dict(sample.base_locks), warm_start=start)
 
 
-def sample_chunks(count: int) -> list[range]:
-    """The samples of each task on the executor (`map_jobs`' chunks): one sample per task. A sample
-    takes 0.1–1 s and about one in six the whole `SAMPLE_TIME_LIMIT`; in a few long chunks of
-    consecutive samples those came in clumps, and one worker was left with the last of them while
-    the other idled. A task carries a sample's probabilities (tens of KiB), the model goes to each
-    worker once (`optimizer.analysis.parallel`)."""
+def sample_chunks(count: int, executor: Executor) -> list[range] | None:
+    """The samples of each task (`map_jobs`' chunks): on the local pool one sample per task, else
+    `map_jobs`' default (two chunks per worker).
+
+    A sample takes 0.1–0.75 s, and about one in six the whole `SAMPLE_TIME_LIMIT`; in a few long
+    chunks of consecutive samples those came in clumps, and one worker was left with the last of
+    them while the other idled. On the local pool a task carries only a sample's probabilities (tens
+    of KiB; the model goes through a file, read once per worker). A Dask task carries the model's
+    bytes too (about 7 MB on the demo city, `optimizer.analysis.parallel.Shipment`), so there the
+    samples stay in a few chunks per worker.
+    """
+    if executor.kind != "pool":
+        return None
     return [range(k, k + 1) for k in range(count)]
 
 
@@ -350,13 +357,14 @@ def robustness(
         for _ in range(sum(same)):
             ticks += 1
             progress(ticks, samples)
+    where = executor_for(model, executor, pool=True)
     solved = iter(
         map_jobs(
             model,
             _solve_sample,
             jobs,
-            executor=executor_for(model, executor, pool=True),
-            chunks=sample_chunks(len(jobs)),
+            executor=where,
+            chunks=sample_chunks(len(jobs), where),
             progress=tick,
         )
         if jobs
