@@ -245,10 +245,20 @@ def tie_slack(form: LinearForm, bound: float) -> float:
 
 
 def _groups(var_cand: np.ndarray) -> list[np.ndarray]:
+    """The variables of each candidate (runs of the sorted ``var_cand``), one array per run."""
+    run_start, run_size = _runs(var_cand)
+    idx = np.arange(len(var_cand))
+    # slices of one array: np.split's per-piece overhead was most of a model build
+    return [idx[a : a + k] for a, k in zip(run_start.tolist(), run_size.tolist(), strict=True)]
+
+
+def _runs(var_cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First index and length of each run of equal values in ``var_cand`` (sorted by candidate)."""
     if len(var_cand) == 0:
-        return []
-    cuts = np.nonzero(np.diff(var_cand))[0] + 1
-    return np.split(np.arange(len(var_cand)), cuts)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    start = np.concatenate([[0], np.nonzero(np.diff(var_cand))[0] + 1]).astype(np.int64)
+    size = np.diff(np.append(start, len(var_cand))).astype(np.int64)
+    return start, size
 
 
 @dataclass
@@ -459,29 +469,35 @@ class HighsModel:
             add_row(self.net_col, np.ones(nt), 0.0, 0.0)
         # One option per candidate: rows only for candidates with two or more option variables, and
         # for those that must get one (`ANY_SLOT`: the row is then = 1; empty, and so infeasible,
-        # when no option is left).
+        # when no option is left). Built from the runs of `var_cand` (sorted by candidate) in whole
+        # arrays: a list of thousands of small groups took half of this build on the demo city, and
+        # robustness builds a model per sample (docs/analytics.md, "Robustness").
         required = np.zeros(p.n, dtype=bool)
         required[f.required] = True
-        groups = [g for g in _groups(f.var_cand) if len(g) > 1 or required[f.var_cand[g[0]]]]
+        run_start, run_size = _runs(f.var_cand)
+        run_cand = f.var_cand[run_start]
+        kept = (run_size > 1) | required[run_cand]
         with_var = np.zeros(p.n, dtype=bool)
         with_var[f.var_cand] = True
-        groups += [np.zeros(0, dtype=np.int64) for _ in np.nonzero(required & ~with_var)[0]]
-        group_lower = np.array(
-            [1.0 if len(g) == 0 or required[f.var_cand[g[0]]] else -inf for g in groups]
+        empty = int((required & ~with_var).sum())
+        sizes = np.concatenate([run_size[kept], np.zeros(empty, dtype=np.int64)])
+        group_lower = np.concatenate(
+            [np.where(required[run_cand[kept]], 1.0, -inf), np.ones(empty)]
         )
-        n_rows = len(starts) + len(groups)
+        n_groups = len(sizes)
+        n_rows = len(starts) + n_groups
         # Row of each variable's one-option constraint (-1 when its candidate has a single variable).
-        self.assign_row = np.full(nv, -1, dtype=np.int64)
-        for j, g in enumerate(groups):
-            self.assign_row[g] = len(starts) + j
-        if groups:
-            sizes = np.array([len(g) for g in groups])
+        run_row = np.full(len(run_size), -1, dtype=np.int64)
+        run_row[kept] = len(starts) + np.arange(int(kept.sum()))
+        self.assign_row = np.repeat(run_row, run_size) if nv else np.full(0, -1, dtype=np.int64)
+        if n_groups:
             group_starts = nnz + np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            members = np.nonzero(self.assign_row >= 0)[0]  # in candidate order, as the rows
             all_starts = np.concatenate([np.array(starts, dtype=np.int64), group_starts])
-            all_index = np.concatenate(index + [np.concatenate(groups).astype(np.int32)])
-            all_value = np.concatenate(value + [np.ones(int(sizes.sum()))])
+            all_index = np.concatenate(index + [members.astype(np.int32)])
+            all_value = np.concatenate(value + [np.ones(len(members))])
             all_lo = np.concatenate([lo, group_lower])
-            all_up = np.concatenate([up, np.ones(len(groups))])
+            all_up = np.concatenate([up, np.ones(n_groups)])
         else:
             all_starts = np.array(starts, dtype=np.int64)
             all_index = np.concatenate(index) if index else np.zeros(0, np.int32)

@@ -464,3 +464,97 @@ def test_explain_keeps_the_models_own_solver_and_locks(random_wb):
         fresh = explain_candidate(PlanModel(random_wb, mip_gap=0), cand)
         assert (ex.drop_loss, ex.forced_loss) == pytest.approx((fresh.drop_loss, fresh.forced_loss))
     assert model._model() is own and own.highs_model() is highs
+
+
+# --- robust3
+def test_a_robustness_sample_is_one_search_at_the_models_gap(random_wb, monkeypatch):
+    """A sample is a re-solve under today's locks: it never gets today's plan's polish (a second
+    search to 0.7 × the gap), even when its first search stops short of that, and it searches
+    within `SAMPLE_TIME_LIMIT`."""
+    from dataclasses import replace
+
+    from optimizer.analysis.robustness import SAMPLE_TIME_LIMIT, _solve_sample
+    from optimizer.solve import AllocationModel
+
+    model = PlanModel(random_wb, mip_gap=1e-3)
+    model.solve()
+    real = AllocationModel.search
+    calls = []
+
+    def search(self, **kw):
+        calls.append((kw["mip_gap"], kw["time_limit"]))
+        found = real(self, **kw)
+        # a plan just above 0.7 × the gap: today's plan would be polished from here
+        return found if found.slots is None else replace(found, gap=9e-4)
+
+    monkeypatch.setattr(AllocationModel, "search", search)
+    factor = np.random.default_rng(3).uniform(0.8, 1.2, model.n_x)
+    out = _solve_sample(model, (np.clip(model.col_prob * factor, 0, 1), None))
+    assert out.feasible
+    assert calls == [(1e-3, SAMPLE_TIME_LIMIT)]
+    assert model.solve(locks=dict(model.base_locks)).attainment == pytest.approx(
+        model.solve().attainment
+    )  # naming today's locks is today's problem
+
+
+def test_robustness_sends_one_sample_per_task_on_the_local_pool():
+    """One sample per task on the local pool; on Dask (each task carries the model's bytes) and in
+    this process, `map_jobs`' default chunks."""
+    from optimizer.analysis.robustness import sample_chunks
+    from optimizer.executor import Executor
+
+    pool = Executor(workers=2)
+    assert [list(c) for c in sample_chunks(3, pool)] == [[0], [1], [2]]
+    assert sample_chunks(0, pool) == []
+    assert sample_chunks(3, Executor("tcp://127.0.0.1:1")) is None  # no connection is made
+    assert sample_chunks(3, Executor(workers=1)) is None
+
+
+def test_highs_model_one_option_rows_match_the_candidates(random_wb):
+    """The one-option rows built in whole arrays: one row per candidate with two or more option
+    variables or that must get an option (`ANY_SLOT`: row = 1, empty when none is left), holding
+    exactly that candidate's variables; a lone variable of a free candidate gets no row."""
+    import copy
+
+    from optimizer.model import HighsModel, _groups, linear_form
+    from optimizer.problem import ANY_SLOT, compile_problem
+
+    problem = copy.copy(compile_problem(random_wb))
+    problem.lock = problem.lock.copy()
+    free = np.nonzero(problem.lock < 0)[0]
+    problem.lock[free[:3]] = ANY_SLOT
+    form = linear_form(problem)
+    # and one required candidate left without any option variable (its row is empty: infeasible)
+    form.required = np.append(form.required, free[-1])
+    keep = form.var_cand != free[-1]
+    for name in ("var_cand", "var_slot", "coupling", "target_coef", "objective_x"):
+        setattr(form, name, getattr(form, name)[keep])
+    hm = HighsModel(problem, form)
+    lp = hm.h.getLp()
+    start = np.asarray(lp.a_matrix_.start_)
+    index = np.asarray(lp.a_matrix_.index_)
+    lower = np.asarray(lp.row_lower_)
+    required = set(form.required.tolist())
+    expected = [
+        (g.tolist(), 1.0 if int(form.var_cand[g[0]]) in required else -np.inf)
+        for g in _groups(form.var_cand)
+        if len(g) > 1 or int(form.var_cand[g[0]]) in required
+    ] + [([], 1.0)]
+    first = lp.num_row_ - len(expected)
+    assert first == hm.n_coupling + len(form.target_index) + (1 if len(form.transfer_lines) else 0)
+    got = [
+        (
+            sorted(
+                index[start[r] : (start[r + 1] if r + 1 < lp.num_row_ else len(index))].tolist()
+            ),
+            float(lower[r]),
+        )
+        for r in range(first, lp.num_row_)
+    ]
+    assert got == expected
+    for r, (members, _) in enumerate(expected):
+        assert (hm.assign_row[members] == first + r).all()
+    lone = np.ones(form.nv, dtype=bool)
+    for members, _ in expected:
+        lone[members] = False
+    assert (hm.assign_row[lone] == -1).all()

@@ -25,11 +25,15 @@ CORE, BORDERLINE, EXTERIOR = "core", "borderline", "exterior"
 # uncertainty, or a flat ±spread factor.
 FIT, SPREAD, AUTO = "fit", "spread", "auto"
 # Seconds per sample at most. Most samples of the demo city are within the gap after their LP and
-# a core MIP (well under a second); about one in six needs the full MIP, which ran to the 10 s limit
-# and made up two thirds of the time, to gain the last 10⁻³ of attainment. A sample's plan only
-# feeds shares over 50 samples, so it keeps the plan it has then (gap reported per sample, about
-# 1.3 × 10⁻³ at worst on the demo city; docs/analytics.md, "Robustness").
-SAMPLE_TIME_LIMIT = 2.0
+# a core MIP or two (well under half a second). About one in six is not, and for those neither the
+# larger cores nor the full MIP get closer within seconds (the eight such samples of the fit's
+# draws: 1.2–3.9 × 10⁻³ from their bound after 0.5 s, 0.75–3.9 × 10⁻³ after 2 s; the full MIP
+# alone needs 1.4–9.5 s to reach 10⁻³). Over the 50 samples of each of the benchmark's three runs,
+# 0.5, 0.75 and 1 s leave the same samples above the gap, by nearly the same (at most 0.4 × 10⁻³
+# apart), and 0.75 s takes 12–20% less time than 1 s; 0.75 rather than 0.5 leaves the first core
+# MIP its time on a busier machine. A sample's plan only feeds shares over the samples, so it keeps
+# the plan it has then (gap reported per sample; docs/analytics.md, "Robustness").
+SAMPLE_TIME_LIMIT = 0.75
 
 
 @dataclass
@@ -239,7 +243,27 @@ def _solve_sample(model: PlanModel, job: tuple[np.ndarray, np.ndarray | None]) -
     probabilities, start = job
     sample = model.with_probabilities(probabilities)
     sample.time_limit = min(sample.time_limit, SAMPLE_TIME_LIMIT)
-    return sample.solve(warm_start=start)
+    # The locks named (today's, as `solve` would take them) make this a re-solve, not "today's
+    # plan": `PlanModel.solve` polishes today's plan with a second search to 0.7 × the gap, which a
+    # sample does not need (its plan only feeds shares) and which doubled the time of every sample
+    # that did not stop after its LP (docs/analytics.md, "Robustness").
+    return sample.solve(locks=dict(sample.base_locks), warm_start=start)
+
+
+def sample_chunks(count: int, executor: Executor) -> list[range] | None:
+    """The samples of each task (`map_jobs`' chunks): on the local pool one sample per task, else
+    `map_jobs`' default (two chunks per worker).
+
+    A sample takes 0.1–0.75 s, and about one in six the whole `SAMPLE_TIME_LIMIT`; in a few long
+    chunks of consecutive samples those came in clumps, and one worker was left with the last of
+    them while the other idled. On the local pool a task carries only a sample's probabilities (tens
+    of KiB; the model goes through a file, read once per worker). A Dask task carries the model's
+    bytes too (about 7 MB on the demo city, `optimizer.analysis.parallel.Shipment`), so there the
+    samples stay in a few chunks per worker.
+    """
+    if executor.kind != "pool":
+        return None
+    return [range(k, k + 1) for k in range(count)]
 
 
 def robustness(
@@ -333,12 +357,14 @@ def robustness(
         for _ in range(sum(same)):
             ticks += 1
             progress(ticks, samples)
+    where = executor_for(model, executor, pool=True)
     solved = iter(
         map_jobs(
             model,
             _solve_sample,
             jobs,
-            executor=executor_for(model, executor, pool=True),
+            executor=where,
+            chunks=sample_chunks(len(jobs), where),
             progress=tick,
         )
         if jobs
