@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from optimizer.problem import FEASIBILITY_TOL, Problem
@@ -41,16 +43,10 @@ class Ledger:
         self.reserve = problem.reserve  # on the award line
         self.own_line = problem.cost + problem.success_reserve  # on the option's line
         self.expected = (problem.prob[rows, self.slots] @ problem.values).tolist()
-        # Python lists of the per-slot numbers `try_move` reads: indexing a list is many times faster
-        # than taking numpy scalars one by one, and the greedy plan calls it once per option of every
-        # candidate (docs/optimizer.md); the numbers, and so the plans, are the same.
-        self._line = problem.line.tolist()
-        self._cost = problem.cost.tolist()
-        self._own_line = self.own_line.tolist()
-        self._reserve = self.reserve.tolist()
-        self._prob = problem.prob.tolist()
-        self._award_line = problem.award_line.tolist()
-        self._district = problem.district_index.tolist()
+
+    @functools.cached_property
+    def _floor_share(self) -> list[float]:
+        return self.p.floor_share.tolist()
 
     def try_move(self, i: int, k: int) -> bool:
         """Give candidate i slot k if every rule still holds; return whether it was applied."""
@@ -58,18 +54,21 @@ class Ledger:
         cur = int(self.slots[i])
         if k == cur:
             return True
+        # The numbers are read one by one as Python scalars (`ndarray.item`): the proportional plan
+        # calls this once per queued candidate, and turning whole arrays into lists first cost more
+        # than all the calls (docs/optimizer.md); the values, and so the plans, are the same.
         # Money: the cost lines of both slots and the award line.
         delta: dict[int, float] = {}
-        line, own, cost = self._line[i], self._own_line[i], self._cost[i]
-        lc, lk = line[cur], line[k]
+        line, own = p.line, self.own_line
+        lc, lk = line.item(i, cur), line.item(i, k)
         if lc >= 0:
-            delta[lc] = delta.get(lc, 0.0) - own[cur]
+            delta[lc] = delta.get(lc, 0.0) - own.item(i, cur)
         if lk >= 0:
-            delta[lk] = delta.get(lk, 0.0) + own[k]
-        la = self._award_line[i]
+            delta[lk] = delta.get(lk, 0.0) + own.item(i, k)
+        la = p.award_line.item(i)
         if la >= 0:
-            reserve = self._reserve[i]
-            delta[la] = delta.get(la, 0.0) + (reserve[k] - reserve[cur])
+            reserve = self.reserve
+            delta[la] = delta.get(la, 0.0) + (reserve.item(i, k) - reserve.item(i, cur))
         pool_sum = self.pool_sum
         for f, d in delta.items():
             need = self.need[f] + d
@@ -88,11 +87,11 @@ class Ledger:
                 du = use_k[r] - use_cur[r]
                 if du > 0 and used[r] + du > capacity + FEASIBILITY_TOL:
                     return False
-        dcost = cost[k] - cost[cur]
-        d_idx = self._district[i]
+        dcost = p.cost.item(i, k) - p.cost.item(i, cur)
+        d_idx = p.district_index.item(i)
         if self.respect_floors and dcost != 0:
             total = self.total_cost + dcost
-            for d, share in enumerate(p.floor_share.tolist()):
+            for d, share in enumerate(self._floor_share):
                 mine = dcost if d == d_idx else 0.0
                 before = share * self.total_cost - self.by_district[d]
                 after = share * total - (self.by_district[d] + mine)
@@ -106,12 +105,11 @@ class Ledger:
                 self.pool_sum += term - self.pool_term[f]
                 self.pool_term[f] = term
         if self.used:
-            use_k, use_cur = p.use[i, k].tolist(), p.use[i, cur].tolist()
             self.used = [(u + a) - b for u, a, b in zip(self.used, use_k, use_cur, strict=True)]
         if d_idx >= 0:
             self.by_district[d_idx] += dcost
         self.total_cost += dcost
-        dp = self._prob[i][k] - self._prob[i][cur]
+        dp = p.prob.item(i, k) - p.prob.item(i, cur)
         for t, value in enumerate(p.values[i].tolist()):
             if value != 0:
                 self.expected[t] += value * dp
@@ -513,7 +511,7 @@ def proportional_plan(problem: Problem) -> np.ndarray:
         cand = np.nonzero(np.isfinite(c[np.arange(p.n), best]) & (p.lock < 0))[0]
         queues.append([(int(i), int(best[i])) for i in cand])
     pos = [0] * len(queues)
-    funded = np.zeros(p.n, dtype=bool)
+    funded = [False] * p.n  # a list: read once per queued candidate, faster than numpy scalars
     active = True
     while active:
         active = False
