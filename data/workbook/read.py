@@ -289,36 +289,75 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
 # used only for a workbook whose sheets are plain: every cell names its position, the rectangles
 # are within the limits, no cell is an error or a number that is not one (NaN, INF), and there is no
 # formula. Anything else takes the openpyxl path, which words each problem.
-_CELL_ROW = re.compile(rb"<c r=\"[A-Z]{1,3}([0-9]{1,7})\"")
-_CELL_COLUMN = re.compile(rb"<c r=\"([A-Z]{1,3})[0-9]")
 _ODD_VALUE = re.compile(rb"<v>[0-9eE+.\-]*[^0-9eE+.\-<]")
+_CELL_START = b'<c r="'
+# After `<c r="`: 1–3 capital letters, 1–7 digits and the closing quote fit in this many bytes.
+_REFERENCE_BYTES = 11
 
 
 def _plain_sheet_cells(xml: bytes) -> int | None:
     """The cells of a sheet's rectangle (A1 to its last row and column) when it is plain in the sense
-    above, else None (checked on the XML, before calamine; the scans run in C, not per cell)."""
+    above, else None (checked on the XML, before calamine).
+
+    Every cell tag must be ``<c r="`` followed by 1–3 capital letters, 1–7 digits and a quote (what
+    the regular expression ``<c r="[A-Z]{1,3}[0-9]{1,7}"`` matches); the references are read for all
+    cells at once with numpy on the XML's bytes, not match by match (a quarter of a second for the
+    demo city's 16 MB of sheets; docs/optimizer.md).
+    """
     if b't="e"' in xml or _ODD_VALUE.search(xml):
         return None
-    rows = _CELL_ROW.findall(xml)
     tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    if len(rows) != tags:
+    if xml.count(_CELL_START) != tags:
         return None  # a cell without its position first
-    if not rows:
+    if not tags:
         return 0
-    height = int(np.asarray(rows).astype(np.int64).max())
-    width = max(_column_index(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
+    positions = _cell_references(xml, tags)
+    if positions is None:
+        return None
+    rows, columns = positions
+    height, width = int(rows.max()), int(columns.max())
     if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
         return None
     return height * width
 
 
-def _column_index(letters: str) -> int:
-    """An Excel column's number from its letters (A = 1, Z = 26, AA = 27), as openpyxl's
-    column_index_from_string gives it; openpyxl itself is imported only where a workbook needs it."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
+def _cell_references(xml: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(row, column) numbers of the ``count`` cells that start ``<c r="``, or None when one of them is
+    not 1–3 capital letters, 1–7 digits and a quote."""
+    data = np.frombuffer(xml, dtype=np.uint8)
+    last = len(data) - 1
+    # Where `<c r="` starts: every '<' followed by the other five bytes.
+    starts = np.flatnonzero(data == _CELL_START[0])
+    for offset in range(1, len(_CELL_START)):
+        starts = starts[data[np.minimum(starts + offset, last)] == _CELL_START[offset]]
+    if len(starts) != count:
+        return None
+    # Bytes past the end read as the last byte again: a reference cut off by the end then never
+    # reads as closed (its quote would have to be a real byte before them).
+    window = data[
+        np.minimum((starts + len(_CELL_START))[:, None] + np.arange(_REFERENCE_BYTES), last)
+    ]
+    letter = (window - np.uint8(ord("A"))) < 26  # unsigned: bytes below 'A' wrap to large
+    digit = (window - np.uint8(ord("0"))) < 10
+    # Letters first: their count is the first position that is not one.
+    letters = np.argmin(letter, axis=1)
+    if not ((letters >= 1) & (letters <= 3)).all():
+        return None
+    place = np.arange(_REFERENCE_BYTES)[None, :]
+    # Then digits up to the first byte that is not one: it must be the quote, after 1–7 digits.
+    ends = np.argmax((place >= letters[:, None]) & ~digit, axis=1)
+    digits = ends - letters
+    closed = window[np.arange(len(window)), ends] == ord('"')
+    if not ((digits >= 1) & (digits <= 7) & closed).all():
+        return None
+    # The numbers, a byte position at a time across all cells.
+    rows = np.zeros(len(window), dtype=np.int64)
+    columns = np.zeros(len(window), dtype=np.int64)
+    for j in range(_REFERENCE_BYTES):
+        byte = window[:, j].astype(np.int64)
+        columns = np.where(j < letters, columns * 26 + (byte - ord("A") + 1), columns)
+        rows = np.where((j >= letters) & (j < ends), rows * 10 + (byte - ord("0")), rows)
+    return rows, columns
 
 
 def _calamine_value(value: object) -> object:
@@ -343,8 +382,9 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     table = np.empty((len(rows), width), dtype=object)
     table[:] = rows
     flat = table.reshape(-1)
-    kinds = np.empty(len(flat), dtype=object)
-    kinds[:] = list(map(type, flat.tolist()))
+    # np.fromiter: assigning a list of type objects into an object array has numpy look into each
+    # (a third of a second for the demo city's sheets; docs/optimizer.md).
+    kinds = np.fromiter(map(type, flat.tolist()), dtype=object, count=len(flat))
     flat[np.asarray(flat == "", dtype=bool)] = None  # only the empty text equals ""
     floats = np.flatnonzero(kinds == float)  # noqa: E721 - elementwise over an array of types
     if len(floats):
