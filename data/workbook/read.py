@@ -7,11 +7,14 @@ size, member count and unpacked size (zip bombs), damaged members.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import threading
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -60,7 +63,12 @@ LARGE_LIMITS = ReadLimits(
 )
 
 
-def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Workbook:
+def read_workbook(
+    path: str | Path,
+    *,
+    limits: ReadLimits | None = None,
+    alongside: Callable[[], object] | None = None,
+) -> Workbook:
     """Read and validate a planning workbook.
 
     Parameters
@@ -72,6 +80,11 @@ def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Work
     limits
         Size limits of a CSV folder (default: those of an upload; `LARGE_LIMITS` for a province).
 
+    alongside
+        Optional work (such as an import the caller needs next) run in a second thread while the
+        sheets of an .xlsx are parsed, which happens without holding the GIL; not run for CSV or
+        for a workbook that takes the openpyxl path. Its errors are ignored.
+
     Returns
     -------
     Workbook
@@ -82,11 +95,14 @@ def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Work
     WorkbookError
         When the file cannot be read or any cell breaks the rules; lists every problem.
     """
-    return validate_tables(read_raw_tables(path, limits=limits))
+    return validate_tables(read_raw_tables(path, limits=limits, alongside=alongside))
 
 
 def read_raw_tables(
-    path: str | Path, *, limits: ReadLimits | None = None
+    path: str | Path,
+    *,
+    limits: ReadLimits | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
     path = Path(path)
@@ -116,7 +132,7 @@ def read_raw_tables(
         )
     if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
         raise WorkbookError([_file_issue(f"{path.name}: file is larger than 50 MB")])
-    return _raw_from_xlsx(path.read_bytes(), path.name)
+    return _raw_from_xlsx(path.read_bytes(), path.name, alongside)
 
 
 def not_a_workbook_path(path: str | Path) -> bool:
@@ -191,7 +207,9 @@ def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
         raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
 
 
-def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
+def _raw_from_xlsx(
+    data: bytes, name: str, alongside: Callable[[], object] | None = None
+) -> dict[str, pd.DataFrame]:
     """Read an .xlsx as cached cell values; a formula without a cached value is an error."""
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
@@ -224,7 +242,7 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
     if not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS:
-        fast = _raw_from_plain_xlsx(data)
+        fast = _raw_from_plain_xlsx(data, alongside)
         if fast is not None:
             return fast
     import openpyxl  # only here: its import alone costs more than reading a plain workbook
@@ -396,9 +414,11 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     return table
 
 
-def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
-    """The sheets of a plain .xlsx (see `_plain_sheets`) read with python-calamine; None when calamine
-    cannot read it (the openpyxl path then says why)."""
+def _raw_from_plain_xlsx(
+    data: bytes, alongside: Callable[[], object] | None = None
+) -> dict[str, pd.DataFrame] | None:
+    """The sheets of a plain .xlsx (see `_plain_sheet_cells`) read with python-calamine; None when
+    calamine cannot read it (the openpyxl path then says why). ``alongside``: see `read_workbook`."""
     try:
         from python_calamine import CalamineWorkbook
 
@@ -406,14 +426,20 @@ def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
         tables: dict[str, pd.DataFrame] = {}
         issues: list[WorkbookIssue] = []
         extent = _Extent()
-        for title in book.sheet_names:
-            sheet = _sheet_key(title)
-            if sheet not in SHEETS:
-                continue
+        wanted = [(title, _sheet_key(title)) for title in book.sheet_names]
+        wanted = [(title, sheet) for title, sheet in wanted if sheet in SHEETS]
+        firsts: dict[str, str] = {}  # each sheet's first title, in the workbook's order
+        for title, sheet in wanted:
+            firsts.setdefault(sheet, title)
+        parsed = _parse_sheets(book, list(firsts.values()), alongside)
+        for title, sheet in wanted:
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            read: list[list] = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            found = parsed.pop(title)
+            if isinstance(found, Exception):
+                return None
+            read: list[list] = found.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
             table = _calamine_table(read)
             if table is None:
                 rows = [[_calamine_value(v) for v in row] for row in read]
@@ -440,6 +466,40 @@ def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
     if issues:
         raise WorkbookError(issues)
     return tables
+
+
+def _parse_sheets(
+    book: object, titles: list[str], alongside: Callable[[], object] | None
+) -> dict[str, object]:
+    """Each sheet parsed by calamine (title → its sheet, or the exception that stopped it; none
+    after that), with ``alongside`` run in a second thread meanwhile.
+
+    Calamine parses in Rust without holding the GIL, so other Python work runs beside it on a second
+    core (docs/optimizer.md: the demo workbook end to end). Only parsing happens here, no Python
+    import, so the two threads never wait on each other's imports.
+    """
+    helper = None
+    if alongside is not None:
+        helper = threading.Thread(target=_quietly, args=(alongside,), daemon=True)
+        helper.start()
+    parsed: dict[str, object] = {}
+    try:
+        for title in titles:
+            try:
+                parsed[title] = book.get_sheet_by_name(title)  # type: ignore[attr-defined]
+            except Exception as exc:  # noqa: BLE001 - reported by the caller as unreadable
+                parsed[title] = exc
+                break
+    finally:
+        if helper is not None:
+            helper.join()
+    return parsed
+
+
+def _quietly(work: Callable[[], object]) -> None:
+    """Run optional work, ignoring its failure (whoever needs its result does it again)."""
+    with contextlib.suppress(Exception):
+        work()
 
 
 class _Extent:
