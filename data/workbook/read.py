@@ -308,6 +308,9 @@ def _raw_from_xlsx(
 # are within the limits, no cell is an error or a number that is not one (NaN, INF), and there is no
 # formula. Anything else takes the openpyxl path, which words each problem.
 _ODD_VALUE = re.compile(rb"<v>[0-9eE+.\-]*[^0-9eE+.\-<]")
+_NUMBER_BYTE = np.zeros(256, dtype=bool)  # the bytes of `_ODD_VALUE`'s number class
+_NUMBER_BYTE[np.frombuffer(b"0123456789eE+.-", dtype=np.uint8)] = True
+_VALUE_BYTES = 32  # a number's text is looked for within this many bytes after <v>
 _CELL_START = b'<c r="'
 # After `<c r="`: 1–3 capital letters, 1–7 digits and the closing quote fit in this many bytes.
 _REFERENCE_BYTES = 11
@@ -317,19 +320,38 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     """The cells of a sheet's rectangle (A1 to its last row and column) when it is plain in the sense
     above, else None (checked on the XML, before calamine).
 
-    Every cell tag must be ``<c r="`` followed by 1–3 capital letters, 1–7 digits and a quote (what
-    the regular expression ``<c r="[A-Z]{1,3}[0-9]{1,7}"`` matches); the references are read for all
-    cells at once with numpy on the XML's bytes, not match by match (a quarter of a second for the
-    demo city's 16 MB of sheets; docs/optimizer.md).
+    No cell may be an error (``t="e"``) or hold a value that `_ODD_VALUE` finds, and every cell tag
+    (``<c ``, ``<c>``, ``<c/>``) must be ``<c r="`` followed by 1–3 capital letters, 1–7 digits and
+    a quote (what ``<c r="[A-Z]{1,3}[0-9]{1,7}"`` matches). All of it is decided with numpy on the
+    XML's bytes from the positions of its tags, not match by match (a quarter of a second for the demo
+    city's 16 MB of sheets; docs/optimizer.md).
     """
-    if b't="e"' in xml or _ODD_VALUE.search(xml):
+    if b't="e"' in xml:
         return None
-    tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    if xml.count(_CELL_START) != tags:
+    data = np.frombuffer(xml, dtype=np.uint8)
+    last = len(data) - 1
+    tags_at = _positions_of(data, ord("<"))
+
+    # Bytes past the end read as the last byte again: each byte looked for differs from the one
+    # before it, so a tag cut off by the end never matches.
+    second = data[np.minimum(tags_at + 1, last)]
+    third = data[np.minimum(tags_at + 2, last)]
+    values = tags_at[(second == ord("v")) & (third == ord(">"))] + 3
+    if len(values) and _odd_values(data, values, xml):
+        return None
+    cell = second == ord("c")
+    spaced = tags_at[cell & (third == ord(" "))]  # <c followed by a space
+    slash = tags_at[cell & (third == ord("/"))]
+    closed = int((data[np.minimum(slash + 3, last)] == ord(">")).sum())  # <c/>
+    tags = len(spaced) + int((cell & (third == ord(">"))).sum()) + closed
+    starts = spaced
+    for offset in range(3, len(_CELL_START)):
+        starts = starts[data[np.minimum(starts + offset, last)] == _CELL_START[offset]]
+    if len(starts) != tags:
         return None  # a cell without its position first
     if not tags:
         return 0
-    positions = _cell_references(xml, tags)
+    positions = _cell_references(data, starts)
     if positions is None:
         return None
     rows, columns = positions
@@ -339,42 +361,67 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     return height * width
 
 
-def _cell_references(xml: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """(row, column) numbers of the ``count`` cells that start ``<c r="``, or None when one of them is
-    not 1–3 capital letters, 1–7 digits and a quote."""
-    data = np.frombuffer(xml, dtype=np.uint8)
-    last = len(data) - 1
-    # Where `<c r="` starts: every '<' followed by the other five bytes.
-    starts = np.flatnonzero(data == _CELL_START[0])
-    for offset in range(1, len(_CELL_START)):
-        starts = starts[data[np.minimum(starts + offset, last)] == _CELL_START[offset]]
-    if len(starts) != count:
-        return None
-    # Bytes past the end read as the last byte again: a reference cut off by the end then never
-    # reads as closed (its quote would have to be a real byte before them).
-    window = data[
-        np.minimum((starts + len(_CELL_START))[:, None] + np.arange(_REFERENCE_BYTES), last)
+def _odd_values(data: np.ndarray, values: np.ndarray, xml: bytes) -> bool:
+    """Whether a value (text after ``<v>``) has number characters up to a byte other than ``<`` —
+    what `_ODD_VALUE` finds; the regular expression decides when a value runs past the window.
+
+    A byte position at a time across all values, so memory stays a few arrays of one number per
+    value (a sheet of a million cells is refused within its memory budget, tests/test_bad_input_limits.py).
+    """
+    if int(values[-1]) + _VALUE_BYTES > len(data):  # a window past the end (values are in order)
+        return _ODD_VALUE.search(xml) is not None
+    running = np.ones(len(values), dtype=bool)  # still inside the run of number characters
+    for j in range(_VALUE_BYTES):
+        byte = data[values + j]
+        number = _NUMBER_BYTE[byte]
+        if (byte[running & ~number] != ord("<")).any():
+            return True  # a run ends at a byte other than '<': the pattern matches there
+        running &= number
+        if not running.any():
+            return False
+    return _ODD_VALUE.search(xml) is not None
+
+
+def _positions_of(data: np.ndarray, value: int) -> np.ndarray:
+    """Positions of a byte value, found a block at a time (32-bit: a sheet's XML is under 2 GB)."""
+    block = 1 << 22
+    parts = [
+        np.flatnonzero(data[i : i + block] == value).astype(np.int32) + np.int32(i)
+        for i in range(0, len(data), block)
     ]
-    letter = (window - np.uint8(ord("A"))) < 26  # unsigned: bytes below 'A' wrap to large
-    digit = (window - np.uint8(ord("0"))) < 10
-    # Letters first: their count is the first position that is not one.
-    letters = np.argmin(letter, axis=1)
-    if not ((letters >= 1) & (letters <= 3)).all():
-        return None
-    place = np.arange(_REFERENCE_BYTES)[None, :]
-    # Then digits up to the first byte that is not one: it must be the quote, after 1–7 digits.
-    ends = np.argmax((place >= letters[:, None]) & ~digit, axis=1)
-    digits = ends - letters
-    closed = window[np.arange(len(window)), ends] == ord('"')
-    if not ((digits >= 1) & (digits <= 7) & closed).all():
-        return None
-    # The numbers, a byte position at a time across all cells.
-    rows = np.zeros(len(window), dtype=np.int64)
-    columns = np.zeros(len(window), dtype=np.int64)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+
+def _cell_references(data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(row, column) numbers of the cells whose ``<c r="`` begins at ``starts`` in the sheet's bytes,
+    or None when a reference is not 1–3 capital letters, 1–7 digits and a quote.
+
+    Read a byte position at a time across all cells (a few arrays of one number per cell)."""
+    last = len(data) - 1
+    n = len(starts)
+    at = starts.astype(np.int64) + len(_CELL_START)
+    letters = np.zeros(n, dtype=np.int64)
+    digits = np.zeros(n, dtype=np.int64)
+    rows = np.zeros(n, dtype=np.int64)
+    columns = np.zeros(n, dtype=np.int64)
+    closed = np.zeros(n, dtype=bool)
+    broken = np.zeros(n, dtype=bool)
     for j in range(_REFERENCE_BYTES):
-        byte = window[:, j].astype(np.int64)
-        columns = np.where(j < letters, columns * 26 + (byte - ord("A") + 1), columns)
-        rows = np.where((j >= letters) & (j < ends), rows * 10 + (byte - ord("0")), rows)
+        # Bytes past the end read as the last byte again: a reference cut off by the end then never
+        # reads as closed (its quote would have to be a real byte before them).
+        byte = data[np.minimum(at + j, last)].astype(np.int64)
+        open_ = ~closed & ~broken
+        letter = open_ & (byte >= ord("A")) & (byte <= ord("Z")) & (digits == 0)
+        digit = open_ & (byte >= ord("0")) & (byte <= ord("9")) & (letters > 0)
+        quote = open_ & (byte == ord('"')) & (digits > 0)
+        columns = np.where(letter, columns * 26 + (byte - ord("A") + 1), columns)
+        letters += letter
+        rows = np.where(digit, rows * 10 + (byte - ord("0")), rows)
+        digits += digit
+        closed |= quote
+        broken |= open_ & ~letter & ~digit & ~quote
+    if not (closed & (letters <= 3) & (digits <= 7)).all():
+        return None
     return rows, columns
 
 
