@@ -290,7 +290,7 @@ PLOT = REPO / "docs" / "img" / "scaling.svg"
 
 
 def scale_main(
-    sizes: list[int], limit: float | None, phases_only: bool = False, record: bool = True
+    sizes: list[int], limit: float | None, phases_only: bool = False, keep: bool = True
 ) -> None:
     """The province / national scale table: end to end via the command line, then per phase.
 
@@ -331,7 +331,7 @@ def scale_main(
             },
             "phases": ph,
         }
-        if record:
+        if keep:
             history = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
             RESULTS.write_text(json.dumps(history + [record], indent=1) + "\n")
@@ -503,7 +503,7 @@ def main() -> None:
             [int(x) for x in args.scale.split(",")],
             None,
             args.phases_only,
-            record=not args.no_record,
+            keep=not args.no_record,
         )
         return
     if args.demo_xlsx:
