@@ -1087,3 +1087,23 @@ def test_text_cells_decided_by_column_as_cell_by_cell(cell, required):
     ]
     assert out == expected
     assert checker.issues == reference.issues
+
+
+def test_csv_without_quotes_reads_as_csv_reader_does(monkeypatch):
+    rnd = random.Random(21)
+    cells = ["", "a", "b c", " x", "'=1", "1.5", "中文", " ", "x y "]
+    for _ in range(200):
+        lines = [
+            ",".join(rnd.choice(cells) for _ in range(rnd.randint(1, 5)))
+            for _ in range(rnd.randint(1, 8))
+        ]
+        newline = rnd.choice(["\n", "\r\n", "\r"])
+        text = "candidate_id,name,x,y,z\n" + newline.join(lines) + rnd.choice(["", newline])
+        files = {"candidates.csv": text.encode()}
+        fast = wbread._raw_from_csv_files(files)
+        with monkeypatch.context() as m:
+            m.setattr(wbread, "_csv_table_without_quotes", lambda *args: None)
+            slow = wbread._raw_from_csv_files(files)
+        assert fast.keys() == slow.keys()
+        for sheet in fast:
+            pd.testing.assert_frame_equal(fast[sheet], slow[sheet])
