@@ -5,6 +5,8 @@ Run from the repository root:
     python benchmarks/io_bench.py --sizes 50000,200000   # generated CSV folders, phase by phase
     python benchmarks/io_bench.py --demo-xlsx            # `python -m optimizer solve demo.xlsx`, median of 3
     python benchmarks/io_bench.py --imports              # import time of the command line
+    python benchmarks/io_bench.py --demo-xlsx --same-as ../main   # and the allocation byte for byte
+                                                                  # as that checkout writes it
 
 The generated instances are `optimizer.instances.scale_workbook(n, seed=2026)` written once as CSV folders
 to ``$WEIHAI_BENCH_DIR`` (default ``/tmp/weihai_io_bench``); docs/optimizer.md describes them. Each
@@ -107,8 +109,9 @@ def phases(n: int) -> dict:
     }
 
 
-def demo_xlsx() -> None:
-    """`python -m optimizer solve demo.xlsx` end to end, median of 3 wall clocks."""
+def demo_xlsx(same_as: Path | None = None) -> None:
+    """`python -m optimizer solve demo.xlsx` end to end, median of 3 wall clocks; with ``same_as`` (another
+    checkout) its allocation must be the same file byte for byte."""
     from data.demo import generate_demo
     from data.workbook import write_workbook
 
@@ -150,6 +153,16 @@ def demo_xlsx() -> None:
         f"({', '.join(f'{w:.2f}' for w in walls)}), CPU {cpus[1]:.2f} s median, status {status}, "
         f"load {os.getloadavg()}"
     )
+    if same_as is not None:
+        other = BENCH_DIR / "demo_alloc_other.csv"
+        subprocess.run(
+            [sys.executable, "-m", "optimizer", "solve", str(path), "--out", str(other)],
+            capture_output=True,
+            cwd=same_as,
+            check=True,
+        )
+        same = other.read_bytes() == (BENCH_DIR / "demo_alloc.csv").read_bytes()
+        print(f"allocation the same byte for byte as {same_as}'s: {same}")
 
 
 def imports() -> None:
@@ -172,6 +185,7 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated candidate counts")
     parser.add_argument("--demo-xlsx", action="store_true")
     parser.add_argument("--imports", action="store_true")
+    parser.add_argument("--same-as", type=Path, help="another checkout: compare the allocation")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -180,7 +194,7 @@ def main() -> None:
     if args.imports:
         imports()
     if args.demo_xlsx:
-        demo_xlsx()
+        demo_xlsx(args.same_as)
     for n in [int(x) for x in args.sizes.split(",")] if args.sizes else []:
         folder_for(n)
         proc = subprocess.run(

@@ -289,7 +289,9 @@ RESULTS = REPO / "docs" / "img" / "scaling.json"
 PLOT = REPO / "docs" / "img" / "scaling.svg"
 
 
-def scale_main(sizes: list[int], limit: float | None, phases_only: bool = False) -> None:
+def scale_main(
+    sizes: list[int], limit: float | None, phases_only: bool = False, keep: bool = True
+) -> None:
     """The province / national scale table: end to end via the command line, then per phase.
 
     Every run is appended to docs/img/scaling.json (the data behind docs/img/scaling.svg, which is
@@ -329,10 +331,13 @@ def scale_main(sizes: list[int], limit: float | None, phases_only: bool = False)
             },
             "phases": ph,
         }
-        history = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(history + [record], indent=1) + "\n")
-        write_plot(json.loads(RESULTS.read_text()), PLOT)
+        if keep:
+            history = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps(history + [record], indent=1) + "\n")
+            write_plot(json.loads(RESULTS.read_text()), PLOT)
+        else:
+            print(f"{n:,} record: {json.dumps(record)}", file=sys.stderr)
         if "error" in cli or phases_only:
             print(f"| {n:,} | end to end: {cli.get('error', 'not run')} |")
             continue
@@ -452,6 +457,11 @@ def main() -> None:
     )
     parser.add_argument("--plot", action="store_true", help="redraw docs/img/scaling.svg only")
     parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="--scale: print the run's record instead of adding it to docs/img/scaling.json",
+    )
+    parser.add_argument(
         "--solve-path", help="comma-separated candidate counts: build, solve and odds in process"
     )
     parser.add_argument("--solve-path-child", type=int, help=argparse.SUPPRESS)
@@ -489,7 +499,12 @@ def main() -> None:
         write_plot(json.loads(RESULTS.read_text()), PLOT)
         return
     if args.scale:
-        scale_main([int(x) for x in args.scale.split(",")], None, args.phases_only)
+        scale_main(
+            [int(x) for x in args.scale.split(",")],
+            None,
+            args.phases_only,
+            keep=not args.no_record,
+        )
         return
     if args.demo_xlsx:
         demo_xlsx_main()

@@ -2,53 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 
 import numpy as np
 
 from optimizer.problem import FEASIBILITY_TOL, Problem
-
-
-@dataclass
-class _LedgerTables:
-    """A problem's per-slot numbers as a `Ledger` reads them (see `_ledger_tables`)."""
-
-    reserve: np.ndarray  # (n, K) entitlement reserve, on the award line
-    own_line: np.ndarray  # (n, K) cost + paid-on-success reserve, on the option's line
-    # Python lists of the per-slot numbers `try_move` reads: indexing a list is many times faster
-    # than taking numpy scalars one by one, and the greedy plan calls it once per option of every
-    # candidate (docs/optimizer.md); the numbers, and so the plans, are the same.
-    line: list
-    cost: list
-    own_line_list: list
-    reserve_list: list
-    prob: list
-    award_line: list
-    district: list
-
-
-def _ledger_tables(problem: Problem) -> _LedgerTables:
-    """The `_LedgerTables` of a problem, made once per set of arrays (`Problem.derived`): a re-solve
-    builds several ledgers (rounding, fill, repair), and converting the arrays to lists each time
-    was a third of its time."""
-
-    def make() -> _LedgerTables:
-        p = problem
-        reserve = p.reserve
-        own_line = p.cost + p.success_reserve
-        return _LedgerTables(
-            reserve=reserve,
-            own_line=own_line,
-            line=p.line.tolist(),
-            cost=p.cost.tolist(),
-            own_line_list=own_line.tolist(),
-            reserve_list=reserve.tolist(),
-            prob=p.prob.tolist(),
-            award_line=p.award_line.tolist(),
-            district=p.district_index.tolist(),
-        )
-
-    return problem.derived("ledger", make)
 
 
 class Ledger:
@@ -83,16 +41,15 @@ class Ledger:
         ).tolist()
         self.total_cost = float(problem.cost[rows, self.slots].sum())
         self.expected = (problem.prob[rows, self.slots] @ problem.values).tolist()
-        tables = _ledger_tables(problem)
-        self.reserve = tables.reserve  # on the award line
-        self.own_line = tables.own_line  # on the option's line
-        self._line = tables.line
-        self._cost = tables.cost
-        self._own_line = tables.own_line_list
-        self._reserve = tables.reserve_list
-        self._prob = tables.prob
-        self._award_line = tables.award_line
-        self._district = tables.district
+        # Entitlement reserve (on the award line) and cost + paid-on-success reserve (on the option's
+        # line) per slot: made once per problem (`Problem.derived`), a re-solve builds several ledgers.
+        self.reserve, self.own_line = problem.derived(
+            "ledger", lambda: (problem.reserve, problem.cost + problem.success_reserve)
+        )
+
+    @functools.cached_property
+    def _floor_share(self) -> list[float]:
+        return self.p.floor_share.tolist()
 
     def try_move(self, i: int, k: int) -> bool:
         """Give candidate i slot k if every rule still holds; return whether it was applied."""
@@ -100,18 +57,21 @@ class Ledger:
         cur = int(self.slots[i])
         if k == cur:
             return True
+        # The numbers are read one by one as Python scalars (`ndarray.item`): the proportional plan
+        # calls this once per queued candidate, and turning whole arrays into lists first cost more
+        # than all the calls (docs/optimizer.md); the values, and so the plans, are the same.
         # Money: the cost lines of both slots and the award line.
         delta: dict[int, float] = {}
-        line, own, cost = self._line[i], self._own_line[i], self._cost[i]
-        lc, lk = line[cur], line[k]
+        line, own = p.line, self.own_line
+        lc, lk = line.item(i, cur), line.item(i, k)
         if lc >= 0:
-            delta[lc] = delta.get(lc, 0.0) - own[cur]
+            delta[lc] = delta.get(lc, 0.0) - own.item(i, cur)
         if lk >= 0:
-            delta[lk] = delta.get(lk, 0.0) + own[k]
-        la = self._award_line[i]
+            delta[lk] = delta.get(lk, 0.0) + own.item(i, k)
+        la = p.award_line.item(i)
         if la >= 0:
-            reserve = self._reserve[i]
-            delta[la] = delta.get(la, 0.0) + (reserve[k] - reserve[cur])
+            reserve = self.reserve
+            delta[la] = delta.get(la, 0.0) + (reserve.item(i, k) - reserve.item(i, cur))
         pool_sum = self.pool_sum
         for f, d in delta.items():
             need = self.need[f] + d
@@ -130,11 +90,11 @@ class Ledger:
                 du = use_k[r] - use_cur[r]
                 if du > 0 and used[r] + du > capacity + FEASIBILITY_TOL:
                     return False
-        dcost = cost[k] - cost[cur]
-        d_idx = self._district[i]
+        dcost = p.cost.item(i, k) - p.cost.item(i, cur)
+        d_idx = p.district_index.item(i)
         if self.respect_floors and dcost != 0:
             total = self.total_cost + dcost
-            for d, share in enumerate(p.floor_share.tolist()):
+            for d, share in enumerate(self._floor_share):
                 mine = dcost if d == d_idx else 0.0
                 before = share * self.total_cost - self.by_district[d]
                 after = share * total - (self.by_district[d] + mine)
@@ -148,12 +108,11 @@ class Ledger:
                 self.pool_sum += term - self.pool_term[f]
                 self.pool_term[f] = term
         if self.used:
-            use_k, use_cur = p.use[i, k].tolist(), p.use[i, cur].tolist()
             self.used = [(u + a) - b for u, a, b in zip(self.used, use_k, use_cur, strict=True)]
         if d_idx >= 0:
             self.by_district[d_idx] += dcost
         self.total_cost += dcost
-        dp = self._prob[i][k] - self._prob[i][cur]
+        dp = p.prob.item(i, k) - p.prob.item(i, cur)
         for t, value in enumerate(p.values[i].tolist()):
             if value != 0:
                 self.expected[t] += value * dp
@@ -555,7 +514,7 @@ def proportional_plan(problem: Problem) -> np.ndarray:
         cand = np.nonzero(np.isfinite(c[np.arange(p.n), best]) & (p.lock < 0))[0]
         queues.append([(int(i), int(best[i])) for i in cand])
     pos = [0] * len(queues)
-    funded = np.zeros(p.n, dtype=bool)
+    funded = [False] * p.n  # a list: read once per queued candidate, faster than numpy scalars
     active = True
     while active:
         active = False

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from data.schema import Workbook
 from optimizer.evaluate import evaluate_slots, is_feasible
@@ -276,6 +275,8 @@ def _tail_and_window(
             return np.clip(dist[:, cap], 0.0, 1.0), below[:, [cap]] - below[:, lo]
     mean = (cond @ values)[:, None]
     sd = np.sqrt(np.maximum((cond * (1 - cond)) @ values**2, 1e-12))[:, None]
+    from scipy import special  # imported when used (docs/optimizer.md: start-up time)
+
     tail = special.ndtr((mean - goal) / sd)
     upper = special.ndtr((mean - goal + values[None, :]) / sd)
     return tail[:, 0], np.asarray(upper - tail)

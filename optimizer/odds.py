@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import reduce
 
 import numpy as np
-from scipy import special
 
 # Above this many (candidates × goal units) the exact tail would be slow; use the approximation.
 EXACT_WORK_LIMIT = 200_000_000
@@ -171,6 +170,10 @@ def conditional_probs(probs: np.ndarray, z: np.ndarray, rho: float) -> np.ndarra
     z = np.atleast_1d(np.asarray(z, dtype=float))
     if rho <= 0:
         return np.broadcast_to(probs, (len(z), len(probs))).copy()
+    # SciPy's special functions only here and for the normal tail: importing them costs a third of a
+    # second, which a plan without year correlation never needs (docs/optimizer.md).
+    from scipy import special
+
     with np.errstate(divide="ignore", invalid="ignore"):
         shifted = (special.ndtri(probs)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(1 - rho)
         out = special.ndtr(shifted)
@@ -213,6 +216,8 @@ def tail_given_year(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple
     out = np.where(mean >= g - 1e-9 / scale, 1.0, 0.0)
     spread = var > 0
     z = (g - mean[spread]) / np.sqrt(var[spread])
+    from scipy import special
+
     out[spread] = 0.5 * special.erfc(z / math.sqrt(2))
     return out, "normal_approx"
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+import random
+import re
+import threading
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
+from openpyxl.utils import column_index_from_string
 
 from data import workbook as wbmod
 from data.workbook import (
@@ -946,3 +951,159 @@ def test_year_settings_errors(raw_tables, line, fragment):
 def test_year_settings_are_known_keys(raw_tables):
     wb = validate_tables(raw_tables(year_sheets()))
     assert wbmod.settings_notes(wb) == []
+
+
+# --- startup: the same workbooks read and the same problems found, faster (issue 14)
+
+
+def _cells_by_pattern(xml: bytes) -> int | None:
+    """`read._plain_sheet_cells` as regular expressions defined it before numpy read the references."""
+    if b't="e"' in xml or wbread._ODD_VALUE.search(xml):
+        return None
+    rows = re.findall(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"', xml)
+    tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    if len(rows) != tags:
+        return None
+    if not rows:
+        return 0
+    height = max(int(r) for r in rows)
+    width = max(
+        column_index_from_string(c.decode())
+        for c in set(re.findall(rb'<c r="([A-Z]{1,3})[0-9]', xml))
+    )
+    if height > wbread.MAX_SHEET_ROWS + 1 or width > wbread.MAX_SHEET_COLUMNS:
+        return None
+    return height * width
+
+
+_CELL_PIECES = [
+    '<c r="A1">',
+    '<c r="B12" t="s">',
+    '<c r="AB3"/>',
+    '<c r="ZZZ9999999">',
+    '<c r="AAAA1">',
+    '<c r="a1">',
+    '<c r="A12345678">',
+    '<c r="A">',
+    '<c r="1">',
+    "<c>",
+    "<c/>",
+    '<c s="1" r="A1">',
+    '<c r="XFD1048576">',
+    '<c r="C200001"',
+    '<c r="C200002">',
+    '<c r="ALL5">',
+    '<c r="ALM5">',
+    "<v>1.5</v>",
+    "<v>NaN</v>",
+    "<v>-1.5E+3</v>",
+    "<v>12x",
+    "<v>",
+    "<v>" + "1" * 40 + "</v>",
+    "<v>" + "1" * 40 + "#</v>",
+    't="e"',
+    '<row r="3">',
+    "</c>",
+    '<c r="A0000001">',
+    '<c r="Q7"',
+    '<c r="Q7',
+    '<c r="',
+    '<c  r="A1">',
+    "<c r='A1'>",
+]
+
+
+@pytest.mark.parametrize("piece", _CELL_PIECES)
+def test_plain_sheet_cells_reads_each_reference_as_the_pattern_does(piece):
+    for xml in (piece, f"<sheetData>{piece}</sheetData>", f'<c r="B2">{piece}<c r="C3"/>'):
+        assert wbread._plain_sheet_cells(xml.encode()) == _cells_by_pattern(xml.encode()), xml
+
+
+def test_plain_sheet_cells_agrees_with_the_pattern_on_random_sheets():
+    rnd = random.Random(14)
+    for _ in range(400):
+        xml = "".join(rnd.choice(_CELL_PIECES) for _ in range(rnd.randint(0, 10))).encode()
+        assert wbread._plain_sheet_cells(xml) == _cells_by_pattern(xml), xml
+        cells = []
+        for _ in range(rnd.randint(1, 30)):
+            letters = "".join(rnd.choice("ABXZ") for _ in range(rnd.randint(1, 3)))
+            cells.append(f'<c r="{letters}{rnd.randint(0, 10 ** rnd.randint(1, 7))}"><v>1</v></c>')
+        xml = "".join(cells).encode()
+        assert wbread._plain_sheet_cells(xml) == _cells_by_pattern(xml), xml
+
+
+def test_xlsx_read_alongside_other_work_reads_the_same(tmp_path, tiny_workbook):
+    path = tmp_path / "plan.xlsx"
+    write_workbook(tiny_workbook, path)
+    calls: list[int] = []
+    got = read_workbook(path, alongside=lambda: calls.append(threading.get_ident()))
+    assert len(calls) == 1 and calls[0] != threading.get_ident()  # in a second thread
+    assert workbooks_equal(got, read_workbook(path))
+
+    def fails() -> None:
+        raise RuntimeError("optional work failed")
+
+    assert workbooks_equal(read_workbook(path, alongside=fails), got)  # its failure is ignored
+    folder = tmp_path / "plan"
+    write_workbook(tiny_workbook, folder)
+    calls.clear()
+    read_workbook(folder, alongside=lambda: calls.append(1))
+    assert calls == []  # CSV: nothing is parsed without the GIL, nothing runs beside it
+
+
+def test_reference_problems_of_one_row_keep_their_order(raw_tables):
+    sheets = dict(TINY_SHEETS)
+    _replace("options", "P1,assisted", "P2,assisted")(sheets)
+    _replace("options", "0.5,industry,10", "0.5,industri,10")(sheets)
+    _replace("contributions", "P1,starts", "P9,finishes")(sheets)
+    found = [
+        (i.sheet, i.row, i.column, i.message)
+        for i in issues_of(raw_tables, sheets)
+        if i.sheet in ("options", "contributions")
+    ]
+    assert found == [
+        ("contributions", 4, "candidate_id", "unknown candidate 'P9'"),
+        ("contributions", 4, "target", "unknown target 'finishes'"),
+        ("options", 3, "fund_line", "unknown fund line 'industri'"),
+        ("options", 5, "candidate_id", "unknown candidate 'P2'"),
+    ]
+
+
+@pytest.mark.parametrize("cell", ["abc", "", " abc", "abc ", "#N/A", "a\nb", "tab\t", None, 7])
+@pytest.mark.parametrize("required", [True, False])
+def test_text_cells_decided_by_column_as_cell_by_cell(cell, required):
+    from data.schema import Column
+    from data.workbook.checker import _Checker, _RawSheet
+    from data.workbook.validate import _texts
+
+    frame = pd.DataFrame({"name": ["x1", cell, "x3"]}, dtype=object)
+    column = Column("name", "text", required=required)
+    checker, reference = _Checker(), _Checker()
+    raw = _RawSheet("candidates", frame, checker.issues)
+    out = _texts(checker, raw, column, raw.values(0))
+    expected = [
+        reference.cell("candidates", row, column, value, None, None)
+        for row, value in zip(raw.excel_rows, raw.values(0), strict=True)
+    ]
+    assert out == expected
+    assert checker.issues == reference.issues
+
+
+def test_csv_without_quotes_reads_as_csv_reader_does(monkeypatch):
+    rnd = random.Random(21)
+    cells = ["", "a", "b c", " x", "'=1", "1.5", "中文", " ", "x y "]
+    for _ in range(200):
+        lines = [
+            ",".join(rnd.choice(cells) for _ in range(rnd.randint(1, 5)))
+            for _ in range(rnd.randint(1, 8))
+        ]
+        newline = rnd.choice(["\n", "\r\n", "\r"])
+        text = "candidate_id,name,x,y,z\n" + newline.join(lines) + rnd.choice(["", newline])
+        files = {"candidates.csv": text.encode()}
+        fast = wbread._raw_from_csv_files(files)
+        with monkeypatch.context() as m:
+            m.setattr(wbread, "_csv_table_without_quotes", lambda *args: None)
+            slow = wbread._raw_from_csv_files(files)
+        assert fast.keys() == slow.keys()
+        for sheet in fast:
+            pd.testing.assert_frame_equal(fast[sheet], slow[sheet])

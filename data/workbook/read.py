@@ -7,11 +7,15 @@ size, member count and unpacked size (zip bombs), damaged members.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
 import re
+import threading
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -60,7 +64,12 @@ LARGE_LIMITS = ReadLimits(
 )
 
 
-def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Workbook:
+def read_workbook(
+    path: str | Path,
+    *,
+    limits: ReadLimits | None = None,
+    alongside: Callable[[], object] | None = None,
+) -> Workbook:
     """Read and validate a planning workbook.
 
     Parameters
@@ -72,6 +81,11 @@ def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Work
     limits
         Size limits of a CSV folder (default: those of an upload; `LARGE_LIMITS` for a province).
 
+    alongside
+        Optional work (such as an import the caller needs next) run in a second thread while the
+        sheets of an .xlsx are parsed, which happens without holding the GIL; not run for CSV or
+        for a workbook that takes the openpyxl path. Its errors are ignored.
+
     Returns
     -------
     Workbook
@@ -82,11 +96,14 @@ def read_workbook(path: str | Path, *, limits: ReadLimits | None = None) -> Work
     WorkbookError
         When the file cannot be read or any cell breaks the rules; lists every problem.
     """
-    return validate_tables(read_raw_tables(path, limits=limits))
+    return validate_tables(read_raw_tables(path, limits=limits, alongside=alongside))
 
 
 def read_raw_tables(
-    path: str | Path, *, limits: ReadLimits | None = None
+    path: str | Path,
+    *,
+    limits: ReadLimits | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
     path = Path(path)
@@ -116,7 +133,7 @@ def read_raw_tables(
         )
     if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
         raise WorkbookError([_file_issue(f"{path.name}: file is larger than 50 MB")])
-    return _raw_from_xlsx(path.read_bytes(), path.name)
+    return _raw_from_xlsx(path.read_bytes(), path.name, alongside)
 
 
 def not_a_workbook_path(path: str | Path) -> bool:
@@ -191,7 +208,9 @@ def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
         raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
 
 
-def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
+def _raw_from_xlsx(
+    data: bytes, name: str, alongside: Callable[[], object] | None = None
+) -> dict[str, pd.DataFrame]:
     """Read an .xlsx as cached cell values; a formula without a cached value is an error."""
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
@@ -224,7 +243,7 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
     if not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS:
-        fast = _raw_from_plain_xlsx(data)
+        fast = _raw_from_plain_xlsx(data, alongside)
         if fast is not None:
             return fast
     import openpyxl  # only here: its import alone costs more than reading a plain workbook
@@ -289,36 +308,122 @@ def _raw_from_xlsx(data: bytes, name: str) -> dict[str, pd.DataFrame]:
 # used only for a workbook whose sheets are plain: every cell names its position, the rectangles
 # are within the limits, no cell is an error or a number that is not one (NaN, INF), and there is no
 # formula. Anything else takes the openpyxl path, which words each problem.
-_CELL_ROW = re.compile(rb"<c r=\"[A-Z]{1,3}([0-9]{1,7})\"")
-_CELL_COLUMN = re.compile(rb"<c r=\"([A-Z]{1,3})[0-9]")
 _ODD_VALUE = re.compile(rb"<v>[0-9eE+.\-]*[^0-9eE+.\-<]")
+_NUMBER_BYTE = np.zeros(256, dtype=bool)  # the bytes of `_ODD_VALUE`'s number class
+_NUMBER_BYTE[np.frombuffer(b"0123456789eE+.-", dtype=np.uint8)] = True
+_VALUE_BYTES = 32  # a number's text is looked for within this many bytes after <v>
+_CELL_START = b'<c r="'
+# After `<c r="`: 1–3 capital letters, 1–7 digits and the closing quote fit in this many bytes.
+_REFERENCE_BYTES = 11
 
 
 def _plain_sheet_cells(xml: bytes) -> int | None:
     """The cells of a sheet's rectangle (A1 to its last row and column) when it is plain in the sense
-    above, else None (checked on the XML, before calamine; the scans run in C, not per cell)."""
-    if b't="e"' in xml or _ODD_VALUE.search(xml):
+    above, else None (checked on the XML, before calamine).
+
+    No cell may be an error (``t="e"``) or hold a value that `_ODD_VALUE` finds, and every cell tag
+    (``<c ``, ``<c>``, ``<c/>``) must be ``<c r="`` followed by 1–3 capital letters, 1–7 digits and
+    a quote (what ``<c r="[A-Z]{1,3}[0-9]{1,7}"`` matches). All of it is decided with numpy on the
+    XML's bytes from the positions of its tags, not match by match (a quarter of a second for the demo
+    city's 16 MB of sheets; docs/optimizer.md).
+    """
+    if b't="e"' in xml:
         return None
-    rows = _CELL_ROW.findall(xml)
-    tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    if len(rows) != tags:
+    data = np.frombuffer(xml, dtype=np.uint8)
+    last = len(data) - 1
+    tags_at = _positions_of(data, ord("<"))
+
+    # Bytes past the end read as the last byte again: each byte looked for differs from the one
+    # before it, so a tag cut off by the end never matches.
+    second = data[np.minimum(tags_at + 1, last)]
+    third = data[np.minimum(tags_at + 2, last)]
+    values = tags_at[(second == ord("v")) & (third == ord(">"))] + 3
+    if len(values) and _odd_values(data, values, xml):
+        return None
+    cell = second == ord("c")
+    spaced = tags_at[cell & (third == ord(" "))]  # <c followed by a space
+    slash = tags_at[cell & (third == ord("/"))]
+    closed = int((data[np.minimum(slash + 3, last)] == ord(">")).sum())  # <c/>
+    tags = len(spaced) + int((cell & (third == ord(">"))).sum()) + closed
+    starts = spaced
+    for offset in range(3, len(_CELL_START)):
+        starts = starts[data[np.minimum(starts + offset, last)] == _CELL_START[offset]]
+    if len(starts) != tags:
         return None  # a cell without its position first
-    if not rows:
+    if not tags:
         return 0
-    height = int(np.asarray(rows).astype(np.int64).max())
-    width = max(_column_index(c.decode()) for c in set(_CELL_COLUMN.findall(xml)))
+    positions = _cell_references(data, starts)
+    if positions is None:
+        return None
+    rows, columns = positions
+    height, width = int(rows.max()), int(columns.max())
     if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
         return None
     return height * width
 
 
-def _column_index(letters: str) -> int:
-    """An Excel column's number from its letters (A = 1, Z = 26, AA = 27), as openpyxl's
-    column_index_from_string gives it; openpyxl itself is imported only where a workbook needs it."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
+def _odd_values(data: np.ndarray, values: np.ndarray, xml: bytes) -> bool:
+    """Whether a value (text after ``<v>``) has number characters up to a byte other than ``<`` —
+    what `_ODD_VALUE` finds; the regular expression decides when a value runs past the window.
+
+    A byte position at a time across all values, so memory stays a few arrays of one number per
+    value (a sheet of a million cells is refused within its memory budget, tests/test_bad_input_limits.py).
+    """
+    if int(values[-1]) + _VALUE_BYTES > len(data):  # a window past the end (values are in order)
+        return _ODD_VALUE.search(xml) is not None
+    running = np.ones(len(values), dtype=bool)  # still inside the run of number characters
+    for j in range(_VALUE_BYTES):
+        byte = data[values + j]
+        number = _NUMBER_BYTE[byte]
+        if (byte[running & ~number] != ord("<")).any():
+            return True  # a run ends at a byte other than '<': the pattern matches there
+        running &= number
+        if not running.any():
+            return False
+    return _ODD_VALUE.search(xml) is not None
+
+
+def _positions_of(data: np.ndarray, value: int) -> np.ndarray:
+    """Positions of a byte value, found a block at a time (32-bit: a sheet's XML is under 2 GB)."""
+    block = 1 << 22
+    parts = [
+        np.flatnonzero(data[i : i + block] == value).astype(np.int32) + np.int32(i)
+        for i in range(0, len(data), block)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+
+def _cell_references(data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(row, column) numbers of the cells whose ``<c r="`` begins at ``starts`` in the sheet's bytes,
+    or None when a reference is not 1–3 capital letters, 1–7 digits and a quote.
+
+    Read a byte position at a time across all cells (a few arrays of one number per cell)."""
+    last = len(data) - 1
+    n = len(starts)
+    at = starts.astype(np.int64) + len(_CELL_START)
+    letters = np.zeros(n, dtype=np.int64)
+    digits = np.zeros(n, dtype=np.int64)
+    rows = np.zeros(n, dtype=np.int64)
+    columns = np.zeros(n, dtype=np.int64)
+    closed = np.zeros(n, dtype=bool)
+    broken = np.zeros(n, dtype=bool)
+    for j in range(_REFERENCE_BYTES):
+        # Bytes past the end read as the last byte again: a reference cut off by the end then never
+        # reads as closed (its quote would have to be a real byte before them).
+        byte = data[np.minimum(at + j, last)].astype(np.int64)
+        open_ = ~closed & ~broken
+        letter = open_ & (byte >= ord("A")) & (byte <= ord("Z")) & (digits == 0)
+        digit = open_ & (byte >= ord("0")) & (byte <= ord("9")) & (letters > 0)
+        quote = open_ & (byte == ord('"')) & (digits > 0)
+        columns = np.where(letter, columns * 26 + (byte - ord("A") + 1), columns)
+        letters += letter
+        rows = np.where(digit, rows * 10 + (byte - ord("0")), rows)
+        digits += digit
+        closed |= quote
+        broken |= open_ & ~letter & ~digit & ~quote
+    if not (closed & (letters <= 3) & (digits <= 7)).all():
+        return None
+    return rows, columns
 
 
 def _calamine_value(value: object) -> object:
@@ -343,8 +448,9 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     table = np.empty((len(rows), width), dtype=object)
     table[:] = rows
     flat = table.reshape(-1)
-    kinds = np.empty(len(flat), dtype=object)
-    kinds[:] = list(map(type, flat.tolist()))
+    # np.fromiter: assigning a list of type objects into an object array has numpy look into each
+    # (a third of a second for the demo city's sheets; docs/optimizer.md).
+    kinds = np.fromiter(map(type, flat.tolist()), dtype=object, count=len(flat))
     flat[np.asarray(flat == "", dtype=bool)] = None  # only the empty text equals ""
     floats = np.flatnonzero(kinds == float)  # noqa: E721 - elementwise over an array of types
     if len(floats):
@@ -356,9 +462,11 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     return table
 
 
-def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
-    """The sheets of a plain .xlsx (see `_plain_sheets`) read with python-calamine; None when calamine
-    cannot read it (the openpyxl path then says why)."""
+def _raw_from_plain_xlsx(
+    data: bytes, alongside: Callable[[], object] | None = None
+) -> dict[str, pd.DataFrame] | None:
+    """The sheets of a plain .xlsx (see `_plain_sheet_cells`) read with python-calamine; None when
+    calamine cannot read it (the openpyxl path then says why). ``alongside``: see `read_workbook`."""
     try:
         from python_calamine import CalamineWorkbook
 
@@ -366,14 +474,20 @@ def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
         tables: dict[str, pd.DataFrame] = {}
         issues: list[WorkbookIssue] = []
         extent = _Extent()
-        for title in book.sheet_names:
-            sheet = _sheet_key(title)
-            if sheet not in SHEETS:
-                continue
+        wanted = [(title, _sheet_key(title)) for title in book.sheet_names]
+        wanted = [(title, sheet) for title, sheet in wanted if sheet in SHEETS]
+        firsts: dict[str, str] = {}  # each sheet's first title, in the workbook's order
+        for title, sheet in wanted:
+            firsts.setdefault(sheet, title)
+        parsed = _parse_sheets(book, list(firsts.values()), alongside)
+        for title, sheet in wanted:
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            read: list[list] = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            found = parsed.pop(title)
+            if isinstance(found, Exception):
+                return None
+            read: list[list] = found.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
             table = _calamine_table(read)
             if table is None:
                 rows = [[_calamine_value(v) for v in row] for row in read]
@@ -400,6 +514,40 @@ def _raw_from_plain_xlsx(data: bytes) -> dict[str, pd.DataFrame] | None:
     if issues:
         raise WorkbookError(issues)
     return tables
+
+
+def _parse_sheets(
+    book: object, titles: list[str], alongside: Callable[[], object] | None
+) -> dict[str, object]:
+    """Each sheet parsed by calamine (title → its sheet, or the exception that stopped it; none
+    after that), with ``alongside`` run in a second thread meanwhile.
+
+    Calamine parses in Rust without holding the GIL, so other Python work runs beside it on a second
+    core (docs/optimizer.md: the demo workbook end to end). Only parsing happens here, no Python
+    import, so the two threads never wait on each other's imports.
+    """
+    helper = None
+    if alongside is not None:
+        helper = threading.Thread(target=_quietly, args=(alongside,), daemon=True)
+        helper.start()
+    parsed: dict[str, object] = {}
+    try:
+        for title in titles:
+            try:
+                parsed[title] = book.get_sheet_by_name(title)  # type: ignore[attr-defined]
+            except Exception as exc:  # noqa: BLE001 - reported by the caller as unreadable
+                parsed[title] = exc
+                break
+    finally:
+        if helper is not None:
+            helper.join()
+    return parsed
+
+
+def _quietly(work: Callable[[], object]) -> None:
+    """Run optional work, ignoring its failure (whoever needs its result does it again)."""
+    with contextlib.suppress(Exception):
+        work()
 
 
 class _Extent:
@@ -678,16 +826,23 @@ def _csv_table_without_quotes(text: str, sheet: str, extent: _Extent) -> np.ndar
     lines = _LINE_BREAK.split(text)
     if max(map(len, lines), default=0) > csv.field_size_limit():
         return None
-    rows = [line.split(",") for line in lines]
-    width = max(map(len, rows), default=0)
-    if width > MAX_SHEET_COLUMNS or len(rows) * width > extent.limits.workbook_cells - extent.cells:
+    # Fields per line from its commas (a C-level count per line); the lines with fewer get commas
+    # added, which `split` turns into the empty fields the padding gives, so that one `split` of the
+    # whole text yields every cell in row order (a Python list per line took a third of a second at
+    # 50,000 candidates; docs/optimizer.md).
+    commas = np.fromiter(map(str.count, lines, itertools.repeat(",")), np.int64, len(lines))
+    width = int(commas.max()) + 1 if len(lines) else 0
+    if (
+        width > MAX_SHEET_COLUMNS
+        or len(lines) * width > extent.limits.workbook_cells - extent.cells
+    ):
         return None  # trailing empty fields, or too many cells: the row-by-row reader decides
-    if any(len(r) != width for r in rows):
-        rows = [r + [""] * (width - len(r)) if len(r) != width else r for r in rows]
-    table = np.empty((len(rows), width), dtype=object)
     if width == 0:
-        return table[:0]
-    table[:] = rows
+        return np.empty((0, 0), dtype=object)
+    for i in np.flatnonzero(commas != width - 1).tolist():
+        lines[i] += "," * (width - 1 - int(commas[i]))
+    table = np.array(",".join(lines).split(","), dtype=object).reshape(len(lines), width)
+    del lines
     filled = table != ""
     # Each row's last value (0: no value), its Excel row number, and the limits as `_Extent` counts them.
     ends = np.where(filled.any(axis=1), width - np.argmax(filled[:, ::-1], axis=1), 0)

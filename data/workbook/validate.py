@@ -175,8 +175,19 @@ def _texts(checker: _Checker, raw: _RawSheet, col: Column, values: list[object])
     """Text cells: printable text without surrounding spaces that is no Excel error (``#...``) is
     kept as it is; the others take the per-cell path."""
     out = list(values)
-    if all(type(v) is str for v in values) and "".join(values).isprintable():  # type: ignore[arg-type]
-        todo = [i for i, v in enumerate(values) if not v or v[0] in " #" or v[-1] == " "]  # type: ignore[index]
+    text = "\n".join(values) if set(map(type, values)) <= {str} else None  # type: ignore[arg-type]
+    # Without a line break in any cell, the column is one line per cell: substring searches (in C)
+    # find whether any cell is empty, starts with a space or '#' or ends with a space.
+    if (
+        text is not None
+        and text.count("\n") == len(values) - 1
+        and text.replace("\n", "").isprintable()
+    ):
+        lines = f"\n{text}\n"
+        if "\n\n" in lines or "\n " in lines or "\n#" in lines or " \n" in lines:
+            todo = [i for i, v in enumerate(values) if not v or v[0] in " #" or v[-1] == " "]  # type: ignore[index]
+        else:
+            todo = []
     else:
         todo = [
             i
@@ -229,14 +240,17 @@ def _numbers(
         return []
     number = np.full(n, np.nan)
     simple = np.zeros(n, dtype=bool)
-    kinds = [type(v) for v in values]
-    texts = np.flatnonzero(np.asarray([k is str for k in kinds], dtype=bool))
-    numbers = np.flatnonzero(np.asarray([k is float or k is int for k in kinds], dtype=bool))
+    cells_of = np.asarray(values, dtype=object)
+    # The cells' types found in C (map over the list), not by a Python step per cell.
+    kinds = list(map(type, values))
+    kind_set = set(kinds)
+    texts = _of_types(kinds, kind_set, frozenset({str}))
+    numbers = _of_types(kinds, kind_set, frozenset({float, int}))
     if len(numbers):  # not bool, not other number types
-        number[numbers] = np.asarray(values, dtype=object)[numbers].astype(np.float64)
+        number[numbers] = cells_of[numbers].astype(np.float64)
         simple[numbers] = True
     if len(texts):
-        cells = np.asarray(values, dtype=object)[texts]
+        cells = cells_of[texts]
         joined = "\n".join(cells.tolist())
         if joined.count("\n") == len(texts) - 1 and _PLAIN_DECIMAL_LINES.fullmatch(joined):
             plain = texts
@@ -244,7 +258,7 @@ def _numbers(
             plain = texts[[_PLAIN_DECIMAL.fullmatch(v) is not None for v in cells.tolist()]]
         del joined
         if len(plain):
-            number[plain] = np.asarray(values, dtype=object)[plain].astype(np.float64)
+            number[plain] = cells_of[plain].astype(np.float64)
             simple[plain] = True
     ok = simple & np.isfinite(number)
     if bounds is not None:
@@ -260,6 +274,17 @@ def _numbers(
         excel_row = raw.excel_rows[position]
         out[position] = checker.cell(raw.name, excel_row, col, values[position], bounds, limits)
     return out
+
+
+def _of_types(kinds: list[type], kind_set: set[type], wanted: frozenset[type]) -> np.ndarray:
+    """Positions whose type is one of ``wanted`` (exactly: bool is not int here)."""
+    if kind_set <= wanted:
+        return np.arange(len(kinds))
+    if not kind_set & wanted:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(
+        np.fromiter(map(wanted.__contains__, kinds), dtype=bool, count=len(kinds))
+    )
 
 
 def _resource_use(
@@ -309,12 +334,21 @@ def _check_references(
                 checker.add("resources", excel_row, "resource", f"{resource!r} is also a fund line")
 
     if candidates is not None:
-        for excel_row, kind, award, line in zip(
+        suspects = _suspect_rows(
+            {
+                k
+                for k in set(candidates["kind"])
+                if k is not None and k != "" and str(k).lower() not in KINDS
+            },
+            _blank_text_rows(candidates["award_line"]),
+            _unknown(candidates["award_line"], fund_lines),
+        )
+        for excel_row, kind, award, line in _at(
+            suspects,
             rows("candidates"),
             candidates["kind"],
             candidates["award"],
             candidates["award_line"],
-            strict=True,
         ):
             if kind is not None and kind != "" and str(kind).lower() not in KINDS:
                 checker.add(
@@ -339,15 +373,16 @@ def _check_references(
 
     if "contributions" in values:
         cols = values["contributions"]
-        largest: dict[object, float] = {}
-        for excel_row, cid, target, value in zip(
-            rows("contributions"), cols["candidate_id"], cols["target"], cols["value"], strict=True
+        suspects = _suspect_rows(
+            _unknown(cols["candidate_id"], candidate_ids), _unknown(cols["target"], targets)
+        )
+        for excel_row, cid, target in _at(
+            suspects, rows("contributions"), cols["candidate_id"], cols["target"]
         ):
             check_candidate("contributions", excel_row, cid)
             if target and targets is not None and target not in targets:
                 checker.add("contributions", excel_row, "target", f"unknown target {target!r}")
-            if isinstance(value, float):
-                largest[target] = max(value, largest.get(target, 0.0))
+        largest = _largest_by(cols["target"], cols["value"])
         if "targets" in values:
             for excel_row, target, goal in zip(
                 rows("targets"), values["targets"]["target"], values["targets"]["goal"], strict=True
@@ -365,16 +400,23 @@ def _check_references(
     options_by_candidate: dict[object, set[object]] = {}
     if "options" in values:
         cols = values["options"]
-        for excel_row, cid, option, line, cost in zip(
+        suspects = _suspect_rows(
+            _unknown(cols["candidate_id"], candidate_ids),
+            _unknown(
+                cols["option"], lambda o: not (isinstance(o, str) and o.lower() == NONE_OPTION)
+            ),
+            _unknown(cols["fund_line"], fund_lines),
+            _blank_text_rows(cols["fund_line"]),
+        )
+        for excel_row, cid, option, line, cost in _at(
+            suspects,
             rows("options"),
             cols["candidate_id"],
             cols["option"],
             cols["fund_line"],
             cols["cost"],
-            strict=True,
         ):
             check_candidate("options", excel_row, cid)
-            options_by_candidate.setdefault(cid, set()).add(option)
             if isinstance(option, str) and option.lower() == NONE_OPTION:
                 checker.add(
                     "options",
@@ -394,6 +436,15 @@ def _check_references(
 
     if "locks" in values:
         cols = values["locks"]
+        if "options" in values:
+            # Only the locked candidates' options are looked up (docs/optimizer.md: a province's
+            # options sheet has hundreds of thousands of rows).
+            locked = set(cols["candidate_id"])
+            for cid, option in zip(
+                values["options"]["candidate_id"], values["options"]["option"], strict=True
+            ):
+                if cid in locked:
+                    options_by_candidate.setdefault(cid, set()).add(option)
         for excel_row, cid, option in zip(
             rows("locks"), cols["candidate_id"], cols["option"], strict=True
         ):
@@ -420,6 +471,59 @@ def _check_references(
                 checker.add(
                     "floors", excel_row, "district", f"no candidate is in district {district!r}"
                 )
+
+
+# Reference checks a whole column at a time (docs/optimizer.md: a province's sheets have hundreds of
+# thousands of rows). Which distinct values can fail is found with set operations; only the rows that
+# hold one go through the per-row checks, in row order, so the same problems are reported in the same
+# order as a check of every row.
+
+
+def _unknown(values: list[object], known: object) -> set[object] | None:
+    """The distinct truthy values not in ``known`` (a set, or a test that a value is fine); None when
+    there is nothing to check against."""
+    if known is None:
+        return None
+    distinct = set(values)
+    if callable(known):
+        return {v for v in distinct if v and not known(v)}
+    return {v for v in distinct - known if v}  # type: ignore[operator]
+
+
+def _blank_text_rows(values: list[object]) -> list[int]:
+    """Positions of empty text (a blank optional text cell): the rows where a missing fund line can
+    matter."""
+    return [i for i, v in enumerate(values) if v == ""] if "" in set(values) else []
+
+
+def _suspect_rows(*found: set[object] | list[int] | None) -> list[int] | None:
+    """Rows to check one by one (sorted), from value sets (`_unknown`, resolved later) and row
+    lists; None for every row (when a value set is not empty, see `_at`)."""
+    rows: set[int] = set()
+    for item in found:
+        if isinstance(item, set):
+            if item:
+                return None
+        elif item:
+            rows.update(item)
+    return sorted(rows)
+
+
+def _at(suspects: list[int] | None, *columns: list) -> list[tuple]:
+    """The rows ``suspects`` names (every row for None), as tuples across ``columns``."""
+    if suspects is None:
+        return list(zip(*columns, strict=True))
+    return [tuple(column[i] for column in columns) for i in suspects]
+
+
+def _largest_by(targets: list[object], values: list[object]) -> dict[object, float]:
+    """Per target, the largest float value and 0, as ``max(value, largest.get(target, 0.0))`` row by
+    row gives it."""
+    largest: dict[object, float] = {}
+    for target, value in zip(targets, values, strict=True):
+        if isinstance(value, float):
+            largest[target] = max(value, largest.get(target, 0.0))
+    return largest
 
 
 def settings_notes(wb: Workbook) -> list[str]:

@@ -191,10 +191,14 @@ def _actuals(
     locked = set(values["locks"]["candidate_id"]) if "locks" in values else set()
     options: dict[object, set[object]] = {}
     if "options" in values:
+        # Only the options of candidates on this sheet are looked up (a province's options sheet
+        # has hundreds of thousands of rows; docs/optimizer.md).
+        wanted = set(ids)
         for cid, option in zip(
             values["options"]["candidate_id"], values["options"]["option"], strict=True
         ):
-            options.setdefault(cid, set()).add(option)
+            if cid in wanted:
+                options.setdefault(cid, set()).add(option)
     status_out: list[object] = []
     option_out: list[object] = []
     date_out: list[object] = []
