@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mip_gap=args.gap,
         baselines=not args.no_baselines,
         method=args.method,
-        baseline_year_odds=False,  # the JSON reports no baseline chance
+        baseline_odds=False,  # the JSON reports no baseline chance
     )
     out = result.to_json()
     if result.status == "infeasible":

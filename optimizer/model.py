@@ -6,13 +6,16 @@ import math
 import time
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
-import pulp
 
 from optimizer.problem import ANY_SLOT, Problem
 from optimizer.quiet import quiet_stdout
+
+if TYPE_CHECKING:
+    import pulp
 
 # Tie-break weights, relative to the total target weight W. The first tie-break term
 # (Σ_t w_t E_t/g_t scaled to [0, 1]) and the second (up-front spending scaled to [0, 1]) together move
@@ -283,6 +286,8 @@ class PulpModel:
     """The exact MILP as a PuLP problem, built once from lists; budgets and capacities can change."""
 
     def __init__(self, problem: Problem, form: LinearForm):
+        import pulp  # only here: the fast path and the command line never build a PuLP model
+
         self.problem = problem
         self.form = form
         started = time.perf_counter()
@@ -360,6 +365,8 @@ class PulpModel:
         threads: int = 1,
     ) -> SolverOutcome:
         """Solve the MILP with HiGHS or CBC and read the real status."""
+        import pulp
+
         self.refresh_rhs()
         if solver == "highs":
             cmd = pulp.HiGHS(

@@ -409,6 +409,7 @@ class AllocationModel:
         baselines: bool = True,
         odds: bool = True,
         start: dict[str, str] | None = None,
+        baseline_odds: bool = True,
     ) -> AllocationResult:
         """Find the plan with the highest weighted expected attainment (see `solve`).
 
@@ -430,10 +431,11 @@ class AllocationModel:
         ev = evaluate_slots(p, found.slots, odds=odds)
         base = {}
         if baselines:
+            with_odds = odds and baseline_odds
             base = {
-                "do_nothing": evaluate_slots(p, do_nothing_plan(p), odds=odds),
-                "greedy": evaluate_slots(p, greedy_plan(p), odds=odds),
-                "proportional": evaluate_slots(p, proportional_plan(p), odds=odds),
+                "do_nothing": evaluate_slots(p, do_nothing_plan(p), odds=with_odds),
+                "greedy": evaluate_slots(p, greedy_plan(p), odds=with_odds),
+                "proportional": evaluate_slots(p, proportional_plan(p), odds=with_odds),
             }
         return AllocationResult(
             status=found.status,
@@ -918,7 +920,7 @@ def solve(
     baselines: bool = True,
     method: str = "auto",
     start: dict[str, str] | None = None,
-    baseline_year_odds: bool = True,
+    baseline_odds: bool = True,
 ) -> AllocationResult:
     """Choose an option (or none) for every candidate to maximise weighted expected attainment
     (or, when the workbook's ``objective`` is ``chance``, the weighted chance of meeting the goals:
@@ -950,14 +952,13 @@ def solve(
         undecided candidates, then the full MILP warm-started, until the gap is met; with CBC,
         ``milp``.
     start : dict, optional
-        A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the fast
-        path's cores start from it instead of the rounded LP plan when it keeps every rule, or when
-        it breaks one but the LP moves few candidates away from it (docs/optimizer.md); the
-        structured method's first incumbent when it keeps every rule. Ignored by ``milp`` and
-        ``lp_round`` (which only takes it when it keeps every rule and beats the rounded plan) and
-        when it names candidates or options the workbook does not have.
-    baseline_year_odds : bool
-        With a ``correlation`` above 0, also put the baselines' p_meet under it (the dashboard
+        A plan already in hand (``{candidate_id: option}``, e.g. one found with less time): the
+        answer when it keeps every rule and is within ``mip_gap`` of the new bound; else the fast
+        path's cores start from it when it keeps every rule and beats the rounded LP plan
+        (docs/optimizer.md); the structured method's first incumbent when it keeps every rule.
+        Ignored by ``milp`` and when it names candidates or options the workbook does not have.
+    baseline_odds : bool
+        Also give the baselines' p_meet (under the ``correlation`` when it is above 0: the dashboard
         compares the plan's chances with theirs). The command line, whose JSON reports no baseline
         chance, turns it off: on the demo that is most of the odds' time.
 
@@ -985,11 +986,12 @@ def solve(
         threads=threads,
         baselines=baselines,
         start=start,
+        baseline_odds=baseline_odds,
     )
     if wb.correlation > 0:
         from optimizer.chance import with_year_odds
 
-        with_year_odds(result, model.problem, wb.correlation, baselines=baseline_year_odds)
+        with_year_odds(result, model.problem, wb.correlation, baselines=baseline_odds)
     return with_sources(wb, result)
 
 

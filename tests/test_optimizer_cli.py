@@ -219,7 +219,7 @@ def test_solve_without_year_correlation_never_imports_scipy(tmp_path):
         "from optimizer.cli import main\n"
         f"status = main(['solve', {str(folder)!r}, '--out', {str(tmp_path / 'a.csv')!r}])\n"
         "assert status == 0, status\n"
-        "print(sorted(m for m in ('scipy', 'sklearn', 'dask', 'openpyxl') if m in sys.modules))\n"
+        "print(sorted(m for m in ('scipy', 'sklearn', 'dask', 'openpyxl', 'pulp') if m in sys.modules))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run(
