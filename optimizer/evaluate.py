@@ -393,6 +393,31 @@ def _exact_check(
             if has_paid[i]:
                 f = int(line[i])
                 need[f] = _EXACT.add(need[f], _EXACT.multiply(share, owed))
+    used = [decimal.Decimal(0)] * len(p.resources)
+    if p.resources:
+        use = p.use[rows, slots]
+        for r in np.nonzero(resources)[0].tolist():
+            used[r] = _exact_sum(use[:, r], np.zeros(p.n, dtype=np.int64), 1)[0]
+    spent, by_district = decimal.Decimal(0), []
+    if p.floor_districts and floors:
+        spent = _exact_sum(cost, np.zeros(p.n, dtype=np.int64), 1)[0]
+        by_district = _exact_sum(cost, p.district_index, len(p.floor_districts))
+    return _verdicts(p, need, used, spent, by_district, lines, resources, floors)
+
+
+def _verdicts(
+    p: Problem,
+    need: list[decimal.Decimal],
+    used: list[decimal.Decimal],
+    spent: decimal.Decimal,
+    by_district: list[decimal.Decimal],
+    lines: np.ndarray,
+    resources: np.ndarray,
+    floors: bool,
+) -> list[str]:
+    """The rules broken, from a plan's exact sums: money needed per fund line, resources used, all
+    up-front money and each floor district's (only the entries ``lines``, ``resources`` and
+    ``floors`` ask about are read). One decision for the decimal and the integer sums."""
     out: list[str] = []
     amounts = _exact(p.amount)
     pool_share = _exact(np.array([p.pool_share]))[0]
@@ -415,24 +440,18 @@ def _exact_check(
             f"pool_share allows: short by {pooled_sum} 万元 (exact arithmetic)."
         )
     if p.resources:
-        use = p.use[rows, slots]
         capacity = _exact(p.capacity)
         for r, name in enumerate(p.resources):
-            if not resources[r]:
-                continue
-            used = _exact_sum(use[:, r], np.zeros(p.n, dtype=np.int64), 1)[0]
-            if used > capacity[r]:
+            if resources[r] and used[r] > capacity[r]:
                 out.append(
-                    f"Resource {name} is over-committed: {used} used of {capacity[r]} "
+                    f"Resource {name} is over-committed: {used[r]} used of {capacity[r]} "
                     "(exact arithmetic)."
                 )
     if p.floor_districts and floors:
-        total = _exact_sum(cost, np.zeros(p.n, dtype=np.int64), 1)[0]
-        by_district = _exact_sum(cost, p.district_index, len(p.floor_districts))
         for d, (district, share) in enumerate(
             zip(p.floor_districts, _exact(p.floor_share), strict=True)
         ):
-            required = _EXACT.multiply(share, total)
+            required = _EXACT.multiply(share, spent)
             if by_district[d] < required:
                 out.append(
                     f"District {district} gets {by_district[d]} 万元, below its floor of {required} "
@@ -445,7 +464,8 @@ def is_feasible(problem: Problem, slots: np.ndarray) -> bool:
     """Whether a plan keeps every rule (fast: no tables, no odds).
 
     Floats decide when a rule is clearly kept or clearly broken; a rule within `FEASIBILITY_TOL` of
-    binding is decided in exact decimal arithmetic (`exact_violations`).
+    binding is decided exactly, every number taken as the decimal it was written as: in integer sums
+    (`_exact_ok`), which decide as the decimal check (`exact_violations`) does.
     """
     if np.any((problem.lock >= 0) & (problem.lock != slots)):
         return False
@@ -547,7 +567,7 @@ def _product(a: np.ndarray, b: np.ndarray | int, limit: int) -> np.ndarray:
     else:
         wide, big_b = a.dtype == object, abs(int(b))
     big_a = 0 if a.size == 0 else int(np.abs(a).max())
-    if not wide and big_a * big_b < limit:
+    if not wide and big_a < limit and big_b < limit and big_a * big_b < limit:
         return a * b
     return a.astype(object) * (b.astype(object) if isinstance(b, np.ndarray) else int(b))
 
@@ -595,12 +615,15 @@ def _make_scaled_tables(p: Problem) -> _ScaledTables | None:
     reserve = _product(award_part, 10 ** (scale - sp - sq - sa), _INT_LIMIT)
     paid_part = _product(share, paid, _INT_LIMIT)
     paid_reserve = _product(paid_part, 10 ** (scale - sp - sq - sw), _INT_LIMIT)
+    paid_reserve = np.where(p.paid_on_success > 0, paid_reserve, 0)
     if own.dtype == object or paid_reserve.dtype == object or not _fits(own, _INT_LIMIT // 2):
         own = own.astype(object) + paid_reserve.astype(object)
     elif _fits(paid_reserve, _INT_LIMIT // 2):
         own = own + paid_reserve
     else:
         own = own.astype(object) + paid_reserve.astype(object)
+    # Owed only where there is something to owe, as `_exact_check` counts them (validation refuses a
+    # negative paid_on_success; a Problem built in code could still carry one).
     has_award = (p.award_line >= 0) & (p.award > 0)
     reserve = np.where(has_award[:, None], reserve, 0)
     return _ScaledTables(
@@ -632,37 +655,29 @@ def _exact_ok(
         return not _exact_check(problem, slots, lines, resources, floors)
     p = problem
     rows = np.arange(p.n)
-    if len(p.fund_lines) and lines.any():
+    zero = decimal.Decimal(0)
+    need = [zero] * len(p.fund_lines)
+    if lines.any():
         line = p.line[rows, slots]
         own = t.own_need[rows, slots]
         reserve = t.award_need[rows, slots]
-        amounts = _exact(p.amount)
-        pool_share = _exact(np.array([p.pool_share]))[0]
-        pooled_sum = decimal.Decimal(0)
         for f in np.nonzero(lines)[0].tolist():
             total = int(own[line == f].sum()) + int(reserve[p.award_line == f].sum())
-            short = _EXACT.subtract(_decimal_of(total, t.scale), amounts[f])
-            if p.pooled[f] and pool_share > 0:
-                give = _EXACT.multiply(pool_share, amounts[f])
-                pooled_sum = _EXACT.add(pooled_sum, max(short, -give))
-            elif short > 0:
-                return False
-        if pooled_sum > 0:
-            return False
+            need[f] = _decimal_of(total, t.scale)
+    used = [zero] * len(p.resources)
     if p.resources and resources.any():
-        used = t.use[rows, slots].sum(axis=0)
-        capacity = _exact(p.capacity)
+        sums = t.use[rows, slots].sum(axis=0)
         for r in np.nonzero(resources)[0].tolist():
-            if _decimal_of(int(used[r]), t.use_scale) > capacity[r]:
-                return False
+            used[r] = _decimal_of(int(sums[r]), t.use_scale)
+    spent, by_district = zero, []
     if p.floor_districts and floors:
         cost = t.cost[rows, slots]
         spent = _decimal_of(int(cost.sum()), t.cost_scale)
-        for d, share in enumerate(_exact(p.floor_share)):
-            got = _decimal_of(int(cost[p.district_index == d].sum()), t.cost_scale)
-            if got < _EXACT.multiply(share, spent):
-                return False
-    return True
+        by_district = [
+            _decimal_of(int(cost[p.district_index == d].sum()), t.cost_scale)
+            for d in range(len(p.floor_districts))
+        ]
+    return not _verdicts(p, need, used, spent, by_district, lines, resources, floors)
 
 
 def evaluate_plan(wb: Workbook, choices: Mapping[str, str]) -> PlanEvaluation:

@@ -102,10 +102,12 @@ class Problem:
     def derived(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, kept with the per-slot arrays it is made from and made again when one of them
         (or the award prudence) is another object: tables that re-solves read many times (the exact
-        check's integers, the greedy ledger's lists). A shallow copy of the problem with other
-        probabilities or costs makes its own. The arrays are never changed in place once compiled
-        (amounts and capacities are; nothing derived here reads them)."""
+        check's integers, the fund coefficients and reserves the rounding and the greedy ledger read).
+        A shallow copy of the problem with other probabilities or costs makes its own. These arrays
+        are replaced, never written into, once something is derived from them (amounts, capacities
+        and locks are changed in place; nothing derived here reads them)."""
         sources = (
+            self.valid,
             self.prob,
             self.cost,
             self.line,
@@ -317,7 +319,9 @@ def _positions(index: pd.Index, series: pd.Series) -> np.ndarray:
 
 
 def compile_problem(wb: Workbook) -> Problem:
-    """Turn a canonical `Workbook` into a `Problem` (arrays; a fresh copy that may be modified).
+    """Turn a canonical `Workbook` into a `Problem` (arrays of its own: amounts, capacities, locks
+    and the settings may be changed in place; the per-slot arrays are replaced, not written into,
+    once tables have been derived from them, see `Problem.derived`).
 
     Parameters
     ----------

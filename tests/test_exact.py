@@ -88,6 +88,43 @@ def test_seventeen_digit_probabilities_are_summed_in_python_integers(problems):
         assert _agree(q, slots)
 
 
+def test_district_floors_filled_to_the_last_decimal_agree(problems):
+    p = problems[1]  # a 20% floor on D1
+    rng = np.random.default_rng(13)
+    rows = np.arange(p.n)
+    for _ in range(20):
+        slots = _random_plan(p, rng, rng.uniform(0.2, 0.8))
+        cost = p.cost[rows, slots]
+        share = cost[p.district_index == 0].sum() / cost.sum()
+        for nudge in (0.0, 1e-12, -1e-12, 1e-7, -1e-7):
+            q = copy.copy(p)
+            q.floor_share = np.array([share + nudge])
+            assert _agree(q, slots), nudge
+
+
+def test_large_scales_zero_tables_and_negative_paid_agree(problems):
+    # Costs all zero beside probabilities of 17 digits and awards of two decimals: the line needs'
+    # scale passes 10^19, beyond int64, for every table. And a negative paid-on-success (validation
+    # refuses it; a Problem built in code may carry one) is owed by neither check.
+    p = copy.copy(problems[1])
+    rng = np.random.default_rng(17)
+    p.cost = np.zeros_like(p.cost)
+    p.award = np.round(p.award * 1.01, 2)
+    p.prob = np.clip(p.prob * rng.uniform(0.8, 1.2, p.prob.shape), 0, 1)
+    p.paid_on_success = np.where(p.valid, rng.uniform(-5, 30, p.prob.shape).round(1), 0.0)
+    p.paid_on_success[:, 0] = 0.0
+    assert _scaled_tables(p) is not None
+    rows = np.arange(p.n)
+    for _ in range(15):
+        slots = _random_plan(p, rng, 0.6)
+        assert _agree(p, slots)
+        upfront, reserve = fund_needs(p, slots)
+        q = copy.copy(p)
+        q.amount = upfront + reserve
+        q.capacity = p.use[rows, slots].sum(axis=0)
+        assert _agree(q, slots)
+
+
 def test_numbers_with_too_many_decimals_fall_back_to_decimals(problems):
     p = copy.copy(problems[1])
     p.prob = p.prob.copy()
