@@ -714,8 +714,9 @@ class AllocationModel:
     ) -> tuple[np.ndarray, str, float, str]:
         """LP relaxation → round fractional candidates down → greedy fill → MILP on a core of
         borderline candidates → full MILP warm-started, stopping as soon as the gap is met.
-        ``start``, a plan already in hand, replaces the rounding as the cores' starting plan (see
-        `solve`)."""
+        ``start``, a plan already in hand, is the answer when it keeps every rule and is within the
+        gap of the LP bound; otherwise it is the cores' start when it keeps every rule and beats the
+        rounded LP (see `solve`)."""
         p, form = self.problem, self.form
         started = time.perf_counter()
 
@@ -960,7 +961,8 @@ def solve(
     baseline_odds : bool
         Also give the baselines' p_meet (under the ``correlation`` when it is above 0: the dashboard
         compares the plan's chances with theirs). The command line, whose JSON reports no baseline
-        chance, turns it off: on the demo that is most of the odds' time.
+        chance, turns it off: on the demo that is most of the odds' time. With ``objective =
+        chance`` the baselines always have theirs (`optimizer.chance.solve_chance` compares by them).
 
     Returns
     -------

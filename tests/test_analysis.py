@@ -222,6 +222,57 @@ def test_what_it_would_take_is_minimal(random_wb):
     assert checked >= 2
 
 
+@pytest.mark.parametrize("where", ["low", "high", "middle"])
+def test_what_it_would_take_from_the_lps_step_is_still_minimal(random_wb, monkeypatch, where):
+    # Wherever inside the bracket the LP says the candidate enters, the walk out from it and the
+    # bisection end on a Δ that funds it and a Δ − 1 that does not (both re-solved afresh).
+    import optimizer.analysis.explain as explain
+
+    used = []
+
+    def guess(model, candidate_id, limit, amount, resolution, lo, hi):
+        step = {"low": lo + 1, "high": hi - 1, "middle": (lo + hi) // 2}[where]
+        used.append((lo, step, hi))
+        return step
+
+    monkeypatch.setattr(explain, "_lp_threshold", guess)
+    model = PlanModel(random_wb, mip_gap=0)
+    base = model.solve()
+    unfunded = [c for c in model.candidate_ids if not base.funded(c)]
+    unfunded = [c for c in unfunded if c not in model.base_locks]
+    checked = 0
+    for cand in unfunded[:6]:
+        ex = explain_candidate(model, cand, base=base)
+        if ex.takes is None or ex.takes == 0 or ex.fund_line is None:
+            continue
+        amount = model.budgets_dict()[ex.fund_line]
+        fresh = PlanModel(random_wb, mip_gap=0)
+        at = fresh.solve(budgets={ex.fund_line: amount + ex.takes}, warm_start=base.selected)
+        below = fresh.solve(budgets={ex.fund_line: amount + ex.takes - 1}, warm_start=base.selected)
+        assert at.funded(cand) and not below.funded(cand)
+        checked += 1
+    assert checked >= 2 and used  # the LP's step was asked for and used
+
+
+def test_lp_threshold_is_where_the_relaxation_takes_the_candidate(random_wb):
+    from optimizer.analysis.explain import _lp_threshold
+
+    model = PlanModel(random_wb, mip_gap=0)
+    base = model.solve()
+    found = 0
+    for cand in [c for c in model.candidate_ids if not base.funded(c)][:8]:
+        for line, amount in model.budgets_dict().items():
+            top = int(4 * amount) + 2
+            step = _lp_threshold(model, cand, line, amount, 1.0, 0, top)
+            if step is None:
+                continue
+            found += 1
+            assert 0 < step < top
+            assert model.lp_support(cand, budgets={line: amount + step}) >= 0.5
+            assert model.lp_support(cand, budgets={line: amount + step - 1}) < 0.5
+    assert found >= 1
+
+
 def test_lock_prices_equal_difference_of_two_solves(random_wb):
     lp = lock_prices(random_wb, mip_gap=0)
     assert len(lp.table) == len(random_wb.locks) + 1  # each lock, then all together

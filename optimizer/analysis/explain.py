@@ -274,12 +274,13 @@ def what_it_would_take(
     not always enough too; the search reports the first threshold it brackets.
 
     Brackets by doubling from ``start`` (re-solves that stay within the gap of today's plan return
-    at once, so the low steps are cheap), then narrows to ``resolution``: first at the step where
+    at once, so the low steps are cheap), then narrows to ``resolution``: first from the step where
     the LP relaxation starts to support the candidate, when that is inside the bracket (a bisection
-    over hot-started LPs, milliseconds each), and the step below it — where the plan follows the LP
-    that settles it in two re-solves instead of a bisection's eight — then by bisection. With an
-    executor of P workers each round asks P questions at once: P doublings ahead, then P points
-    splitting the bracket into P + 1 parts (bisection when P = 1).
+    over hot-started LPs, milliseconds each), walking out from it by 1, 2, 4, … steps until the
+    answer turns — the plan's threshold is usually a few steps from the LP's, so this takes a few
+    re-solves where a bisection of the bracket takes eight — then by bisection. With an executor of
+    P workers the doubling and the bisection ask P questions at once (P doublings ahead, P points
+    splitting the bracket into P + 1 parts); the walk from the LP's step asks one at a time.
 
     Returns
     -------
@@ -325,8 +326,7 @@ def what_it_would_take(
             return None, None, cap_steps * resolution, solves
         probes = []
     if hi - lo > 2:
-        # Where the LP starts to support it, when that is inside the bracket: that step, then the
-        # one below it.
+        # Where the LP starts to support it, when that is inside the bracket.
         guess = _lp_threshold(model, candidate_id, limit, amount, resolution, lo, hi)
         if guess is not None:
             # From the LP's step outward by 1, 2, 4, … steps until the answer turns: the plan's
