@@ -567,7 +567,7 @@ def test_highs_model_one_option_rows_match_the_candidates(random_wb):
     exactly that candidate's variables; a lone variable of a free candidate gets no row."""
     import copy
 
-    from optimizer.model import HighsModel, _groups, linear_form
+    from optimizer.model import HighsModel, linear_form
     from optimizer.problem import ANY_SLOT, compile_problem
 
     problem = copy.copy(compile_problem(random_wb))
@@ -586,10 +586,14 @@ def test_highs_model_one_option_rows_match_the_candidates(random_wb):
     index = np.asarray(lp.a_matrix_.index_)
     lower = np.asarray(lp.row_lower_)
     required = set(form.required.tolist())
+    # The expected rows from a plain loop over the candidates (not from the code under test).
+    by_candidate: dict[int, list[int]] = {}
+    for j, cand in enumerate(form.var_cand.tolist()):
+        by_candidate.setdefault(int(cand), []).append(j)
     expected = [
-        (g.tolist(), 1.0 if int(form.var_cand[g[0]]) in required else -np.inf)
-        for g in _groups(form.var_cand)
-        if len(g) > 1 or int(form.var_cand[g[0]]) in required
+        (cols, 1.0 if cand in required else -np.inf)
+        for cand, cols in sorted(by_candidate.items())
+        if len(cols) > 1 or cand in required
     ] + [([], 1.0)]
     first = lp.num_row_ - len(expected)
     assert first == hm.n_coupling + len(form.target_index) + (1 if len(form.transfer_lines) else 0)

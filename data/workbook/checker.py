@@ -267,3 +267,18 @@ def _range_message(bounds: tuple[float, float | None, bool], x: float) -> str:
     if exclusive:
         return f"must be greater than {_text(low)} (found {shown})"
     return f"must be {_text(low)} or more (found {shown})"
+
+
+def _options_of(
+    values: dict[str, dict[str, list]], wanted: set[object]
+) -> dict[object, set[object]]:
+    """The option names of each wanted candidate, from the options sheet's checked values (empty
+    when there is none). Only the wanted candidates are collected: a province's options sheet has
+    hundreds of thousands of rows (docs/optimizer.md)."""
+    out: dict[object, set[object]] = {}
+    if "options" in values:
+        sheet = values["options"]
+        for cid, option in zip(sheet["candidate_id"], sheet["option"], strict=True):
+            if cid in wanted:
+                out.setdefault(cid, set()).add(option)
+    return out

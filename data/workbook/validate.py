@@ -44,6 +44,7 @@ from data.workbook.checker import (
     RESOURCE_USE_RANGE,
     _Checker,
     _in_range,
+    _options_of,
     _range_message,
     _RawSheet,
 )
@@ -397,7 +398,6 @@ def _check_references(
                         f"({_text(top)}), found {_text(goal)}",
                     )
 
-    options_by_candidate: dict[object, set[object]] = {}
     if "options" in values:
         cols = values["options"]
         suspects = _suspect_rows(
@@ -436,15 +436,7 @@ def _check_references(
 
     if "locks" in values:
         cols = values["locks"]
-        if "options" in values:
-            # Only the locked candidates' options are looked up (docs/optimizer.md: a province's
-            # options sheet has hundreds of thousands of rows).
-            locked = set(cols["candidate_id"])
-            for cid, option in zip(
-                values["options"]["candidate_id"], values["options"]["option"], strict=True
-            ):
-                if cid in locked:
-                    options_by_candidate.setdefault(cid, set()).add(option)
+        options_by_candidate = _options_of(values, set(cols["candidate_id"]))
         for excel_row, cid, option in zip(
             rows("locks"), cols["candidate_id"], cols["option"], strict=True
         ):

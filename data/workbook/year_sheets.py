@@ -22,7 +22,7 @@ from data.schema import (
     YEAR_SETTINGS,
 )
 from data.workbook.cells import _is_blank, _text, parse_number
-from data.workbook.checker import _Checker, _RawSheet
+from data.workbook.checker import _Checker, _options_of, _RawSheet
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -189,16 +189,7 @@ def _actuals(
     candidates = values.get("candidates")
     known = set(candidates["candidate_id"]) if candidates is not None else None
     locked = set(values["locks"]["candidate_id"]) if "locks" in values else set()
-    options: dict[object, set[object]] = {}
-    if "options" in values:
-        # Only the options of candidates on this sheet are looked up (a province's options sheet
-        # has hundreds of thousands of rows; docs/optimizer.md).
-        wanted = set(ids)
-        for cid, option in zip(
-            values["options"]["candidate_id"], values["options"]["option"], strict=True
-        ):
-            if cid in wanted:
-                options.setdefault(cid, set()).add(option)
+    options = _options_of(values, set(ids))
     status_out: list[object] = []
     option_out: list[object] = []
     date_out: list[object] = []
