@@ -9,7 +9,10 @@ Money owed on success is reserved in one place, `Problem.reserve_share`: min(1, 
 whole for a candidate whose actuals say it succeeded and nothing for one that failed (docs/workbook.md,
 actuals). The award reserve (`Problem.reserve`, on the award line) and the paid-on-success reserve
 (`Problem.success_reserve`, on the option's own line) both follow from it, and so do `fund_coef`,
-`fund_needs` and `money`, which every model, evaluation, baseline and analysis uses.
+`fund_needs` and `money`, which every model, evaluation, baseline and analysis uses. The exact rule
+check (`optimizer.evaluate`, docs/optimizer.md) states the same rule again in decimals and in
+integers, since floats cannot decide a rule that binds; tests/test_exact.py holds the two to the same
+answers.
 """
 
 from __future__ import annotations
