@@ -117,8 +117,9 @@ def demo_xlsx(same_as: Path | None = None) -> None:
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = BENCH_DIR / "demo.xlsx"
-    if not path.exists():
-        write_workbook(generate_demo(), path)
+    # Written afresh every time: a file kept from an earlier run is an earlier demo (one kept from
+    # 2026-11-30 had no year correlation, so the odds under ρ were never timed).
+    write_workbook(generate_demo(), path)
     import resource
 
     walls, cpus = [], []
