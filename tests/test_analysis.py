@@ -503,7 +503,7 @@ def test_explain_keeps_the_models_own_solver_and_locks(random_wb):
 
 # --- robust3
 def test_a_robustness_sample_is_one_search_at_the_models_gap(random_wb, monkeypatch):
-    """A sample is a re-solve under today's locks: it never gets today's plan's polish (a second
+    """A sample (a model with other probabilities) never gets today's plan's polish (a second
     search to 0.7 × the gap), even when its first search stops short of that, and it searches
     within `SAMPLE_TIME_LIMIT`."""
     from dataclasses import replace

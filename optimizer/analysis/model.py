@@ -148,6 +148,9 @@ class PlanModel:
         self.threads = int(threads)
         self._prepare(wb, probability_factor, _probabilities)
         self._base_outcome: PlanOutcome | None = None  # today's plan, once solved
+        # Whether the plan `solve()` gives is today's plan, the start of every re-solve, and so worth
+        # polishing below the gap: not for a model with other probabilities (`with_probabilities`).
+        self._polish_today = True
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled without its solver objects (HiGHS models): a worker builds its own
@@ -275,6 +278,9 @@ class PlanModel:
         )
         other._set_probabilities(kept)
         other._base_outcome = None
+        # A robustness sample: its plan only feeds shares, and the polish doubled the time of every
+        # sample that did not stop after its LP (docs/analytics.md, "Robustness").
+        other._polish_today = False
         other.__dict__.pop("_shipment", None)  # another model: the workers must get it anew
         other.__dict__.pop("_fit_uncertainty", None)
         return other
@@ -390,7 +396,12 @@ class PlanModel:
                 threads=self.threads,
                 start=None if start is None else self.slots_of(np.asarray(start)),
             )
-            if plain and found.slots is not None and found.gap > BASE_GAP_SHARE * self.mip_gap:
+            if (
+                plain
+                and self._polish_today
+                and found.slots is not None
+                and found.gap > BASE_GAP_SHARE * self.mip_gap
+            ):
                 # Today's plan is the start of every re-solve. Polished a little below the gap (one
                 # more search from it), it leaves room, so that a re-solve after a small change often
                 # starts within the gap already and stops after its LP. (With less than the full time

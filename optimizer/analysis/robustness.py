@@ -243,11 +243,9 @@ def _solve_sample(model: PlanModel, job: tuple[np.ndarray, np.ndarray | None]) -
     probabilities, start = job
     sample = model.with_probabilities(probabilities)
     sample.time_limit = min(sample.time_limit, SAMPLE_TIME_LIMIT)
-    # The locks named (today's, as `solve` would take them) make this a re-solve, not "today's
-    # plan": `PlanModel.solve` polishes today's plan with a second search to 0.7 × the gap, which a
-    # sample does not need (its plan only feeds shares) and which doubled the time of every sample
-    # that did not stop after its LP (docs/analytics.md, "Robustness").
-    return sample.solve(locks=dict(sample.base_locks), warm_start=start)
+    # One search at the model's gap: a model with other probabilities never polishes its plan as
+    # today's (`PlanModel.with_probabilities`).
+    return sample.solve(warm_start=start)
 
 
 def sample_chunks(count: int, executor: Executor) -> list[range] | None:
