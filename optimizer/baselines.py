@@ -200,7 +200,7 @@ class _MoveSequence:
         has = lk >= 0
         delta[rows[has], lk[has]] += own[ii, kk][has]
         has = la >= 0
-        delta[rows[has], la[has]] += (p.reserve[ii, kk] - p.reserve[ii, cur])[has]
+        delta[rows[has], la[has]] += (ledger.reserve[ii, kk] - ledger.reserve[ii, cur])[has]
         self.delta = delta
         # The lines of each move in try_move's dict order (−1: none), for the pooled sum's additions.
         second = np.where((lk >= 0) & (lk != lc), lk, -1)

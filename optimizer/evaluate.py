@@ -615,15 +615,14 @@ def _make_scaled_tables(p: Problem) -> _ScaledTables | None:
     reserve = _product(award_part, 10 ** (scale - sp - sq - sa), _INT_LIMIT)
     paid_part = _product(share, paid, _INT_LIMIT)
     paid_reserve = _product(paid_part, 10 ** (scale - sp - sq - sw), _INT_LIMIT)
+    # Owed only where there is something to owe, as `_exact_check` counts them (validation refuses a
+    # negative paid_on_success; a Problem built in code could still carry one).
     paid_reserve = np.where(p.paid_on_success > 0, paid_reserve, 0)
-    if own.dtype == object or paid_reserve.dtype == object or not _fits(own, _INT_LIMIT // 2):
-        own = own.astype(object) + paid_reserve.astype(object)
-    elif _fits(paid_reserve, _INT_LIMIT // 2):
+    half = _INT_LIMIT // 2
+    if own.dtype != object and _fits(own, half) and _fits(paid_reserve, half):
         own = own + paid_reserve
     else:
         own = own.astype(object) + paid_reserve.astype(object)
-    # Owed only where there is something to owe, as `_exact_check` counts them (validation refuses a
-    # negative paid_on_success; a Problem built in code could still carry one).
     has_award = (p.award_line >= 0) & (p.award > 0)
     reserve = np.where(has_award[:, None], reserve, 0)
     return _ScaledTables(
