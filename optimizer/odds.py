@@ -229,7 +229,13 @@ def _tail_exact_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarr
 def distribution_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
     """(rows, cap + 1): P(S = s) for s < cap and P(S ≥ cap) last, for S = Σ steps × success with
     independent successes, one row of probabilities per row (as `_tail_exact`, vectorised over rows;
-    certain successes, p = 1 in every row, shift the start)."""
+    certain successes, p = 1 in every row, shift the start).
+
+    Candidates of small steps (count targets: every step 1) are multiplied out in a product tree,
+    all rows and all pairs of a level at once (`_tree_product`); the few of larger steps are then
+    added one at a time (`_add_one_by_one`). Both are exact up to rounding, like the candidate by
+    candidate loop they replace (tests/test_odds.py holds them to it).
+    """
     rows = probs.shape[0]
     sure = np.all(probs >= 1.0, axis=0)
     start = int(steps[sure].sum())
@@ -237,8 +243,21 @@ def distribution_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndar
     if start >= cap:
         dist[:, cap] = 1.0
         return dist
-    dist[:, start] = 1.0
-    for v, p in zip(steps[~sure].tolist(), probs[:, ~sure].T, strict=True):
+    steps, probs = steps[~sure], probs[:, ~sure]
+    room = cap - start
+    small = steps <= _TREE_STEP
+    if small.any():
+        part = _tree_product(steps[small], probs[:, small], room)
+    else:
+        part = np.ones((rows, 1))
+    width = part.shape[1]
+    dist[:, start : start + width] = part
+    return _add_one_by_one(dist, steps[~small], probs[:, ~small], cap)
+
+
+def _add_one_by_one(dist: np.ndarray, steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
+    """``dist`` (rows, cap + 1, last column "at least cap") with each candidate added in turn."""
+    for v, p in zip(steps.tolist(), probs.T, strict=True):
         moved = p[:, None] * dist
         dist *= (1.0 - p)[:, None]
         if v >= cap:
@@ -247,6 +266,88 @@ def distribution_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndar
         dist[:, v:cap] += moved[:, : cap - v]
         dist[:, cap] += moved[:, cap - v :].sum(axis=1)
     return dist
+
+
+# Candidates of a step up to this go through the product tree; larger steps would widen every leaf.
+_TREE_STEP = 8
+# Products of distributions at most this wide are convolved term by term; wider ones by FFT.
+_DIRECT_WIDTH = 64
+# A tree level holds at most about this many numbers (rows × pairs × width) at once.
+_TREE_CHUNK = 4_000_000
+
+
+def _tree_product(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndarray:
+    """The distribution of S = Σ steps × success capped at ``cap`` for each row of ``probs``: (rows,
+    w) with w ≤ cap + 1, P(S = s) in column s; when w = cap + 1 the last column is P(S ≥ cap).
+
+    A pairwise product tree: each level multiplies neighbouring distributions, every row and pair
+    in one numpy operation, and caps at ``cap`` (`_multiply_capped`). Its Python steps grow with
+    the logarithm of the number of candidates, not with the number. Distributions are held as
+    (width, candidates, rows), so that every operation runs along contiguous rows.
+    """
+    rows, m = probs.shape
+    width = min(int(steps.max()), cap) + 1
+    per_chunk = max(2, _TREE_CHUNK // max(1, 2 * rows * width))
+    parts = []
+    for s in range(0, m, per_chunk):
+        chunk = probs[:, s : s + per_chunk].T  # (candidates, rows)
+        leaves = np.zeros((width, len(chunk), rows))
+        leaves[0] = 1.0 - chunk
+        # A step at or past the cap lands in the "at least cap" column.
+        leaves[np.minimum(steps[s : s + per_chunk], cap), np.arange(len(chunk))] = chunk
+        parts.append(_reduce(leaves, cap))
+    if len(parts) > 1:
+        wide = max(part.shape[0] for part in parts)
+        stacked = np.zeros((wide, len(parts), rows))
+        for i, part in enumerate(parts):
+            stacked[: part.shape[0], i] = part
+        parts = [_reduce(stacked, cap)]
+    return parts[0].T
+
+
+def _reduce(polys: np.ndarray, cap: int) -> np.ndarray:
+    # (w, m, rows) distributions → (w', rows) their product, capped at ``cap``.
+    while polys.shape[1] > 1:
+        if polys.shape[1] % 2:
+            one = np.zeros((polys.shape[0], 1, polys.shape[2]))
+            one[0] = 1.0
+            polys = np.concatenate([polys, one], axis=1)
+        polys = _multiply_capped(polys[:, 0::2], polys[:, 1::2], cap)
+    return polys[:, 0]
+
+
+def _multiply_capped(a: np.ndarray, b: np.ndarray, cap: int) -> np.ndarray:
+    """The distribution of A + B capped at ``cap`` for independent A, B given as (w, ...) arrays
+    (each w ≤ cap + 1; a row at index cap holds P(≥ cap)).
+
+    Below the cap the convolution; the cap row is Σ_i P(A = i) P(B ≥ cap − i), a sum of products
+    of non-negative numbers, so no tail is got by subtracting from 1.
+    """
+    w = a.shape[0]
+    full = 2 * w - 1
+    if full <= cap:  # nothing reaches the cap
+        return _convolve(a, b, full)
+    out = np.empty((cap + 1,) + a.shape[1:])
+    out[:cap] = _convolve(a, b, full)[:cap]
+    # tail_b[k] = P(B ≥ k) for k = 0..w, the last 0.
+    tail_b = np.zeros((w + 1,) + b.shape[1:])
+    tail_b[:w] = np.cumsum(b[::-1], axis=0)[::-1]
+    need = np.clip(cap - np.arange(w), 0, w)
+    out[cap] = np.einsum("i...,i...->...", a, tail_b[need])
+    return out
+
+
+def _convolve(a: np.ndarray, b: np.ndarray, full: int) -> np.ndarray:
+    w = a.shape[0]
+    if w <= _DIRECT_WIDTH:
+        out = np.zeros((full,) + a.shape[1:])
+        for j in range(w):
+            out[j : j + w] += a * b[j]
+        return out
+    n = 1 << (full - 1).bit_length()  # no wrap-around: n ≥ 2w − 1
+    out = np.fft.irfft(np.fft.rfft(a, n, axis=0) * np.fft.rfft(b, n, axis=0), n, axis=0)[:full]
+    # Rounding in the transform can leave −1e-17 where a probability is 0.
+    return np.maximum(out, 0.0)
 
 
 @dataclass

@@ -8,7 +8,13 @@ import math
 import numpy as np
 import pytest
 
-from optimizer.odds import conditional_probs, prob_at_least, prob_at_least_years, tail_given_year
+from optimizer.odds import (
+    conditional_probs,
+    distribution_rows,
+    prob_at_least,
+    prob_at_least_years,
+    tail_given_year,
+)
 
 
 def enumerate_tail(values, probs, goal):
@@ -171,3 +177,48 @@ def test_the_blocked_count_tail_is_the_candidate_by_candidate_one(seed, monkeypa
         one_by_one = odds._tail_exact(steps, probs, cap)
         monkeypatch.setattr(odds, "BLOCKED_MIN", blocked_min)
         assert blocked == pytest.approx(one_by_one, rel=1e-12, abs=1e-300)
+
+
+def _one_by_one_rows(steps, probs, cap):
+    """The candidate-by-candidate distribution that `distribution_rows` replaced (the reference)."""
+    from optimizer import odds
+
+    dist = np.zeros((probs.shape[0], cap + 1))
+    dist[:, 0] = 1.0
+    return odds._add_one_by_one(dist, steps, probs, cap)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_product_tree_is_the_candidate_by_candidate_distribution(seed, monkeypatch):
+    # optimizer/odds.py: distribution_rows multiplies small steps out in a product tree, direct and by
+    # FFT, in chunks of candidates, capped at the goal; every figure must be the loop's to rounding.
+    from optimizer import odds
+
+    rng = np.random.default_rng(seed)
+    n, rows = int(rng.integers(1, 900)), int(rng.integers(1, 40))
+    cap = int(rng.choice([1, 2, 5, 70, 150, 333]))
+    high = [1, 3, 12, 400][seed % 4]  # all ones (a count), small, mixed about _TREE_STEP, large
+    steps = rng.integers(1, high + 1, n).astype(np.int64)
+    probs = rng.uniform(0.0, 1.0, (rows, n)) ** rng.uniform(0.3, 4.0)
+    probs[:, rng.integers(0, n, 2)] = 1.0  # certain in every row: they shift the start
+    probs[:, rng.integers(0, n, 2)] = 0.0
+    if seed % 3 == 0:  # several chunks, and their own product tree
+        monkeypatch.setattr(odds, "_TREE_CHUNK", 5_000)
+    got = odds.distribution_rows(steps, probs, cap)
+    want = _one_by_one_rows(steps, probs, cap)
+    assert got.shape == (rows, cap + 1)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=1e-12)
+    assert np.all(got >= 0)
+
+
+def test_the_product_tree_against_enumeration():
+    rng = np.random.default_rng(5)
+    steps = np.array([1, 1, 2, 1, 3, 1, 9, 1, 1, 2])
+    probs = rng.uniform(0.05, 0.95, (3, len(steps)))
+    for cap in (1, 4, 9, 30):
+        dist = distribution_rows(steps, probs, cap)
+        for row in range(3):
+            for goal in range(1, cap + 1):
+                tail = float(dist[row, goal:].sum())
+                assert tail == pytest.approx(enumerate_tail(steps, probs[row], goal), abs=1e-14)
