@@ -25,9 +25,10 @@ import re
 import zipfile
 from collections.abc import Mapping
 from numbers import Number
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP), plus NUL and line feed (ASVS
 # 1.2.10) and the full-width forms Excel/WPS convert on CJK systems.
@@ -114,6 +115,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The safe copy.
     """
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         series = out[column]
@@ -234,6 +237,8 @@ def harden_xlsx_bytes(data: bytes) -> bytes:
 
 def _xlsx_value(value: Any) -> Any:
     """A value openpyxl can store: NaN/None blank, numpy scalars as Python numbers."""
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if value is pd.NA or value is pd.NaT:

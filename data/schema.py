@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 ColumnType = Literal["text", "number", "yn"]
 
@@ -215,6 +216,8 @@ ACT_BY_COLUMN = "act_by"
 
 def empty_frame(sheet: str) -> pd.DataFrame:
     """An empty DataFrame with the sheet's contract columns in canonical dtypes."""
+    import pandas as pd
+
     cols = {}
     for c in SHEETS[sheet].columns:
         cols[c.name] = pd.Series(
@@ -243,6 +246,8 @@ class Workbook:
     """
 
     def __post_init__(self) -> None:
+        import pandas as pd
+
         if "paid_on_success" not in self.options.columns:
             options = self.options.copy()
             at = (
@@ -309,6 +314,8 @@ class Workbook:
 
     def sheet(self, name: str) -> pd.DataFrame:
         """The sheet as a DataFrame (``settings`` as key/value rows)."""
+        import pandas as pd
+
         if name == "settings":
             return pd.DataFrame(
                 {"key": list(self.settings), "value": [str(v) for v in self.settings.values()]}

@@ -30,6 +30,7 @@ from optimizer.odds import (
     conditional_probs,
     distribution_rows,
     integrate_year,
+    normal_cdf,
     prob_at_least,
     tail_given_year,
 )
@@ -275,10 +276,8 @@ def _tail_and_window(
             return np.clip(dist[:, cap], 0.0, 1.0), below[:, [cap]] - below[:, lo]
     mean = (cond @ values)[:, None]
     sd = np.sqrt(np.maximum((cond * (1 - cond)) @ values**2, 1e-12))[:, None]
-    from scipy import special  # imported when used (docs/optimizer.md: start-up time)
-
-    tail = special.ndtr((mean - goal) / sd)
-    upper = special.ndtr((mean - goal + values[None, :]) / sd)
+    tail = normal_cdf((mean - goal) / sd)
+    upper = normal_cdf((mean - goal + values[None, :]) / sd)
     return tail[:, 0], np.asarray(upper - tail)
 
 

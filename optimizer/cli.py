@@ -140,15 +140,6 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _import_year_odds() -> None:
-    """Import SciPy's special functions, which the plan's odds under a year correlation (ρ > 0) use.
-
-    Run while calamine parses an .xlsx on the other core: the import costs about 0.3 s, a seventh of
-    the demo workbook's time end to end (docs/optimizer.md). A workbook with ρ = 0 never uses it.
-    """
-    import scipy.special  # noqa: F401
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from optimizer.quiet import set_quiet
@@ -160,22 +151,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if args.command != "solve":
         return args.func(args)
-    from data.workbook import not_a_workbook_path
+    from data.workbook.read import LARGE_LIMITS, not_a_workbook_path, prefetch_xlsx
 
     path = Path(args.workbook)
     # As in `python -m data import`: a path of the wrong kind is bad usage (exit 2).
     if not_a_workbook_path(path):
         parser.error(f"{path}: expected an .xlsx file or a folder of <sheet>.csv files")
+    # An .xlsx is checked and parsed in a second thread, in Rust without the GIL, while pandas (and
+    # the validation built on it) is imported here: neither waits for the other (docs/optimizer.md,
+    # "The demo workbook end to end"). Nothing imported so far imports pandas.
+    ahead = prefetch_xlsx(path)
+    import data.workbook.validate  # noqa: F401 - the import that overlaps the parse
     from data.workbook import WorkbookError, read_workbook
-    from data.workbook.read import LARGE_LIMITS
     from optimizer.solve import solve
 
     try:
-        wb = read_workbook(
-            args.workbook,
-            limits=LARGE_LIMITS if args.large else None,
-            alongside=_import_year_odds,
-        )
+        wb = read_workbook(path, limits=LARGE_LIMITS if args.large else None, ahead=ahead)
     except WorkbookError as exc:
         print(f"The workbook {args.workbook} cannot be used:", file=sys.stderr)
         for issue in exc.issues:

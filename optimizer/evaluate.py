@@ -5,9 +5,9 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from data.schema import Workbook
 from optimizer.odds import prob_at_least
@@ -20,7 +20,16 @@ from optimizer.problem import (
     compile_problem,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 TRANSFER_COLUMNS = ["from_line", "to_line", "amount"]
+
+
+def _no_transfers() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=TRANSFER_COLUMNS)
 
 
 @dataclass
@@ -53,7 +62,7 @@ class PlanEvaluation:
     resources: pd.DataFrame
     feasible: bool
     violations: list[str]
-    transfers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRANSFER_COLUMNS))
+    transfers: pd.DataFrame = field(default_factory=_no_transfers)
     expected_beyond: float = 0.0  # Σ_t weight_t × expected_t / goal_t (the first tie-break)
     spending: float = 0.0  # total up-front cost (the second tie-break)
 
@@ -123,6 +132,8 @@ def plan_transfers(
 
 def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) -> PlanEvaluation:
     """Evaluate a plan given as one slot per candidate (see `optimizer.problem`)."""
+    import pandas as pd
+
     slots = np.asarray(slots, dtype=np.int64)
     rows = np.arange(problem.n)
     violations: list[str] = []

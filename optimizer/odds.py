@@ -4,6 +4,7 @@ approximation; with ``rho`` > 0 under docs/workbook.md's one-factor model of goo
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
@@ -160,6 +161,30 @@ _MAX_ROUNDS = 40
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(8)
 
 
+# The normal distribution's Φ and Φ⁻¹ from the standard library: C's erfc (the formula SciPy's ndtr
+# uses, Φ(x) = erfc(−x/√2)/2) applied element by element, and `statistics.NormalDist.inv_cdf`
+# (Wichura's AS241, to about 1e-16). SciPy's special functions are faster per element, but importing
+# them costs a third of a second, more than all the odds of the demo's plan take this way
+# (docs/optimizer.md, "The demo workbook end to end").
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+_STANDARD_NORMAL = statistics.NormalDist()
+
+
+def normal_cdf(x: np.ndarray | float) -> np.ndarray:
+    """Φ(x) elementwise, as a float array of x's shape (Φ(−inf) = 0, Φ(inf) = 1, NaN stays NaN)."""
+    x = np.asarray(x, dtype=float)
+    return 0.5 * np.asarray(_ERFC(-x / math.sqrt(2)), dtype=float)
+
+
+def normal_ppf(p: np.ndarray | float) -> np.ndarray:
+    """Φ⁻¹(p) elementwise for p in [0, 1] (−inf at 0, inf at 1; NaN outside or for NaN)."""
+    p = np.asarray(p, dtype=float)
+    inside = (p > 0) & (p < 1)
+    out = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, np.nan))
+    out[inside] = [_STANDARD_NORMAL.inv_cdf(v) for v in p[inside].tolist()]
+    return out
+
+
 def conditional_probs(probs: np.ndarray, z: np.ndarray, rho: float) -> np.ndarray:
     """P(success | year factor z) = Φ((Φ⁻¹(p) − √ρ·z) / √(1 − ρ)) for every z (rows) and p (columns).
 
@@ -170,13 +195,9 @@ def conditional_probs(probs: np.ndarray, z: np.ndarray, rho: float) -> np.ndarra
     z = np.atleast_1d(np.asarray(z, dtype=float))
     if rho <= 0:
         return np.broadcast_to(probs, (len(z), len(probs))).copy()
-    # SciPy's special functions only here and for the normal tail: importing them costs a third of a
-    # second, which a plan without year correlation never needs (docs/optimizer.md).
-    from scipy import special
-
     with np.errstate(divide="ignore", invalid="ignore"):
-        shifted = (special.ndtri(probs)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(1 - rho)
-        out = special.ndtr(shifted)
+        shifted = (normal_ppf(probs)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(1 - rho)
+        out = normal_cdf(shifted)
     sure = probs >= 1.0
     out[:, sure] = 1.0
     out[:, probs <= 0.0] = 0.0
@@ -216,9 +237,7 @@ def tail_given_year(values: np.ndarray, probs: np.ndarray, goal: float) -> tuple
     out = np.where(mean >= g - 1e-9 / scale, 1.0, 0.0)
     spread = var > 0
     z = (g - mean[spread]) / np.sqrt(var[spread])
-    from scipy import special
-
-    out[spread] = 0.5 * special.erfc(z / math.sqrt(2))
+    out[spread] = normal_cdf(-z)
     return out, "normal_approx"
 
 

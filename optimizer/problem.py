@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from data.schema import ACT_BY_COLUMN, NONE_OPTION, Workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Float noise band (万元 or resource units): a rule clearly kept or broken by more than this is decided
 # in floats; one within it is decided in exact decimal arithmetic (optimizer.evaluate.exact_violations).
@@ -306,6 +308,8 @@ def _as_text(series: pd.Series) -> np.ndarray:
 def _keys(series: pd.Series) -> pd.Series | np.ndarray:
     """A text column as it can be hashed against an index: itself when it is already text without
     gaps (pandas hashes an Arrow string column without a Python object per row), else `_as_text`."""
+    import pandas as pd
+
     if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
         return series
     return _as_text(series)
@@ -335,6 +339,8 @@ def compile_problem(wb: Workbook) -> Problem:
     -------
     Problem
     """
+    import pandas as pd
+
     cands = wb.candidates
     ids = _text(cands["candidate_id"])
     n = len(ids)

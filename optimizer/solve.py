@@ -7,9 +7,9 @@ import functools
 import math
 import time
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from data.schema import Workbook
 from optimizer.baselines import (
@@ -39,6 +39,9 @@ from optimizer.model import (
 )
 from optimizer.problem import ANY_SLOT, FREE, Problem, compile_problem
 from optimizer.structured import STRUCTURED_MIN_VARS, solve_structured
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 METHODS = ("auto", "milp", "lp_round", "structured")
 # Extra wall-clock seconds a guarded HiGHS call gets beyond its own time limit before it is killed:

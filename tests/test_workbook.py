@@ -7,8 +7,11 @@ import io
 import math
 import random
 import re
+import subprocess
+import sys
 import threading
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -31,6 +34,8 @@ from data.workbook import (
 )
 from data.workbook import read as wbread
 from tests.conftest import TINY_SHEETS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def issues_of(raw_tables, sheets) -> list[WorkbookIssue]:
@@ -1032,23 +1037,79 @@ def test_plain_sheet_cells_agrees_with_the_pattern_on_random_sheets():
         assert wbread._plain_sheet_cells(xml) == _cells_by_pattern(xml), xml
 
 
-def test_xlsx_read_alongside_other_work_reads_the_same(tmp_path, tiny_workbook):
+def test_an_xlsx_read_ahead_reads_the_same(tmp_path, tiny_workbook, monkeypatch):
+    # optimizer/cli.py starts `prefetch_xlsx` before importing pandas: calamine parses the sheets in a
+    # second thread, and `read_workbook(..., ahead=...)` must give what reading it afresh gives.
     path = tmp_path / "plan.xlsx"
     write_workbook(tiny_workbook, path)
+    ahead = wbread.prefetch_xlsx(path)
+    assert ahead is not None and ahead.scan == (False, True)
+    parsed_in: list[int] = []
+    real_parse = wbread._parse_plain
+    monkeypatch.setattr(
+        wbread,
+        "_parse_plain",
+        lambda data: parsed_in.append(threading.get_ident()) or real_parse(data),
+    )
+    ahead = wbread.prefetch_xlsx(path)
+    assert ahead is not None
+    got = read_workbook(path, ahead=ahead)
+    assert parsed_in != [] and parsed_in[0] != threading.get_ident()  # parsed in a second thread
+    assert len(parsed_in) == 1  # and not again
+    assert workbooks_equal(got, read_workbook(tmp_path / "plan.xlsx"))
+
+    # A parse that fails in the second thread is done again by the reading thread.
     calls: list[int] = []
-    got = read_workbook(path, alongside=lambda: calls.append(threading.get_ident()))
-    assert len(calls) == 1 and calls[0] != threading.get_ident()  # in a second thread
-    assert workbooks_equal(got, read_workbook(path))
 
-    def fails() -> None:
-        raise RuntimeError("optional work failed")
+    def fails_once(data: bytes):  # noqa: ANN202 - test double
+        calls.append(threading.get_ident())
+        if len(calls) == 1:
+            raise RuntimeError("calamine could not open it")
+        return real_parse(data)
 
-    assert workbooks_equal(read_workbook(path, alongside=fails), got)  # its failure is ignored
+    monkeypatch.setattr(wbread, "_parse_plain", fails_once)
+    assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(path)), got)
+    assert len(calls) == 2 and calls[1] == threading.get_ident()
+
+    # Read ahead for another file: not used.
+    other = tmp_path / "other.xlsx"
+    changed = tiny_workbook.copy()
+    changed.settings["pool_share"] = 0.37
+    write_workbook(changed, other)
+    assert not workbooks_equal(read_workbook(other), got)
+    assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(other)), got)
+
+
+def test_nothing_is_read_ahead_that_reading_would_refuse(tmp_path, tiny_workbook):
     folder = tmp_path / "plan"
     write_workbook(tiny_workbook, folder)
-    calls.clear()
-    read_workbook(folder, alongside=lambda: calls.append(1))
-    assert calls == []  # CSV: nothing is parsed without the GIL, nothing runs beside it
+    assert wbread.prefetch_xlsx(folder) is None  # CSV: nothing parses without the GIL
+    assert wbread.prefetch_xlsx(tmp_path / "missing.xlsx") is None
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK not a zip")
+    assert wbread.prefetch_xlsx(broken) is None
+    with pytest.raises(WorkbookError, match="not a valid .xlsx"):
+        read_workbook(broken, ahead=wbread.prefetch_xlsx(broken))
+    # A formula without its saved value: no calamine parse ahead; openpyxl names the cell as always.
+    formula = tmp_path / "formula.xlsx"
+    formula.write_bytes(_xlsx_with_formula(None))
+    ahead = wbread.prefetch_xlsx(formula)
+    assert ahead is not None and ahead.scan == (True, False) and ahead.parsed() is None
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(formula, ahead=ahead)
+    assert "B2" in info.value.issues[0].message
+
+
+def test_the_command_line_starts_reading_before_pandas_is_imported():
+    # The overlap above needs `import optimizer` and `data.workbook.read` to leave pandas alone.
+    code = (
+        "import sys, optimizer, optimizer.cli, data.workbook.read; "
+        "print(sorted(m for m in ('pandas', 'scipy', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_reference_problems_of_one_row_keep_their_order(raw_tables):

@@ -23,38 +23,83 @@ Callers import from ``data.workbook``; the limits live in `data.workbook.read` (
 
 from __future__ import annotations
 
-# Importable from here as before the split though not in __all__ (marked noqa): the sheet order, the
-# upload limits (patch them in data.workbook.read, where they are used) and the raw .xlsx reader.
-from data.workbook.cells import (
-    SHEET_ORDER,  # noqa: F401
-    parse_number,
-)
-from data.workbook.compare import workbook_differences, workbooks_equal
-from data.workbook.issues import WorkbookError, WorkbookIssue
-from data.workbook.read import (
-    MAX_ARCHIVE_MEMBERS,  # noqa: F401
-    MAX_CSV_MEMBERS,  # noqa: F401
-    MAX_UNCOMPRESSED_BYTES,  # noqa: F401
-    MAX_UPLOAD_BYTES,  # noqa: F401
-    _raw_from_xlsx,  # noqa: F401
-    not_a_workbook_path,
-    read_raw_tables,
-    read_workbook,
-    read_workbook_upload,
-)
-from data.workbook.validate import settings_notes, validate_tables
-from data.workbook.write import (
-    template_xlsx_bytes,
-    workbook_to_csv_zip_bytes,
-    workbook_to_xlsx_bytes,
-    write_workbook,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from data.workbook.cells import SHEET_ORDER, parse_number  # noqa: F401
+    from data.workbook.compare import workbook_differences, workbooks_equal
+    from data.workbook.issues import WorkbookError, WorkbookIssue
+    from data.workbook.read import (
+        MAX_ARCHIVE_MEMBERS,  # noqa: F401
+        MAX_CSV_MEMBERS,  # noqa: F401
+        MAX_UNCOMPRESSED_BYTES,  # noqa: F401
+        MAX_UPLOAD_BYTES,  # noqa: F401
+        _raw_from_xlsx,  # noqa: F401
+        not_a_workbook_path,
+        prefetch_xlsx,
+        read_raw_tables,
+        read_workbook,
+        read_workbook_upload,
+    )
+    from data.workbook.validate import settings_notes, validate_tables
+    from data.workbook.write import (
+        template_xlsx_bytes,
+        workbook_to_csv_zip_bytes,
+        workbook_to_xlsx_bytes,
+        write_workbook,
+    )
+
+# Each name importable from here → the module that defines it, imported on first use (PEP 562): so
+# `data.workbook.read` alone, which imports no pandas, can start reading an .xlsx while pandas is
+# imported (the command line, docs/optimizer.md "The demo workbook end to end"). Importable as before
+# the split though not in __all__: the sheet order, the upload limits (patch them in
+# data.workbook.read, where they are used) and the raw .xlsx reader.
+_WHERE = {
+    "SHEET_ORDER": "cells",
+    "parse_number": "cells",
+    "workbook_differences": "compare",
+    "workbooks_equal": "compare",
+    "WorkbookError": "issues",
+    "WorkbookIssue": "issues",
+    "MAX_ARCHIVE_MEMBERS": "read",
+    "MAX_CSV_MEMBERS": "read",
+    "MAX_UNCOMPRESSED_BYTES": "read",
+    "MAX_UPLOAD_BYTES": "read",
+    "_raw_from_xlsx": "read",
+    "not_a_workbook_path": "read",
+    "prefetch_xlsx": "read",
+    "read_raw_tables": "read",
+    "read_workbook": "read",
+    "read_workbook_upload": "read",
+    "settings_notes": "validate",
+    "validate_tables": "validate",
+    "template_xlsx_bytes": "write",
+    "workbook_to_csv_zip_bytes": "write",
+    "workbook_to_xlsx_bytes": "write",
+    "write_workbook": "write",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "WorkbookError",
     "WorkbookIssue",
     "not_a_workbook_path",
     "parse_number",
+    "prefetch_xlsx",
     "settings_notes",
     "read_raw_tables",
     "read_workbook",

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 
 import numpy as np
-import pandas as pd
 
 from data.schema import SHEETS
 
@@ -45,6 +44,8 @@ _EXCEL_ERRORS = {
 
 def _is_blank(value: object) -> bool:
     """Whether a cell is empty: None, NaN, pd.NA or text of spaces only."""
+    import pandas as pd
+
     kind = type(value)
     if value is None:
         return True
@@ -212,6 +213,8 @@ def blank_mask(values: np.ndarray) -> np.ndarray:
     """Which cells of an object array are blank (`_is_blank`: None, NaN, pd.NA, NaT, text of spaces),
     for a whole column at once: pandas' missing-value test runs in C, and only text is looked at in
     Python (one ``strip`` per text cell)."""
+    import pandas as pd
+
     blank = np.asarray(pd.isna(values), dtype=bool)
     if blank.all():
         return blank

@@ -15,19 +15,20 @@ import re
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from data.safety import restore_cell
 from data.schema import SHEETS, Workbook
 from data.workbook.cells import _cell_name, _is_blank, _sheet_key, blank_mask
 from data.workbook.issues import WorkbookError, WorkbookIssue, _file_issue
-from data.workbook.validate import validate_tables
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Guards for uploaded archives (an .xlsx is a zip too): a planning workbook is a few MB at most.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -68,7 +69,7 @@ def read_workbook(
     path: str | Path,
     *,
     limits: ReadLimits | None = None,
-    alongside: Callable[[], object] | None = None,
+    ahead: XlsxAhead | None = None,
 ) -> Workbook:
     """Read and validate a planning workbook.
 
@@ -81,10 +82,9 @@ def read_workbook(
     limits
         Size limits of a CSV folder (default: those of an upload; `LARGE_LIMITS` for a province).
 
-    alongside
-        Optional work (such as an import the caller needs next) run in a second thread while the
-        sheets of an .xlsx are parsed, which happens without holding the GIL; not run for CSV or
-        for a workbook that takes the openpyxl path. Its errors are ignored.
+    ahead
+        The same file's `prefetch_xlsx`: its bytes, checks and parsed sheets are used instead of
+        reading it again. The problems reported are the same either way.
 
     Returns
     -------
@@ -96,14 +96,17 @@ def read_workbook(
     WorkbookError
         When the file cannot be read or any cell breaks the rules; lists every problem.
     """
-    return validate_tables(read_raw_tables(path, limits=limits, alongside=alongside))
+    raw = read_raw_tables(path, limits=limits, ahead=ahead)
+    from data.workbook.validate import validate_tables
+
+    return validate_tables(raw)
 
 
 def read_raw_tables(
     path: str | Path,
     *,
     limits: ReadLimits | None = None,
-    alongside: Callable[[], object] | None = None,
+    ahead: XlsxAhead | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
     path = Path(path)
@@ -133,7 +136,9 @@ def read_raw_tables(
         )
     if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
         raise WorkbookError([_file_issue(f"{path.name}: file is larger than 50 MB")])
-    return _raw_from_xlsx(path.read_bytes(), path.name, alongside)
+    if ahead is not None and ahead.path == path:
+        return _raw_from_xlsx(ahead.data, path.name, ahead)
+    return _raw_from_xlsx(path.read_bytes(), path.name)
 
 
 def not_a_workbook_path(path: str | Path) -> bool:
@@ -167,6 +172,8 @@ def read_workbook_upload(filename: str, data: bytes) -> Workbook:
     suffix = Path(filename).suffix.lower()
     if len(data) > MAX_UPLOAD_BYTES:
         raise WorkbookError([_file_issue(f"{name}: file is larger than 50 MB")])
+    from data.workbook.validate import validate_tables
+
     if suffix == ".xlsx":
         return validate_tables(_raw_from_xlsx(data, name))
     if suffix == ".zip":
@@ -208,10 +215,73 @@ def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
         raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
 
 
+def prefetch_xlsx(path: str | Path) -> XlsxAhead | None:
+    """Start reading an .xlsx: None for anything else, a file too large, or one whose archive checks
+    fail (`read_workbook` then reports why).
+
+    The archive is checked and its sheets' XML scanned here, as `read_workbook` does; then calamine
+    parses the sheets in a second thread, in Rust without holding the GIL, while the caller imports
+    what it needs next (pandas, for the command line: about the same time; docs/optimizer.md, "The
+    demo workbook end to end"). Hand the result to ``read_workbook(path, ahead=...)``. This module
+    imports no pandas, so a caller can start this before importing it.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return None
+    if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
+        return None
+    try:
+        data = path.read_bytes()
+        scan = _scan_xlsx(data, path.name)
+    except (OSError, WorkbookError):
+        return None  # reading it again says why
+    return XlsxAhead(path, data, scan)
+
+
+class XlsxAhead:
+    """An .xlsx read ahead (`prefetch_xlsx`): its bytes, its scan (`_scan_xlsx`) and, when calamine
+    may read it, the sheets calamine parses in a second thread (`_parse_plain`).
+
+    A parse that fails in the second thread is left undone: `read_workbook` does it again in its own
+    thread and reports the problem as it always does.
+    """
+
+    def __init__(self, path: Path, data: bytes, scan: tuple[bool, bool]) -> None:
+        self.path, self.data, self.scan = path, data, scan
+        self._parsed: _Parsed | None = None
+        self._thread: threading.Thread | None = None
+        if scan[1]:  # only a plain workbook within the limits is handed to calamine
+            self._thread = threading.Thread(target=self._parse, name="xlsx-ahead", daemon=True)
+            self._thread.start()
+
+    def _parse(self) -> None:
+        with contextlib.suppress(Exception):  # done again, and reported, by the reading thread
+            self._parsed = _parse_plain(self.data)
+
+    def parsed(self) -> _Parsed | None:
+        """The sheets calamine parsed, or None when it was not asked to or could not open the file."""
+        if self._thread is not None:
+            self._thread.join()
+        return self._parsed
+
+
 def _raw_from_xlsx(
-    data: bytes, name: str, alongside: Callable[[], object] | None = None
+    data: bytes, name: str, ahead: XlsxAhead | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Read an .xlsx as cached cell values; a formula without a cached value is an error."""
+    """Read an .xlsx as cached cell values; a formula without a cached value is an error.
+
+    With ``ahead`` (the same bytes read ahead) its scan and parse are used where they got to."""
+    has_formulas, calamine_may_read = ahead.scan if ahead is not None else _scan_xlsx(data, name)
+    if calamine_may_read:
+        fast = _raw_from_plain_xlsx(data, ahead.parsed() if ahead is not None else None)
+        if fast is not None:
+            return fast
+    return _raw_from_openpyxl(data, name, has_formulas)
+
+
+def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
+    """The archive's checks (zip bombs, oversized parts, damaged members: each a `WorkbookError`),
+    then whether any sheet has a formula and whether calamine may read it (see below)."""
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
@@ -242,10 +312,12 @@ def _raw_from_xlsx(
                 del xml
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
-    if not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS:
-        fast = _raw_from_plain_xlsx(data, alongside)
-        if fast is not None:
-            return fast
+    return has_formulas, not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS
+
+
+def _raw_from_openpyxl(data: bytes, name: str, has_formulas: bool) -> dict[str, pd.DataFrame]:
+    """Read an .xlsx with openpyxl, which words every problem (a formula without a saved value)."""
+    what = "a valid .xlsx workbook"
     import openpyxl  # only here: its import alone costs more than reading a plain workbook
 
     try:
@@ -462,29 +534,48 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     return table
 
 
+# The sheets calamine parsed (`_parse_plain`): the wanted (title, sheet key) pairs in the workbook's
+# order, and title → its parsed sheet, or the exception that stopped the parse (none after that).
+_Parsed = tuple[list[tuple[str, str]], dict[str, object]]
+
+
+def _parse_plain(data: bytes) -> _Parsed:
+    """Calamine's parse of each wanted sheet (the first of each name), in Rust without holding the
+    GIL; meant for a second thread (`XlsxAhead`). Only parsing happens here, no Python import."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    wanted = [(title, _sheet_key(title)) for title in book.sheet_names]
+    wanted = [(title, sheet) for title, sheet in wanted if sheet in SHEETS]
+    firsts: dict[str, str] = {}  # each sheet's first title, in the workbook's order
+    for title, sheet in wanted:
+        firsts.setdefault(sheet, title)
+    parsed: dict[str, object] = {}
+    for title in firsts.values():
+        try:
+            parsed[title] = book.get_sheet_by_name(title)
+        except Exception as exc:  # noqa: BLE001 - reported by the caller as unreadable
+            parsed[title] = exc
+            break
+    return wanted, parsed
+
+
 def _raw_from_plain_xlsx(
-    data: bytes, alongside: Callable[[], object] | None = None
+    data: bytes, parsed: _Parsed | None = None
 ) -> dict[str, pd.DataFrame] | None:
     """The sheets of a plain .xlsx (see `_plain_sheet_cells`) read with python-calamine; None when
-    calamine cannot read it (the openpyxl path then says why). ``alongside``: see `read_workbook`."""
+    calamine cannot read it (the openpyxl path then says why). ``parsed``: its `_parse_plain`, when
+    done ahead."""
     try:
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        wanted, sheets = parsed if parsed is not None else _parse_plain(data)
         tables: dict[str, pd.DataFrame] = {}
         issues: list[WorkbookIssue] = []
         extent = _Extent()
-        wanted = [(title, _sheet_key(title)) for title in book.sheet_names]
-        wanted = [(title, sheet) for title, sheet in wanted if sheet in SHEETS]
-        firsts: dict[str, str] = {}  # each sheet's first title, in the workbook's order
-        for title, sheet in wanted:
-            firsts.setdefault(sheet, title)
-        parsed = _parse_sheets(book, list(firsts.values()), alongside)
         for title, sheet in wanted:
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            found = parsed.pop(title)
+            found = sheets[title]
             if isinstance(found, Exception):
                 return None
             read: list[list] = found.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
@@ -514,40 +605,6 @@ def _raw_from_plain_xlsx(
     if issues:
         raise WorkbookError(issues)
     return tables
-
-
-def _parse_sheets(
-    book: object, titles: list[str], alongside: Callable[[], object] | None
-) -> dict[str, object]:
-    """Each sheet parsed by calamine (title → its sheet, or the exception that stopped it; none
-    after that), with ``alongside`` run in a second thread meanwhile.
-
-    Calamine parses in Rust without holding the GIL, so other Python work runs beside it on a second
-    core (docs/optimizer.md: the demo workbook end to end). Only parsing happens here, no Python
-    import, so the two threads never wait on each other's imports.
-    """
-    helper = None
-    if alongside is not None:
-        helper = threading.Thread(target=_quietly, args=(alongside,), daemon=True)
-        helper.start()
-    parsed: dict[str, object] = {}
-    try:
-        for title in titles:
-            try:
-                parsed[title] = book.get_sheet_by_name(title)  # type: ignore[attr-defined]
-            except Exception as exc:  # noqa: BLE001 - reported by the caller as unreadable
-                parsed[title] = exc
-                break
-    finally:
-        if helper is not None:
-            helper.join()
-    return parsed
-
-
-def _quietly(work: Callable[[], object]) -> None:
-    """Run optional work, ignoring its failure (whoever needs its result does it again)."""
-    with contextlib.suppress(Exception):
-        work()
 
 
 class _Extent:
@@ -696,6 +753,8 @@ def _header_at(rows: list[list], j: int) -> str | None:
 
 def _frame_from_rows(rows: list[list]) -> pd.DataFrame:
     """Header row → columns, other rows → data, as an object DataFrame (no dtype inference)."""
+    import pandas as pd
+
     if not rows:
         return pd.DataFrame()
     width = max(len(r) for r in rows)
@@ -709,6 +768,8 @@ def _frame_from_rows(rows: list[list]) -> pd.DataFrame:
 
 def _frame_from_table(table: np.ndarray) -> pd.DataFrame:
     """`_frame_from_rows` for a 2-D object array (header in row 0), decided column by column."""
+    import pandas as pd
+
     if len(table) == 0:
         return pd.DataFrame()
     blanks = (
