@@ -13,6 +13,7 @@ import threading
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -1168,3 +1169,19 @@ def test_csv_without_quotes_reads_as_csv_reader_does(monkeypatch):
         assert fast.keys() == slow.keys()
         for sheet in fast:
             pd.testing.assert_frame_equal(fast[sheet], slow[sheet])
+
+
+def test_filled_extent_is_the_last_row_with_a_value():
+    # read._frame_from_table trims trailing blank columns and rows by looking from the end in blocks.
+    from data.workbook.cells import _is_blank
+
+    rnd = random.Random(0)
+    for _ in range(2000):
+        height, width = rnd.randint(0, 40), rnd.randint(0, 9)
+        table = np.empty((height, width), dtype=object)
+        for i in range(height):
+            for j in range(width):
+                if rnd.random() < rnd.choice([0.02, 0.3]):
+                    table[i, j] = rnd.choice([" ", "", 0, "x", 2.5, float("nan"), "　"])
+        filled = [i for i in range(height) if not all(_is_blank(v) for v in table[i])]
+        assert wbread._filled_extent(table) == (filled[-1] + 1 if filled else 0)

@@ -159,11 +159,29 @@ def _parse_yn(value: object) -> bool:
     raise ValueError(f"expected Y or N, found '{_text(value).strip()}'")
 
 
-def _extra_column_kind(values: Iterable[object]) -> str:
-    """``number`` when every non-blank cell is a number (or plain numeric text), else ``text``."""
-    cells = np.asarray(list(values), dtype=object).reshape(-1)
-    rest = cells[~blank_mask(cells)].tolist()
+def _extra_column(values: list[object]) -> tuple[str, list[object]]:
+    """An extra column's kind (`_extra_column_kind`) and cells (`_extra_values`), its blanks and
+    the types of its other cells found once."""
+    cells = np.asarray(values, dtype=object).reshape(-1)
+    blank = blank_mask(cells)
+    rest = cells[~blank].tolist()
     kinds = {type(v) for v in rest}
+    kind = _extra_column_kind(values, (rest, kinds))
+    return kind, _extra_values(values, kind, (cells, blank, rest, kinds))
+
+
+def _extra_column_kind(
+    values: Iterable[object], found: tuple[list[object], set[type]] | None = None
+) -> str:
+    """``number`` when every non-blank cell is a number (or plain numeric text), else ``text``.
+    ``found``: the non-blank cells and their types, when already found."""
+    values = list(values)
+    if found is None:
+        cells = np.asarray(values, dtype=object).reshape(-1)
+        rest = cells[~blank_mask(cells)].tolist()
+        kinds = {type(v) for v in rest}
+    else:
+        rest, kinds = found
     if not rest:
         return "text"
     if kinds <= {float, int}:  # not bool
@@ -187,13 +205,21 @@ def _extra_column_kind(values: Iterable[object]) -> str:
     return "number" if seen else "text"
 
 
-def _extra_values(values: list[object], kind: str) -> list[object]:
+def _extra_values(
+    values: list[object],
+    kind: str,
+    found: tuple[np.ndarray, np.ndarray, list[object], set[type]] | None = None,
+) -> list[object]:
     """An extra column's cells as numbers (NaN for blanks) or text ("" for blanks), a column at a time
-    where the cells are plain numbers or text (the same values `_text` gives, cell by cell)."""
-    cells = np.asarray(values, dtype=object).reshape(-1)
-    blank = blank_mask(cells)
-    rest = cells[~blank].tolist()
-    kinds = {type(v) for v in rest}
+    where the cells are plain numbers or text (the same values `_text` gives, cell by cell).
+    ``found``: the cells as an array, their blank mask, the non-blank cells and their types."""
+    if found is None:
+        cells = np.asarray(values, dtype=object).reshape(-1)
+        blank = blank_mask(cells)
+        rest = cells[~blank].tolist()
+        kinds = {type(v) for v in rest}
+    else:
+        cells, blank, rest, kinds = found
     if kind == "number":
         if kinds <= {float, int, str}:
             # float(_text(v)) is float(v) for a number and for text a plain number (docs/workbook.md).

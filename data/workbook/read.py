@@ -528,7 +528,8 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
     if len(floats):
         numbers = flat[floats].astype(np.float64)
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
-        flat[floats[whole]] = [int(x) for x in numbers[whole].tolist()]
+        # Python ints made by numpy (exact: every value is whole and below 2**53).
+        flat[floats[whole]] = numbers[whole].astype(np.int64).astype(object)
     for position in np.flatnonzero(kinds == date).tolist():  # noqa: E721 - elementwise
         flat[position] = _calamine_value(flat[position])
     return table
@@ -772,20 +773,29 @@ def _frame_from_table(table: np.ndarray) -> pd.DataFrame:
 
     if len(table) == 0:
         return pd.DataFrame()
-    blanks = (
-        np.column_stack([blank_mask(table[:, j]) for j in range(table.shape[1])])
-        if table.shape[1]
-        else np.ones((len(table), 0), dtype=bool)
-    )
-    # Drop trailing columns that are blank everywhere (formatting often extends the used range).
-    filled_columns = np.flatnonzero(~blanks.all(axis=0))
-    width = int(filled_columns[-1]) + 1 if len(filled_columns) else 0
-    # Drop trailing blank rows (they would otherwise just be skipped one by one); the header stays.
-    filled_rows = np.flatnonzero(~blanks[:, :width].all(axis=1))
-    height = max(int(filled_rows[-1]) + 1 if len(filled_rows) else 1, 1)
+    # Drop trailing columns that are blank everywhere (formatting often extends the used range), then
+    # trailing blank rows (they would otherwise just be skipped one by one); the header stays.
+    width = _filled_extent(table.T)
+    height = max(_filled_extent(table[:, :width]), 1)
     table = table[:height, :width]
     header = [None if _is_blank(h) else str(h).strip() for h in table[0].tolist()]
     return pd.DataFrame(table[1:], columns=header, dtype=object)
+
+
+def _filled_extent(table: np.ndarray) -> int:
+    """1 + the last row of a 2-D object array with a cell that is not blank (0 when none is).
+
+    Looked for from the end in blocks of 1, 2, 4, … rows: a sheet's last row and column usually hold
+    a value, so one block decides, and a long blank tail costs a few blocks, not a row each."""
+    end, step = len(table), 1
+    while end > 0:
+        start = max(0, end - step)
+        block = table[start:end]
+        blank = blank_mask(block.reshape(-1)).reshape(block.shape).all(axis=1)
+        if not blank.all():
+            return start + int(np.flatnonzero(~blank)[-1]) + 1
+        end, step = start, step * 2
+    return 0
 
 
 def _decode_csv(data: bytes) -> str:

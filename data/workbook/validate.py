@@ -28,8 +28,7 @@ from data.schema import (
 from data.workbook.aliases import canonical_headers
 from data.workbook.cells import (
     SHEET_ORDER,
-    _extra_column_kind,
-    _extra_values,
+    _extra_column,
     _is_blank,
     _sheet_key,
     _text,
@@ -607,9 +606,8 @@ def _build_frame(
     for j, header in enumerate(raw.headers):
         if header is None or header.lower() in used or raw.index.get(header) != j:
             continue
-        column_values = raw.values(j)
-        kind = _extra_column_kind(column_values)
-        data[header] = _typed(_extra_values(column_values, kind), kind)
+        kind, values = _extra_column(raw.values(j))
+        data[header] = _typed(values, kind)
     frame = pd.DataFrame(data, index=pd.RangeIndex(n))
     return frame
 
