@@ -93,6 +93,8 @@ def prob_at_least(
 # computation (`_tail_exact_blocks`): one Python step per BLOCK candidates instead of one per candidate.
 BLOCKED_MIN = 2048
 BLOCK = 128
+# Fewer uncertain candidates than this are added one at a time; from here the product tree is faster.
+TREE_MIN = 128
 
 
 def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
@@ -106,6 +108,8 @@ def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
         return 1.0
     if (~sure).sum() >= BLOCKED_MIN and np.all(steps == 1):
         return _tail_exact_blocks(probs[~sure], cap - start)
+    if (~sure).sum() >= TREE_MIN:  # the product tree of `distribution_rows`, for one row
+        return float(np.clip(distribution_rows(steps, probs[None, :], cap)[0, cap], 0.0, 1.0))
     dist[:] = 0.0
     dist[start] = 1.0
     for v, p in zip(steps[~sure].tolist(), probs[~sure].tolist(), strict=True):
@@ -289,8 +293,10 @@ def _add_one_by_one(dist: np.ndarray, steps: np.ndarray, probs: np.ndarray, cap:
 
 # Candidates of a step up to this go through the product tree; larger steps would widen every leaf.
 _TREE_STEP = 8
-# Products of distributions at most this wide are convolved term by term; wider ones by FFT.
+# Products of distributions at most this wide, or for fewer rows than _FFT_MIN_ROWS (one: the odds
+# without year correlation), are convolved term by term; the others by FFT.
 _DIRECT_WIDTH = 64
+_FFT_MIN_ROWS = 8
 # A tree level holds at most about this many numbers (rows × pairs × width) at once.
 _TREE_CHUNK = 4_000_000
 
@@ -358,7 +364,11 @@ def _multiply_capped(a: np.ndarray, b: np.ndarray, cap: int) -> np.ndarray:
 
 def _convolve(a: np.ndarray, b: np.ndarray, full: int) -> np.ndarray:
     w = a.shape[0]
-    if w <= _DIRECT_WIDTH:
+    # Term by term, every figure is a sum of products of non-negative numbers, right to its last
+    # digits however small; the FFT is right to about 1e-16 of the largest. It is used where it
+    # saves the most time and that is enough: wide distributions at many year-factor nodes at once
+    # (a tail of 1e-30 at an extreme node weighs nothing in the year integral).
+    if w <= _DIRECT_WIDTH or a.shape[-1] < _FFT_MIN_ROWS:
         out = np.zeros((full,) + a.shape[1:])
         for j in range(w):
             out[j : j + w] += a * b[j]
