@@ -532,6 +532,9 @@ def solve_chance(
 ) -> AllocationResult:
     """`optimizer.solve.solve` for ``objective`` = ``chance``: an `AllocationResult` whose objective
     is the weighted chance (under the workbook's correlation) and whose targets' p_meet use ρ."""
+    # The odds of thousands of plans: SciPy's Φ pays for its import (optimizer.odds.normal_cdf).
+    import scipy.special  # noqa: F401
+
     from optimizer.baselines import do_nothing_plan, greedy_plan, proportional_plan
     from optimizer.solve import AllocationModel, AllocationResult
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 import statistics
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 import numpy as np
 
@@ -165,24 +167,39 @@ _MAX_ROUNDS = 40
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(8)
 
 
-# The normal distribution's Φ and Φ⁻¹ from the standard library: C's erfc (the formula SciPy's ndtr
-# uses, Φ(x) = erfc(−x/√2)/2) applied element by element, and `statistics.NormalDist.inv_cdf`
-# (Wichura's AS241, to about 1e-16). SciPy's special functions are faster per element, but importing
-# them costs a third of a second, more than all the odds of the demo's plan take this way
-# (docs/optimizer.md, "The demo workbook end to end").
+# The normal distribution's Φ and Φ⁻¹. SciPy's special functions when something has loaded them (the
+# dashboard, the analyses and the chance objective do: `solve_chance` evaluates thousands of plans,
+# and SciPy is four times as fast per element); else the standard library's: C's erfc applied element
+# by element (the formula SciPy's ndtr uses, Φ(x) = erfc(−x/√2)/2) and `statistics.NormalDist.inv_cdf`
+# (Wichura's AS241). Importing SciPy costs a third of a second, more than all the odds of the demo's
+# plan take this way (the command line; docs/optimizer.md, "The demo workbook end to end"). The two
+# agree to 1e-16 relative, 1e-13 far in the tails (tests/test_odds.py).
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
 _STANDARD_NORMAL = statistics.NormalDist()
+
+
+def _loaded_special() -> Any:
+    special = sys.modules.get("scipy.special")
+    # A module another thread is still importing has not all its names yet.
+    return special if hasattr(special, "ndtri") and hasattr(special, "ndtr") else None
 
 
 def normal_cdf(x: np.ndarray | float) -> np.ndarray:
     """Φ(x) elementwise, as a float array of x's shape (Φ(−inf) = 0, Φ(inf) = 1, NaN stays NaN)."""
     x = np.asarray(x, dtype=float)
+    special = _loaded_special()
+    if special is not None:
+        return np.asarray(special.ndtr(x), dtype=float)
     return 0.5 * np.asarray(_ERFC(-x / math.sqrt(2)), dtype=float)
 
 
 def normal_ppf(p: np.ndarray | float) -> np.ndarray:
     """Φ⁻¹(p) elementwise for p in [0, 1] (−inf at 0, inf at 1; NaN outside or for NaN)."""
     p = np.asarray(p, dtype=float)
+    special = _loaded_special()
+    if special is not None:
+        with np.errstate(invalid="ignore"):
+            return np.asarray(special.ndtri(p), dtype=float)
     inside = (p > 0) & (p < 1)
     out = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, np.nan))
     out[inside] = [_STANDARD_NORMAL.inv_cdf(v) for v in p[inside].tolist()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -229,17 +230,23 @@ def test_the_product_tree_against_enumeration():
                 assert tail == pytest.approx(enumerate_tail(steps, probs[row], goal), abs=1e-14)
 
 
-def test_the_standard_library_normal_is_scipys():
-    # optimizer/odds.py computes Φ and Φ⁻¹ without SciPy (its import costs a third of a second).
+def test_the_standard_library_normal_is_scipys(monkeypatch):
+    # optimizer/odds.py computes Φ and Φ⁻¹ without SciPy unless SciPy is loaded (its import costs a
+    # third of a second): the two must agree.
     from scipy import special
 
-    from optimizer.odds import normal_cdf, normal_ppf
+    from optimizer import odds
 
     x = np.concatenate([np.linspace(-40, 40, 4001), [-np.inf, np.inf, 0.0, -1e-300, 38.5]])
-    # Far in the tail (Φ ~ 1e-287) the rounding of x/√2 is amplified ~x² times, in either library.
-    np.testing.assert_allclose(normal_cdf(x), special.ndtr(x), rtol=1e-12, atol=1e-300)
     p = np.concatenate([np.linspace(0, 1, 2001), [1e-300, 1e-20, 1 - 1e-16, 0.5]])
-    np.testing.assert_allclose(normal_ppf(p), special.ndtri(p), rtol=1e-12, atol=1e-13)
-    assert normal_ppf(0.0) == -np.inf and normal_ppf(1.0) == np.inf
-    assert np.isnan(normal_ppf(np.array([np.nan, -0.1, 1.1]))).all()
-    assert np.isnan(normal_cdf(np.nan)) and normal_cdf(np.array([[0.0]])).shape == (1, 1)
+    assert odds._loaded_special() is special  # loaded: SciPy's own
+    np.testing.assert_array_equal(odds.normal_cdf(x), special.ndtr(x))
+    np.testing.assert_array_equal(odds.normal_ppf(p), special.ndtri(p))
+    monkeypatch.delitem(sys.modules, "scipy.special")  # as in a process that never loaded SciPy
+    assert odds._loaded_special() is None
+    # Far in the tail (Φ ~ 1e-287) the rounding of x/√2 is amplified ~x² times, in either library.
+    np.testing.assert_allclose(odds.normal_cdf(x), special.ndtr(x), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(odds.normal_ppf(p), special.ndtri(p), rtol=1e-12, atol=1e-13)
+    assert odds.normal_ppf(0.0) == -np.inf and odds.normal_ppf(1.0) == np.inf
+    assert np.isnan(odds.normal_ppf(np.array([np.nan, -0.1, 1.1]))).all()
+    assert np.isnan(odds.normal_cdf(np.nan)) and odds.normal_cdf(np.array([[0.0]])).shape == (1, 1)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import scipy.special  # noqa: F401 - the dashboard's odds use SciPy's Φ (optimizer.odds.normal_cdf)
 import streamlit as st
 
 from data.scenario import ScenarioError, apply_scenario
