@@ -159,11 +159,14 @@ def _parse_yn(value: object) -> bool:
     raise ValueError(f"expected Y or N, found '{_text(value).strip()}'")
 
 
-def _extra_column(values: list[object]) -> tuple[str, list[object]]:
-    """An extra column's kind (`_extra_column_kind`) and cells (`_extra_values`), its blanks and
-    the types of its other cells found once."""
+def _extra_column(
+    values: list[object], blank: np.ndarray | None = None
+) -> tuple[str, list[object]]:
+    """An extra column's kind (`_extra_column_kind`) and cells (`_extra_values`), its blanks (unless
+    given: its `blank_mask`) and the types of its other cells found once."""
     cells = np.asarray(values, dtype=object).reshape(-1)
-    blank = blank_mask(cells)
+    if blank is None:
+        blank = blank_mask(cells)
     rest = cells[~blank].tolist()
     kinds = {type(v) for v in rest}
     kind = _extra_column_kind(values, (rest, kinds))

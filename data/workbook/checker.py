@@ -95,6 +95,7 @@ class _RawSheet:
         # Excel row of each kept row: the header is row 1.
         self.excel_rows: list[int] = (kept + 2).tolist()
         self._columns: list[list[object]] = [c[kept].tolist() for c in columns]
+        self._blanks: list[np.ndarray] = [b[kept] for b in blanks]
         self._rows: list[tuple[int, list[object]]] | None = None
         # A column with data but no header: one issue, at its first value (row order, then column).
         found = []
@@ -144,6 +145,10 @@ class _RawSheet:
     def values(self, j: int) -> list[object]:
         """The cells of column ``j`` in the non-blank rows (shared: do not change the list)."""
         return self._columns[j]
+
+    def blanks(self, j: int) -> np.ndarray:
+        """Which of `values` (j) are blank (`blank_mask`; shared: do not change the array)."""
+        return self._blanks[j]
 
 
 class _Checker:

@@ -606,7 +606,7 @@ def _build_frame(
     for j, header in enumerate(raw.headers):
         if header is None or header.lower() in used or raw.index.get(header) != j:
             continue
-        kind, values = _extra_column(raw.values(j))
+        kind, values = _extra_column(raw.values(j), raw.blanks(j))
         data[header] = _typed(values, kind)
     frame = pd.DataFrame(data, index=pd.RangeIndex(n))
     return frame
