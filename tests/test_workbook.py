@@ -1039,46 +1039,91 @@ def test_plain_sheet_cells_agrees_with_the_pattern_on_random_sheets():
 
 
 def test_an_xlsx_read_ahead_reads_the_same(tmp_path, tiny_workbook, monkeypatch):
-    # optimizer/cli.py starts `prefetch_xlsx` before importing pandas: calamine parses the sheets in a
-    # second thread, and `read_workbook(..., ahead=...)` must give what reading it afresh gives.
+    # optimizer/cli.py starts `prefetch_xlsx` before importing pandas: calamine parses each sheet in a
+    # second thread once it passed the scan, and `read_workbook(..., ahead=...)` must give what
+    # reading it afresh gives.
     path = tmp_path / "plan.xlsx"
     write_workbook(tiny_workbook, path)
-    ahead = wbread.prefetch_xlsx(path)
-    assert ahead is not None and ahead.scan == (False, True)
-    parsed_in: list[int] = []
+    fresh = read_workbook(path)
+    main_parses: list[int] = []
     real_parse = wbread._parse_plain
     monkeypatch.setattr(
-        wbread,
-        "_parse_plain",
-        lambda data: parsed_in.append(threading.get_ident()) or real_parse(data),
+        wbread, "_parse_plain", lambda data: main_parses.append(1) or real_parse(data)
+    )
+    parsed_in: list[int] = []
+    real_thread = wbread.XlsxAhead._parse
+    monkeypatch.setattr(
+        wbread.XlsxAhead,
+        "_parse",
+        lambda self: parsed_in.append(threading.get_ident()) or real_thread(self),
     )
     ahead = wbread.prefetch_xlsx(path)
-    assert ahead is not None
-    got = read_workbook(path, ahead=ahead)
-    assert parsed_in != [] and parsed_in[0] != threading.get_ident()  # parsed in a second thread
-    assert len(parsed_in) == 1  # and not again
-    assert workbooks_equal(got, read_workbook(tmp_path / "plan.xlsx"))
+    assert ahead is not None and ahead.scan == (False, True)
+    parsed = ahead.parsed()
+    assert parsed is not None and parsed_in and parsed_in[0] != threading.get_ident()
+    assert {title for title, _ in parsed[0]} == set(parsed[1])  # every wanted sheet, in the thread
+    assert workbooks_equal(read_workbook(path, ahead=ahead), fresh)
+    assert main_parses == []  # and not again
 
-    # A parse that fails in the second thread is done again by the reading thread.
-    calls: list[int] = []
-
-    def fails_once(data: bytes):  # noqa: ANN202 - test double
-        calls.append(threading.get_ident())
-        if len(calls) == 1:
-            raise RuntimeError("calamine could not open it")
-        return real_parse(data)
-
-    monkeypatch.setattr(wbread, "_parse_plain", fails_once)
-    assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(path)), got)
-    assert len(calls) == 2 and calls[1] == threading.get_ident()
+    # Sheet lists that are not calamine's (here: another order), or none: nothing is parsed ahead,
+    # and the reading thread parses as always.
+    real_parts = wbread._sheet_parts
+    monkeypatch.setattr(
+        wbread,
+        "_sheet_parts",
+        lambda archive: (lambda found: (found[0], found[1][::-1]))(real_parts(archive)),
+    )
+    ahead = wbread.prefetch_xlsx(path)
+    assert ahead is not None and ahead.parsed() is None
+    assert workbooks_equal(read_workbook(path, ahead=ahead), fresh) and main_parses == [1]
+    monkeypatch.setattr(wbread, "_sheet_parts", lambda archive: None)
+    assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(path)), fresh)
+    assert main_parses == [1, 1]
 
     # Read ahead for another file: not used.
     other = tmp_path / "other.xlsx"
     changed = tiny_workbook.copy()
     changed.settings["pool_share"] = 0.37
     write_workbook(changed, other)
-    assert not workbooks_equal(read_workbook(other), got)
-    assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(other)), got)
+    assert not workbooks_equal(read_workbook(other), fresh)
+    assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(other)), fresh)
+
+
+def test_a_sheet_is_parsed_ahead_only_after_it_passed_the_scan(
+    tmp_path, tiny_workbook, monkeypatch
+):
+    # The largest sheet holds an error cell, which the plain-sheet scan refuses: calamine must never
+    # be handed it (nor any sheet after it); openpyxl then reads the workbook and names the cell.
+    plain = tmp_path / "plain.xlsx"
+    write_workbook(tiny_workbook, plain)
+    with zipfile.ZipFile(plain) as source:
+        infos = source.infolist()
+        sheets = [i for i in infos if i.filename.startswith("xl/worksheets/")]
+        largest = max(sheets, key=lambda i: i.file_size).filename
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in infos:
+                body = source.read(info)
+                if info.filename == largest:
+                    body = body.replace(
+                        b"</sheetData>",
+                        b'<row r="999"><c r="A999" t="e"><v>#N/A</v></c></row></sheetData>',
+                    )
+                target.writestr(info, body)
+    path = tmp_path / "error.xlsx"
+    path.write_bytes(out.getvalue())
+    handed: list[str] = []
+    real_passed = wbread.XlsxAhead.passed
+    monkeypatch.setattr(
+        wbread.XlsxAhead,
+        "passed",
+        lambda self, part, cells: handed.append(part) or real_passed(self, part, cells),
+    )
+    ahead = wbread.prefetch_xlsx(path)
+    assert ahead is not None and ahead.scan == (False, False)
+    assert handed == [] and ahead.parsed() is None  # the largest is scanned first and fails
+    with pytest.raises(WorkbookError):
+        read_workbook(path, ahead=ahead)
 
 
 def test_nothing_is_read_ahead_that_reading_would_refuse(tmp_path, tiny_workbook):
