@@ -237,10 +237,12 @@ def harden_xlsx_bytes(data: bytes) -> bytes:
 
 def _xlsx_value(value: Any) -> Any:
     """A value openpyxl can store: NaN/None blank, numpy scalars as Python numbers."""
-    import pandas as pd
-
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
+    if type(value) in (str, int, float, bool):  # most cells: no pandas needed (a call per cell)
+        return value
+    import pandas as pd
+
     if value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and isinstance(value, Number):

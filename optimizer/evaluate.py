@@ -358,7 +358,7 @@ def exact_violations(problem: Problem, slots: np.ndarray) -> list[str]:
     resources = np.ones(len(p.resources), dtype=bool)
     # The integer sums decide as the decimal ones do (tests/test_exact.py) in a fraction of the
     # time; only a plan that breaks a rule needs the decimal sums, which word the messages.
-    if _exact_ok(p, slots, lines, resources, True):
+    if _scaled_tables(p) is not None and _exact_ok(p, slots, lines, resources, True):
         return []
     return _exact_check(p, slots, lines, resources, True)
 

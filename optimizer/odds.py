@@ -95,7 +95,8 @@ def prob_at_least(
 # computation (`_tail_exact_blocks`): one Python step per BLOCK candidates instead of one per candidate.
 BLOCKED_MIN = 2048
 BLOCK = 128
-# Fewer uncertain candidates than this are added one at a time; from here the product tree is faster.
+# A count target (every step 1) over fewer uncertain candidates than this adds them one at a time;
+# from here the product tree is faster. Other steps widen every leaf: one at a time.
 TREE_MIN = 128
 
 
@@ -110,7 +111,7 @@ def _tail_exact(steps: np.ndarray, probs: np.ndarray, cap: int) -> float:
         return 1.0
     if (~sure).sum() >= BLOCKED_MIN and np.all(steps == 1):
         return _tail_exact_blocks(probs[~sure], cap - start)
-    if (~sure).sum() >= TREE_MIN:  # the product tree of `distribution_rows`, for one row
+    if (~sure).sum() >= TREE_MIN and np.all(steps == 1):  # `distribution_rows`' tree, one row
         return float(np.clip(distribution_rows(steps, probs[None, :], cap)[0, cap], 0.0, 1.0))
     dist[:] = 0.0
     dist[start] = 1.0
@@ -285,7 +286,9 @@ def distribution_rows(steps: np.ndarray, probs: np.ndarray, cap: int) -> np.ndar
         return dist
     steps, probs = steps[~sure], probs[:, ~sure]
     room = cap - start
-    small = steps <= _TREE_STEP
+    # Term by term (fewer rows than the FFT wants), a leaf of width w costs w times a loop's step:
+    # only count candidates go through the tree then.
+    small = steps <= (_TREE_STEP if rows >= _FFT_MIN_ROWS else 1)
     if small.any():
         part = _tree_product(steps[small], probs[:, small], room)
     else:

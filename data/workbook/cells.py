@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
 from datetime import date, datetime, time
 
 import numpy as np
@@ -44,8 +43,6 @@ _EXCEL_ERRORS = {
 
 def _is_blank(value: object) -> bool:
     """Whether a cell is empty: None, NaN, pd.NA or text of spaces only."""
-    import pandas as pd
-
     kind = type(value)
     if value is None:
         return True
@@ -57,6 +54,8 @@ def _is_blank(value: object) -> bool:
         return False
     if isinstance(value, str):
         return value.strip() == ""
+    import pandas as pd  # here: a call per cell, and the cases above need none
+
     try:
         return bool(pd.isna(value))  # pd.NA, NaT, numpy nan
     except (TypeError, ValueError):
@@ -162,35 +161,39 @@ def _parse_yn(value: object) -> bool:
 def _extra_column(
     values: list[object], blank: np.ndarray | None = None
 ) -> tuple[str, list[object]]:
-    """An extra column's kind (`_extra_column_kind`) and cells (`_extra_values`), its blanks (unless
-    given: its `blank_mask`) and the types of its other cells found once."""
+    """An extra (descriptive) column's kind and cells: ``number`` when every non-blank cell is a
+    number (or plain numeric text), its cells as floats (NaN for blanks); else ``text``, its cells as
+    `_text` gives them ("" for blanks). A column at a time where the cells are plain numbers or text;
+    ``blank``: its `blank_mask`, when already found."""
     cells = np.asarray(values, dtype=object).reshape(-1)
     if blank is None:
         blank = blank_mask(cells)
     rest = cells[~blank].tolist()
     kinds = {type(v) for v in rest}
-    kind = _extra_column_kind(values, (rest, kinds))
-    return kind, _extra_values(values, kind, (cells, blank, rest, kinds))
+    kind = _extra_column_kind(values, rest, kinds)
+    if kind == "number":
+        if kinds <= {float, int, str}:
+            # float(_text(v)) is float(v) for a number and for text a plain number (docs/workbook.md).
+            out = np.full(len(cells), np.nan)
+            out[~blank] = cells[~blank].astype(np.float64)
+            return kind, out.tolist()
+        return kind, [float("nan") if _is_blank(v) else float(_text(v)) for v in values]
+    if kinds <= {str} and not _NOT_XML.search("".join(rest)):
+        text: list[object] = [""] * len(cells)
+        for position, v in zip(np.flatnonzero(~blank).tolist(), rest, strict=True):
+            text[position] = v
+        return kind, text
+    return kind, ["" if _is_blank(v) else _text(v) for v in values]
 
 
-def _extra_column_kind(
-    values: Iterable[object], found: tuple[list[object], set[type]] | None = None
-) -> str:
-    """``number`` when every non-blank cell is a number (or plain numeric text), else ``text``.
-    ``found``: the non-blank cells and their types, when already found."""
-    values = list(values)
-    if found is None:
-        cells = np.asarray(values, dtype=object).reshape(-1)
-        rest = cells[~blank_mask(cells)].tolist()
-        kinds = {type(v) for v in rest}
-    else:
-        rest, kinds = found
+def _extra_column_kind(values: list[object], rest: list[object], kinds: set[type]) -> str:
+    # `_extra_column`'s kind, from its non-blank cells and their types.
     if not rest:
         return "text"
     if kinds <= {float, int}:  # not bool
         return "number" if bool(np.isfinite(np.asarray(rest, dtype=np.float64)).all()) else "text"
     if kinds == {str}:
-        return "number" if all(_PLAIN_NUMBER.match(v.strip()) for v in rest) else "text"
+        return "number" if all(_PLAIN_NUMBER.match(str(v).strip()) for v in rest) else "text"
     seen = False
     for v in values:
         if _is_blank(v):
@@ -206,36 +209,6 @@ def _extra_column_kind(
             continue
         return "text"
     return "number" if seen else "text"
-
-
-def _extra_values(
-    values: list[object],
-    kind: str,
-    found: tuple[np.ndarray, np.ndarray, list[object], set[type]] | None = None,
-) -> list[object]:
-    """An extra column's cells as numbers (NaN for blanks) or text ("" for blanks), a column at a time
-    where the cells are plain numbers or text (the same values `_text` gives, cell by cell).
-    ``found``: the cells as an array, their blank mask, the non-blank cells and their types."""
-    if found is None:
-        cells = np.asarray(values, dtype=object).reshape(-1)
-        blank = blank_mask(cells)
-        rest = cells[~blank].tolist()
-        kinds = {type(v) for v in rest}
-    else:
-        cells, blank, rest, kinds = found
-    if kind == "number":
-        if kinds <= {float, int, str}:
-            # float(_text(v)) is float(v) for a number and for text a plain number (docs/workbook.md).
-            out = np.full(len(cells), np.nan)
-            out[~blank] = cells[~blank].astype(np.float64)
-            return out.tolist()
-        return [float("nan") if _is_blank(v) else float(_text(v)) for v in values]
-    if kinds <= {str} and not _NOT_XML.search("".join(rest)):
-        text: list[object] = [""] * len(cells)
-        for position, v in zip(np.flatnonzero(~blank).tolist(), rest, strict=True):
-            text[position] = v
-        return text
-    return ["" if _is_blank(v) else _text(v) for v in values]
 
 
 def blank_mask(values: np.ndarray) -> np.ndarray:

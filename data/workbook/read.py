@@ -7,11 +7,10 @@ size, member count and unpacked size (zip bombs), damaged members.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
-import posixpath
-import queue
 import re
 import threading
 import zipfile
@@ -220,12 +219,12 @@ def prefetch_xlsx(path: str | Path) -> XlsxAhead | None:
     """Start reading an .xlsx: None for anything else, a file too large, or one whose archive checks
     fail (`read_workbook` then reports why).
 
-    The archive is checked and its sheets' XML scanned here, as `read_workbook` does, the largest
-    sheet first; each sheet that passes is parsed by calamine in a second thread at once, in Rust
-    without holding the GIL, while the next is scanned, and the last while the caller imports what
-    it needs next (pandas, for the command line; docs/optimizer.md, "The demo workbook end to end").
-    Hand the result to ``read_workbook(path, ahead=...)``. This module imports no pandas, so a
-    caller can start this before importing it.
+    The archive is checked and every part of it scanned here, as `read_workbook` does; when
+    calamine may read it, calamine parses the sheets in a second thread, in Rust without holding the
+    GIL, while the caller imports what it needs next (pandas, for the command line: about as long;
+    docs/optimizer.md, "The demo workbook end to end"). Hand the result to
+    ``read_workbook(path, ahead=...)``. This module imports no pandas, so a caller can start this
+    before importing it.
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx" or not path.is_file():
@@ -234,132 +233,40 @@ def prefetch_xlsx(path: str | Path) -> XlsxAhead | None:
         return None
     try:
         data = path.read_bytes()
-    except OSError:
+        scan = _scan_xlsx(data, path.name)
+    except (OSError, WorkbookError):
         return None  # reading it again says why
-    ahead = XlsxAhead(path, data)
-    try:
-        ahead.scan = _scan_xlsx(data, path.name, ahead)
-    except WorkbookError:
-        return None  # reading it again says why
-    finally:
-        ahead.scanned()
-    return ahead
+    return XlsxAhead(path, data, scan)
 
 
 class XlsxAhead:
-    """An .xlsx read ahead (`prefetch_xlsx`): its bytes, its scan (`_scan_xlsx`) and the sheets
-    calamine parsed in a second thread as they passed the scan (as `_parse_plain` returns them).
+    """An .xlsx read ahead (`prefetch_xlsx`): its bytes, its scan (`_scan_xlsx`) and, when calamine
+    may read it, the sheets calamine parses in a second thread (`_parse_plain`).
 
-    A sheet is handed to calamine only once its own XML has passed the plain-sheet scan and the
-    cells of all sheets passed so far are within the workbook's limit, so a hostile sheet is never
-    parsed. The sheets are matched to their XML through the workbook's own lists (`_sheet_parts`),
-    and calamine's list of sheet names must be the same; anything unusual, or a parse that fails,
-    leaves the parse to `read_workbook`, which does it in its own thread and reports any problem as
-    it always does.
+    Calamine starts only after the whole scan passed, as without reading ahead: a sheet matched to
+    its XML one at a time could be matched differently by calamine (a title listed twice, a target
+    spelled another way, a member stored twice), and a hostile sheet parsed (tests/test_workbook.py).
+    A parse that fails in the second thread is left undone: `read_workbook` does it again in its own
+    thread and reports the problem as it always does.
     """
 
-    def __init__(self, path: Path, data: bytes) -> None:
-        self.path, self.data = path, data
-        self.scan: tuple[bool, bool] = (False, False)
-        self._parts: dict[str, str] = {}  # a sheet's XML part → its title, for the sheets wanted
-        self._titles: list[str] = []
-        self._wanted: list[tuple[str, str]] = []
-        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+    def __init__(self, path: Path, data: bytes, scan: tuple[bool, bool]) -> None:
+        self.path, self.data, self.scan = path, data, scan
         self._parsed: _Parsed | None = None
         self._thread: threading.Thread | None = None
-
-    def start(self, archive: zipfile.ZipFile) -> None:
-        """Find the wanted sheets' parts and start the parsing thread (nothing when not found)."""
-        found = _sheet_parts(archive)
-        if found is None:
-            return
-        parts, self._titles = found
-        self._wanted = [(t, _sheet_key(t)) for t in self._titles if _sheet_key(t) in SHEETS]
-        firsts: dict[str, str] = {}  # each sheet's first title, in the workbook's order
-        for title, sheet in self._wanted:
-            firsts.setdefault(sheet, title)
-        wanted = set(firsts.values())
-        self._parts = {part: title for part, title in parts.items() if title in wanted}
-        self._thread = threading.Thread(target=self._parse, name="xlsx-ahead", daemon=True)
-        self._thread.start()
-
-    def passed(self, part: str, cells_so_far: int) -> None:
-        """The sheet in ``part`` passed the scan, with ``cells_so_far`` in the sheets passed so far."""
-        title = self._parts.get(part)
-        if self._thread is not None and title is not None and cells_so_far <= MAX_WORKBOOK_CELLS:
-            self._queue.put(title)
-
-    def scanned(self) -> None:
-        """The scan is over: the thread parses what it was given and stops."""
-        self._queue.put(None)
+        if scan[1]:  # only a plain workbook within the limits is handed to calamine
+            self._thread = threading.Thread(target=self._parse, name="xlsx-ahead", daemon=True)
+            self._thread.start()
 
     def _parse(self) -> None:
-        parsed: dict[str, object] = {}
-        try:
-            from python_calamine import CalamineWorkbook
-
-            book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            usable = list(book.sheet_names) == self._titles
-        except Exception:  # noqa: BLE001 - done again, and reported, by the reading thread
-            usable = False
-        while (title := self._queue.get()) is not None:
-            if not usable:
-                continue
-            try:
-                parsed[title] = book.get_sheet_by_name(title)
-            except Exception as exc:  # noqa: BLE001 - reported by the caller as unreadable
-                parsed[title] = exc
-                usable = False  # none after it, as `_parse_plain`
-        if usable:
-            self._parsed = (self._wanted, parsed)
+        with contextlib.suppress(Exception):  # done again, and reported, by the reading thread
+            self._parsed = _parse_plain(self.data)
 
     def parsed(self) -> _Parsed | None:
-        """The sheets calamine parsed, when it parsed every wanted one (or one stopped it); else None."""
-        if self._thread is None:
-            return None
-        self._thread.join()
-        if self._parsed is None:
-            return None
-        stopped = any(isinstance(v, Exception) for v in self._parsed[1].values())
-        if not stopped and set(self._parts.values()) - set(self._parsed[1]):
-            return None
-        if not stopped and len(self._parts) < len({sheet for _, sheet in self._wanted}):
-            return None  # a wanted sheet whose part was not found
+        """The sheets calamine parsed, or None when it was not asked to or could not open the file."""
+        if self._thread is not None:
+            self._thread.join()
         return self._parsed
-
-
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[str]] | None:
-    """Each worksheet's XML part → its title, and the titles in the workbook's order, from
-    xl/workbook.xml and its relationships; None unless every sheet names one part of its own."""
-    from xml.etree import ElementTree
-
-    try:
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # noqa: BLE001 - no lists, no reading ahead
-        return None
-    targets: dict[str, str] = {}
-    for rel in rels:
-        rel_id, target = rel.get("Id"), rel.get("Target")
-        if rel_id is None or target is None or rel_id in targets:
-            return None
-        targets[rel_id] = target
-    members = set(archive.namelist())
-    parts: dict[str, str] = {}
-    titles: list[str] = []
-    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
-        title, target = sheet.get("name"), targets.get(sheet.get(f"{_RELATIONSHIPS}id") or "")
-        if title is None or target is None:
-            return None
-        part = posixpath.normpath(target[1:] if target.startswith("/") else f"xl/{target}")
-        if part in parts or part not in members:
-            return None
-        parts[part] = title
-        titles.append(title)
-    return (parts, titles) if titles else None
 
 
 def _raw_from_xlsx(
@@ -376,12 +283,13 @@ def _raw_from_xlsx(
     return _raw_from_openpyxl(data, name, has_formulas)
 
 
-def _scan_xlsx(data: bytes, name: str, ahead: XlsxAhead | None = None) -> tuple[bool, bool]:
+def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
     """The archive's checks (zip bombs, oversized parts, damaged members: each a `WorkbookError`),
     then whether any sheet has a formula and whether calamine may read it (see below).
 
-    With ``ahead``, it is started once the archive's checks pass and told of each sheet that passes
-    the plain-sheet scan; the sheets are then scanned the largest first."""
+    Every member of the archive is scanned as a sheet would be, not only xl/worksheets/*.xml: the
+    workbook's relationships may point a sheet at any part, and calamine reads whatever they name.
+    Formulas are looked for in the worksheets (a chart's ``<c:f>`` is no cell's formula)."""
     what = "a valid .xlsx workbook"
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
@@ -397,26 +305,20 @@ def _scan_xlsx(data: bytes, name: str, ahead: XlsxAhead | None = None) -> tuple[
                         )
                     ]
                 )
-        members = [
-            info
-            for info in archive.infolist()
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-        ]
-        if ahead is not None:
-            ahead.start(archive)
-            members.sort(key=lambda info: -info.file_size)
-        # Only workbooks that contain formulas need the second (formula) pass.
+        # Only workbooks that contain formulas need the second (formula) pass. Each member is read
+        # as stored (a name stored twice is read twice, not its last copy twice).
         try:
             has_formulas, plain, plain_cells = False, True, 0
-            for info in members:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
                 xml = archive.read(info)
-                has_formulas = has_formulas or _has_formula(xml)
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    has_formulas = has_formulas or _has_formula(xml)
                 if plain and not has_formulas:
                     size = _plain_sheet_cells(xml)
                     plain = size is not None
                     plain_cells += size or 0
-                    if plain and ahead is not None:
-                        ahead.passed(info.filename, plain_cells)
                 del xml
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
