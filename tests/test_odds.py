@@ -163,26 +163,23 @@ def test_amount_targets_under_correlation_use_the_normal_approximation():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_blocked_count_tail_is_the_candidate_by_candidate_one(seed, monkeypatch):
-    # optimizer/odds.py: a count target over thousands of candidates folds blocks, not candidates;
-    # below that, from TREE_MIN candidates, a product tree multiplies them out
+    # optimizer/odds.py: a count target over more than a block of candidates folds blocks, not
+    # candidates; here thousands of them
     from optimizer import odds
 
     rng = np.random.default_rng(seed)
-    n = int(rng.integers(odds.BLOCKED_MIN, 3 * odds.BLOCKED_MIN))
-    probs = rng.uniform(0.0, rng.uniform(0.01, 0.6), n)
-    probs[: 3 * seed] = 1.0  # certain successes shift the start
-    steps = np.ones(n, dtype=np.int64)
-    blocked_min, tree_min = odds.BLOCKED_MIN, odds.TREE_MIN
-    for cap in (1, 7, int(probs.sum() * 0.9), int(probs.sum() * 1.1) + 1):
-        blocked = odds._tail_exact(steps, probs, cap)
-        monkeypatch.setattr(odds, "BLOCKED_MIN", 10**9)
-        tree = odds._tail_exact(steps, probs, cap)  # the product tree, one row
-        monkeypatch.setattr(odds, "TREE_MIN", 10**9)
-        one_by_one = odds._tail_exact(steps, probs, cap)
-        monkeypatch.setattr(odds, "BLOCKED_MIN", blocked_min)
-        monkeypatch.setattr(odds, "TREE_MIN", tree_min)
-        assert blocked == pytest.approx(one_by_one, rel=1e-12, abs=1e-300)
-        assert tree == pytest.approx(one_by_one, rel=1e-12, abs=1e-300)
+    # Thousands, and from one block (BLOCKED_MIN) to a few, the last block padded.
+    for n in (int(rng.integers(2048, 3 * 2048)), int(rng.integers(odds.BLOCKED_MIN, 400))):
+        probs = rng.uniform(0.0, rng.uniform(0.01, 0.6), n)
+        probs[: 3 * seed] = 1.0  # certain successes shift the start
+        steps = np.ones(n, dtype=np.int64)
+        blocked_min = odds.BLOCKED_MIN
+        for cap in (1, 7, int(probs.sum() * 0.9), int(probs.sum() * 1.1) + 1):
+            blocked = odds._tail_exact(steps, probs, cap)
+            monkeypatch.setattr(odds, "BLOCKED_MIN", 10**9)
+            one_by_one = odds._tail_exact(steps, probs, cap)
+            monkeypatch.setattr(odds, "BLOCKED_MIN", blocked_min)
+            assert blocked == pytest.approx(one_by_one, rel=1e-12, abs=1e-300)
 
 
 def _one_by_one_rows(steps, probs, cap):

@@ -158,16 +158,12 @@ def _parse_yn(value: object) -> bool:
     raise ValueError(f"expected Y or N, found '{_text(value).strip()}'")
 
 
-def _extra_column(
-    values: list[object], blank: np.ndarray | None = None
-) -> tuple[str, list[object]]:
+def _extra_column(values: list[object], blank: np.ndarray) -> tuple[str, list[object]]:
     """An extra (descriptive) column's kind and cells: ``number`` when every non-blank cell is a
     number (or plain numeric text), its cells as floats (NaN for blanks); else ``text``, its cells as
     `_text` gives them ("" for blanks). A column at a time where the cells are plain numbers or text;
-    ``blank``: its `blank_mask`, when already found."""
+    ``blank``: its `blank_mask`, found with the sheet's blank rows."""
     cells = np.asarray(values, dtype=object).reshape(-1)
-    if blank is None:
-        blank = blank_mask(cells)
     rest = cells[~blank].tolist()
     kinds = {type(v) for v in rest}
     kind = _extra_column_kind(values, rest, kinds)

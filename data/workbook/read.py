@@ -269,6 +269,10 @@ class XlsxAhead:
         return self._parsed
 
 
+# What an .xlsx that cannot be opened is not, in its problem ("x.xlsx: not a valid .xlsx workbook").
+_VALID_XLSX = "a valid .xlsx workbook"
+
+
 def _raw_from_xlsx(
     data: bytes, name: str, ahead: XlsxAhead | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -290,7 +294,7 @@ def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
     Every member of the archive is scanned as a sheet would be, not only xl/worksheets/*.xml: the
     workbook's relationships may point a sheet at any part, and calamine reads whatever they name.
     Formulas are looked for in the worksheets (a chart's ``<c:f>`` is no cell's formula)."""
-    what = "a valid .xlsx workbook"
+    what = _VALID_XLSX
     with _open_zip(data, name, what) as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
         for info in archive.infolist():
@@ -327,7 +331,7 @@ def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
 
 def _raw_from_openpyxl(data: bytes, name: str, has_formulas: bool) -> dict[str, pd.DataFrame]:
     """Read an .xlsx with openpyxl, which words every problem (a formula without a saved value)."""
-    what = "a valid .xlsx workbook"
+    what = _VALID_XLSX
     import openpyxl  # only here: its import alone costs more than reading a plain workbook
 
     try:
@@ -552,7 +556,8 @@ _Parsed = tuple[list[tuple[str, str]], dict[str, object]]
 
 def _parse_plain(data: bytes) -> _Parsed:
     """Calamine's parse of each wanted sheet (the first of each name), in Rust without holding the
-    GIL; meant for a second thread (`XlsxAhead`). Only parsing happens here, no Python import."""
+    GIL: in `XlsxAhead`'s second thread, or by `_raw_from_plain_xlsx` when not read ahead. Only
+    parsing happens here, no Python import (the second thread never waits on the first's imports)."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
