@@ -247,12 +247,16 @@ def _batch(args: argparse.Namespace) -> int:
     return 0 if len(summary) and failed.empty else 1
 
 
-def load_workbook_or_report(path: str) -> Workbook | None:
-    """The workbook at ``path``, or None after naming every problem with it on standard error."""
+def load_workbook_or_report(path: str, *, problem_only: bool = False) -> Workbook | None:
+    """The workbook at ``path``, or None after naming every problem with it on standard error.
+
+    ``problem_only``: read the problem's sheets only, not the descriptive registers (for commands that
+    only solve; docs/workbook.md)."""
+    from data.schema import PROBLEM_SHEETS
     from data.workbook import WorkbookError, read_workbook
 
     try:
-        return read_workbook(path)
+        return read_workbook(path, sheets=PROBLEM_SHEETS if problem_only else None)
     except WorkbookError as exc:
         print(f"The workbook {path} cannot be used:", file=sys.stderr)
         for issue in exc.issues:
@@ -264,7 +268,7 @@ def load_workbook_or_report(path: str) -> Workbook | None:
 
 def run_on_workbook(args: argparse.Namespace, work: Callable[[Workbook], dict | None]) -> int:
     """Load the workbook, run ``work(wb)`` with solver output kept off stdout, print its JSON."""
-    wb = load_workbook_or_report(args.workbook)
+    wb = load_workbook_or_report(args.workbook, problem_only=True)
     if wb is None:
         return 1
     try:

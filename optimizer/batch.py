@@ -73,6 +73,7 @@ def load_task(path: Path, *, time_limit: float = 10.0, mip_gap: float = 1e-3) ->
 
 def solve_task(task: BatchTask) -> dict[str, object]:
     """Read, validate and solve one workbook (runs on a worker). Never raises: a failure is a row."""
+    from data.schema import PROBLEM_SHEETS
     from data.workbook import WorkbookError, read_workbook_upload, validate_tables
     from data.workbook.read import _raw_from_csv_files
     from optimizer.quiet import quiet_stdout
@@ -83,9 +84,9 @@ def solve_task(task: BatchTask) -> dict[str, object]:
     try:
         if task.kind == "xlsx":
             ((filename, data),) = task.files.items()
-            wb = read_workbook_upload(filename, data)
+            wb = read_workbook_upload(filename, data, sheets=PROBLEM_SHEETS)
         else:
-            wb = validate_tables(_raw_from_csv_files(task.files))
+            wb = validate_tables(_raw_from_csv_files(task.files, sheets=frozenset(PROBLEM_SHEETS)))
         with quiet_stdout():
             result = solve(wb, time_limit=task.time_limit, mip_gap=task.mip_gap, baselines=False)
     except WorkbookError as exc:

@@ -151,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if args.command != "solve":
         return args.func(args)
+    from data.schema import PROBLEM_SHEETS
     from data.workbook.read import LARGE_LIMITS, not_a_workbook_path, prefetch_xlsx
 
     path = Path(args.workbook)
@@ -160,13 +161,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     # An .xlsx is checked and parsed in a second thread, in Rust without the GIL, while pandas (and
     # the validation built on it) is imported here: neither waits for the other (docs/optimizer.md,
     # "The demo workbook end to end"). Nothing imported so far imports pandas.
-    ahead = prefetch_xlsx(path)
+    # Only the problem's sheets are read: the descriptive registers (projects, enterprises) play no
+    # part in a solve and are checked when the workbook is imported (docs/workbook.md).
+    ahead = prefetch_xlsx(path, PROBLEM_SHEETS)
     import data.workbook.validate  # noqa: F401 - the import that overlaps the parse
     from data.workbook import WorkbookError, read_workbook
     from optimizer.solve import solve
 
     try:
-        wb = read_workbook(path, limits=LARGE_LIMITS if args.large else None, ahead=ahead)
+        wb = read_workbook(
+            path,
+            limits=LARGE_LIMITS if args.large else None,
+            ahead=ahead,
+            sheets=PROBLEM_SHEETS,
+        )
     except WorkbookError as exc:
         print(f"The workbook {args.workbook} cannot be used:", file=sys.stderr)
         for issue in exc.issues:

@@ -127,6 +127,27 @@ def test_invalid_workbook_exits_1_naming_the_sheet(tmp_path):
     assert "budgets" in proc.stderr and proc.stdout == ""
 
 
+def test_a_broken_register_stops_an_import_but_no_solve(tmp_path):
+    # The registers are descriptive: the optimizer's commands read the problem's sheets alone, and
+    # the import, which stores the registers, still names the problem (docs/workbook.md).
+    from data.cli import main as data_main
+    from optimizer.batch import run_batch
+
+    wb = random_workbook(8, seed=1)
+    wb.projects = pd.DataFrame({"project_id": ["P1", "P1"], "name": ["甲", "乙"]})
+    folder = write_folder(wb, tmp_path / "province" / "city")
+    write_workbook(wb, tmp_path / "province" / "city.xlsx")
+    for path in (folder, tmp_path / "province" / "city.xlsx"):
+        proc = run("solve", str(path), "--out", str(tmp_path / "allocation.csv"))
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["status"] == "optimal"
+    proc = run("marginal", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    summary = run_batch(tmp_path / "province", tmp_path / "batch")
+    assert summary["status"].tolist() == ["optimal", "optimal"], summary["error"].tolist()
+    assert data_main(["import", str(folder), "--db", str(tmp_path / "store.db")]) == 1
+
+
 def test_a_workbook_over_50_mb_is_refused_before_it_is_read(tmp_path):
     big = tmp_path / "big.xlsx"
     with open(big, "wb") as fh:

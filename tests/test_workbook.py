@@ -1050,7 +1050,7 @@ def test_an_xlsx_read_ahead_reads_the_same(tmp_path, tiny_workbook, monkeypatch)
     monkeypatch.setattr(
         wbread,
         "_parse_plain",
-        lambda data: parsed_in.append(threading.get_ident()) or real_parse(data),
+        lambda data, sheets: parsed_in.append(threading.get_ident()) or real_parse(data, sheets),
     )
     ahead = wbread.prefetch_xlsx(path)
     assert ahead is not None and ahead.scan == (False, True)
@@ -1061,11 +1061,11 @@ def test_an_xlsx_read_ahead_reads_the_same(tmp_path, tiny_workbook, monkeypatch)
     # A parse that fails in the second thread is done again by the reading thread.
     calls: list[int] = []
 
-    def fails_once(data: bytes):  # noqa: ANN202 - test double
+    def fails_once(data: bytes, sheets: frozenset[str]):  # noqa: ANN202 - test double
         calls.append(threading.get_ident())
         if len(calls) == 1:
             raise RuntimeError("calamine could not open it")
-        return real_parse(data)
+        return real_parse(data, sheets)
 
     monkeypatch.setattr(wbread, "_parse_plain", fails_once)
     assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(path)), fresh)
@@ -1078,6 +1078,49 @@ def test_an_xlsx_read_ahead_reads_the_same(tmp_path, tiny_workbook, monkeypatch)
     write_workbook(changed, other)
     assert not workbooks_equal(read_workbook(other), fresh)
     assert workbooks_equal(read_workbook(path, ahead=wbread.prefetch_xlsx(other)), fresh)
+
+
+def test_the_problem_sheets_can_be_read_alone(tmp_path, tiny_workbook):
+    # The optimizer's commands read `PROBLEM_SHEETS` only (docs/workbook.md): a register that would
+    # fail an import (a duplicate firm, a formula with no saved value) is left unread, every reader
+    # alike, and the plan read is the same.
+    from data.schema import PROBLEM_SHEETS
+
+    wb = tiny_workbook.copy()
+    wb.enterprises = pd.DataFrame({"firm_id": ["F1", "F1"], "name": ["甲", "乙"]})
+    xlsx, folder = tmp_path / "plan.xlsx", tmp_path / "plan"
+    write_workbook(wb, xlsx)
+    write_workbook(wb, folder)
+    formula = tmp_path / "formula.xlsx"  # a formula anywhere sends the file to openpyxl
+    book = openpyxl.load_workbook(xlsx)
+    book["enterprises"]["C2"] = "=1+1"
+    book.save(formula)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        for csv_path in sorted(folder.glob("*.csv")):
+            archive.writestr(csv_path.name, csv_path.read_bytes())
+    assert wbread._scan_xlsx(formula.read_bytes(), formula.name) == (True, False)
+
+    for path in (xlsx, formula, folder):
+        with pytest.raises(WorkbookError) as err:
+            read_workbook(path)
+        assert {issue.sheet for issue in err.value.issues} == {"enterprises"}, path
+        got = read_workbook(path, sheets=PROBLEM_SHEETS)
+        assert workbooks_equal(got, tiny_workbook), (path, workbook_differences(got, tiny_workbook))
+    for name, data in (("plan.xlsx", xlsx.read_bytes()), ("plan.zip", zipped.getvalue())):
+        with pytest.raises(WorkbookError):
+            read_workbook_upload(name, data)
+        assert workbooks_equal(
+            read_workbook_upload(name, data, sheets=PROBLEM_SHEETS), tiny_workbook
+        )
+
+    ahead = wbread.prefetch_xlsx(xlsx, PROBLEM_SHEETS)
+    assert ahead is not None and ahead.sheets == frozenset(PROBLEM_SHEETS)
+    assert workbooks_equal(read_workbook(xlsx, ahead=ahead, sheets=PROBLEM_SHEETS), tiny_workbook)
+    with pytest.raises(WorkbookError):  # read ahead without the registers: read again, whole
+        read_workbook(xlsx, ahead=ahead)
+    with pytest.raises(ValueError, match="not sheets of the workbook: registers"):
+        read_workbook(xlsx, sheets=["budgets", "registers"])
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -1177,7 +1220,9 @@ def test_no_part_the_scan_refuses_reaches_calamine(tmp_path, case, monkeypatch):
     handed: list[bytes] = []
     real_parse = wbread._parse_plain
     monkeypatch.setattr(
-        wbread, "_parse_plain", lambda data: handed.append(data) or real_parse(data)
+        wbread,
+        "_parse_plain",
+        lambda data, sheets: handed.append(data) or real_parse(data, sheets),
     )
     path = _crafted_xlsx(tmp_path / "crafted.xlsx", *_CRAFTED[case])
     assert wbread._scan_xlsx(path.read_bytes(), path.name)[1] is False

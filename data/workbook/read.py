@@ -20,6 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
 import numpy as np
 
 from data.safety import restore_cell
@@ -70,6 +73,7 @@ def read_workbook(
     *,
     limits: ReadLimits | None = None,
     ahead: XlsxAhead | None = None,
+    sheets: Collection[str] | None = None,
 ) -> Workbook:
     """Read and validate a planning workbook.
 
@@ -86,6 +90,11 @@ def read_workbook(
         The same file's `prefetch_xlsx`: its bytes, checks and parsed sheets are used instead of
         reading it again. The problems reported are the same either way.
 
+    sheets
+        The sheets to read (default: all of them). Any other is left unread, as if the workbook did
+        not have it: `data.schema.PROBLEM_SHEETS` is what a solve needs, without the descriptive
+        registers. The whole file is still checked (its archive, every part of it).
+
     Returns
     -------
     Workbook
@@ -96,7 +105,7 @@ def read_workbook(
     WorkbookError
         When the file cannot be read or any cell breaks the rules; lists every problem.
     """
-    raw = read_raw_tables(path, limits=limits, ahead=ahead)
+    raw = read_raw_tables(path, limits=limits, ahead=ahead, sheets=sheets)
     from data.workbook.validate import validate_tables
 
     return validate_tables(raw)
@@ -107,9 +116,12 @@ def read_raw_tables(
     *,
     limits: ReadLimits | None = None,
     ahead: XlsxAhead | None = None,
+    sheets: Collection[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every sheet of an ``.xlsx`` file or CSV folder as read: object DataFrames, headers as columns."""
+    """Every sheet of an ``.xlsx`` file or CSV folder as read (or those in ``sheets``, as in
+    `read_workbook`): object DataFrames, headers as columns."""
     path = Path(path)
+    wanted = _wanted_sheets(sheets)
     if path.is_dir():
         files = {}
         # Budgets.CSV as well as budgets.csv (saved on Windows, where case does not matter).
@@ -127,7 +139,7 @@ def read_raw_tables(
             files[csv_path.name] = csv_path.read_bytes()
         if not files:
             raise WorkbookError([_file_issue(f"no <sheet>.csv files in folder {path}")])
-        return _raw_from_csv_files(files, limits)
+        return _raw_from_csv_files(files, limits, wanted)
     if not path.exists():
         raise WorkbookError([_file_issue(f"no such file or folder: {path}")])
     if path.suffix.lower() != ".xlsx":
@@ -136,9 +148,19 @@ def read_raw_tables(
         )
     if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
         raise WorkbookError([_file_issue(f"{path.name}: file is larger than 50 MB")])
-    if ahead is not None and ahead.path == path:
+    if ahead is not None and ahead.path == path and ahead.sheets == wanted:
         return _raw_from_xlsx(ahead.data, path.name, ahead)
-    return _raw_from_xlsx(path.read_bytes(), path.name)
+    return _raw_from_xlsx(path.read_bytes(), path.name, sheets=wanted)
+
+
+def _wanted_sheets(sheets: Collection[str] | None) -> frozenset[str]:
+    """The contract's sheets to read: all of them, or those named (each must be one of them)."""
+    if sheets is None:
+        return frozenset(SHEETS)
+    unknown = sorted(set(sheets) - set(SHEETS))
+    if unknown:
+        raise ValueError(f"not sheets of the workbook: {', '.join(unknown)}")
+    return frozenset(sheets)
 
 
 def not_a_workbook_path(path: str | Path) -> bool:
@@ -153,7 +175,9 @@ def not_a_workbook_path(path: str | Path) -> bool:
     return path.exists() or bool(path.suffix)
 
 
-def read_workbook_upload(filename: str, data: bytes) -> Workbook:
+def read_workbook_upload(
+    filename: str, data: bytes, *, sheets: Collection[str] | None = None
+) -> Workbook:
     """Read and validate an uploaded workbook: ``.xlsx`` bytes or a ``.zip`` of ``<sheet>.csv`` files.
 
     Parameters
@@ -162,6 +186,8 @@ def read_workbook_upload(filename: str, data: bytes) -> Workbook:
         The uploaded file's name; its suffix says which kind it is.
     data
         The file's bytes.
+    sheets
+        The sheets to read, as in `read_workbook` (default: all of them).
 
     Raises
     ------
@@ -170,14 +196,15 @@ def read_workbook_upload(filename: str, data: bytes) -> Workbook:
     """
     name = Path(filename).name
     suffix = Path(filename).suffix.lower()
+    wanted = _wanted_sheets(sheets)
     if len(data) > MAX_UPLOAD_BYTES:
         raise WorkbookError([_file_issue(f"{name}: file is larger than 50 MB")])
     from data.workbook.validate import validate_tables
 
     if suffix == ".xlsx":
-        return validate_tables(_raw_from_xlsx(data, name))
+        return validate_tables(_raw_from_xlsx(data, name, sheets=wanted))
     if suffix == ".zip":
-        return validate_tables(_raw_from_csv_zip(data, name))
+        return validate_tables(_raw_from_csv_zip(data, name, wanted))
     raise WorkbookError(
         [_file_issue(f"{name}: upload an .xlsx workbook or a .zip of <sheet>.csv files")]
     )
@@ -215,7 +242,7 @@ def _open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
         raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
 
 
-def prefetch_xlsx(path: str | Path) -> XlsxAhead | None:
+def prefetch_xlsx(path: str | Path, sheets: Collection[str] | None = None) -> XlsxAhead | None:
     """Start reading an .xlsx: None for anything else, a file too large, or one whose archive checks
     fail (`read_workbook` then reports why).
 
@@ -223,10 +250,11 @@ def prefetch_xlsx(path: str | Path) -> XlsxAhead | None:
     calamine may read it, calamine parses the sheets in a second thread, in Rust without holding the
     GIL, while the caller imports what it needs next (pandas, for the command line: about as long;
     docs/optimizer.md, "The demo workbook end to end"). Hand the result to
-    ``read_workbook(path, ahead=...)``. This module imports no pandas, so a caller can start this
+    ``read_workbook(path, ahead=..., sheets=...)`` with the same ``sheets``. This module imports no pandas, so a caller can start this
     before importing it.
     """
     path = Path(path)
+    wanted = _wanted_sheets(sheets)
     if path.suffix.lower() != ".xlsx" or not path.is_file():
         return None
     if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
@@ -236,7 +264,7 @@ def prefetch_xlsx(path: str | Path) -> XlsxAhead | None:
         scan = _scan_xlsx(data, path.name)
     except (OSError, WorkbookError):
         return None  # reading it again says why
-    return XlsxAhead(path, data, scan)
+    return XlsxAhead(path, data, scan, wanted)
 
 
 class XlsxAhead:
@@ -250,8 +278,10 @@ class XlsxAhead:
     thread and reports the problem as it always does.
     """
 
-    def __init__(self, path: Path, data: bytes, scan: tuple[bool, bool]) -> None:
-        self.path, self.data, self.scan = path, data, scan
+    def __init__(
+        self, path: Path, data: bytes, scan: tuple[bool, bool], sheets: frozenset[str]
+    ) -> None:
+        self.path, self.data, self.scan, self.sheets = path, data, scan, sheets
         self._parsed: _Parsed | None = None
         self._thread: threading.Thread | None = None
         if scan[1]:  # only a plain workbook within the limits is handed to calamine
@@ -260,7 +290,7 @@ class XlsxAhead:
 
     def _parse(self) -> None:
         with contextlib.suppress(Exception):  # done again, and reported, by the reading thread
-            self._parsed = _parse_plain(self.data)
+            self._parsed = _parse_plain(self.data, self.sheets)
 
     def parsed(self) -> _Parsed | None:
         """The sheets calamine parsed, or None when it was not asked to or could not open the file."""
@@ -274,17 +304,24 @@ _VALID_XLSX = "a valid .xlsx workbook"
 
 
 def _raw_from_xlsx(
-    data: bytes, name: str, ahead: XlsxAhead | None = None
+    data: bytes,
+    name: str,
+    ahead: XlsxAhead | None = None,
+    sheets: frozenset[str] = frozenset(SHEETS),
 ) -> dict[str, pd.DataFrame]:
     """Read an .xlsx as cached cell values; a formula without a cached value is an error.
 
-    With ``ahead`` (the same bytes read ahead) its scan and parse are used where they got to."""
+    With ``ahead`` (the same bytes read ahead) its scan, parse and ``sheets`` are used where they got
+    to. Only ``sheets`` are read; the whole archive is checked all the same."""
+    if ahead is not None:
+        sheets = ahead.sheets
     has_formulas, calamine_may_read = ahead.scan if ahead is not None else _scan_xlsx(data, name)
     if calamine_may_read:
-        fast = _raw_from_plain_xlsx(data, ahead.parsed() if ahead is not None else None)
+        parsed = ahead.parsed() if ahead is not None else None
+        fast = _raw_from_plain_xlsx(data, sheets, parsed)
         if fast is not None:
             return fast
-    return _raw_from_openpyxl(data, name, has_formulas)
+    return _raw_from_openpyxl(data, name, has_formulas, sheets)
 
 
 def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
@@ -329,7 +366,9 @@ def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
     return has_formulas, not has_formulas and plain and plain_cells <= MAX_WORKBOOK_CELLS
 
 
-def _raw_from_openpyxl(data: bytes, name: str, has_formulas: bool) -> dict[str, pd.DataFrame]:
+def _raw_from_openpyxl(
+    data: bytes, name: str, has_formulas: bool, sheets: frozenset[str] = frozenset(SHEETS)
+) -> dict[str, pd.DataFrame]:
     """Read an .xlsx with openpyxl, which words every problem (a formula without a saved value)."""
     what = _VALID_XLSX
     import openpyxl  # only here: its import alone costs more than reading a plain workbook
@@ -350,8 +389,8 @@ def _raw_from_openpyxl(data: bytes, name: str, has_formulas: bool) -> dict[str, 
     try:
         for ws in values_book.worksheets:
             sheet = _sheet_key(ws.title)
-            if sheet not in SHEETS:
-                continue  # extra sheets are ignored
+            if sheet not in sheets:
+                continue  # extra sheets are ignored (and those not asked for)
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
@@ -554,7 +593,7 @@ def _calamine_table(rows: list[list]) -> np.ndarray | None:
 _Parsed = tuple[list[tuple[str, str]], dict[str, object]]
 
 
-def _parse_plain(data: bytes) -> _Parsed:
+def _parse_plain(data: bytes, sheets: frozenset[str] = frozenset(SHEETS)) -> _Parsed:
     """Calamine's parse of each wanted sheet (the first of each name), in Rust without holding the
     GIL: in `XlsxAhead`'s second thread, or by `_raw_from_plain_xlsx` when not read ahead. Only
     parsing happens here, no Python import (the second thread never waits on the first's imports)."""
@@ -562,7 +601,7 @@ def _parse_plain(data: bytes) -> _Parsed:
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     wanted = [(title, _sheet_key(title)) for title in book.sheet_names]
-    wanted = [(title, sheet) for title, sheet in wanted if sheet in SHEETS]
+    wanted = [(title, sheet) for title, sheet in wanted if sheet in sheets]
     firsts: dict[str, str] = {}  # each sheet's first title, in the workbook's order
     for title, sheet in wanted:
         firsts.setdefault(sheet, title)
@@ -577,13 +616,13 @@ def _parse_plain(data: bytes) -> _Parsed:
 
 
 def _raw_from_plain_xlsx(
-    data: bytes, parsed: _Parsed | None = None
+    data: bytes, sheets: frozenset[str], parsed: _Parsed | None = None
 ) -> dict[str, pd.DataFrame] | None:
     """The sheets of a plain .xlsx (see `_plain_sheet_cells`) read with python-calamine; None when
     calamine cannot read it (the openpyxl path then says why). ``parsed``: its `_parse_plain`, when
     done ahead."""
     try:
-        wanted, sheets = parsed if parsed is not None else _parse_plain(data)
+        wanted, found_sheets = parsed if parsed is not None else _parse_plain(data, sheets)
         tables: dict[str, pd.DataFrame] = {}
         issues: list[WorkbookIssue] = []
         extent = _Extent()
@@ -591,7 +630,7 @@ def _raw_from_plain_xlsx(
             if sheet in tables:
                 issues.append(WorkbookIssue(sheet, None, None, "two sheets have this name"))
                 continue
-            found = sheets[title]
+            found = found_sheets[title]
             if isinstance(found, Exception):
                 return None
             read: list[list] = found.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
@@ -831,7 +870,9 @@ def _decode_csv(data: bytes) -> str:
 
 
 def _raw_from_csv_files(
-    files: dict[str, bytes], limits: ReadLimits | None = None
+    files: dict[str, bytes],
+    limits: ReadLimits | None = None,
+    sheets: frozenset[str] = frozenset(SHEETS),
 ) -> dict[str, pd.DataFrame]:
     """Sheets from CSV files, keyed by the file's name as the planner sees it (``a/budgets.csv``)."""
     tables: dict[str, pd.DataFrame] = {}
@@ -840,7 +881,7 @@ def _raw_from_csv_files(
     extent = _Extent(limits)
     for filename, data in files.items():
         sheet = _sheet_key(Path(filename).stem)
-        if sheet not in SHEETS:
+        if sheet not in sheets:
             continue
         if sheet in seen:
             issues.append(
@@ -957,7 +998,9 @@ def _csv_table_without_quotes(text: str, sheet: str, extent: _Extent) -> np.ndar
     return table
 
 
-def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
+def _raw_from_csv_zip(
+    data: bytes, name: str, sheets: frozenset[str] = frozenset(SHEETS)
+) -> dict[str, pd.DataFrame]:
     with _open_zip(data, name, "a valid .zip archive") as archive:
         _check_archive(archive, name, MAX_ARCHIVE_MEMBERS)
         files: dict[str, bytes] = {}
@@ -986,4 +1029,4 @@ def _raw_from_csv_zip(data: bytes, name: str) -> dict[str, pd.DataFrame]:
             files[info.filename] = content
     if not files:
         raise WorkbookError([_file_issue(f"{name}: the archive holds no <sheet>.csv files")])
-    return _raw_from_csv_files(files)
+    return _raw_from_csv_files(files, sheets=sheets)
