@@ -1039,6 +1039,55 @@ def test_plain_sheet_cells_agrees_with_the_pattern_on_random_sheets():
         assert wbread._plain_sheet_cells(xml) == _cells_by_pattern(xml), xml
 
 
+_FORMULA_PIECES = [
+    "<f>SUM(A1:A2)</f>",
+    '<f t="shared" si="0"/>',
+    "<x:f>1+1</x:f>",
+    "<f/>",
+    "<fill>",
+    "<font>",
+    "f>",
+    "<f",
+    ":f",
+]
+
+
+def _scan_as_before(parts: list[tuple[str, bytes]]) -> tuple[bool, bool]:
+    """`read._scan_xlsx`'s answer as it was before one pass found formulas and plain cells both."""
+    has_formulas, plain, cells = False, True, 0
+    for name, xml in parts:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            has_formulas = has_formulas or wbread._has_formula(xml)
+        if plain and not has_formulas:
+            size = wbread._plain_sheet_cells(xml)
+            plain = size is not None
+            cells += size or 0
+    return has_formulas, not has_formulas and plain and cells <= wbread.MAX_WORKBOOK_CELLS
+
+
+def test_one_pass_finds_formulas_as_the_searches_did():
+    rnd = random.Random(15)
+    pieces = _CELL_PIECES + _FORMULA_PIECES
+    for _ in range(300):
+        parts = []
+        for k in range(rnd.randint(1, 4)):
+            xml = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8))).encode()
+            name = rnd.choice([f"xl/worksheets/sheet{k}.xml", f"xl/other{k}.xml"])
+            formula, cells = wbread._scan_part(xml, name.startswith("xl/worksheets/"))
+            if name.startswith("xl/worksheets/"):
+                assert formula == wbread._has_formula(xml), xml
+            else:
+                assert formula is False
+            assert cells == (None if formula else wbread._plain_sheet_cells(xml)), xml
+            parts.append((name, xml))
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as z:
+            for name, xml in parts:
+                z.writestr(name, xml)
+        got = wbread._scan_xlsx(archive.getvalue(), "x.xlsx")
+        assert got == _scan_as_before(parts), parts
+
+
 def test_an_xlsx_read_ahead_reads_the_same(tmp_path, tiny_workbook, monkeypatch):
     # optimizer/cli.py starts `prefetch_xlsx` before importing pandas: calamine parses the sheets in a
     # second thread, and `read_workbook(..., ahead=...)` must give what reading it afresh gives.

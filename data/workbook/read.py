@@ -354,12 +354,15 @@ def _scan_xlsx(data: bytes, name: str) -> tuple[bool, bool]:
                 if info.is_dir():
                     continue
                 xml = archive.read(info)
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    has_formulas = has_formulas or _has_formula(xml)
+                worksheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(
+                    ".xml"
+                )
                 if plain and not has_formulas:
-                    size = _plain_sheet_cells(xml)
+                    has_formulas, size = _scan_part(xml, worksheet)
                     plain = size is not None
                     plain_cells += size or 0
+                elif worksheet and not has_formulas:
+                    has_formulas = _has_formula(xml)
                 del xml
         except _ZIP_READ_ERRORS as exc:
             raise WorkbookError([_file_issue(f"{name}: not {what} ({exc})")]) from exc
@@ -449,11 +452,19 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     No cell may be an error (``t="e"``) or hold a value that `_ODD_VALUE` finds, and every cell tag
     (``<c ``, ``<c>``, ``<c/>``) must be ``<c r="`` followed by 1–3 capital letters, 1–7 digits and
     a quote (what ``<c r="[A-Z]{1,3}[0-9]{1,7}"`` matches). All of it is decided with numpy on the
-    XML's bytes from the positions of its tags, not match by match (a quarter of a second for the demo
+    XML's bytes from the positions of its tags, not match by match (a tenth of a second for the demo
     city's 16 MB of sheets; docs/optimizer.md).
     """
+    return _scan_part(xml, worksheet=False)[1]
+
+
+def _scan_part(xml: bytes, worksheet: bool) -> tuple[bool, int | None]:
+    """(whether a worksheet holds a formula, as `_has_formula` says; `_plain_sheet_cells`, or None
+    when it holds one): one pass over the positions of the part's tags for both."""
+    if worksheet and b":f>" in xml:
+        return True, None
     if b't="e"' in xml:
-        return None
+        return worksheet and _has_formula(xml), None
     data = np.frombuffer(xml, dtype=np.uint8)
     last = len(data) - 1
     tags_at = _positions_of(data, ord("<"))
@@ -462,9 +473,12 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     # before it, so a tag cut off by the end never matches.
     second = data[np.minimum(tags_at + 1, last)]
     third = data[np.minimum(tags_at + 2, last)]
+    # `<f>` or `<f ` (the third byte of a tag cut off by the end is never '>' or ' ', as above).
+    if worksheet and ((second == ord("f")) & ((third == ord(">")) | (third == ord(" ")))).any():
+        return True, None
     values = tags_at[(second == ord("v")) & (third == ord(">"))] + 3
     if len(values) and _odd_values(data, values, xml):
-        return None
+        return False, None
     cell = second == ord("c")
     spaced = tags_at[cell & (third == ord(" "))]  # <c followed by a space
     slash = tags_at[cell & (third == ord("/"))]
@@ -474,17 +488,17 @@ def _plain_sheet_cells(xml: bytes) -> int | None:
     for offset in range(3, len(_CELL_START)):
         starts = starts[data[np.minimum(starts + offset, last)] == _CELL_START[offset]]
     if len(starts) != tags:
-        return None  # a cell without its position first
+        return False, None  # a cell without its position first
     if not tags:
-        return 0
+        return False, 0
     positions = _cell_references(data, starts)
     if positions is None:
-        return None
+        return False, None
     rows, columns = positions
     height, width = int(rows.max()), int(columns.max())
     if height > MAX_SHEET_ROWS + 1 or width > MAX_SHEET_COLUMNS:
-        return None
-    return height * width
+        return False, None
+    return False, height * width
 
 
 def _odd_values(data: np.ndarray, values: np.ndarray, xml: bytes) -> bool:
@@ -496,14 +510,14 @@ def _odd_values(data: np.ndarray, values: np.ndarray, xml: bytes) -> bool:
     """
     if int(values[-1]) + _VALUE_BYTES > len(data):  # a window past the end (values are in order)
         return _ODD_VALUE.search(xml) is not None
-    running = np.ones(len(values), dtype=bool)  # still inside the run of number characters
+    running = values  # the values still inside their run of number characters
     for j in range(_VALUE_BYTES):
-        byte = data[values + j]
+        byte = data[running + j]
         number = _NUMBER_BYTE[byte]
-        if (byte[running & ~number] != ord("<")).any():
+        if (byte[~number] != ord("<")).any():
             return True  # a run ends at a byte other than '<': the pattern matches there
-        running &= number
-        if not running.any():
+        running = running[number]
+        if len(running) == 0:
             return False
     return _ODD_VALUE.search(xml) is not None
 
@@ -522,33 +536,41 @@ def _cell_references(data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, 
     """(row, column) numbers of the cells whose ``<c r="`` begins at ``starts`` in the sheet's bytes,
     or None when a reference is not 1–3 capital letters, 1–7 digits and a quote.
 
-    Read a byte position at a time across all cells (a few arrays of one number per cell)."""
+    Read a byte position at a time, across the cells whose reference is still open (a few arrays of
+    one number per cell): a city's references close within six bytes of the eleven allowed."""
     last = len(data) - 1
     n = len(starts)
+    rows = np.zeros(n, dtype=np.int32)  # at most 7 digits
+    columns = np.zeros(n, dtype=np.int32)  # at most 3 letters
+    letters = np.zeros(n, dtype=np.int8)
+    digits = np.zeros(n, dtype=np.int8)
+    open_ = np.arange(n)  # the cells still being read, whose reference has not closed
     at = starts.astype(np.int64) + len(_CELL_START)
-    letters = np.zeros(n, dtype=np.int64)
-    digits = np.zeros(n, dtype=np.int64)
-    rows = np.zeros(n, dtype=np.int64)
-    columns = np.zeros(n, dtype=np.int64)
-    closed = np.zeros(n, dtype=bool)
-    broken = np.zeros(n, dtype=bool)
     for j in range(_REFERENCE_BYTES):
         # Bytes past the end read as the last byte again: a reference cut off by the end then never
         # reads as closed (its quote would have to be a real byte before them).
-        byte = data[np.minimum(at + j, last)].astype(np.int64)
-        open_ = ~closed & ~broken
-        letter = open_ & (byte >= ord("A")) & (byte <= ord("Z")) & (digits == 0)
-        digit = open_ & (byte >= ord("0")) & (byte <= ord("9")) & (letters > 0)
-        quote = open_ & (byte == ord('"')) & (digits > 0)
-        columns = np.where(letter, columns * 26 + (byte - ord("A") + 1), columns)
-        letters += letter
-        rows = np.where(digit, rows * 10 + (byte - ord("0")), rows)
-        digits += digit
-        closed |= quote
-        broken |= open_ & ~letter & ~digit & ~quote
-    if not (closed & (letters <= 3) & (digits <= 7)).all():
-        return None
-    return rows, columns
+        byte = data[np.minimum(at + j, last)].astype(np.int32)
+        digit_count, letter_count = digits[open_], letters[open_]
+        letter = (byte >= ord("A")) & (byte <= ord("Z")) & (digit_count == 0)
+        digit = (byte >= ord("0")) & (byte <= ord("9")) & (letter_count > 0)
+        quote = (byte == ord('"')) & (digit_count > 0)
+        if not (letter | digit | quote).all():
+            return None  # a byte that no reference may hold there
+        if letter.any():
+            to = open_[letter]
+            columns[to] = columns[to] * 26 + (byte[letter] - (ord("A") - 1))
+            letters[to] += 1
+        if digit.any():
+            to = open_[digit]
+            rows[to] = rows[to] * 10 + (byte[digit] - ord("0"))
+            digits[to] += 1
+        still = ~quote
+        open_, at = open_[still], at[still]
+        if len(open_) == 0:
+            break
+    if len(open_) or (letters > 3).any() or (digits > 7).any():
+        return None  # a reference longer than eleven bytes, or too many letters or digits
+    return rows.astype(np.int64), columns.astype(np.int64)
 
 
 def _calamine_value(value: object) -> object:
