@@ -266,9 +266,17 @@ def load_workbook_or_report(path: str, *, problem_only: bool = False) -> Workboo
     return None
 
 
-def run_on_workbook(args: argparse.Namespace, work: Callable[[Workbook], dict | None]) -> int:
-    """Load the workbook, run ``work(wb)`` with solver output kept off stdout, print its JSON."""
-    wb = load_workbook_or_report(args.workbook, problem_only=True)
+def run_on_workbook(
+    args: argparse.Namespace,
+    work: Callable[[Workbook], dict | None],
+    *,
+    problem_only: bool = True,
+) -> int:
+    """Load the workbook, run ``work(wb)`` with solver output kept off stdout, print its JSON.
+
+    ``problem_only`` (the analyses): the descriptive registers are left unread; a command that uses
+    them (the reports') passes False."""
+    wb = load_workbook_or_report(args.workbook, problem_only=problem_only)
     if wb is None:
         return 1
     try:

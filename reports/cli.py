@@ -126,7 +126,7 @@ def _checklist(args: argparse.Namespace) -> int:
     if args.docx and not args.out:
         print("--docx needs --out FILE.docx", file=sys.stderr)
         return 2
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=False)  # the registers are read
 
 
 def _only_firm(wb: Workbook, firm_id: str) -> Workbook:
@@ -180,4 +180,4 @@ def _dispatch(args: argparse.Namespace) -> int:
             "stalled_projects": len(report.stalled),
         }
 
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=False)  # the registers are read
