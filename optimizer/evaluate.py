@@ -259,27 +259,29 @@ def evaluate_slots(problem: Problem, slots: np.ndarray, *, odds: bool = True) ->
         # A rule sits on its limit (to float precision): decide it exactly.
         violations = exact_violations(problem, slots)
 
-    allocation = pd.DataFrame(
-        {
-            "candidate_id": problem.candidate_ids,
-            "name": problem.names,
-            "kind": problem.kinds,
-            "district": problem.districts,
-            "option": [problem.option_names[i][s] for i, s in enumerate(slots.tolist())],
-            "probability": p,
-            "base_probability": problem.base_prob,
-            "fund_line": [problem.fund_lines[f] if f >= 0 else "" for f in line.tolist()],
-            "cost": cost,
-            "reserve": award_reserve + success_reserve,
-        }
-    )
+    # Every column at once (a column set after the frame is made costs more than building it):
+    # a key given twice keeps its first place and its last value, as setting it again would.
+    columns: dict[str, object] = {
+        "candidate_id": problem.candidate_ids,
+        "name": problem.names,
+        "kind": problem.kinds,
+        "district": problem.districts,
+        "option": [problem.option_names[i][s] for i, s in enumerate(slots.tolist())],
+        "probability": p,
+        "base_probability": problem.base_prob,
+        "fund_line": [problem.fund_lines[f] if f >= 0 else "" for f in line.tolist()],
+        "cost": cost,
+        "reserve": award_reserve + success_reserve,
+    }
+    use = problem.use[rows, slots]
     for r, name in enumerate(problem.resources):
-        allocation[name] = problem.use[rows, slots, r]
-    allocation["award_line"] = [
+        columns[name] = use[:, r]
+    columns["award_line"] = [
         problem.fund_lines[f] if f >= 0 else "" for f in problem.award_line.tolist()
     ]
-    allocation["paid_on_success_reserve"] = success_reserve
-    allocation["status"] = problem.status.tolist()  # actuals; "" when not decided yet
+    columns["paid_on_success_reserve"] = success_reserve
+    columns["status"] = problem.status.tolist()  # actuals; "" when not decided yet
+    allocation = pd.DataFrame(columns)
     return PlanEvaluation(
         choices=problem.choices_from_slots(slots),
         objective=attainment,
