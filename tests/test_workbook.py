@@ -1039,6 +1039,42 @@ def test_plain_sheet_cells_agrees_with_the_pattern_on_random_sheets():
         assert wbread._plain_sheet_cells(xml) == _cells_by_pattern(xml), xml
 
 
+def test_history_checked_by_its_distinct_values_reads_as_row_by_row(raw_tables, monkeypatch):
+    # `_history` decides on each column's distinct values whether every row passes, and words the
+    # problems row by row only when one does not: the workbook and the problems are the same as
+    # checking every row.
+    from data.workbook import year_sheets
+
+    rnd = random.Random(16)
+    cells = {
+        "year": ["2023", "2024", "2024.5", "2026", "1899", "", "x"],
+        "kind": ["project", "Enterprise", "firm", ""],
+        "support": ["none", "NONE", "coaching", "grant", ""],
+        "outcome": ["0", "1", "0.5", "", "-0"],
+    }
+    settings = TINY_SHEETS["settings"] + "as_of,2026-05-01\n"
+    row_by_row = year_sheets._history_is_valid
+    for _ in range(60):
+        rows = [
+            ",".join(rnd.choice(cells[c][: 2 if rnd.random() < 0.6 else None]) for c in cells)
+            for _ in range(rnd.randint(1, 8))
+        ]
+        history = "year,kind,support,outcome,rung\n" + "".join(f"{r},start\n" for r in rows)
+        sheets = {**TINY_SHEETS, "settings": settings, "history": history}
+        results = []
+        for check in (row_by_row, lambda *args: False):
+            monkeypatch.setattr(year_sheets, "_history_is_valid", check)
+            try:
+                results.append(validate_tables(raw_tables(sheets)).history)
+            except WorkbookError as exc:
+                results.append([str(issue) for issue in exc.issues])
+        fast, slow = results
+        if isinstance(fast, list) or isinstance(slow, list):
+            assert fast == slow, history
+        else:
+            pd.testing.assert_frame_equal(fast, slow)
+
+
 _FORMULA_PIECES = [
     "<f>SUM(A1:A2)</f>",
     '<f t="shared" si="0"/>',

@@ -255,6 +255,14 @@ def _history(
     option_names = set(values["options"]["option"]) if "options" in values else None
     # "A past year": before the year of as_of when it is given, else not after this year.
     latest = as_of.year - 1 if as_of is not None else date.today().year
+    if _history_is_valid(cols, option_names, latest):
+        # Every row passes (a city's thousands of past rows): the values as the loop below makes them.
+        cols["kind"] = [k.lower() if isinstance(k, str) and k else k for k in cols["kind"]]
+        cols["support"] = [
+            NONE_OPTION if isinstance(v, str) and v and v.lower() == NONE_OPTION else v
+            for v in cols["support"]
+        ]
+        return cols
     kinds: list[object] = []
     supports: list[object] = []
     for excel_row, year, kind, support, outcome in zip(
@@ -292,3 +300,23 @@ def _history(
         supports.append(support)
     cols["kind"], cols["support"] = kinds, supports
     return cols
+
+
+def _history_is_valid(
+    cols: dict[str, list[object]], option_names: set[object] | None, latest: int
+) -> bool:
+    """Whether `_history`'s row-by-row checks would find nothing, decided on each column's distinct
+    values (the loop then runs only to word the problems, row by row)."""
+    years = {y for y in cols["year"] if isinstance(y, float)}
+    if any(not y.is_integer() or not 1900 <= y <= latest for y in years):
+        return False
+    kinds = {k for k in cols["kind"] if isinstance(k, str) and k}
+    if any(k.lower() not in KINDS for k in kinds):
+        return False
+    supports = {v for v in cols["support"] if isinstance(v, str) and v}
+    if any(
+        v.lower() != NONE_OPTION and option_names is not None and v not in option_names
+        for v in supports
+    ):
+        return False
+    return {o for o in cols["outcome"] if isinstance(o, float)} <= {0.0, 1.0}
