@@ -293,6 +293,12 @@ class Problem:
         return active
 
 
+# Above this many option variables `optimizer.solve` uses the structured method (`optimizer.structured`,
+# imported only then) instead of the HiGHS LP relaxation (docs/optimizer.md: at 20,000 variables both
+# take about a second; beyond, the LP grows faster than linearly and the structured method linearly).
+STRUCTURED_MIN_VARS = 20_000
+
+
 def _text(series: pd.Series) -> list[str]:
     # One conversion to objects, then str() only where needed: iterating an Arrow-backed column value
     # by value with pd.isna was the slowest part of compiling a large workbook (docs/optimizer.md).

@@ -37,8 +37,7 @@ from optimizer.model import (
     tie_slack,
     tiebroken_score,
 )
-from optimizer.problem import ANY_SLOT, FREE, Problem, compile_problem
-from optimizer.structured import STRUCTURED_MIN_VARS, solve_structured
+from optimizer.problem import ANY_SLOT, FREE, STRUCTURED_MIN_VARS, Problem, compile_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -548,6 +547,8 @@ class AllocationModel:
         if method == "milp":
             return self._solve_milp(settings)
         if method == "structured":
+            from optimizer.structured import solve_structured  # a large workbook's (only then)
+
             slots, status, bound, used = solve_structured(
                 self,
                 time_limit=settings.time_limit,

@@ -45,10 +45,6 @@ from optimizer.quiet import quiet_stdout
 if TYPE_CHECKING:  # solve.py imports this module: no import cycle at run time
     from optimizer.solve import AllocationModel
 
-# Above this many option variables `optimizer.solve` uses the structured method instead of the HiGHS LP
-# relaxation (docs/optimizer.md: at 20,000 variables both take about a second; beyond, the LP grows
-# faster than linearly and the structured method linearly).
-STRUCTURED_MIN_VARS = 20_000
 # Cutting-plane iterations at most per call, and the box (trust region) around the best prices, in
 # units of the total target weight (prices are per scaled row, see `Lagrangian`).
 MAX_ITERATIONS = 400

@@ -234,13 +234,15 @@ def test_solve_json_reports_what_actuals_achieved(tmp_path):
 
 
 def _heavy_imports_of_a_solve(workbook: Path, tmp_path: Path) -> list[str]:
-    """Which of SciPy, scikit-learn, Dask, openpyxl and PuLP a command-line solve imports."""
+    """Which of SciPy, scikit-learn, Dask, openpyxl, PuLP and the large-workbook method
+    (`optimizer.structured`) a command-line solve imports."""
     code = (
         "import sys\n"
         "from optimizer.cli import main\n"
         f"status = main(['solve', {str(workbook)!r}, '--out', {str(tmp_path / 'a.csv')!r}])\n"
         "assert status == 0, status\n"
-        "print(sorted(m for m in ('scipy', 'sklearn', 'dask', 'openpyxl', 'pulp') if m in sys.modules))\n"
+        "heavy = ('scipy', 'sklearn', 'dask', 'openpyxl', 'pulp', 'optimizer.structured')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run(
