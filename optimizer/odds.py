@@ -213,9 +213,12 @@ def conditional_probs(probs: np.ndarray, z: np.ndarray, rho: float) -> np.ndarra
     z = np.atleast_1d(np.asarray(z, dtype=float))
     if rho <= 0:
         return np.broadcast_to(probs, (len(z), len(probs))).copy()
+    # Φ and Φ⁻¹ once per distinct probability (a target's candidates share a few dozen to a few
+    # hundred: 2,696 of the demo plan's are 1,162), then spread to every candidate: the same numbers.
+    distinct, where = np.unique(probs, return_inverse=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        shifted = (normal_ppf(probs)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(1 - rho)
-        out = normal_cdf(shifted)
+        shifted = (normal_ppf(distinct)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(1 - rho)
+        out = normal_cdf(shifted)[:, where.ravel()]
     sure = probs >= 1.0
     out[:, sure] = 1.0
     out[:, probs <= 0.0] = 0.0

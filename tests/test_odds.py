@@ -12,6 +12,8 @@ import pytest
 from optimizer.odds import (
     conditional_probs,
     distribution_rows,
+    normal_cdf,
+    normal_ppf,
     prob_at_least,
     prob_at_least_years,
     tail_given_year,
@@ -247,3 +249,22 @@ def test_the_standard_library_normal_is_scipys(monkeypatch):
     assert odds.normal_ppf(0.0) == -np.inf and odds.normal_ppf(1.0) == np.inf
     assert np.isnan(odds.normal_ppf(np.array([np.nan, -0.1, 1.1]))).all()
     assert np.isnan(odds.normal_cdf(np.nan)) and odds.normal_cdf(np.array([[0.0]])).shape == (1, 1)
+
+
+def test_conditional_probs_work_once_per_distinct_probability():
+    # Φ and Φ⁻¹ are taken once per distinct probability and spread to the candidates that share it:
+    # the same numbers, bit for bit, as taking them candidate by candidate (0, 1 and ±inf years too).
+    rng = np.random.default_rng(17)
+    for trial in range(100):
+        pool = np.r_[0.0, 1.0, rng.random(int(rng.integers(1, 40)))]
+        probs = rng.choice(pool, size=int(rng.integers(1, 200))) if trial % 3 else rng.random(50)
+        z = np.r_[rng.normal(size=int(rng.integers(1, 12))) * 3, np.inf, -np.inf]
+        rho = float(rng.choice([0.05, 0.15, 0.5, 0.9]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shifted = (normal_ppf(probs)[None, :] - math.sqrt(rho) * z[:, None]) / math.sqrt(
+                1 - rho
+            )
+            one_by_one = normal_cdf(shifted)
+        one_by_one[:, probs >= 1] = 1.0
+        one_by_one[:, probs <= 0] = 0.0
+        assert np.array_equal(conditional_probs(probs, z, rho), one_by_one, equal_nan=True)
