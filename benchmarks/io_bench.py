@@ -7,6 +7,8 @@ Run from the repository root:
     python benchmarks/io_bench.py --imports              # import time of the command line
     python benchmarks/io_bench.py --demo-xlsx --same-as ../main   # and the allocation byte for byte
                                                                   # as that checkout writes it
+    python benchmarks/io_bench.py --demo-xlsx --against ../old    # runs alternating with another
+                                                                  # checkout's, run by run
 
 The generated instances are `optimizer.instances.scale_workbook(n, seed=2026)` written once as CSV folders
 to ``$WEIHAI_BENCH_DIR`` (default ``/tmp/weihai_io_bench``); docs/optimizer.md describes them. Each
@@ -109,10 +111,14 @@ def phases(n: int) -> dict:
     }
 
 
-def demo_xlsx(same_as: Path | None = None, runs: int = 5) -> None:
+def demo_xlsx(
+    same_as: Path | None = None, runs: int = 5, against: list[Path] | None = None
+) -> None:
     """`python -m optimizer solve demo.xlsx` end to end, median of ``runs`` wall clocks, twice: with the
     repository's bytecode cached (as on any machine after the first run, and in any installed copy)
     and compiled afresh every run (as where PYTHONDONTWRITEBYTECODE is set: about 0.13 s more).
+    ``against``: other checkouts run under the same script, run by run in turn with this one, so that
+    a busy minute touches each alike (this machine's speed drifts by a third within minutes).
     With ``same_as`` (another checkout) its allocation must be the same file byte for byte."""
     from data.demo import generate_demo
     from data.workbook import write_workbook
@@ -134,6 +140,7 @@ def demo_xlsx(same_as: Path | None = None, runs: int = 5) -> None:
         "--out",
         str(BENCH_DIR / "demo_alloc.csv"),
     ]
+    checkouts = [REPO, *(against or [])]
     with tempfile.TemporaryDirectory() as cached:
         environments = {
             # Every module's bytecode (the packages' too) written to and read from ``cached``.
@@ -143,28 +150,33 @@ def demo_xlsx(same_as: Path | None = None, runs: int = 5) -> None:
             "repository compiled every run": {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         }
         environments["bytecode cached"].pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run(command, capture_output=True, cwd=REPO, env=environments["bytecode cached"])
-        walls: dict[str, list[float]] = {name: [] for name in environments}
-        cpus: dict[str, list[float]] = {name: [] for name in environments}
-        for _ in range(runs):  # the two alternate, so that a busy minute touches both alike
-            for name, env in environments.items():
-                started = time.perf_counter()
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                proc = subprocess.run(command, capture_output=True, cwd=REPO, env=env)
-                walls[name].append(time.perf_counter() - started)
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpus[name].append(
-                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-                )
-                if proc.returncode != 0:
-                    print(proc.stderr.decode()[-500:], file=sys.stderr)
+        for checkout in reversed(checkouts):  # the allocation this one writes is the one kept
+            subprocess.run(
+                command, capture_output=True, cwd=checkout, env=environments["bytecode cached"]
+            )
+        walls: dict[tuple[Path, str], list[float]] = {}
+        cpus: dict[tuple[Path, str], list[float]] = {}
+        for _ in range(runs):  # all alternate, so that a busy minute touches each alike
+            for checkout in checkouts:
+                for name, env in environments.items():
+                    started = time.perf_counter()
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    proc = subprocess.run(command, capture_output=True, cwd=checkout, env=env)
+                    walls.setdefault((checkout, name), []).append(time.perf_counter() - started)
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    cpus.setdefault((checkout, name), []).append(
+                        after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                    )
+                    if proc.returncode != 0:
+                        print(proc.stderr.decode()[-500:], file=sys.stderr)
     status = (
         json.loads(proc.stdout.decode().splitlines()[-1]).get("status") if proc.stdout else None
     )
-    for name in environments:
-        w, c = sorted(walls[name]), sorted(cpus[name])
+    for (checkout, name), wall in walls.items():
+        w, c = sorted(wall), sorted(cpus[(checkout, name)])
+        which = "" if checkout == REPO else f" [{checkout}]"
         print(
-            f"demo .xlsx end to end, {name}: {w[len(w) // 2]:.2f} s median of {runs} "
+            f"demo .xlsx end to end{which}, {name}: {w[len(w) // 2]:.2f} s median of {runs} "
             f"({', '.join(f'{x:.2f}' for x in w)}), CPU {c[len(c) // 2]:.2f} s median, "
             f"status {status}, load {os.getloadavg()}"
         )
@@ -202,6 +214,12 @@ def main() -> None:
     parser.add_argument("--imports", action="store_true")
     parser.add_argument("--same-as", type=Path, help="another checkout: compare the allocation")
     parser.add_argument("--runs", type=int, default=5, help="runs of the demo .xlsx (median)")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        action="append",
+        help="another checkout whose demo .xlsx runs alternate with this one's (repeatable)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -210,7 +228,7 @@ def main() -> None:
     if args.imports:
         imports()
     if args.demo_xlsx:
-        demo_xlsx(args.same_as, args.runs)
+        demo_xlsx(args.same_as, args.runs, args.against)
     for n in [int(x) for x in args.sizes.split(",")] if args.sizes else []:
         folder_for(n)
         proc = subprocess.run(
