@@ -116,7 +116,7 @@ def demo_xlsx(
 ) -> None:
     """`python -m optimizer solve demo.xlsx` end to end, median of ``runs`` wall clocks, twice: with the
     repository's bytecode cached (as on any machine after the first run, and in any installed copy)
-    and compiled afresh every run (as where PYTHONDONTWRITEBYTECODE is set: about 0.13 s more).
+    and compiled afresh every run (as where PYTHONDONTWRITEBYTECODE is set: 0.1–0.25 s more).
     ``against``: other checkouts run under the same script, run by run in turn with this one, so that
     a busy minute touches each alike (this machine's speed drifts by a third within minutes).
     With ``same_as`` (another checkout) its allocation must be the same file byte for byte."""
@@ -131,16 +131,16 @@ def demo_xlsx(
     import resource
     import tempfile
 
-    command = [
-        sys.executable,
-        "-m",
-        "optimizer",
-        "solve",
-        str(path),
-        "--out",
-        str(BENCH_DIR / "demo_alloc.csv"),
-    ]
     checkouts = [REPO, *(against or [])]
+    # Each checkout writes its own allocation (this one's is the one `same_as` is compared with).
+    outs = {
+        c: BENCH_DIR / ("demo_alloc.csv" if k == 0 else f"demo_alloc_against_{k}.csv")
+        for k, c in enumerate(checkouts)
+    }
+
+    def command(checkout: Path) -> list[str]:
+        return [sys.executable, "-m", "optimizer", "solve", str(path), "--out", str(outs[checkout])]
+
     with tempfile.TemporaryDirectory() as cached:
         environments = {
             # Every module's bytecode (the packages' too) written to and read from ``cached``.
@@ -150,18 +150,24 @@ def demo_xlsx(
             "repository compiled every run": {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         }
         environments["bytecode cached"].pop("PYTHONDONTWRITEBYTECODE", None)
-        for checkout in reversed(checkouts):  # the allocation this one writes is the one kept
+        for checkout in checkouts:
             subprocess.run(
-                command, capture_output=True, cwd=checkout, env=environments["bytecode cached"]
+                command(checkout),
+                capture_output=True,
+                cwd=checkout,
+                env=environments["bytecode cached"],
             )
         walls: dict[tuple[Path, str], list[float]] = {}
         cpus: dict[tuple[Path, str], list[float]] = {}
+        statuses: dict[Path, object] = {}
         for _ in range(runs):  # all alternate, so that a busy minute touches each alike
             for checkout in checkouts:
                 for name, env in environments.items():
                     started = time.perf_counter()
                     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                    proc = subprocess.run(command, capture_output=True, cwd=checkout, env=env)
+                    proc = subprocess.run(
+                        command(checkout), capture_output=True, cwd=checkout, env=env
+                    )
                     walls.setdefault((checkout, name), []).append(time.perf_counter() - started)
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)
                     cpus.setdefault((checkout, name), []).append(
@@ -169,16 +175,15 @@ def demo_xlsx(
                     )
                     if proc.returncode != 0:
                         print(proc.stderr.decode()[-500:], file=sys.stderr)
-    status = (
-        json.loads(proc.stdout.decode().splitlines()[-1]).get("status") if proc.stdout else None
-    )
+                    lines = proc.stdout.decode().splitlines()
+                    statuses[checkout] = json.loads(lines[-1]).get("status") if lines else None
     for (checkout, name), wall in walls.items():
         w, c = sorted(wall), sorted(cpus[(checkout, name)])
         which = "" if checkout == REPO else f" [{checkout}]"
         print(
             f"demo .xlsx end to end{which}, {name}: {w[len(w) // 2]:.2f} s median of {runs} "
             f"({', '.join(f'{x:.2f}' for x in w)}), CPU {c[len(c) // 2]:.2f} s median, "
-            f"status {status}, load {os.getloadavg()}"
+            f"status {statuses[checkout]}, load {os.getloadavg()}"
         )
     if same_as is not None:
         other = BENCH_DIR / "demo_alloc_other.csv"

@@ -270,12 +270,12 @@ def run_on_workbook(
     args: argparse.Namespace,
     work: Callable[[Workbook], dict | None],
     *,
-    problem_only: bool = True,
+    problem_only: bool,
 ) -> int:
     """Load the workbook, run ``work(wb)`` with solver output kept off stdout, print its JSON.
 
-    ``problem_only`` (the analyses): the descriptive registers are left unread; a command that uses
-    them (the reports') passes False."""
+    ``problem_only``: leave the descriptive registers unread (the analyses, which only solve); a
+    command that uses them (the reports) says False. Every caller says which."""
     wb = load_workbook_or_report(args.workbook, problem_only=problem_only)
     if wb is None:
         return 1
@@ -320,7 +320,7 @@ def _marginal(args: argparse.Namespace) -> int:
             model, lp_check=not args.no_lp_check, executor=_executor(args)
         ).to_json()
 
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=True)
 
 
 def _frontier(args: argparse.Namespace) -> int:
@@ -337,7 +337,7 @@ def _frontier(args: argparse.Namespace) -> int:
             executor=_executor(args),
         ).to_json()
 
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=True)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -351,7 +351,7 @@ def _explain(args: argparse.Namespace) -> int:
             model, args.candidate_id, resolution=args.resolution, executor=_executor(args)
         ).to_json()
 
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=True)
 
 
 def _locks(args: argparse.Namespace) -> int:
@@ -363,7 +363,7 @@ def _locks(args: argparse.Namespace) -> int:
             return None
         return lock_prices(model).to_json()
 
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=True)
 
 
 def _robustness(args: argparse.Namespace) -> int:
@@ -384,4 +384,4 @@ def _robustness(args: argparse.Namespace) -> int:
         )
         return result.to_json(candidates=args.candidates)
 
-    return run_on_workbook(args, work)
+    return run_on_workbook(args, work, problem_only=True)

@@ -991,6 +991,9 @@ _CELL_PIECES = [
     '<c r="AAAA1">',
     '<c r="a1">',
     '<c r="A12345678">',
+    '<c r="A1234567890">',
+    '<c r="AAAAAAAAAA1">',
+    '<c r="ZZZZZZZZZZZ">',
     '<c r="A">',
     '<c r="1">',
     "<c>",
@@ -1053,7 +1056,7 @@ def test_history_checked_by_its_distinct_values_reads_as_row_by_row(raw_tables, 
         "outcome": ["0", "1", "0.5", "", "-0"],
     }
     settings = TINY_SHEETS["settings"] + "as_of,2026-05-01\n"
-    row_by_row = year_sheets._history_is_valid
+    by_distinct_values = year_sheets._history_is_valid
     for _ in range(60):
         rows = [
             ",".join(rnd.choice(cells[c][: 2 if rnd.random() < 0.6 else None]) for c in cells)
@@ -1062,7 +1065,7 @@ def test_history_checked_by_its_distinct_values_reads_as_row_by_row(raw_tables, 
         history = "year,kind,support,outcome,rung\n" + "".join(f"{r},start\n" for r in rows)
         sheets = {**TINY_SHEETS, "settings": settings, "history": history}
         results = []
-        for check in (row_by_row, lambda *args: False):
+        for check in (by_distinct_values, lambda *args: False):
             monkeypatch.setattr(year_sheets, "_history_is_valid", check)
             try:
                 results.append(validate_tables(raw_tables(sheets)).history)
@@ -1089,13 +1092,14 @@ _FORMULA_PIECES = [
 
 
 def _scan_as_before(parts: list[tuple[str, bytes]]) -> tuple[bool, bool]:
-    """`read._scan_xlsx`'s answer as it was before one pass found formulas and plain cells both."""
+    """`read._scan_xlsx`'s answer as it was before one pass found formulas and plain cells both: the
+    three byte searches for formulas, and the regular expressions for plain cells."""
     has_formulas, plain, cells = False, True, 0
     for name, xml in parts:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             has_formulas = has_formulas or wbread._has_formula(xml)
         if plain and not has_formulas:
-            size = wbread._plain_sheet_cells(xml)
+            size = _cells_by_pattern(xml)
             plain = size is not None
             cells += size or 0
     return has_formulas, not has_formulas and plain and cells <= wbread.MAX_WORKBOOK_CELLS
@@ -1114,7 +1118,7 @@ def test_one_pass_finds_formulas_as_the_searches_did():
                 assert formula == wbread._has_formula(xml), xml
             else:
                 assert formula is False
-            assert cells == (None if formula else wbread._plain_sheet_cells(xml)), xml
+            assert cells == (None if formula else _cells_by_pattern(xml)), xml
             parts.append((name, xml))
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w") as z:
@@ -1206,6 +1210,10 @@ def test_the_problem_sheets_can_be_read_alone(tmp_path, tiny_workbook):
         read_workbook(xlsx, ahead=ahead)
     with pytest.raises(ValueError, match="not sheets of the workbook: registers"):
         read_workbook(xlsx, sheets=["budgets", "registers"])
+    with pytest.raises(TypeError, match="not one name"):
+        read_workbook(xlsx, sheets="budgets")
+    with pytest.raises(ValueError, match="read ahead for other sheets"):
+        wbread._raw_from_xlsx(ahead.data, xlsx.name, ahead)
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -149,7 +149,7 @@ def read_raw_tables(
     if path.stat().st_size > MAX_UPLOAD_BYTES:  # before reading a byte of it
         raise WorkbookError([_file_issue(f"{path.name}: file is larger than 50 MB")])
     if ahead is not None and ahead.path == path and ahead.sheets == wanted:
-        return _raw_from_xlsx(ahead.data, path.name, ahead)
+        return _raw_from_xlsx(ahead.data, path.name, ahead, sheets=wanted)
     return _raw_from_xlsx(path.read_bytes(), path.name, sheets=wanted)
 
 
@@ -157,6 +157,8 @@ def _wanted_sheets(sheets: Collection[str] | None) -> frozenset[str]:
     """The contract's sheets to read: all of them, or those named (each must be one of them)."""
     if sheets is None:
         return frozenset(SHEETS)
+    if isinstance(sheets, str):
+        raise TypeError(f"sheets: a collection of sheet names, not one name ({sheets!r})")
     unknown = sorted(set(sheets) - set(SHEETS))
     if unknown:
         raise ValueError(f"not sheets of the workbook: {', '.join(unknown)}")
@@ -311,10 +313,10 @@ def _raw_from_xlsx(
 ) -> dict[str, pd.DataFrame]:
     """Read an .xlsx as cached cell values; a formula without a cached value is an error.
 
-    With ``ahead`` (the same bytes read ahead) its scan, parse and ``sheets`` are used where they got
-    to. Only ``sheets`` are read; the whole archive is checked all the same."""
-    if ahead is not None:
-        sheets = ahead.sheets
+    With ``ahead`` (the same bytes read ahead, for the same ``sheets``) its scan and parse are used
+    where they got to. Only ``sheets`` are read; the whole archive is checked all the same."""
+    if ahead is not None and ahead.sheets != sheets:
+        raise ValueError("the workbook was read ahead for other sheets than these")
     has_formulas, calamine_may_read = ahead.scan if ahead is not None else _scan_xlsx(data, name)
     if calamine_may_read:
         parsed = ahead.parsed() if ahead is not None else None
