@@ -255,16 +255,14 @@ def _history(
     option_names = set(values["options"]["option"]) if "options" in values else None
     # "A past year": before the year of as_of when it is given, else not after this year.
     latest = as_of.year - 1 if as_of is not None else date.today().year
+    # Kinds in lower case, and 'None' or 'NONE' as no support, as everywhere else.
+    cols["kind"] = [k.lower() if isinstance(k, str) and k else k for k in cols["kind"]]
+    cols["support"] = [
+        NONE_OPTION if isinstance(v, str) and v and v.lower() == NONE_OPTION else v
+        for v in cols["support"]
+    ]
     if _history_is_valid(cols, option_names, latest):
-        # Every row passes (a city's thousands of past rows): the values as the loop below makes them.
-        cols["kind"] = [k.lower() if isinstance(k, str) and k else k for k in cols["kind"]]
-        cols["support"] = [
-            NONE_OPTION if isinstance(v, str) and v and v.lower() == NONE_OPTION else v
-            for v in cols["support"]
-        ]
-        return cols
-    kinds: list[object] = []
-    supports: list[object] = []
+        return cols  # every row passes (a city's thousands of past rows): no need to go row by row
     for excel_row, year, kind, support, outcome in zip(
         raw.excel_rows, cols["year"], cols["kind"], cols["support"], cols["outcome"], strict=True
     ):
@@ -278,45 +276,44 @@ def _history(
                     "year",
                     f"must be a past year, 1900 to {latest} (found {int(year)})",
                 )
-        if isinstance(kind, str) and kind:
-            kind = kind.lower()
-            if kind not in KINDS:
-                checker.add(
-                    "history", excel_row, "kind", f"must be project or enterprise, found {kind!r}"
-                )
-        if isinstance(support, str) and support:
-            if support.lower() == NONE_OPTION:
-                support = NONE_OPTION
-            elif option_names is not None and support not in option_names:
-                checker.add(
-                    "history",
-                    excel_row,
-                    "support",
-                    f"{support!r} is not an option on the options sheet (or 'none')",
-                )
+        if isinstance(kind, str) and kind and kind not in KINDS:
+            checker.add(
+                "history", excel_row, "kind", f"must be project or enterprise, found {kind!r}"
+            )
+        if _unknown_support(support, option_names):
+            checker.add(
+                "history",
+                excel_row,
+                "support",
+                f"{support!r} is not an option on the options sheet (or 'none')",
+            )
         if isinstance(outcome, float) and outcome not in (0.0, 1.0):
             checker.add("history", excel_row, "outcome", f"must be 0 or 1, found {outcome:g}")
-        kinds.append(kind)
-        supports.append(support)
-    cols["kind"], cols["support"] = kinds, supports
     return cols
+
+
+def _unknown_support(support: object, option_names: set[object] | None) -> bool:
+    return (
+        isinstance(support, str)
+        and bool(support)
+        and support != NONE_OPTION
+        and option_names is not None
+        and support not in option_names
+    )
 
 
 def _history_is_valid(
     cols: dict[str, list[object]], option_names: set[object] | None, latest: int
 ) -> bool:
     """Whether `_history`'s row-by-row checks would find nothing, decided on each column's distinct
-    values (the loop then runs only to word the problems, row by row)."""
+    values (kinds and supports as `_history` normalised them; the loop then runs only to word the
+    problems, row by row)."""
     years = {y for y in cols["year"] if isinstance(y, float)}
     if any(not y.is_integer() or not 1900 <= y <= latest for y in years):
         return False
     kinds = {k for k in cols["kind"] if isinstance(k, str) and k}
-    if any(k.lower() not in KINDS for k in kinds):
+    if not kinds <= set(KINDS):
         return False
-    supports = {v for v in cols["support"] if isinstance(v, str) and v}
-    if any(
-        v.lower() != NONE_OPTION and option_names is not None and v not in option_names
-        for v in supports
-    ):
+    if any(_unknown_support(v, option_names) for v in set(cols["support"])):
         return False
     return {o for o in cols["outcome"] if isinstance(o, float)} <= {0.0, 1.0}
